@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
+import { HealthModule } from '@rapidrtmp/server-health';
+import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
+import { MetricsModule } from '@rapidrtmp/server-metrics';
+import { PersistenceModule } from '@rapidrtmp/server-persistence';
+import { UsersModule } from '@rapidrtmp/server-users';
+import { VersionController } from './version.controller.js';
+
+/** Wires the feature modules; configuration and the logger are created before Nest starts. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        MetricsModule,
+        PersistenceModule.forRoot(),
+        HealthModule,
+        UsersModule,
+      ],
+      controllers: [VersionController],
+    };
+  }
+}

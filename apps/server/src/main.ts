@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, loadConfig } from '@rapidrtmp/server-config';
+import { createLogger, PinoNestLogger } from '@rapidrtmp/server-logging';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { AppModule } from './app.module.js';
+import { instrumentHttp } from './http-metrics.js';
+import { mountOpenApi } from './openapi.js';
+import { installShutdown } from './shutdown.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`rapidrtmp: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    // Per-request lines would drown the log under HLS polling: requests are counted in /metrics instead.
+    loggerInstance: logger.child({ module: 'http' }, { level: 'warn' }),
+    bodyLimit: 1024 * 1024,
+    // On shutdown, idle keep-alive sockets close at once and new requests get 503 while draining.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: new PinoNestLogger(logger.child({ module: 'nest' })),
+    bufferLogs: true,
+  });
+  instrumentHttp(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
+  mountOpenApi(app);
+  installShutdown(app, logger, config.shutdownGraceMs);
+  await app.listen({ port: config.httpPort, host: config.host });
+  logger.info(
+    {
+      httpPort: config.httpPort,
+      rtmpPort: config.rtmpPort,
+      database: config.embeddedDatabase ? 'embedded' : 'postgres',
+    },
+    `RapidRTMP listening: HTTP ${config.publicUrl}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  // Logged as JSON by the time Nest is up; before that, plain stderr is all there is.
+  process.stderr.write(
+    `rapidrtmp: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1.7
+# RapidRTMP server image. Build from the repository root:
+#   docker build -f docker/server.Dockerfile -t rapidrtmp .
+# Node 26 is the current LTS line (the project itself supports Node >= 20.19).
+
+FROM node:26-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund \
+ && npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && find apps libs -name '*.spec.*' -path '*/dist/*' -delete
+
+FROM node:26-slim AS runtime
+ENV NODE_ENV=production \
+    HTTP_PORT=8080 \
+    RTMP_PORT=1935 \
+    HOST=0.0.0.0 \
+    DATA_DIR=/data
+WORKDIR /app
+# Workspace packages are symlinked from node_modules/@rapidrtmp, so libs keep their repository layout.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/libs ./libs
+COPY --from=build /app/apps/server/package.json ./apps/server/package.json
+COPY --from=build /app/apps/server/dist ./apps/server/dist
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080/tcp 1935/tcp
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "apps/server/dist/main.js"]

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ESLint } from 'eslint';
+import { REPO_ROOT } from './support/paths.js';
+
+/** Lints `code` as if it lived at `file` (the file need not exist) and returns the rule ids that fired. */
+async function violations(file: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: REPO_ROOT });
+  const [result] = await eslint.lintText(code, { filePath: join(REPO_ROOT, file) });
+  return result!.messages.filter((m) => m.severity === 2).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries (apps -> libs/server -> libs/media)', { timeout: 60_000 }, () => {
+  it('forbid media code from importing server libs, Nest, TypeORM or I/O', async () => {
+    const found = await violations(
+      'libs/media/amf/src/boundary-probe.ts',
+      [
+        `import { AppConfig } from '@rapidrtmp/server-config';`,
+        `import { Injectable } from '@nestjs/common';`,
+        `import { DataSource } from 'typeorm';`,
+        `import { createServer } from 'node:net';`,
+        `export const probe = [AppConfig, Injectable, DataSource, createServer];`,
+      ].join('\n'),
+    );
+    assert.equal(found.length, 4, found.join('\n'));
+    assert.match(
+      found[0]!,
+      /@nx\/enforce-module-boundaries: A project tagged with "scope:media" can only depend on libs tagged with "scope:media"/,
+    );
+    assert.match(found[1]!, /not allowed to import "@nestjs\/common"/);
+    assert.match(found[2]!, /not allowed to import "typeorm"/);
+    assert.match(found[3]!, /no-restricted-imports: 'node:net' import is restricted/);
+  });
+
+  it('forbid server libs from importing the app', async () => {
+    const found = await violations(
+      'libs/server/config/src/boundary-probe.ts',
+      `import { AppModule } from '@rapidrtmp/server';\nexport const probe = AppModule;\n`,
+    );
+    assert.equal(found.length, 1, found.join('\n'));
+    // The app depends on every server lib, so the rule reports the cycle this import would close.
+    assert.match(
+      found[0]!,
+      /@nx\/enforce-module-boundaries: (Circular dependency between "@rapidrtmp\/server-config" and "@rapidrtmp\/server"|.*can only depend on)/,
+    );
+  });
+
+  it('allow the intended direction', async () => {
+    assert.deepEqual(
+      await violations(
+        'libs/server/config/src/boundary-probe.ts',
+        `import { MediaFormatError } from '@rapidrtmp/media-core';\nexport const probe = MediaFormatError;\n`,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await violations(
+        'apps/server/src/boundary-probe.ts',
+        `import { loadConfig } from '@rapidrtmp/server-config';\nimport { ByteReader } from '@rapidrtmp/media-core';\nexport const probe = [loadConfig, ByteReader];\n`,
+      ),
+      [],
+    );
+  });
+});

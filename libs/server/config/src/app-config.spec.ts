@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './app-config.js';
+
+function errorFor(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, 'expected a ConfigError');
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.httpPort, 8080);
+    assert.equal(config.rtmpPort, 1935);
+    assert.equal(config.host, '0.0.0.0');
+    assert.ok(config.dataDir.endsWith('/data'));
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.embeddedDatabase, true);
+    assert.equal(config.publicUrl, 'http://localhost:8080');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.shutdownGraceMs, 4000);
+    assert.match(config.nodeId, /^[A-Za-z0-9._-]+$/);
+  });
+
+  it('reads every variable and normalises it', () => {
+    const config = loadConfig({
+      HTTP_PORT: '9000',
+      RTMP_PORT: '19350',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/tmp/rr',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      ADMIN_EMAIL: 'Admin@Example.com',
+      ADMIN_PASSWORD: 'correct horse battery',
+      PUBLIC_URL: 'https://stream.example.com/',
+      LOG_LEVEL: 'debug',
+      NODE_ID: 'node-a',
+    });
+    assert.equal(config.httpPort, 9000);
+    assert.equal(config.rtmpPort, 19350);
+    assert.equal(config.dataDir, '/tmp/rr');
+    assert.equal(config.embeddedDatabase, false);
+    assert.equal(config.adminEmail, 'admin@example.com');
+    assert.equal(config.publicUrl, 'https://stream.example.com');
+    assert.equal(config.nodeId, 'node-a');
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '', HTTP_PORT: '', PUBLIC_URL: '' });
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.httpPort, 8080);
+  });
+
+  const badValues: Array<[string, string, RegExp]> = [
+    ['HTTP_PORT', 'abc', /HTTP_PORT: expected an integer port 1-65535 \(got "abc"\)/],
+    ['HTTP_PORT', '0', /HTTP_PORT: expected an integer port/],
+    ['HTTP_PORT', '70000', /HTTP_PORT: expected an integer port/],
+    ['RTMP_PORT', '19.5', /RTMP_PORT: expected an integer port/],
+    ['DATABASE_URL', 'mysql://localhost/db', /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/],
+    ['ADMIN_EMAIL', 'not-an-email', /ADMIN_EMAIL: expected an e-mail address/],
+    ['ADMIN_PASSWORD', 'short', /ADMIN_PASSWORD: expected at least 12 characters \(got "<redacted>"\)/],
+    ['PUBLIC_URL', 'ftp://example.com', /PUBLIC_URL: expected an http\(s\) URL/],
+    ['LOG_LEVEL', 'verbose', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
+    ['NODE_ID', 'has spaces', /NODE_ID: expected 1-128 characters/],
+    ['SHUTDOWN_GRACE_MS', '10', /SHUTDOWN_GRACE_MS: expected milliseconds between 100 and 60000/],
+  ];
+  for (const [variable, value, expected] of badValues) {
+    it(`rejects ${variable}=${JSON.stringify(value)} with a message naming it`, () => {
+      const error = errorFor({ [variable]: value });
+      assert.match(error.message, expected);
+      assert.deepEqual(
+        error.issues.map((i) => i.variable),
+        [variable],
+      );
+    });
+  }
+
+  it('reports every bad variable at once', () => {
+    const error = errorFor({ HTTP_PORT: 'x', LOG_LEVEL: 'loud' });
+    assert.deepEqual(error.issues.map((i) => i.variable).sort(), ['HTTP_PORT', 'LOG_LEVEL']);
+  });
+
+  it('never echoes a database URL that may hold a password', () => {
+    const error = errorFor({ DATABASE_URL: 'mysql://user:secret@host/db' });
+    assert.doesNotMatch(error.message, /secret/);
+  });
+});

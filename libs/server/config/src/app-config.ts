@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { configSchema, type RawConfig } from './config-schema.js';
+
+/** One problem with one environment variable. */
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+  value: string | undefined;
+}
+
+/** Start-up configuration is invalid; the message names every bad variable and what it expected. */
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(
+      'Invalid configuration:\n' +
+        issues
+          .map(
+            (i) => `  ${i.variable}: ${i.message}${i.value === undefined ? '' : ` (got ${JSON.stringify(redact(i))})`}`,
+          )
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function redact(issue: ConfigIssue): string | undefined {
+  return /PASSWORD|SECRET|DATABASE_URL/.test(issue.variable) ? '<redacted>' : issue.value;
+}
+
+/**
+ * The validated server configuration. A class so Nest can inject it by type; built once at start-up
+ * by `loadConfig` and passed everywhere else (no `process.env` reads deeper in the code).
+ */
+export class AppConfig {
+  readonly httpPort!: number;
+  readonly rtmpPort!: number;
+  readonly host!: string;
+  /** Absolute path of the data directory (embedded database, local media). */
+  readonly dataDir!: string;
+  /** Unset means the embedded PGlite database under `dataDir/db`. */
+  readonly databaseUrl?: string;
+  readonly adminEmail?: string;
+  readonly adminPassword?: string;
+  /** Base URL users reach the server at, without trailing slash. */
+  readonly publicUrl!: string;
+  readonly logLevel!: RawConfig['LOG_LEVEL'];
+  readonly nodeId!: string;
+  readonly shutdownGraceMs!: number;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  get embeddedDatabase(): boolean {
+    return this.databaseUrl === undefined;
+  }
+}
+
+/** Validates `env` once and returns the configuration, or throws a ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = configSchema.safeParse(pickKnown(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(config)');
+        return { variable, message: issue.message, value: env[variable] };
+      }),
+    );
+  }
+  const raw = parsed.data;
+  return new AppConfig({
+    httpPort: raw.HTTP_PORT,
+    rtmpPort: raw.RTMP_PORT,
+    host: raw.HOST,
+    dataDir: resolve(raw.DATA_DIR),
+    databaseUrl: raw.DATABASE_URL,
+    adminEmail: raw.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: raw.ADMIN_PASSWORD,
+    publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.HTTP_PORT}`).replace(/\/+$/, ''),
+    logLevel: raw.LOG_LEVEL,
+    nodeId: raw.NODE_ID,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  } as AppConfig);
+}
+
+/** Empty strings count as unset, as in most twelve-factor tooling. */
+function pickKnown(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    out[key] = value === '' ? undefined : value;
+  }
+  return out;
+}

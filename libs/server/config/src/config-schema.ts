@@ -1,0 +1,60 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected an integer port 1-65535' })
+    .int('expected an integer port 1-65535')
+    .min(1, 'expected an integer port 1-65535')
+    .max(65535, 'expected an integer port 1-65535')
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the server reads, with its default. The README's configuration table
+ * mirrors this schema; `k8s/` and `docker/` are checked against it by a test.
+ */
+export const configSchema = z.object({
+  HTTP_PORT: port(8080),
+  RTMP_PORT: port(1935),
+  HOST: z.string().min(1, 'expected a bind address such as 0.0.0.0 or 127.0.0.1').default('0.0.0.0'),
+  DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL (unset = embedded PGlite)')
+      .optional(),
+  ),
+  ADMIN_EMAIL: optionalText.pipe(z.email('expected an e-mail address').optional()),
+  ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(12, 'expected at least 12 characters').max(256, 'expected at most 256 characters').optional(),
+  ),
+  PUBLIC_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://stream.example.com' }).optional(),
+  ),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ -')
+    .default(
+      hostname()
+        .slice(0, 128)
+        .replace(/[^A-Za-z0-9._-]/g, '-') || 'node',
+    ),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'expected milliseconds between 100 and 60000' })
+    .int('expected milliseconds between 100 and 60000')
+    .min(100, 'expected milliseconds between 100 and 60000')
+    .max(60000, 'expected milliseconds between 100 and 60000')
+    .default(4000),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type ConfigVariable = keyof typeof configSchema.shape;
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as ConfigVariable[];

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { CoreReadinessChecks } from './core-checks.js';
+import { HealthController } from './health.controller.js';
+import { ReadinessChecks } from './readiness-checks.js';
+
+@Global()
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
+  controllers: [HealthController],
+  providers: [ReadinessChecks, CoreReadinessChecks],
+  exports: [ReadinessChecks],
+})
+export class HealthModule {}

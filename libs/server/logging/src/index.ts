@@ -1,0 +1,4 @@
+export * from './create-logger.js';
+export * from './pino-nest-logger.js';
+export * from './logging.module.js';
+export type { Logger } from 'pino';

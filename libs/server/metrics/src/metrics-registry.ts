@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  register,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
+
+export const METRIC_PREFIX = 'rapidrtmp_';
+
+/**
+ * Creates (or returns the already registered) project metrics, always prefixed `rapidrtmp_`.
+ * Idempotent so modules and tests can ask for the same metric twice. Labels must never carry a
+ * stream key or other secret: use playback ids or reasons.
+ */
+@Injectable()
+export class MetricsRegistry {
+  counter<L extends string>(config: CounterConfiguration<L>): Counter<L> {
+    return this.getOrCreate(config.name, () => new Counter({ ...config, name: METRIC_PREFIX + config.name }));
+  }
+
+  gauge<L extends string>(config: GaugeConfiguration<L>): Gauge<L> {
+    return this.getOrCreate(config.name, () => new Gauge({ ...config, name: METRIC_PREFIX + config.name }));
+  }
+
+  histogram<L extends string>(config: HistogramConfiguration<L>): Histogram<L> {
+    return this.getOrCreate(config.name, () => new Histogram({ ...config, name: METRIC_PREFIX + config.name }));
+  }
+
+  private getOrCreate<M>(name: string, create: () => M): M {
+    return (register.getSingleMetric(METRIC_PREFIX + name) as M | undefined) ?? create();
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditEventEntity, UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
+import type { Repository } from 'typeorm';
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  role: UserRole;
+  displayName?: string | null;
+}
+
+/** The only code that touches the users table. */
+@Injectable()
+export class UsersRepository {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(AuditEventEntity) private readonly audit: Repository<AuditEventEntity>,
+  ) {}
+
+  countByRole(role: UserRole): Promise<number> {
+    return this.users.count({ where: { role } });
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { email: email.toLowerCase() } });
+  }
+
+  /** Inserts the user and its audit event together. */
+  async create(user: NewUser, actorId: string | null): Promise<UserEntity> {
+    return this.users.manager.transaction(async (tx) => {
+      const created = await tx
+        .getRepository(UserEntity)
+        .save(tx.getRepository(UserEntity).create({ ...user, email: user.email.toLowerCase() }));
+      await tx.getRepository(AuditEventEntity).insert({
+        actorId,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: created.id,
+        details: { email: created.email, role: created.role },
+      });
+      return created;
+    });
+  }
+}
