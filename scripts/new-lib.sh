@@ -21,7 +21,7 @@ cat > "$dir/package.json" <<JSON
   },
   "scripts": {
     "build": "tsc -b",
-    "lint": "eslint src"
+    "lint": "eslint --no-error-on-unmatched-pattern src"
   },
   "nx": {
     "tags": ["scope:$scope"]
