@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig } from '@rapidrtmp/server-config';
@@ -7,6 +8,7 @@ import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { AppModule } from './app.module.js';
 import { instrumentHttp } from './http-metrics.js';
 import { mountOpenApi } from './openapi.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { installShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -34,6 +36,9 @@ async function main(): Promise<void> {
     bufferLogs: true,
   });
   instrumentHttp(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
+  app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ module: 'http' })));
+  // Request bodies are validated against their DTOs; unknown fields are rejected, not ignored.
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   mountOpenApi(app);
   installShutdown(app, logger, config.shutdownGraceMs);
   await app.listen({ port: config.httpPort, host: config.host });

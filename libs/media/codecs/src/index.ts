@@ -1,1 +1,11 @@
-export {};
+export * from './bit-reader.js';
+export * from './h264-sps.js';
+export * from './avc-config.js';
+export * from './hevc-sps.js';
+export * from './hevc-config.js';
+export * from './av1-obu.js';
+export * from './av1-config.js';
+export * from './vp9-config.js';
+export * from './aac-config.js';
+export * from './opus-config.js';
+export * from './nal-units.js';

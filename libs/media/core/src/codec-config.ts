@@ -31,27 +31,65 @@ export interface HevcConfig {
   frameRate?: number;
   /** e.g. `hvc1.1.6.L93.B0` */
   codecString: string;
+  // The fields below are always set by @rapidrtmp/codecs; optional so hand-built configs stay valid.
+  /** general_profile_space (0-3), general_tier_flag (0 Main, 1 High), general_profile_idc. */
+  profileSpace?: number;
+  tierFlag?: number;
+  profileIdc?: number;
+  /** general_profile_compatibility_flags as the 32-bit big-endian value of the record. */
+  profileCompatibilityFlags?: number;
+  /** general_constraint_indicator_flags: the record's 6 bytes. */
+  constraintIndicatorFlags?: Buffer;
+  /** general_level_idc (30 x level, e.g. 93 = 3.1). */
+  levelIdc?: number;
+  chromaFormatIdc?: number;
+  bitDepthLuma?: number;
+  bitDepthChroma?: number;
+  /** Parameter set NAL units (views into `record`), in record order. */
+  vps?: Buffer[];
+  sps?: Buffer[];
+  pps?: Buffer[];
 }
 
 /** Parsed AV1CodecConfigurationRecord. */
 export interface Av1Config {
   codec: 'av1';
   record: Buffer;
+  /** From the sequence header OBU in configOBUs; 0 when the record carries none. */
   width: number;
   height: number;
   frameRate?: number;
   /** e.g. `av01.0.08M.08` */
   codecString: string;
+  // Always set by @rapidrtmp/codecs; optional so hand-built configs stay valid.
+  seqProfile?: number;
+  /** seq_level_idx_0 (e.g. 8 = level 4.0). */
+  seqLevelIdx?: number;
+  /** seq_tier_0: 0 Main, 1 High. */
+  tier?: number;
+  bitDepth?: number;
+  monochrome?: boolean;
+  chromaSubsamplingX?: number;
+  chromaSubsamplingY?: number;
+  chromaSamplePosition?: number;
 }
 
 /** VP9 codec configuration record (vpcC contents). */
 export interface Vp9Config {
   codec: 'vp9';
   record: Buffer;
+  /** vpcC carries no picture size: 0 until known from a keyframe's uncompressed header. */
   width: number;
   height: number;
   frameRate?: number;
   codecString: string;
+  // Always set by @rapidrtmp/codecs; optional so hand-built configs stay valid.
+  profile?: number;
+  level?: number;
+  bitDepth?: number;
+  /** 0 = 4:2:0 vertical, 1 = 4:2:0 colocated, 2 = 4:2:2, 3 = 4:4:4. */
+  chromaSubsampling?: number;
+  fullRange?: boolean;
 }
 
 /** Parsed MPEG-4 AudioSpecificConfig. */
@@ -67,6 +105,20 @@ export interface AacConfig {
   samplesPerFrame: number;
   /** e.g. `mp4a.40.2` */
   codecString: string;
+  // Always set by @rapidrtmp/codecs; optional so hand-built configs stay valid.
+  /** samplingFrequencyIndex (15 = explicit 24-bit rate). */
+  samplingFrequencyIndex?: number;
+  /** channelConfiguration (0 = described by a program_config_element). */
+  channelConfiguration?: number;
+  /** SBR signalled (HE-AAC), explicitly (object type 5/29) or by the 0x2b7 sync extension. */
+  sbr?: boolean;
+  /** Parametric stereo signalled (HE-AAC v2). */
+  ps?: boolean;
+  /**
+   * Output rate after SBR (usually 2 x sampleRate). `sampleRate` stays the core rate: frames are
+   * `samplesPerFrame` core samples, which is what timestamps and `mp4a` count in.
+   */
+  extensionSampleRate?: number;
 }
 
 /** Opus identification header fields, for the `dOps` box. */

@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     assert.equal(config.publicUrl, 'http://localhost:8080');
     assert.equal(config.logLevel, 'info');
     assert.equal(config.shutdownGraceMs, 4000);
+    assert.deepEqual(config.hls, {
+      segmentSeconds: 2,
+      partSeconds: 0.5,
+      windowSegments: 10,
+      republishGraceSeconds: 10,
+    });
+    assert.equal(config.rtmp.duplicatePublish, 'reject');
+    assert.equal(config.rtmp.maxMessageBytes, 8 * 1024 * 1024);
     assert.match(config.nodeId, /^[A-Za-z0-9._-]+$/);
   });
 
@@ -67,6 +75,13 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose', /LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['NODE_ID', 'has spaces', /NODE_ID: expected 1-128 characters/],
     ['SHUTDOWN_GRACE_MS', '10', /SHUTDOWN_GRACE_MS: expected milliseconds between 100 and 60000/],
+    ['RTMP_MAX_CONNECTIONS', '0', /RTMP_MAX_CONNECTIONS: expected an integer count between 1 and 100000/],
+    ['RTMP_IDLE_TIMEOUT_MS', 'soon', /RTMP_IDLE_TIMEOUT_MS: expected an integer milliseconds between 500 and 600000/],
+    ['RTMP_MAX_MESSAGE_BYTES', '1024', /RTMP_MAX_MESSAGE_BYTES: expected an integer byte count between 65536/],
+    ['RTMP_DUPLICATE_PUBLISH', 'kick', /RTMP_DUPLICATE_PUBLISH: expected reject or takeover/],
+    ['HLS_SEGMENT_SECONDS', '0.1', /HLS_SEGMENT_SECONDS: expected seconds between 0.5 and 30/],
+    ['HLS_PART_SECONDS', 'x', /HLS_PART_SECONDS: expected seconds between 0.1 and 5/],
+    ['HLS_WINDOW', '2', /HLS_WINDOW: expected an integer segment count between 3 and 1000/],
   ];
   for (const [variable, value, expected] of badValues) {
     it(`rejects ${variable}=${JSON.stringify(value)} with a message naming it`, () => {

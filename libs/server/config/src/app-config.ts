@@ -27,6 +27,24 @@ function redact(issue: ConfigIssue): string | undefined {
   return /PASSWORD|SECRET|DATABASE_URL/.test(issue.variable) ? '<redacted>' : issue.value;
 }
 
+export interface RtmpLimits {
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxMessageBytes: number;
+  maxChunkStreams: number;
+  outgoingChunkSize: number;
+  duplicatePublish: 'reject' | 'takeover';
+}
+
+export interface HlsSettings {
+  segmentSeconds: number;
+  partSeconds: number;
+  windowSegments: number;
+  republishGraceSeconds: number;
+}
+
 /**
  * The validated server configuration. A class so Nest can inject it by type; built once at start-up
  * by `loadConfig` and passed everywhere else (no `process.env` reads deeper in the code).
@@ -46,6 +64,8 @@ export class AppConfig {
   readonly logLevel!: RawConfig['LOG_LEVEL'];
   readonly nodeId!: string;
   readonly shutdownGraceMs!: number;
+  readonly rtmp!: RtmpLimits;
+  readonly hls!: HlsSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -81,6 +101,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: raw.LOG_LEVEL,
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    rtmp: {
+      maxConnections: raw.RTMP_MAX_CONNECTIONS,
+      maxConnectionsPerIp: raw.RTMP_MAX_CONNECTIONS_PER_IP,
+      handshakeTimeoutMs: raw.RTMP_HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: raw.RTMP_IDLE_TIMEOUT_MS,
+      maxMessageBytes: raw.RTMP_MAX_MESSAGE_BYTES,
+      maxChunkStreams: raw.RTMP_MAX_CHUNK_STREAMS,
+      outgoingChunkSize: raw.RTMP_CHUNK_SIZE,
+      duplicatePublish: raw.RTMP_DUPLICATE_PUBLISH,
+    },
+    hls: {
+      segmentSeconds: raw.HLS_SEGMENT_SECONDS,
+      partSeconds: raw.HLS_PART_SECONDS,
+      windowSegments: raw.HLS_WINDOW,
+      republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
+    },
   } as AppConfig);
 }
 

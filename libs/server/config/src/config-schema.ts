@@ -14,6 +14,21 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+const integer = (fallback: number, min: number, max: number, unit: string) =>
+  z.coerce
+    .number({ error: `expected an integer ${unit} between ${min} and ${max}` })
+    .int(`expected an integer ${unit} between ${min} and ${max}`)
+    .min(min, `expected an integer ${unit} between ${min} and ${max}`)
+    .max(max, `expected an integer ${unit} between ${min} and ${max}`)
+    .default(fallback);
+
+const decimal = (fallback: number, min: number, max: number, unit: string) =>
+  z.coerce
+    .number({ error: `expected ${unit} between ${min} and ${max}` })
+    .min(min, `expected ${unit} between ${min} and ${max}`)
+    .max(max, `expected ${unit} between ${min} and ${max}`)
+    .default(fallback);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -53,6 +68,22 @@ export const configSchema = z.object({
     .min(100, 'expected milliseconds between 100 and 60000')
     .max(60000, 'expected milliseconds between 100 and 60000')
     .default(4000),
+
+  // RTMP ingest limits: each violation closes only the offending connection.
+  RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
+  RTMP_MAX_CONNECTIONS_PER_IP: integer(50, 1, 100_000, 'count'),
+  RTMP_HANDSHAKE_TIMEOUT_MS: integer(10_000, 100, 120_000, 'milliseconds'),
+  RTMP_IDLE_TIMEOUT_MS: integer(20_000, 500, 600_000, 'milliseconds'),
+  RTMP_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024, 'byte count'),
+  RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
+  RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
+  RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
+
+  // HLS packaging.
+  HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
+  HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
+  HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
+  HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

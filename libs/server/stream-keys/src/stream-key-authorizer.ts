@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { hashStreamKey, looksLikeStreamKey } from './stream-key-secrets.js';
+import { StreamKeysRepository, type StreamKeyWithOwner } from './stream-keys.repository.js';
+
+export type PublishDenial = 'malformed' | 'unknown' | 'revoked' | 'banned' | 'owner_disabled';
+
+export type PublishDecision =
+  | { allowed: true; streamKeyId: string; label: string; playbackId: string; ownerId: string; ownerName: string }
+  | { allowed: false; reason: PublishDenial; bannedUntil?: Date; banReason?: string | null };
+
+interface CacheEntry {
+  found: StreamKeyWithOwner | null;
+  expiresAt: number;
+}
+
+/** How long a lookup is reused; revocation paths call `invalidate` so they take effect at once. */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Decides whether a stream key may publish: it must exist (by hash), not be revoked or banned, and its
+ * owner must not be disabled. Lookups are cached briefly, including misses, so a reconnect storm or a
+ * key-guessing client cannot hammer the database.
+ */
+@Injectable()
+export class StreamKeyAuthorizer {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly repository: StreamKeysRepository) {}
+
+  async authorize(candidate: string, now = new Date()): Promise<PublishDecision> {
+    if (!looksLikeStreamKey(candidate)) return { allowed: false, reason: 'malformed' };
+    const found = await this.lookup(hashStreamKey(candidate), now.getTime());
+    if (!found) return { allowed: false, reason: 'unknown' };
+    const { key, owner } = found;
+    if (key.revokedAt) return { allowed: false, reason: 'revoked' };
+    if (key.bannedUntil && key.bannedUntil.getTime() > now.getTime()) {
+      return { allowed: false, reason: 'banned', bannedUntil: key.bannedUntil, banReason: key.banReason };
+    }
+    if (owner.disabled) return { allowed: false, reason: 'owner_disabled' };
+    void this.repository.touchLastUsed(key.id, now).catch(() => undefined);
+    return {
+      allowed: true,
+      streamKeyId: key.id,
+      label: key.label,
+      playbackId: key.playbackId,
+      ownerId: owner.id,
+      ownerName: owner.displayName ?? owner.email,
+    };
+  }
+
+  /** Forget cached lookups (all, or one key's) after a key or its owner changed. */
+  invalidate(streamKeyId?: string): void {
+    if (!streamKeyId) return this.cache.clear();
+    for (const [hash, entry] of this.cache) if (entry.found?.key.id === streamKeyId) this.cache.delete(hash);
+  }
+
+  private async lookup(hash: string, now: number): Promise<StreamKeyWithOwner | null> {
+    const cached = this.cache.get(hash);
+    if (cached && cached.expiresAt > now) return cached.found;
+    const found = await this.repository.findByHashWithOwner(hash);
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(hash, { found, expiresAt: now + CACHE_TTL_MS });
+    return found;
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { StreamKeyEntity, UserEntity } from '@rapidrtmp/server-persistence';
+import type { Repository } from 'typeorm';
+
+/** A key together with the owner fields publishing depends on. */
+export interface StreamKeyWithOwner {
+  key: StreamKeyEntity;
+  owner: Pick<UserEntity, 'id' | 'email' | 'displayName' | 'disabled'>;
+}
+
+/** The only code that touches the stream_keys table. */
+@Injectable()
+export class StreamKeysRepository {
+  constructor(
+    @InjectRepository(StreamKeyEntity) private readonly keys: Repository<StreamKeyEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+  ) {}
+
+  insert(
+    values: Pick<StreamKeyEntity, 'ownerId' | 'label' | 'keyHash' | 'keyPrefix' | 'playbackId'>,
+  ): Promise<StreamKeyEntity> {
+    return this.keys.save(this.keys.create(values));
+  }
+
+  async findByHashWithOwner(keyHash: string): Promise<StreamKeyWithOwner | null> {
+    const key = await this.keys.findOne({ where: { keyHash } });
+    if (!key) return null;
+    const owner = await this.users.findOne({
+      where: { id: key.ownerId },
+      select: { id: true, email: true, displayName: true, disabled: true },
+    });
+    return owner ? { key, owner } : null;
+  }
+
+  findById(id: string): Promise<StreamKeyEntity | null> {
+    return this.keys.findOne({ where: { id } });
+  }
+
+  async touchLastUsed(id: string, at: Date): Promise<void> {
+    await this.keys.update({ id }, { lastUsedAt: at });
+  }
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AacConfig, MediaPacket } from '@rapidrtmp/media-core';
+import { LiveStream } from './live-stream.js';
+import type { StreamEvent } from './stream-event.js';
+
+const info = {
+  id: 'session-1',
+  streamKeyId: 'key-1',
+  keyLabel: 'studio',
+  playbackId: 'pb1',
+  ownerId: 'user-1',
+  ownerName: 'Ada',
+  remoteAddress: '127.0.0.1',
+  startedAt: new Date(0),
+};
+
+const aac: AacConfig = {
+  codec: 'aac',
+  asc: Buffer.from([0x12, 0x10]),
+  objectType: 2,
+  sampleRate: 44100,
+  channels: 2,
+  samplesPerFrame: 1024,
+  codecString: 'mp4a.40.2',
+};
+
+function video(dts: number, keyframe: boolean, size = 1000): StreamEvent {
+  const packet: MediaPacket = { track: 'video', codec: 'avc', dts, pts: dts, keyframe, payload: Buffer.alloc(size) };
+  return { type: 'packet', packet };
+}
+
+function recorder() {
+  const events: StreamEvent[] = [];
+  return { events, subscriber: { name: 'test', onEvent: (e: StreamEvent) => events.push(e) } };
+}
+
+describe('LiveStream', () => {
+  it('delivers events synchronously to running subscribers and replays configs to late joiners', () => {
+    const stream = new LiveStream(info);
+    const early = recorder();
+    stream.subscribe(early.subscriber);
+    stream.publish({ type: 'config', track: 'audio', config: aac, changed: false });
+    stream.publish({ type: 'metadata', metadata: { width: 320 } });
+    stream.publish(video(0, true));
+    assert.equal(early.events.length, 3);
+
+    const late = recorder();
+    stream.subscribe(late.subscriber);
+    assert.deepEqual(
+      late.events.map((e) => e.type),
+      ['config', 'metadata'],
+    );
+    assert.equal(stream.subscriberCount, 2);
+  });
+
+  it('queues for a paused subscriber and, past the byte bound, drops media until the next keyframe', () => {
+    const stream = new LiveStream(info);
+    const slow = recorder();
+    const subscription = stream.subscribe(slow.subscriber, { maxQueuedBytes: 3500 });
+    subscription.pause();
+    stream.publish(video(0, true));
+    stream.publish(video(33, false));
+    stream.publish(video(66, false));
+    stream.publish(video(100, false)); // 4000 bytes > 3500: queue flushed of media, wait for a keyframe
+    stream.publish(video(133, false));
+    stream.publish({ type: 'config', track: 'audio', config: aac, changed: false });
+    stream.publish(video(166, true));
+    subscription.resume();
+    assert.deepEqual(
+      slow.events.map((e) => (e.type === 'packet' ? `${e.packet.dts}${e.packet.keyframe ? 'K' : ''}` : e.type)),
+      ['config', '166K'],
+    );
+    assert.equal(subscription.droppedPackets, 5);
+  });
+
+  it('ends once, tells subscribers, and stops delivering', () => {
+    const stream = new LiveStream(info);
+    const sub = recorder();
+    stream.subscribe(sub.subscriber);
+    stream.end('publisher_disconnect');
+    stream.end('timeout');
+    stream.publish(video(0, true));
+    assert.deepEqual(sub.events, [{ type: 'end', reason: 'publisher_disconnect' }]);
+    assert.equal(stream.subscriberCount, 0);
+    const late = recorder();
+    stream.subscribe(late.subscriber);
+    assert.deepEqual(late.events, [{ type: 'end', reason: 'publisher_disconnect' }]);
+  });
+
+  it('routes stop requests to the connection owner until the stream has ended', () => {
+    const stream = new LiveStream(info);
+    assert.equal(stream.requestStop('stopped_by_moderator', 'mod'), false, 'no owner yet');
+    const calls: unknown[] = [];
+    stream.onStopRequest((reason, by) => calls.push([reason, by]));
+    assert.equal(stream.requestStop('stopped_by_moderator', 'mod'), true);
+    assert.deepEqual(calls, [['stopped_by_moderator', 'mod']]);
+    stream.end('stopped_by_moderator');
+    assert.equal(stream.requestStop('key_revoked'), false);
+  });
+
+  it('measures bitrate, frame rate and keyframe interval over complete seconds', () => {
+    let now = 10_000;
+    const stream = new LiveStream(info, () => now);
+    for (let second = 0; second < 3; second++) {
+      for (let frame = 0; frame < 30; frame++) {
+        stream.stats.addBytes(10_000);
+        stream.publish(video(second * 1000 + frame * 33, frame === 0));
+      }
+      now += 1000;
+    }
+    assert.equal(stream.stats.frameRate(), 30);
+    assert.equal(stream.stats.bitrate(), 300_000 * 8);
+    assert.equal(stream.stats.keyframeIntervalMs, 1000);
+    assert.equal(stream.stats.timeline().length, 3);
+  });
+});

@@ -1,0 +1,169 @@
+import type { AudioConfig, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
+import type { EndReason } from '@rapidrtmp/server-persistence';
+import type { StreamEvent, StreamSubscriber } from './stream-event.js';
+import { StreamStats } from './stream-stats.js';
+
+export interface LiveStreamInfo {
+  /** The stream session id (a `stream_sessions` row). */
+  id: string;
+  streamKeyId: string;
+  keyLabel: string;
+  playbackId: string;
+  ownerId: string;
+  ownerName: string;
+  /** Remote address of the publisher. */
+  remoteAddress: string;
+  startedAt: Date;
+}
+
+export interface SubscribeOptions {
+  /** Bytes of media a paused subscriber may fall behind before packets are dropped (default 8 MiB). */
+  maxQueuedBytes?: number;
+}
+
+/** Asks the ingest side to disconnect the publisher; set by whoever owns the connection. */
+export type StopHandler = (reason: EndReason, stoppedBy: string | null) => void;
+
+/**
+ * A subscriber's place in the stream. Delivery is synchronous while running; a subscriber whose sink
+ * is full calls `pause()` and events queue, bounded in bytes: past the bound, media packets are dropped
+ * until the next video keyframe so the subscriber resumes on a decodable frame. Configs, metadata and
+ * the end event are never dropped.
+ */
+export class Subscription {
+  private queue: StreamEvent[] = [];
+  private queuedBytes = 0;
+  private paused = false;
+  private waitingForKeyframe = false;
+  droppedPackets = 0;
+
+  constructor(
+    readonly subscriber: StreamSubscriber,
+    private readonly maxQueuedBytes: number,
+    private readonly detach: (s: Subscription) => void,
+  ) {}
+
+  deliver(event: StreamEvent): void {
+    if (!this.paused) return this.subscriber.onEvent(event);
+    if (event.type === 'packet') {
+      const { packet } = event;
+      if (this.waitingForKeyframe && !(packet.track === 'video' && packet.keyframe)) {
+        this.droppedPackets++;
+        return;
+      }
+      this.waitingForKeyframe = false;
+      if (this.queuedBytes + packet.payload.length > this.maxQueuedBytes) {
+        this.droppedPackets += 1 + this.dropQueuedPackets();
+        this.waitingForKeyframe = true;
+        return;
+      }
+      this.queuedBytes += packet.payload.length;
+    }
+    this.queue.push(event);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const queued = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    for (const event of queued) {
+      if (this.paused) this.deliver(event);
+      else this.subscriber.onEvent(event);
+    }
+  }
+
+  unsubscribe(): void {
+    this.detach(this);
+  }
+
+  private dropQueuedPackets(): number {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((e) => e.type !== 'packet');
+    this.queuedBytes = 0;
+    return before - this.queue.length;
+  }
+}
+
+/**
+ * The pub/sub hub of one live stream. Ingest publishes demuxed events; consumers (HLS packager,
+ * recorder, relays) subscribe. Late subscribers first receive the current codec configs and metadata.
+ */
+export class LiveStream {
+  readonly stats: StreamStats;
+  readonly tracks: { video?: VideoConfig; audio?: AudioConfig } = {};
+  metadata: Record<string, unknown> = {};
+  endReason: EndReason | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+  private stopHandler: StopHandler | undefined;
+
+  constructor(
+    readonly info: LiveStreamInfo,
+    clock: () => number = Date.now,
+  ) {
+    this.stats = new StreamStats(clock);
+  }
+
+  get ended(): boolean {
+    return this.endReason !== undefined;
+  }
+
+  subscribe(subscriber: StreamSubscriber, options: SubscribeOptions = {}): Subscription {
+    const subscription = new Subscription(subscriber, options.maxQueuedBytes ?? 8 * 1024 * 1024, (s) =>
+      this.subscriptions.delete(s),
+    );
+    for (const track of ['video', 'audio'] as TrackKind[]) {
+      const config = this.tracks[track];
+      if (config) subscription.deliver({ type: 'config', track, config, changed: false });
+    }
+    if (Object.keys(this.metadata).length > 0) subscription.deliver({ type: 'metadata', metadata: this.metadata });
+    if (this.endReason) subscription.deliver({ type: 'end', reason: this.endReason });
+    else this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  get subscriberCount(): number {
+    return this.subscriptions.size;
+  }
+
+  publish(event: StreamEvent): void {
+    if (this.endReason) return;
+    switch (event.type) {
+      case 'config':
+        if (event.track === 'video') this.tracks.video = event.config as VideoConfig;
+        else this.tracks.audio = event.config as AudioConfig;
+        break;
+      case 'metadata':
+        this.metadata = event.metadata;
+        break;
+      case 'packet':
+        this.stats.addPacket(event.packet);
+        break;
+      case 'end':
+        this.endReason = event.reason;
+        break;
+    }
+    for (const subscription of this.subscriptions) subscription.deliver(event);
+    if (event.type === 'end') this.subscriptions.clear();
+  }
+
+  /** Marks the stream ended and tells every subscriber; idempotent. */
+  end(reason: EndReason): void {
+    if (!this.endReason) this.publish({ type: 'end', reason });
+  }
+
+  onStopRequest(handler: StopHandler): void {
+    this.stopHandler = handler;
+  }
+
+  /** Moderation and revocation: disconnect the publisher (the ingest side then calls `end`). */
+  requestStop(reason: EndReason, stoppedBy: string | null = null): boolean {
+    if (this.endReason || !this.stopHandler) return false;
+    this.stopHandler(reason, stoppedBy);
+    return true;
+  }
+}
