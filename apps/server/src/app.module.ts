@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
+import { DeliveryModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
+import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule } from '@rapidrtmp/server-persistence';
+import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
 import { VersionController } from './version.controller.js';
 
@@ -20,6 +23,9 @@ export class AppModule {
         PersistenceModule.forRoot(),
         HealthModule,
         UsersModule,
+        StreamsModule,
+        IngestModule,
+        DeliveryModule,
       ],
       controllers: [VersionController],
     };

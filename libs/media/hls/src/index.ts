@@ -1,1 +1,21 @@
-export {};
+export { LivePackager, type LivePackagerOptions, type PackagerStats } from './live-packager.js';
+export {
+  SegmentWindow,
+  type SegmentWindowOptions,
+  type BlockingDecision,
+  type PartAvailability,
+} from './segment-window.js';
+export { renderMediaPlaylist, type MediaPlaylistOptions, type MediaPlaylistSource } from './media-playlist.js';
+export { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
+export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
+export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';
+export { roundedExtinf, initialTargetDuration, formatSeconds } from './target-duration.js';
+export {
+  VideoSampleTimer,
+  AudioSampleTimer,
+  VIDEO_TIMESCALE,
+  type SampleTimer,
+  type TimedSample,
+} from './sample-timer.js';
+export { opusPacketSamples } from './opus-packet.js';
+export type * from './types.js';

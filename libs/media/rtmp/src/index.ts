@@ -1,1 +1,50 @@
-export {};
+export { RtmpProtocolError, type RtmpErrorCode } from './rtmp-error.js';
+export {
+  createServerHandshake,
+  digestOffset,
+  findDigest,
+  packetDigest,
+  ServerHandshakeReceiver,
+  GENUINE_FMS_KEY,
+  GENUINE_FP_KEY,
+  HANDSHAKE_SIZE,
+  RTMP_VERSION,
+  type DigestSchema,
+  type ServerHandshake,
+  type ServerHandshakeOptions,
+} from './handshake.js';
+export {
+  ChunkReader,
+  DEFAULT_CHUNK_SIZE,
+  MAX_CHUNK_SIZE,
+  validateChunkSize,
+  type ChunkReaderOptions,
+  type RtmpMessage,
+} from './chunk-reader.js';
+export { ChunkWriter } from './chunk-writer.js';
+export {
+  abortMessage,
+  acknowledgementMessage,
+  decodeControlMessage,
+  setChunkSizeMessage,
+  setPeerBandwidthMessage,
+  userControlMessage,
+  windowAckSizeMessage,
+  type ControlMessage,
+  type PeerBandwidthLimit,
+  type UserControl,
+} from './control-messages.js';
+export { ChunkStreamId, MessageType, UserControlEvent } from './message-types.js';
+export { TimestampExtender, type TimestampExtenderOptions } from './timestamp-extender.js';
+export { splitAggregate, type AggregateSubMessage } from './aggregate.js';
+export { commandMessage, decodeCommand, decodeMessageValues, statusInfo, type RtmpCommand } from './command-codec.js';
+export { splitQuery, type NameWithQuery } from './stream-name.js';
+export { RtmpServerSession } from './server-session.js';
+export type {
+  RtmpConnectInfo,
+  RtmpMediaMessage,
+  RtmpPublishRequest,
+  RtmpServerSessionOptions,
+  RtmpSessionListener,
+  RtmpUnpublishReason,
+} from './session-types.js';

@@ -81,11 +81,11 @@ describe('LiveStream', () => {
     stream.end('publisher_disconnect');
     stream.end('timeout');
     stream.publish(video(0, true));
-    assert.deepEqual(sub.events, [{ type: 'end', reason: 'publisher_disconnect' }]);
+    assert.deepEqual(sub.events, [{ type: 'end', reason: 'publisher_disconnect', graceful: true }]);
     assert.equal(stream.subscriberCount, 0);
     const late = recorder();
     stream.subscribe(late.subscriber);
-    assert.deepEqual(late.events, [{ type: 'end', reason: 'publisher_disconnect' }]);
+    assert.deepEqual(late.events, [{ type: 'end', reason: 'publisher_disconnect', graceful: true }]);
   });
 
   it('routes stop requests to the connection owner until the stream has ended', () => {

@@ -98,6 +98,7 @@ export class LiveStream {
   readonly tracks: { video?: VideoConfig; audio?: AudioConfig } = {};
   metadata: Record<string, unknown> = {};
   endReason: EndReason | undefined;
+  endedGracefully = false;
   private readonly subscriptions = new Set<Subscription>();
   private stopHandler: StopHandler | undefined;
 
@@ -121,7 +122,7 @@ export class LiveStream {
       if (config) subscription.deliver({ type: 'config', track, config, changed: false });
     }
     if (Object.keys(this.metadata).length > 0) subscription.deliver({ type: 'metadata', metadata: this.metadata });
-    if (this.endReason) subscription.deliver({ type: 'end', reason: this.endReason });
+    if (this.endReason) subscription.deliver({ type: 'end', reason: this.endReason, graceful: this.endedGracefully });
     else this.subscriptions.add(subscription);
     return subscription;
   }
@@ -145,6 +146,7 @@ export class LiveStream {
         break;
       case 'end':
         this.endReason = event.reason;
+        this.endedGracefully = event.graceful;
         break;
     }
     for (const subscription of this.subscriptions) subscription.deliver(event);
@@ -152,8 +154,8 @@ export class LiveStream {
   }
 
   /** Marks the stream ended and tells every subscriber; idempotent. */
-  end(reason: EndReason): void {
-    if (!this.endReason) this.publish({ type: 'end', reason });
+  end(reason: EndReason, graceful = true): void {
+    if (!this.endReason) this.publish({ type: 'end', reason, graceful });
   }
 
   onStopRequest(handler: StopHandler): void {

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import { artifactPath, launchChromium } from './support/browser.js';
+import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
+import { startPlayerPageServer } from './support/player-page.js';
+import { seedPublisher } from './support/seed.js';
+import { ServerProcess } from './support/server-process.js';
+import { testClip } from './support/test-clip.js';
+import { sleep, waitFor } from './support/wait-for.js';
+
+interface PlayerReport {
+  errors: Array<{ details: string; fatal: boolean }>;
+  fatal: Array<{ details: string }>;
+  waiting: Array<{ at: number; wall: number }>;
+  levels: Array<{ videoCodec?: string; audioCodec?: string; width?: number; height?: number }>;
+  started: number | null;
+  latencies: number[];
+}
+
+async function text(url: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  return { status: response.status, body: await response.text() };
+}
+
+/** ffmpeg reading the live HLS output to the end and decoding every frame; resolves with its error output. */
+function decodeWithFfmpeg(url: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('ffmpeg', ['-v', 'error', '-i', url, '-f', 'null', '-'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Awaited<ReturnType<typeof startPlayerPageServer>>;
+
+  before(async () => {
+    db = await createTestDatabase('rr_hls');
+    server = await ServerProcess.start({ env: { DATABASE_URL: db.url, HLS_REPUBLISH_GRACE_SECONDS: '10' } });
+    browser = await launchChromium();
+    page = await startPlayerPageServer();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await page?.close();
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('plays 30 s of H.264 High (B-frames) + AAC in hls.js (LL-HLS, < 3 s latency) and ffmpeg decodes it without errors; ENDLIST follows the publisher', async () => {
+    const clip = await testClip({ seconds: 30 });
+    const seeded = await seedPublisher(db.url);
+    const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${server.rtmpPort}/live/${seeded.key}`, [
+      '-re',
+      '-i',
+      clip,
+    ]);
+    const multivariantUrl = `${server.baseUrl}/live/${seeded.playbackId}/index.m3u8`;
+    const multivariant = await waitFor(
+      'the multivariant playlist',
+      async () => {
+        const r = await text(multivariantUrl);
+        return r.status === 200 ? r.body : undefined;
+      },
+      15_000,
+    );
+    assert.match(multivariant, /CODECS="avc1\.64001e,mp4a\.40\.2"/);
+    assert.match(multivariant, /RESOLUTION=640x360/);
+    assert.ok(!multivariant.includes(seeded.key), 'the playlist never carries the stream key');
+
+    const decoding = decodeWithFfmpeg(multivariantUrl);
+    const tab = await browser.newPage();
+    const consoleErrors: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    await tab.goto(`${page.url}?src=${encodeURIComponent(multivariantUrl)}`);
+    await waitFor(
+      'playback to start',
+      () => tab.evaluate(() => ((window as any).report.started !== null ? true : undefined)),
+      15_000,
+    );
+    const startTime = await tab.evaluate(() => (document.getElementById('v') as HTMLVideoElement).currentTime);
+    await sleep(20_000);
+    const state = await tab.evaluate(() => {
+      const video = document.getElementById('v') as HTMLVideoElement & {
+        webkitAudioDecodedByteCount?: number;
+        webkitVideoDecodedByteCount?: number;
+      };
+      return {
+        currentTime: video.currentTime,
+        audioBytes: video.webkitAudioDecodedByteCount ?? 0,
+        videoBytes: video.webkitVideoDecodedByteCount ?? 0,
+        width: video.videoWidth,
+        report: (window as any).report as PlayerReport,
+        lowLatency: (window as any).hls.lowLatencyMode as boolean,
+      };
+    });
+    await tab.screenshot({ path: artifactPath('hls-playback.png') });
+    assert.deepEqual(state.report.fatal, [], 'no fatal hls.js error');
+    assert.ok(state.currentTime - startTime >= 18, `played ${(state.currentTime - startTime).toFixed(1)} s in 20 s`);
+    assert.deepEqual(state.report.waiting, [], 'no stall after playback started');
+    assert.equal(state.width, 640);
+    assert.ok(state.videoBytes > 0 && state.audioBytes > 0, 'both tracks decoded');
+    assert.deepEqual(state.report.levels, [
+      { videoCodec: 'avc1.64001e', audioCodec: 'mp4a.40.2', width: 640, height: 360 },
+    ]);
+    assert.equal(state.lowLatency, true);
+    const latency = state.report.latencies.slice(-10);
+    assert.ok(
+      latency.length > 0 && Math.max(...latency) < 3,
+      `LL-HLS latency ${latency.map((l) => l.toFixed(2)).join(', ')} s`,
+    );
+
+    const published = await publisher.waitForExit(40_000);
+    assert.equal(published.code, 0, published.stderr);
+    const publisherEnded = Date.now();
+    const media = multivariant.trim().split('\n').pop()!;
+    await waitFor(
+      'EXT-X-ENDLIST',
+      async () =>
+        (await text(`${server.baseUrl}/live/${seeded.playbackId}/${media}`)).body.includes('#EXT-X-ENDLIST')
+          ? true
+          : undefined,
+      5000,
+      50,
+    );
+    assert.ok(Date.now() - publisherEnded <= 2000, `ENDLIST after ${Date.now() - publisherEnded} ms`);
+
+    const decoded = await decoding;
+    assert.equal(decoded.code, 0, decoded.stderr);
+    assert.equal(decoded.stderr.trim(), '', 'ffmpeg reports no decode error');
+    assert.deepEqual(consoleErrors, []);
+    await tab.close();
+  });
+
+  it('continues the same playlist after a discontinuity when the publisher drops and comes back within the grace period', async () => {
+    const clip = await testClip({ seconds: 30 });
+    const seeded = await seedPublisher(db.url);
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/${seeded.key}`;
+    const first = FfmpegPublisher.start(url, ['-re', '-i', clip]);
+    const multivariantUrl = `${server.baseUrl}/live/${seeded.playbackId}/index.m3u8`;
+    const multivariant = await waitFor(
+      'the playlist',
+      async () => {
+        const r = await text(multivariantUrl);
+        return r.status === 200 ? r.body : undefined;
+      },
+      15_000,
+    );
+    const mediaUrl = `${server.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+    const tab = await browser.newPage();
+    await tab.goto(`${page.url}?src=${encodeURIComponent(multivariantUrl)}`);
+    await waitFor(
+      'playback to start',
+      () => tab.evaluate(() => ((window as any).report.started !== null ? true : undefined)),
+      15_000,
+    );
+    await sleep(4000);
+
+    first.child.kill('SIGKILL'); // the connection drops: no FCUnpublish
+    await first.exited;
+    await sleep(1500);
+    const during = await text(mediaUrl);
+    assert.equal(during.status, 200);
+    assert.ok(!during.body.includes('#EXT-X-ENDLIST'), 'a dropped publisher does not end the playlist');
+
+    const second = FfmpegPublisher.start(url, ['-re', '-i', clip]);
+    const resumed = await waitFor(
+      'the playlist to continue after a discontinuity',
+      async () => {
+        const r = await text(mediaUrl);
+        return r.status === 200 &&
+          /#EXT-X-DISCONTINUITY\n(#EXT-X-PROGRAM-DATE-TIME:.*\n)?(#EXT-X-PART:.*\n)*#EXTINF/.test(r.body)
+          ? r.body
+          : undefined;
+      },
+      20_000,
+    );
+    assert.match(resumed, /#EXT-X-MAP:URI="init-\d+\.mp4"/);
+    const before = await tab.evaluate(() => (document.getElementById('v') as HTMLVideoElement).currentTime);
+    await sleep(6000);
+    const after = await tab.evaluate(() => ({
+      currentTime: (document.getElementById('v') as HTMLVideoElement).currentTime,
+      fatal: (window as any).report.fatal as unknown[],
+    }));
+    assert.deepEqual(after.fatal, [], 'hls.js survives the republish');
+    assert.ok(after.currentTime - before >= 4, `kept playing: ${(after.currentTime - before).toFixed(1)} s in 6 s`);
+    await tab.screenshot({ path: artifactPath('hls-republish.png') });
+    await second.stop();
+    await tab.close();
+  });
+});

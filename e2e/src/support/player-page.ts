@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees. */
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>RapidRTMP test player</title>
+<style>body{margin:0;background:#111}video{width:640px;height:360px;background:#000}</style></head>
+<body><video id="v" muted autoplay playsinline></video>
+<script src="/hls.js"></script>
+<script>
+  const params = new URLSearchParams(location.search);
+  const video = document.getElementById('v');
+  const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [] };
+  window.report = report;
+  const hls = new Hls({ lowLatencyMode: params.get('ll') !== '0', liveDurationInfinity: true });
+  window.hls = hls;
+  hls.on(Hls.Events.ERROR, (_e, data) => {
+    const entry = { type: data.type, details: data.details, fatal: data.fatal, at: video.currentTime, reason: String(data.reason || (data.error && data.error.message) || '').slice(0, 6000) };
+    report.errors.push(entry);
+    if (data.fatal) report.fatal.push(entry);
+  });
+  hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+    report.levels = data.levels.map((l) => ({ videoCodec: l.videoCodec, audioCodec: l.audioCodec, width: l.width, height: l.height }));
+  });
+  video.addEventListener('playing', () => { if (report.started === null) report.started = performance.now(); });
+  video.addEventListener('waiting', () => { if (report.started !== null) report.waiting.push({ at: video.currentTime, wall: performance.now() }); });
+  setInterval(() => { if (hls.latency) report.latencies.push(hls.latency); }, 500);
+  hls.loadSource(params.get('src'));
+  hls.attachMedia(video);
+</script></body></html>`;
+
+/** Serves the player page and hls.js on its own origin (so playback also exercises CORS). */
+export async function startPlayerPageServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const hlsJs = readFileSync(require.resolve('hls.js/dist/hls.min.js'));
+  const server: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/hls.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

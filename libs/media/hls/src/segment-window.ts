@@ -1,0 +1,254 @@
+// The sliding window of what a live stream currently serves: init segments, complete segments, the open
+// segment's parts; lookups by name for the HTTP layer and the pure half of blocking reloads.
+import { advancePartLimit } from './delivery-directives.js';
+import { initName, parseResourceName, partName, segmentName } from './resource-names.js';
+import { initialTargetDuration, roundedExtinf } from './target-duration.js';
+import type {
+  BlockingRequest,
+  InitSegmentRecord,
+  OpenSegment,
+  PackagerListener,
+  PartRecord,
+  SegmentRecord,
+} from './types.js';
+
+export interface SegmentWindowOptions {
+  segmentSeconds: number;
+  partSeconds: number;
+  /** Complete segments kept (and listed); older ones are evicted. */
+  windowSegments: number;
+  listener?: PackagerListener;
+}
+
+export type BlockingDecision = 'ready' | 'wait' | 'bad-request';
+export type PartAvailability = 'available' | 'pending' | 'not-found';
+
+/** Position of a part in the stream, comparable lexicographically. */
+interface PartPosition {
+  msn: number;
+  index: number;
+}
+
+const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
+  a.msn > msn || (a.msn === msn && a.index >= index);
+
+export class SegmentWindow {
+  /** Fixed once the first segment completes (see target-duration.ts); undefined until then. */
+  targetDuration: number | undefined;
+  readonly partTarget: number;
+  /** EXT-X-MEDIA-SEQUENCE: msn of the oldest listed segment. */
+  mediaSequence = 0;
+  /** EXT-X-DISCONTINUITY-SEQUENCE: discontinuities evicted so far. */
+  discontinuitySequence = 0;
+  ended = false;
+  /** A discontinuity is known to come before the next part: no preload hint until it is produced. */
+  discontinuityPending = false;
+  readonly segments: SegmentRecord[] = [];
+  open: OpenSegment | undefined;
+
+  private readonly inits = new Map<number, InitSegmentRecord>();
+  private nextMsn = 0;
+  private lastPart: PartPosition | undefined;
+
+  constructor(private readonly options: SegmentWindowOptions) {
+    this.partTarget = options.partSeconds;
+  }
+
+  /** The playlist can be published: a first segment exists and fixed the target duration. */
+  get ready(): boolean {
+    return this.targetDuration !== undefined;
+  }
+
+  get lastSegment(): SegmentRecord | undefined {
+    return this.segments[this.segments.length - 1];
+  }
+
+  addInit(index: number, data: Buffer, tracks: InitSegmentRecord['tracks']): InitSegmentRecord {
+    const init: InitSegmentRecord = { index, name: initName(index), data, tracks };
+    this.inits.set(index, init);
+    this.options.listener?.({ type: 'init', init });
+    return init;
+  }
+
+  openSegment(initIndex: number, discontinuity: boolean, programDateTime: number): OpenSegment {
+    this.open = { msn: this.nextMsn++, initIndex, discontinuity, programDateTime, parts: [] };
+    return this.open;
+  }
+
+  addPart(data: Buffer, duration: number, independent: boolean): PartRecord {
+    const open = this.open;
+    if (!open) throw new Error('addPart without an open segment');
+    const index = open.parts.length;
+    const part: PartRecord = { msn: open.msn, index, name: partName(open.msn, index), duration, independent, data };
+    open.parts.push(part);
+    this.lastPart = { msn: open.msn, index };
+    this.discontinuityPending = false;
+    this.options.listener?.({ type: 'part', part });
+    return part;
+  }
+
+  /** Closes the open segment (if it has parts) with its EXTINF duration. */
+  completeSegment(duration: number): SegmentRecord | undefined {
+    const open = this.open;
+    this.open = undefined;
+    if (!open || open.parts.length === 0) return undefined;
+    // One copy per segment: the segment is served as a single Buffer and its parts become views into
+    // it, releasing the per-part chunks and the ingest buffers their payloads pointed into.
+    const data = Buffer.concat(open.parts.map((p) => p.data));
+    let offset = 0;
+    for (const part of open.parts) {
+      part.data = data.subarray(offset, offset + part.data.length);
+      offset += part.data.length;
+    }
+    const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, data };
+    this.segments.push(segment);
+    this.applyTargetDuration(segment);
+    this.evict();
+    // Emitted last, so a playlist rendered from the listener already shows the final window.
+    this.options.listener?.({ type: 'segment', segment });
+    return segment;
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  private applyTargetDuration(segment: SegmentRecord): void {
+    if (this.targetDuration === undefined) {
+      this.targetDuration = initialTargetDuration(this.options.segmentSeconds, segment.duration);
+      return;
+    }
+    const rounded = roundedExtinf(segment.duration);
+    if (rounded > this.targetDuration) {
+      const previous = this.targetDuration;
+      this.targetDuration = rounded;
+      this.options.listener?.({ type: 'target-duration-raised', previous, targetDuration: rounded, segment });
+    }
+  }
+
+  /**
+   * Drops the oldest segments beyond `windowSegments`, but never below three target durations of
+   * listed media (RFC 8216bis 6.2.2). Inits no segment needs any more go with them.
+   */
+  private evict(): void {
+    const minimum = 3 * (this.targetDuration ?? 0);
+    let total = 0;
+    for (const s of this.segments) total += s.duration;
+    while (this.segments.length > this.options.windowSegments && total - this.segments[0].duration >= minimum) {
+      const evicted = this.segments[0];
+      this.segments.shift();
+      total -= evicted.duration;
+      this.mediaSequence = evicted.msn + 1;
+      // 6.2.2: removing an EXT-X-DISCONTINUITY tag increments EXT-X-DISCONTINUITY-SEQUENCE.
+      if (evicted.discontinuity) this.discontinuitySequence++;
+      this.options.listener?.({ type: 'segment-evicted', segment: evicted });
+    }
+    const inUse = new Set(this.segments.map((s) => s.initIndex));
+    if (this.open) inUse.add(this.open.initIndex);
+    const newest = Math.max(...this.inits.keys());
+    for (const [index, init] of this.inits) {
+      if (!inUse.has(index) && index !== newest) {
+        this.inits.delete(index);
+        this.options.listener?.({ type: 'init-evicted', init });
+      }
+    }
+  }
+
+  getInit(index: number): Buffer | undefined {
+    return this.inits.get(index)?.data;
+  }
+
+  getSegment(msn: number): Buffer | undefined {
+    return this.findSegment(msn)?.data;
+  }
+
+  getPart(msn: number, index: number): Buffer | undefined {
+    const parts = this.open?.msn === msn ? this.open.parts : this.findSegment(msn)?.parts;
+    return parts?.[index]?.data;
+  }
+
+  hasPart(msn: number, index: number): boolean {
+    return this.getPart(msn, index) !== undefined;
+  }
+
+  /** Bytes for a resource name (`init-0.mp4`, `seg-5.m4s`, `part-5.2.m4s`), if held. */
+  resolve(name: string): Buffer | undefined {
+    const parsed = parseResourceName(name);
+    if (!parsed) return undefined;
+    if (parsed.kind === 'init') return this.getInit(parsed.index);
+    if (parsed.kind === 'segment') return this.getSegment(parsed.msn);
+    return this.getPart(parsed.msn, parsed.index);
+  }
+
+  private findSegment(msn: number): SegmentRecord | undefined {
+    const first = this.segments[0];
+    if (!first) return undefined;
+    const segment = this.segments[msn - first.msn];
+    return segment?.msn === msn ? segment : undefined;
+  }
+
+  /** The next part to be produced (EXT-X-PRELOAD-HINT), unless the stream ended or a discontinuity is due. */
+  preloadHint(): PartPosition | undefined {
+    if (this.ended || this.discontinuityPending || !this.ready) return undefined;
+    if (this.open) return { msn: this.open.msn, index: this.open.parts.length };
+    return { msn: this.nextMsn, index: 0 };
+  }
+
+  /**
+   * For a part request: `available` now; `pending` when it is the hinted next part (hold the request
+   * until it is, RFC 8216bis 6.2.6); `not-found` otherwise (404; a hinted part the segmentation skipped
+   * becomes not-found as soon as its segment closes).
+   */
+  partAvailability(msn: number, index: number): PartAvailability {
+    if (this.hasPart(msn, index)) return 'available';
+    const hint = this.preloadHint();
+    return hint && hint.msn === msn && hint.index === index ? 'pending' : 'not-found';
+  }
+
+  /**
+   * Pure half of a blocking playlist reload (RFC 8216bis 6.2.5.2). `ready`: answer with the playlist now
+   * (also when the playlist has ENDLIST: directives are then ignored); `wait`: hold it and ask again on
+   * the next part/segment/ended event (503 after ~3 target durations); `bad-request`: 400 at once, the
+   * msn is more than two past the last segment or the part beyond the Advance Part Limit.
+   */
+  evaluateBlockingRequest(request: BlockingRequest): BlockingDecision {
+    if (this.ended) return 'ready';
+    const lastMsn = this.lastSegment?.msn ?? -1;
+    if (request.msn > lastMsn + 2) return 'bad-request';
+    if (request.part === undefined) return lastMsn >= request.msn ? 'ready' : 'wait';
+    const last = this.lastPart;
+    if (last && isAtOrAfter(last, request.msn, request.part)) return 'ready';
+    if (this.partsAhead(request.msn, request.part) > advancePartLimit(this.partTarget)) return 'bad-request';
+    return 'wait';
+  }
+
+  /** The playlist can answer `request` now (`evaluateBlockingRequest(request) === 'ready'`). */
+  isReady(request: BlockingRequest): boolean {
+    return this.evaluateBlockingRequest(request) === 'ready';
+  }
+
+  /** How many parts past the last published one a request points (whole segments counted at target). */
+  private partsAhead(msn: number, index: number): number {
+    const last = this.lastPart ?? { msn: this.nextMsn, index: -1 };
+    if (msn === last.msn) return index - last.index;
+    const perSegment = Math.ceil((this.targetDuration ?? this.options.segmentSeconds) / this.partTarget);
+    const lastStillOpen = this.open?.msn === last.msn;
+    const leftInLast = lastStillOpen ? Math.max(perSegment - 1 - last.index, 0) : 0;
+    return leftInLast + (msn - last.msn - 1) * perSegment + index + 1;
+  }
+
+  /** Peak and average segment bit rates over the window (RFC 8216bis 4.4.6.2 BANDWIDTH/AVERAGE-BANDWIDTH). */
+  bandwidth(): { peak: number; average: number } | undefined {
+    if (this.segments.length === 0) return undefined;
+    let peak = 0;
+    let bits = 0;
+    let seconds = 0;
+    for (const s of this.segments) {
+      const rate = (s.data.length * 8) / Math.max(s.duration, 0.001);
+      if (rate > peak) peak = rate;
+      bits += s.data.length * 8;
+      seconds += s.duration;
+    }
+    return { peak: Math.ceil(peak), average: Math.ceil(bits / Math.max(seconds, 0.001)) };
+  }
+}

@@ -1,0 +1,139 @@
+// Cuts timed samples into LL-HLS parts (CMAF chunks) and segments.
+//
+// One track drives the cuts: video when present, else audio. The other track (audio beside video)
+// follows: its samples go into the part that covers their decode time. Every part is one fragment
+// holding both tracks (writeFragment), and a segment is its parts concatenated, never re-muxed.
+import { type TrackRun, writeFragment } from '@rapidrtmp/fmp4';
+import type { TimedSample } from './sample-timer.js';
+import type { SegmentWindow } from './segment-window.js';
+
+export interface SegmenterTrack {
+  id: number;
+  timescale: number;
+}
+
+export interface SegmenterOptions {
+  segmentSeconds: number;
+  partSeconds: number;
+}
+
+export interface EpochStart {
+  driver: SegmenterTrack;
+  follower?: SegmenterTrack;
+  initIndex: number;
+  /** Mark the epoch's first segment with EXT-X-DISCONTINUITY. */
+  discontinuity: boolean;
+  /** Wall clock (ms) of a driver decode time, for EXT-X-PROGRAM-DATE-TIME. */
+  wallClockOf: (driverDts: number) => number;
+}
+
+/** A keyframe this close to the segment target still closes the segment (millisecond rounding). */
+const CUT_TOLERANCE_SECONDS = 0.01;
+
+export class Segmenter {
+  /** Driver samples per second over the last segment: the frame rate when video drives. */
+  measuredSampleRate: number | undefined;
+
+  private epoch: EpochStart | undefined;
+  private sequenceNumber = 1;
+  private segmentOpen = false;
+  private segmentStartDts = 0;
+  private segmentTicks = 0;
+  private segmentSamples = 0;
+  private partTicks = 0;
+  private driverSamples: TimedSample[] = [];
+  private followerPending: TimedSample[] = [];
+  private segmentTargetTicks = 0;
+  private partTargetTicks = 0;
+  private toleranceTicks = 0;
+
+  constructor(
+    private readonly window: SegmentWindow,
+    private readonly options: SegmenterOptions,
+  ) {}
+
+  begin(epoch: EpochStart): void {
+    this.epoch = epoch;
+    const ts = epoch.driver.timescale;
+    this.segmentTargetTicks = Math.round(this.options.segmentSeconds * ts);
+    this.partTargetTicks = Math.round(this.options.partSeconds * ts);
+    this.toleranceTicks = Math.round(CUT_TOLERANCE_SECONDS * ts);
+    this.segmentOpen = false;
+    this.driverSamples = [];
+    this.followerPending = [];
+    this.partTicks = 0;
+  }
+
+  addDriverSample(sample: TimedSample): void {
+    const epoch = this.epoch;
+    if (!epoch) return;
+    if (!this.segmentOpen) {
+      this.openSegment(epoch, sample);
+    } else if (sample.keyframe && sample.dts - this.segmentStartDts >= this.segmentTargetTicks - this.toleranceTicks) {
+      // Segments start on a sync sample of the driving track once the target is reached.
+      this.closePart(epoch, sample.dts);
+      this.closeSegment(epoch);
+      this.openSegment(epoch, sample);
+    } else if (this.driverSamples.length > 0 && this.partTicks + sample.duration > this.partTargetTicks) {
+      // RFC 8216bis 4.4.4.9: a part MUST NOT exceed the Part Target Duration, so close it before it would.
+      this.closePart(epoch, sample.dts);
+    }
+    this.driverSamples.push(sample);
+    this.partTicks += sample.duration;
+  }
+
+  addFollowerSample(sample: TimedSample): void {
+    if (this.epoch) this.followerPending.push(sample);
+  }
+
+  /** Closes the open part and segment; follower samples not yet placed go into the last part. */
+  finish(): void {
+    const epoch = this.epoch;
+    if (!epoch) return;
+    this.closePart(epoch, Number.POSITIVE_INFINITY);
+    this.closeSegment(epoch);
+    this.followerPending = [];
+    this.epoch = undefined;
+  }
+
+  private openSegment(epoch: EpochStart, first: TimedSample): void {
+    this.window.openSegment(epoch.initIndex, epoch.discontinuity, epoch.wallClockOf(first.dts));
+    epoch.discontinuity = false;
+    this.segmentOpen = true;
+    this.segmentStartDts = first.dts;
+    this.segmentTicks = 0;
+    this.segmentSamples = 0;
+  }
+
+  private closeSegment(epoch: EpochStart): void {
+    if (!this.segmentOpen) return;
+    this.segmentOpen = false;
+    const ts = epoch.driver.timescale;
+    const seconds = this.segmentTicks / ts;
+    this.window.completeSegment(seconds);
+    if (seconds > 0) this.measuredSampleRate = this.segmentSamples / seconds;
+  }
+
+  /** Emits the part holding the driver samples so far and the follower samples decoding before `cutDts`. */
+  private closePart(epoch: EpochStart, cutDts: number): void {
+    const samples = this.driverSamples;
+    if (samples.length === 0 || !this.segmentOpen) return;
+    const runs: TrackRun[] = [{ trackId: epoch.driver.id, baseMediaDecodeTime: samples[0].dts, samples }];
+    const follower = epoch.follower;
+    if (follower) {
+      const cutSeconds = cutDts / epoch.driver.timescale;
+      let count = 0;
+      while (count < this.followerPending.length && this.followerPending[count].dts / follower.timescale < cutSeconds)
+        count++;
+      const taken = this.followerPending.splice(0, count);
+      if (taken.length > 0) runs.push({ trackId: follower.id, baseMediaDecodeTime: taken[0].dts, samples: taken });
+    }
+    runs.sort((a, b) => a.trackId - b.trackId);
+    const chunk = Buffer.concat(writeFragment(this.sequenceNumber++, runs));
+    this.window.addPart(chunk, this.partTicks / epoch.driver.timescale, samples[0].keyframe);
+    this.segmentTicks += this.partTicks;
+    this.segmentSamples += samples.length;
+    this.driverSamples = [];
+    this.partTicks = 0;
+  }
+}

@@ -1,0 +1,67 @@
+import type { InitTrack } from '@rapidrtmp/fmp4';
+
+/** An initialization segment (`init-<index>.mp4`, the EXT-X-MAP of the segments that follow it). */
+export interface InitSegmentRecord {
+  index: number;
+  name: string;
+  data: Buffer;
+  tracks: InitTrack[];
+}
+
+/** One LL-HLS partial segment: a CMAF chunk (moof + mdat) holding every track. */
+export interface PartRecord {
+  msn: number;
+  index: number;
+  name: string;
+  /** Seconds. */
+  duration: number;
+  /** Starts with a sync sample of the driving track (RFC 8216bis 4.4.4.9 INDEPENDENT=YES). */
+  independent: boolean;
+  /** The chunk bytes; once the parent segment completes, a view into the segment's Buffer. */
+  data: Buffer;
+}
+
+/** A complete media segment: the concatenation of its parts. */
+export interface SegmentRecord {
+  msn: number;
+  name: string;
+  /** Seconds (EXTINF). */
+  duration: number;
+  /** Preceded by EXT-X-DISCONTINUITY (new init, republish or timestamp jump). */
+  discontinuity: boolean;
+  initIndex: number;
+  /** Wall clock of the first sample, ms since the epoch (EXT-X-PROGRAM-DATE-TIME). */
+  programDateTime: number;
+  parts: PartRecord[];
+  data: Buffer;
+}
+
+/** The segment being built: listed in an LL-HLS playlist through its parts only. */
+export interface OpenSegment {
+  msn: number;
+  initIndex: number;
+  discontinuity: boolean;
+  programDateTime: number;
+  parts: PartRecord[];
+}
+
+export type DiscontinuityReason = 'config-change' | 'republish' | 'timestamp-jump' | 'video-stalled';
+
+/** What the packager tells the server, synchronously, as it happens. */
+export type PackagerEvent =
+  | { type: 'init'; init: InitSegmentRecord }
+  | { type: 'part'; part: PartRecord }
+  | { type: 'segment'; segment: SegmentRecord }
+  | { type: 'segment-evicted'; segment: SegmentRecord }
+  | { type: 'init-evicted'; init: InitSegmentRecord }
+  | { type: 'discontinuity'; reason: DiscontinuityReason }
+  | { type: 'target-duration-raised'; previous: number; targetDuration: number; segment: SegmentRecord }
+  | { type: 'ended' };
+
+export type PackagerListener = (event: PackagerEvent) => void;
+
+/** A blocking playlist request (RFC 8216bis 6.2.5.2): `_HLS_msn`, optionally `_HLS_part`. */
+export interface BlockingRequest {
+  msn: number;
+  part?: number;
+}

@@ -1,0 +1,67 @@
+/**
+ * The received bytes not yet parsed, kept as the list of buffers the socket delivered: appending
+ * never copies, and bodies are copied once, straight into their message buffer.
+ */
+export class ByteQueue {
+  private readonly chunks: Buffer[] = [];
+  /** Read offset into chunks[0]. */
+  private head = 0;
+  private total = 0;
+
+  get length(): number {
+    return this.total;
+  }
+
+  push(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.chunks.push(bytes);
+    this.total += bytes.length;
+  }
+
+  /** Copies up to `target.length` leading bytes into `target` without consuming; returns the count. */
+  peekInto(target: Buffer): number {
+    let copied = 0;
+    let offset = this.head;
+    for (const chunk of this.chunks) {
+      if (copied === target.length) break;
+      copied += chunk.copy(target, copied, offset, offset + target.length - copied);
+      offset = 0;
+    }
+    return copied;
+  }
+
+  skip(count: number): void {
+    this.total -= count;
+    while (count > 0) {
+      const available = this.chunks[0].length - this.head;
+      if (count < available) {
+        this.head += count;
+        return;
+      }
+      count -= available;
+      this.chunks.shift();
+      this.head = 0;
+    }
+  }
+
+  /** The next `count` bytes as a view, when they sit in one received buffer; consumed if so. */
+  takeView(count: number): Buffer | undefined {
+    const first = this.chunks[0];
+    if (!first || first.length - this.head < count) return undefined;
+    const view = first.subarray(this.head, this.head + count);
+    this.skip(count);
+    return view;
+  }
+
+  /** Moves the next `count` bytes (count <= length) into `target` at `offset`. */
+  moveInto(target: Buffer, offset: number, count: number): void {
+    let remaining = count;
+    while (remaining > 0) {
+      const first = this.chunks[0];
+      const copied = first.copy(target, offset, this.head, Math.min(first.length, this.head + remaining));
+      offset += copied;
+      remaining -= copied;
+      this.skip(copied);
+    }
+  }
+}

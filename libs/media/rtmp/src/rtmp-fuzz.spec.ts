@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { AmfError } from '@rapidrtmp/amf';
+import { ChunkReader, decodeControlMessage, RtmpProtocolError, RtmpServerSession } from './index.js';
+import { SeededRandom } from './testing/seeded-random.js';
+
+const SEED = 0x0f0221;
+const BUDGET_MS = 1_400; // per test; two tests stay within ~3 s
+const HANDSHAKE_BYTES = 1 + 2 * 1536;
+const MAX_MESSAGE = 256 * 1024;
+const MAX_PENDING = 1024 * 1024;
+/** Unparsed input the reader may hold beyond partial messages: one chunk header plus the extended-timestamp peek. */
+const HEADER_SLACK = 32;
+
+const captures = ['ffmpeg-h264-aac.bin', 'gstreamer-h264-aac.bin'].map((name) =>
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url)),
+);
+const INTERESTING = [
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x08, 0x09, 0x0f, 0x11, 0x12, 0x14, 0x16, 0x3f, 0x7f, 0x80, 0xc3, 0xff,
+];
+
+function mutate(random: SeededRandom, corpus: Buffer[], protect: number): Buffer {
+  let bytes = Buffer.from(random.pick(corpus));
+  for (let step = random.int(1, 6); step > 0 && bytes.length > protect + 1; step--) {
+    const at = random.int(protect, bytes.length - 1);
+    switch (random.int(0, 6)) {
+      case 0:
+        bytes[at] ^= 1 << random.int(0, 7);
+        break;
+      case 1:
+        bytes[at] = random.pick(INTERESTING);
+        break;
+      case 2:
+        bytes = bytes.subarray(0, at);
+        break;
+      case 3: {
+        const other = random.pick(corpus);
+        bytes = Buffer.concat([bytes.subarray(0, at), other.subarray(random.int(protect, other.length - 1))]);
+        break;
+      }
+      case 4:
+        bytes = Buffer.concat([bytes.subarray(0, at), random.bytes(random.int(1, 16)), bytes.subarray(at)]);
+        break;
+      case 5: {
+        const length = random.int(1, 300);
+        bytes = Buffer.concat([bytes.subarray(0, at + length), bytes.subarray(at)]); // duplicate a range
+        break;
+      }
+      default:
+        bytes.fill(0xff, at, Math.min(bytes.length, at + random.int(1, 8)));
+    }
+  }
+  return bytes;
+}
+
+function slices(bytes: Buffer, random: SeededRandom): Buffer[] {
+  const out: Buffer[] = [];
+  const max = random.pick([3, 100, 5000, 1 << 20]);
+  for (let at = 0; at < bytes.length;) {
+    const size = random.int(1, max);
+    out.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+const isTyped = (error: unknown) => error instanceof RtmpProtocolError || error instanceof AmfError;
+
+describe('RTMP fuzz', () => {
+  it(`ChunkReader throws only RtmpProtocolError and stays bounded (seed ${SEED})`, (t) => {
+    const random = new SeededRandom(SEED);
+    const corpus = captures.map((c) => c.subarray(HANDSHAKE_BYTES, HANDSHAKE_BYTES + 24_000));
+    const started = performance.now();
+    let iterations = 0;
+    while (performance.now() - started < BUDGET_MS) {
+      const reader = new ChunkReader({
+        maxMessageSize: MAX_MESSAGE,
+        maxPendingBytes: MAX_PENDING,
+        maxChunkStreams: 16,
+      });
+      const input = mutate(random, corpus, 0);
+      try {
+        for (const slice of slices(input, random)) {
+          for (const message of reader.push(slice)) {
+            const control = decodeControlMessage(message.typeId, message.payload);
+            if (control?.type === 'set-chunk-size') reader.setChunkSize(control.chunkSize);
+            if (control?.type === 'abort') reader.abort(control.chunkStreamId);
+          }
+          assert.ok(
+            reader.bufferedBytes <= MAX_PENDING + HEADER_SLACK,
+            `iteration ${iterations}: ${reader.bufferedBytes} bytes held`,
+          );
+        }
+      } catch (error) {
+        if (!(error instanceof RtmpProtocolError)) assert.fail(`iteration ${iterations}: ${String(error)}`);
+      }
+      iterations++;
+    }
+    assert.ok(iterations >= 100, `only ${iterations} iterations`);
+    t.diagnostic(`${iterations} mutated inputs`);
+  });
+
+  it(`RtmpServerSession reports only typed errors, never throws, stays bounded (seed ${SEED + 1})`, (t) => {
+    const random = new SeededRandom(SEED + 1);
+    const corpus = captures.map((c) => c.subarray(0, 24_000));
+    const started = performance.now();
+    let iterations = 0;
+    let failures = 0;
+    while (performance.now() - started < BUDGET_MS) {
+      const errors: unknown[] = [];
+      const session: RtmpServerSession = new RtmpServerSession(
+        {
+          send: () => undefined,
+          onPublish: (request) => session.acceptPublish(request.streamId),
+          onProtocolError: (error) => errors.push(error),
+        },
+        { maxMessageSize: MAX_MESSAGE, maxPendingBytes: MAX_PENDING, maxChunkStreams: 16 },
+      );
+      // Mostly keep the handshake intact so mutations reach the chunk and AMF layers.
+      const input = mutate(random, corpus, random.int(0, 3) === 0 ? 0 : HANDSHAKE_BYTES);
+      for (const slice of slices(input, random)) {
+        session.receive(slice);
+        assert.ok(
+          session.bufferedBytes <= MAX_PENDING + HEADER_SLACK,
+          `iteration ${iterations}: ${session.bufferedBytes} bytes held`,
+        );
+      }
+      session.end();
+      assert.ok(errors.length <= 1, 'at most one protocol error per session');
+      for (const error of errors) assert.ok(isTyped(error), `iteration ${iterations}: ${String(error)}`);
+      failures += errors.length;
+      iterations++;
+    }
+    assert.ok(iterations >= 100, `only ${iterations} iterations`);
+    t.diagnostic(`${iterations} mutated sessions, ${failures} protocol errors`);
+    assert.ok(failures > 0, 'the mutations should break some sessions');
+  });
+});

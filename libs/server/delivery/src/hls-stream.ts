@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { LivePackager, type PackagerEvent } from '@rapidrtmp/hls';
+import type { HlsSettings } from '@rapidrtmp/server-config';
+import type { Logger } from '@rapidrtmp/server-logging';
+import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
+import type { DeliveryMetrics } from './delivery-metrics.js';
+import { ViewerTracker } from './viewer-tracker.js';
+import { Waiters } from './waiters.js';
+
+export type HlsStreamState = 'live' | 'reconnecting' | 'ended';
+
+/**
+ * The HLS side of one playback id: a LivePackager fed from the LiveStream hub, the requests waiting on
+ * it, and its viewers. It outlives a dropped publisher for the republish grace period so a player
+ * keeps the same playlist (continued after a discontinuity); a deliberate end writes EXT-X-ENDLIST.
+ */
+export class HlsStream {
+  /** Part of every media URL, so a later stream on the same playback id never reuses a cached URL. */
+  readonly instanceId = randomBytes(5).toString('hex');
+  readonly packager: LivePackager;
+  readonly waiters = new Waiters();
+  readonly viewers = new ViewerTracker();
+  state: HlsStreamState = 'live';
+  endedAt: number | undefined;
+  private subscription: Subscription | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly playbackId: string,
+    private readonly settings: HlsSettings,
+    private readonly metrics: DeliveryMetrics,
+    private readonly log: Logger,
+    private readonly onEnded: (stream: HlsStream) => void,
+  ) {
+    this.packager = new LivePackager({
+      segmentSeconds: settings.segmentSeconds,
+      partSeconds: settings.partSeconds,
+      windowSegments: settings.windowSegments,
+      listener: (event) => this.onPackagerEvent(event),
+    });
+  }
+
+  /** Seconds a blocking request may be held: three target durations (RFC 8216bis 6.2.5.2). */
+  get blockingTimeoutMs(): number {
+    return Math.ceil(this.settings.segmentSeconds) * 3000;
+  }
+
+  /** Starts (or, within the grace period, resumes) feeding from a live publish. */
+  attach(stream: LiveStream): void {
+    clearTimeout(this.graceTimer);
+    this.subscription?.unsubscribe();
+    if (this.state === 'reconnecting')
+      this.log.info({ playbackId: this.playbackId }, 'publisher back: playlist continues');
+    this.state = 'live';
+    this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
+  }
+
+  /** Ends the playlist now (EXT-X-ENDLIST). */
+  finish(): void {
+    if (this.state === 'ended') return;
+    clearTimeout(this.graceTimer);
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    this.state = 'ended';
+    this.endedAt = Date.now();
+    this.packager.end(this.endedAt);
+    this.waiters.releaseAll();
+    this.onEnded(this);
+  }
+
+  private onStreamEvent(event: StreamEvent): void {
+    switch (event.type) {
+      case 'config':
+        this.packager.setTrackConfig(event.track, event.config);
+        break;
+      case 'packet':
+        this.packager.push(event.packet, Date.now());
+        break;
+      case 'end':
+        this.subscription = undefined;
+        this.packager.publisherGone(Date.now());
+        if (event.graceful || this.settings.republishGraceSeconds === 0) {
+          this.finish();
+        } else {
+          this.state = 'reconnecting';
+          this.graceTimer = setTimeout(() => this.finish(), this.settings.republishGraceSeconds * 1000);
+          this.graceTimer.unref();
+        }
+        this.waiters.check();
+        break;
+      case 'metadata':
+        break;
+    }
+  }
+
+  private onPackagerEvent(event: PackagerEvent): void {
+    switch (event.type) {
+      case 'part':
+        this.metrics.parts.inc();
+        break;
+      case 'segment':
+        this.metrics.segments.inc();
+        this.metrics.segmentDuration.observe(event.segment.duration);
+        break;
+      case 'discontinuity':
+        this.metrics.discontinuities.inc({ reason: event.reason });
+        this.log.info({ playbackId: this.playbackId, reason: event.reason }, 'HLS discontinuity');
+        break;
+      case 'target-duration-raised':
+        this.log.warn(
+          { playbackId: this.playbackId, targetDuration: event.targetDuration },
+          'HLS target duration raised',
+        );
+        break;
+      default:
+        break;
+    }
+    this.waiters.check();
+  }
+}

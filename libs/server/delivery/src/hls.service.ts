@@ -1,0 +1,65 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@rapidrtmp/server-config';
+import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
+import { HlsStream } from './hls-stream.js';
+
+/** How long an ended playlist stays servable from memory (players finish the last segments). */
+const ENDED_RETENTION_MS = 60_000;
+
+/** One HlsStream per playback id, created when a publish starts and dropped after it ended. */
+@Injectable()
+export class HlsService implements OnModuleInit, OnModuleDestroy {
+  readonly metrics: DeliveryMetrics;
+  private readonly streams = new Map<string, HlsStream>();
+  private readonly log: Logger;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: LiveStreamRegistry,
+    metrics: MetricsRegistry,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.metrics = createDeliveryMetrics(metrics);
+    this.log = logger.child({ module: 'hls' });
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.registry.onStarted((live) => {
+      const { playbackId } = live.info;
+      let stream = this.streams.get(playbackId);
+      if (!stream || stream.state === 'ended') {
+        stream = new HlsStream(playbackId, this.config.hls, this.metrics, this.log, (ended) => this.retire(ended));
+        this.streams.set(playbackId, stream);
+        this.metrics.streams.set(this.streams.size);
+      }
+      stream.attach(live);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const stream of this.streams.values()) stream.finish();
+  }
+
+  get(playbackId: string): HlsStream | undefined {
+    return this.streams.get(playbackId);
+  }
+
+  /** Estimated concurrent viewers of a playback id (0 when nothing is packaged). */
+  viewers(playbackId: string): number {
+    return this.streams.get(playbackId)?.viewers.count() ?? 0;
+  }
+
+  private retire(stream: HlsStream): void {
+    setTimeout(() => {
+      if (this.streams.get(stream.playbackId) === stream) {
+        this.streams.delete(stream.playbackId);
+        this.metrics.streams.set(this.streams.size);
+      }
+    }, ENDED_RETENTION_MS).unref();
+  }
+}

@@ -1,0 +1,91 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { AppConfig } from '@rapidrtmp/server-config';
+import { ReadinessChecks } from '@rapidrtmp/server-health';
+import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { ConnectionLimiter } from './connection-limiter.js';
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
+import { IngestService } from './ingest.service.js';
+import { RtmpConnection } from './rtmp-connection.js';
+
+/** The TCP listener on RTMP_PORT: admission control, then one RtmpConnection per socket. */
+@Injectable()
+export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log: Logger;
+  private readonly metrics: IngestMetrics;
+  private readonly limiter: ConnectionLimiter;
+  private readonly connections = new Set<RtmpConnection>();
+  private server: Server | undefined;
+  private listening = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+    private readonly readiness: ReadinessChecks,
+    metrics: MetricsRegistry,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ module: 'rtmp' });
+    this.metrics = createIngestMetrics(metrics);
+    this.limiter = new ConnectionLimiter(config.rtmp.maxConnections, config.rtmp.maxConnectionsPerIp);
+  }
+
+  onModuleInit(): void {
+    this.readiness.register('rtmp', () => {
+      if (!this.listening) throw new Error(`RTMP listener is not bound to port ${this.config.rtmpPort}`);
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    server.on('error', (error) => this.log.error({ err: error }, 'RTMP listener error'));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: this.config.rtmpPort, host: this.config.host, backlog: 511 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.listening = true;
+    this.log.info(
+      { port: this.config.rtmpPort },
+      `RTMP ingest listening on rtmp://${this.config.host}:${this.config.rtmpPort}/live`,
+    );
+  }
+
+  /** Stop accepting, tell every publisher the server is going away, and record their sessions as ended. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.listening = false;
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.ingest.stopAll('server_shutdown');
+    for (const connection of this.connections) connection.stop('server_shutdown', null, 'Server shutting down.');
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
+  }
+
+  private accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    const admission = this.limiter.tryAcquire(address);
+    if (admission !== 'ok') {
+      this.metrics.rejected.inc({ reason: admission });
+      this.log.warn({ peer: address, reason: admission }, 'rtmp connection refused');
+      socket.destroy();
+      return;
+    }
+    this.metrics.connectionsTotal.inc();
+    this.metrics.connections.inc();
+    const connection = new RtmpConnection(socket, this.config.rtmp, this.ingest, this.metrics, this.log, () => {
+      this.connections.delete(connection);
+      this.limiter.release(address);
+      this.metrics.connections.dec();
+    });
+    this.connections.add(connection);
+  }
+}
