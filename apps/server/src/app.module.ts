@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiModule } from '@rapidrtmp/server-api';
+import { AuthModule } from '@rapidrtmp/server-auth';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
 import { DeliveryModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
@@ -26,6 +28,8 @@ export class AppModule {
         StreamsModule,
         IngestModule,
         DeliveryModule,
+        AuthModule,
+        ApiModule,
       ],
       controllers: [VersionController],
     };

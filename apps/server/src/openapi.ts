@@ -8,7 +8,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('RapidRTMP API')
     .setDescription('Manage users, stream keys, live streams, history and webhooks of a RapidRTMP server.')
     .setVersion(readBuildInfo().version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token' }, 'apiToken')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API token (rrt_…) or a login session token (rrs_…)' },
+      'apiToken',
+    )
+    .addCookieAuth(
+      'rr_session',
+      { type: 'apiKey', in: 'cookie', description: 'Dashboard session; mutations also need X-CSRF-Token' },
+      'session',
+    )
     .build();
   return SwaggerModule.createDocument(app, config);
 }

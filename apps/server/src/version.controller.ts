@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Public } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { readBuildInfo } from './build-info.js';
 
@@ -27,6 +28,7 @@ export class VersionController {
 
   constructor(private readonly config: AppConfig) {}
 
+  @Public()
   @Get()
   @ApiOperation({ summary: 'Server name and version', operationId: 'getVersion' })
   @ApiOkResponse({ type: VersionDto })

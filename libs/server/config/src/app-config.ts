@@ -64,6 +64,8 @@ export class AppConfig {
   readonly logLevel!: RawConfig['LOG_LEVEL'];
   readonly nodeId!: string;
   readonly shutdownGraceMs!: number;
+  /** Unset: a random secret kept in DATA_DIR (fine for one node). */
+  readonly playbackSigningSecret?: string;
   readonly rtmp!: RtmpLimits;
   readonly hls!: HlsSettings;
 
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: raw.LOG_LEVEL,
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,
     rtmp: {
       maxConnections: raw.RTMP_MAX_CONNECTIONS,
       maxConnectionsPerIp: raw.RTMP_MAX_CONNECTIONS_PER_IP,

@@ -79,6 +79,9 @@ export const configSchema = z.object({
   RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
   RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
 
+  // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
+  PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+
   // HLS packaging.
   HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
   HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),

@@ -6,6 +6,8 @@ import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
 import type { HlsStream } from './hls-stream.js';
 import { HlsService } from './hls.service.js';
+import { PlaybackSigner } from './playback-signer.js';
+import { withToken } from './playback-token.js';
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
@@ -14,7 +16,7 @@ const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
 const FIRST_SEGMENT_WAIT_MS = 8_000;
 
 type Params = { playbackId: string; instance?: string; resource?: string };
-type Query = { _HLS_msn?: string; _HLS_part?: string };
+type Query = { _HLS_msn?: string; _HLS_part?: string; token?: string };
 
 /**
  * `/live/{playbackId}/index.m3u8` (multivariant) and, under `/live/{playbackId}/{instance}/`, the media
@@ -26,23 +28,30 @@ export class HlsRoutes implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly hls: HlsService,
+    private readonly signer: PlaybackSigner,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.get<{ Params: Params }>('/live/:playbackId/index.m3u8', (req, reply) => this.multivariant(req, reply));
+    fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/index.m3u8', (req, reply) =>
+      this.multivariant(req, reply),
+    );
     fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/:instance/media.m3u8', (req, reply) =>
       this.mediaPlaylist(req, reply),
     );
-    fastify.get<{ Params: Params }>('/live/:playbackId/:instance/:resource', (req, reply) => this.resource(req, reply));
+    fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/:instance/:resource', (req, reply) =>
+      this.resource(req, reply),
+    );
     fastify.options('/live/*', (_req, reply) => {
       void cors(reply).header('access-control-max-age', '86400').code(204).send();
     });
   }
 
-  private async multivariant(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
+  private async multivariant(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
     const stream = this.lookup(req.params.playbackId);
     if (!stream) return this.notFound(reply, 'multivariant');
+    if (!this.authorized(stream, req.query.token))
+      return this.problem(reply, 'multivariant', 403, 'playback token required');
     stream.viewers.touch(clientOf(req));
     const uri = `${stream.instanceId}/media.m3u8`;
     if (!stream.packager.multivariantPlaylist(uri)) {
@@ -53,12 +62,14 @@ export class HlsRoutes implements OnModuleInit {
     }
     const body = stream.packager.multivariantPlaylist(uri);
     if (!body) return this.notFound(reply, 'multivariant');
-    return this.playlist(reply, 'multivariant', body);
+    return this.playlist(reply, 'multivariant', stream.signedPlayback ? withToken(body, req.query.token!) : body);
   }
 
   private async mediaPlaylist(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
     const stream = this.lookup(req.params.playbackId, req.params.instance);
     if (!stream) return this.notFound(reply, 'playlist');
+    if (!this.authorized(stream, req.query.token))
+      return this.problem(reply, 'playlist', 403, 'playback token required');
     stream.viewers.touch(clientOf(req));
     const directive = parseBlockingRequest(req.query._HLS_msn, req.query._HLS_part);
     if (!directive.ok) return this.problem(reply, 'playlist', 400, directive.reason);
@@ -87,14 +98,15 @@ export class HlsRoutes implements OnModuleInit {
     }
     const body = stream.packager.mediaPlaylist({ lowLatency: true });
     if (!body) return this.notFound(reply, 'playlist');
-    return this.playlist(reply, 'playlist', body);
+    return this.playlist(reply, 'playlist', stream.signedPlayback ? withToken(body, req.query.token!) : body);
   }
 
-  private async resource(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
+  private async resource(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
     const name = parseResourceName(req.params.resource ?? '');
     const stream = name && this.lookup(req.params.playbackId, req.params.instance);
     if (!name || !stream) return this.notFound(reply, 'other');
     const kind: HlsRequestKind = name.kind;
+    if (!this.authorized(stream, req.query.token)) return this.problem(reply, kind, 403, 'playback token required');
     stream.viewers.touch(clientOf(req));
     const window = stream.packager.window;
     if (name.kind === 'part' && window.partAvailability(name.msn, name.index) === 'pending') {
@@ -128,6 +140,10 @@ export class HlsRoutes implements OnModuleInit {
       return this.send(reply, kind, 206, body.subarray(range.start, range.end + 1));
     }
     return this.send(reply, kind, 200, body);
+  }
+
+  private authorized(stream: HlsStream, token: string | undefined): boolean {
+    return !stream.signedPlayback || this.signer.verify(stream.playbackId, token);
   }
 
   private lookup(playbackId: string, instance?: string): HlsStream | undefined {

@@ -21,6 +21,8 @@ export class HlsStream {
   readonly waiters = new Waiters();
   readonly viewers = new ViewerTracker();
   state: HlsStreamState = 'live';
+  /** Playback needs a signed token (from the stream key's setting at publish time). */
+  signedPlayback = false;
   endedAt: number | undefined;
   private subscription: Subscription | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -52,6 +54,7 @@ export class HlsStream {
     if (this.state === 'reconnecting')
       this.log.info({ playbackId: this.playbackId }, 'publisher back: playlist continues');
     this.state = 'live';
+    this.signedPlayback = stream.info.signedPlayback;
     this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
   }
 

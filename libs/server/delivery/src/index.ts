@@ -5,3 +5,5 @@ export * from './hls-routes.js';
 export * from './hls-stream.js';
 export * from './hls.service.js';
 export * from './viewer-tracker.js';
+export * from './playback-signer.js';
+export * from './playback-token.js';

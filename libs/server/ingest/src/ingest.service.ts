@@ -90,6 +90,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         ownerName: decision.ownerName,
         remoteAddress: attempt.remoteAddress,
         startedAt,
+        signedPlayback: decision.signedPlayback,
       });
       stream.onStopRequest(attempt.stop);
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
@@ -101,6 +102,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
   }
 
   close(stream: LiveStream, reason: EndReason, stoppedBy: string | null, gracefully: boolean): void {
+    stream.stoppedBy = stoppedBy;
     stream.end(reason, gracefully);
     this.registry.remove(stream);
     const endedAt = new Date();

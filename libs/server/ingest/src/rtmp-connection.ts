@@ -173,6 +173,7 @@ export class RtmpConnection {
       // One malformed tag is dropped and counted; the stream goes on.
       if (!(error instanceof MediaFormatError)) throw error;
       this.metrics.packetsIn.inc({ kind: 'malformed' });
+      stream.stats.droppedFrames++;
       this.log.debug({ code: error.code }, 'malformed media tag dropped');
       return;
     }

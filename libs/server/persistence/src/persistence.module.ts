@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { DataSource } from 'typeorm';
+import { AuditLog } from './audit-log.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { ENTITIES } from './entities/index.js';
 
@@ -32,7 +33,8 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      exports: [TypeOrmModule],
+      providers: [AuditLog],
+      exports: [TypeOrmModule, AuditLog],
     };
   }
 }

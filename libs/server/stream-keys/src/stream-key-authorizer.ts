@@ -5,7 +5,15 @@ import { StreamKeysRepository, type StreamKeyWithOwner } from './stream-keys.rep
 export type PublishDenial = 'malformed' | 'unknown' | 'revoked' | 'banned' | 'owner_disabled';
 
 export type PublishDecision =
-  | { allowed: true; streamKeyId: string; label: string; playbackId: string; ownerId: string; ownerName: string }
+  | {
+      allowed: true;
+      streamKeyId: string;
+      label: string;
+      playbackId: string;
+      ownerId: string;
+      ownerName: string;
+      signedPlayback: boolean;
+    }
   | { allowed: false; reason: PublishDenial; bannedUntil?: Date; banReason?: string | null };
 
 interface CacheEntry {
@@ -46,6 +54,7 @@ export class StreamKeyAuthorizer {
       playbackId: key.playbackId,
       ownerId: owner.id,
       ownerName: owner.displayName ?? owner.email,
+      signedPlayback: key.signedPlayback,
     };
   }
 

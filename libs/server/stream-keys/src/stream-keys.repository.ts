@@ -37,6 +37,26 @@ export class StreamKeysRepository {
     return this.keys.findOne({ where: { id } });
   }
 
+  listByOwner(ownerId: string | undefined): Promise<StreamKeyEntity[]> {
+    return this.keys.find({ where: ownerId ? { ownerId } : {}, order: { createdAt: 'DESC' }, take: 1000 });
+  }
+
+  listIdsByOwner(ownerId: string): Promise<Array<Pick<StreamKeyEntity, 'id'>>> {
+    return this.keys.find({ where: { ownerId }, select: { id: true } });
+  }
+
+  async update(
+    id: string,
+    values: Partial<
+      Pick<
+        StreamKeyEntity,
+        'label' | 'revokedAt' | 'bannedUntil' | 'banReason' | 'signedPlayback' | 'keyHash' | 'keyPrefix'
+      >
+    >,
+  ): Promise<void> {
+    await this.keys.update({ id }, values);
+  }
+
   async touchLastUsed(id: string, at: Date): Promise<void> {
     await this.keys.update({ id }, { lastUsedAt: at });
   }

@@ -13,6 +13,7 @@ const info = {
   ownerName: 'Ada',
   remoteAddress: '127.0.0.1',
   startedAt: new Date(0),
+  signedPlayback: false,
 };
 
 const aac: AacConfig = {

@@ -14,6 +14,8 @@ export interface LiveStreamInfo {
   /** Remote address of the publisher. */
   remoteAddress: string;
   startedAt: Date;
+  /** Playback needs a signed token (per stream key). */
+  signedPlayback: boolean;
 }
 
 export interface SubscribeOptions {
@@ -99,6 +101,8 @@ export class LiveStream {
   metadata: Record<string, unknown> = {};
   endReason: EndReason | undefined;
   endedGracefully = false;
+  /** The user who stopped the stream (moderation), when one did. */
+  stoppedBy: string | null = null;
   private readonly subscriptions = new Set<Subscription>();
   private stopHandler: StopHandler | undefined;
 

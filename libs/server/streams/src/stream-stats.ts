@@ -21,6 +21,8 @@ export class StreamStats {
   videoFrames = 0;
   audioFrames = 0;
   keyframes = 0;
+  /** Frames the ingest could not use (malformed tags, frames before their codec config). */
+  droppedFrames = 0;
   /** Milliseconds between the last two video keyframes (stream clock). */
   keyframeIntervalMs: number | undefined;
   private lastKeyframeDts: number | undefined;

@@ -22,6 +22,21 @@ export class UsersRepository {
     return this.users.count({ where: { role } });
   }
 
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  list(): Promise<UserEntity[]> {
+    return this.users.find({ order: { createdAt: 'ASC' }, take: 10_000 });
+  }
+
+  async update(
+    id: string,
+    values: Partial<Pick<UserEntity, 'passwordHash' | 'role' | 'displayName' | 'disabled'>>,
+  ): Promise<void> {
+    await this.users.update({ id }, values);
+  }
+
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOne({ where: { email: email.toLowerCase() } });
   }

@@ -34,6 +34,10 @@ export class StreamKeyEntity {
   @Column({ name: 'ban_reason', type: 'text', nullable: true })
   banReason!: string | null;
 
+  /** Playback URLs need a short-lived signed token. */
+  @Column({ name: 'signed_playback', type: 'boolean', default: false })
+  signedPlayback!: boolean;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 

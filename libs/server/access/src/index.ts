@@ -1,0 +1,3 @@
+export * from './decorators.js';
+export * from './principal.js';
+export * from './scopes.js';

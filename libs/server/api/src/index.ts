@@ -1,0 +1,2 @@
+export * from './api.module.js';
+export * from './streams/stream-control.service.js';

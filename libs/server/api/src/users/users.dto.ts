@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { USER_ROLES, type UserRole } from '@rapidrtmp/server-persistence';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'grace@example.com' })
+  @IsEmail()
+  @MaxLength(320)
+  email!: string;
+
+  @ApiProperty({ minLength: 12, example: 'a long initial passphrase' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  password!: string;
+
+  @ApiProperty({ enum: USER_ROLES, example: 'publisher' })
+  @IsIn(USER_ROLES)
+  role!: UserRole;
+
+  @ApiPropertyOptional({ example: 'Grace Hopper' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  displayName?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: USER_ROLES })
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  @ApiPropertyOptional({ example: 'Grace Hopper' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  displayName?: string;
+
+  @ApiPropertyOptional({
+    description: 'Disabling ends the user’s sessions, stops their live streams and refuses their keys.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  password!: string;
+}
