@@ -57,8 +57,13 @@ export default [
               ],
             },
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:media'] },
-            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:server', 'scope:media'] },
-            { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:app'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:contracts'] },
+            // The API contract is generated from the server and shared with the dashboard; it depends on nothing.
+            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
+            {
+              sourceTag: 'scope:test',
+              onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:app', 'scope:contracts'],
+            },
           ],
         },
       ],

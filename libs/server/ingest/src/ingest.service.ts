@@ -27,6 +27,8 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
   private readonly opening = new Set<string>();
   /** Session rows still being written, awaited on shutdown. */
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** Each stream's row updates run one after another, so a later write is never overtaken by an earlier one. */
+  private readonly writeChains = new WeakMap<LiveStream, Promise<unknown>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -107,7 +109,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
     this.registry.remove(stream);
     const endedAt = new Date();
     const seconds = Math.max(0.001, (endedAt.getTime() - stream.info.startedAt.getTime()) / 1000);
-    this.track(
+    this.track(stream, () =>
       this.sessions.close(stream.info.id, {
         endedAt,
         endReason: reason,
@@ -130,7 +132,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
     if (event.type !== 'config') return;
     const video = stream.tracks.video;
     const audio = stream.tracks.audio;
-    this.track(
+    this.track(stream, () =>
       this.sessions.updateMedia(stream.info.id, {
         videoCodec: video?.codecString ?? null,
         audioCodec: audio?.codecString ?? null,
@@ -140,8 +142,12 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
     );
   }
 
-  private track(write: Promise<unknown>): void {
-    const tracked = write.catch((error: unknown) => this.log.error({ err: error }, 'stream session write failed'));
+  private track(stream: LiveStream, write: () => Promise<unknown>): void {
+    const previous = this.writeChains.get(stream) ?? Promise.resolve();
+    const tracked = previous
+      .then(write)
+      .catch((error: unknown) => this.log.error({ err: error }, 'stream session write failed'));
+    this.writeChains.set(stream, tracked);
     this.pendingWrites.add(tracked);
     void tracked.finally(() => this.pendingWrites.delete(tracked));
   }

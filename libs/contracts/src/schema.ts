@@ -1,0 +1,1878 @@
+// Generated from libs/contracts/openapi.json by scripts/generate-contracts.mjs. Do not edit.
+/* eslint-disable */
+export interface paths {
+  '/api/v1/api-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your API tokens (admins: anyone’s with userId) */
+    get: operations['listApiTokens'];
+    put?: never;
+    /** Create a scoped API token; the secret is in this response only */
+    post: operations['createApiToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API token (it stops working at once) */
+    delete: operations['revokeApiToken'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log in with e-mail and password */
+    post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End the current session (the token or cookie stops working at once) */
+    post: operations['logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The authenticated user */
+    get: operations['getMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change your own password; your other sessions end */
+    post: operations['changeMyPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stream history, newest first (publishers: their own) */
+    get: operations['listSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One stream session */
+    get: operations['getSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stream keys: your own, or (moderators, admins) anyone’s */
+    get: operations['listStreamKeys'];
+    put?: never;
+    /** Create a stream key; the secret is in this response only */
+    post: operations['createStreamKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One stream key */
+    get: operations['getStreamKey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Rename a key or switch signed playback (from the next publish on) */
+    patch: operations['updateStreamKey'];
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}/ban': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ban a key until a time; a live stream on it stops */
+    post: operations['banStreamKey'];
+    /** Lift a ban */
+    delete: operations['unbanStreamKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}/playback-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A short-lived signed playback URL (keys with signed playback) */
+    post: operations['createPlaybackToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}/regenerate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the secret (same playback id); the old one stops working */
+    post: operations['regenerateStreamKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke a key for good; a live stream on it stops */
+    post: operations['revokeStreamKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/streams/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A live stream with its last five minutes of ingest */
+    get: operations['getLiveStream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/streams/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop a live stream: the publisher is disconnected, the playlist ends; optionally ban the key */
+    post: operations['stopStream'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/streams/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live streams with their stats (publishers: their own) */
+    get: operations['listLiveStreams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List users */
+    get: operations['listUsers'];
+    put?: never;
+    /** Create a user with a role */
+    post: operations['createUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One user */
+    get: operations['getUser'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change role, name or disable a user */
+    patch: operations['updateUser'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password for a user; their sessions end */
+    post: operations['resetUserPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/version': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Server name and version */
+    get: operations['getVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    ApiTokenDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @example CI publisher automation */
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** Format: uuid */
+      ownerId: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      scopes: (
+        | 'streams:read'
+        | 'streams:write'
+        | 'keys:read'
+        | 'keys:write'
+        | 'sessions:read'
+        | 'tokens:write'
+        | 'users:admin'
+        | 'webhooks:admin'
+      )[];
+      /** @example rrt_Xy12Ab34 */
+      tokenPrefix: string;
+    };
+    AudioTrackDto: {
+      /** @example 2 */
+      channels: number;
+      /** @example mp4a.40.2 */
+      codec: string;
+      /** @example 48000 */
+      sampleRate: number;
+    };
+    BanStreamKeyDto: {
+      /** @example Repeated terms-of-service violations */
+      reason?: string;
+      /**
+       * @description Ban for this many seconds (or give `until`)
+       * @example 3600
+       */
+      seconds?: number;
+      /** @description Ban until this time */
+      until?: string;
+    };
+    ChangePasswordDto: {
+      currentPassword: string;
+      /** @example a new long passphrase */
+      newPassword: string;
+    };
+    CreateApiTokenDto: {
+      /** @description When the token stops working (default: never) */
+      expiresAt?: string;
+      /** @example CI publisher automation */
+      label: string;
+      /**
+       * @example [
+       *       "streams:read",
+       *       "keys:write"
+       *     ]
+       */
+      scopes: (
+        | 'streams:read'
+        | 'streams:write'
+        | 'keys:read'
+        | 'keys:write'
+        | 'sessions:read'
+        | 'tokens:write'
+        | 'users:admin'
+        | 'webhooks:admin'
+      )[];
+      /**
+       * Format: uuid
+       * @description Admins: issue the token for another user
+       */
+      userId?: string;
+    };
+    CreatedApiTokenDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @example CI publisher automation */
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** Format: uuid */
+      ownerId: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      scopes: (
+        | 'streams:read'
+        | 'streams:write'
+        | 'keys:read'
+        | 'keys:write'
+        | 'sessions:read'
+        | 'tokens:write'
+        | 'users:admin'
+        | 'webhooks:admin'
+      )[];
+      /**
+       * @description Send as `Authorization: Bearer <token>`. Shown only in this response.
+       * @example rrt_…
+       */
+      token: string;
+      /** @example rrt_Xy12Ab34 */
+      tokenPrefix: string;
+    };
+    CreatedStreamKeyDto: {
+      /** Format: date-time */
+      bannedUntil: string | null;
+      banReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example https://stream.example.com/embed/k7m2q9x4w8r3t6yz */
+      embedUrl: string;
+      /** @example ffmpeg -re -i input.mp4 -c copy -f flv rtmp://stream.example.com/live/live_… */
+      ffmpegCommand: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description The secret stream key. Shown only in this response.
+       * @example live_…
+       */
+      key: string;
+      /**
+       * @description The first characters of the key, to tell keys apart
+       * @example live_Ab3dE6g
+       */
+      keyPrefix: string;
+      /** @example studio */
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** @description A publisher is live on this key right now */
+      live: boolean;
+      /** @description Paste into OBS: Settings → Stream → Custom */
+      obs: components['schemas']['ObsSettingsDto'];
+      /** Format: uuid */
+      ownerId: string;
+      /**
+       * @description Public id used in playback URLs
+       * @example k7m2q9x4w8r3t6yz
+       */
+      playbackId: string;
+      /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8 */
+      playbackUrl: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      /** @example rtmp://stream.example.com/live */
+      rtmpUrl: string;
+      signedPlayback: boolean;
+    };
+    CreateStreamKeyDto: {
+      /**
+       * @description What this key is for, e.g. "studio", "mobile"
+       * @example studio
+       */
+      label: string;
+      /**
+       * @description Playback URLs need a short-lived signed token
+       * @default false
+       */
+      signedPlayback: boolean;
+      /**
+       * Format: uuid
+       * @description Admins: create the key for another user
+       */
+      userId?: string;
+    };
+    CreateUserDto: {
+      /** @example Grace Hopper */
+      displayName?: string;
+      /** @example grace@example.com */
+      email: string;
+      /** @example a long initial passphrase */
+      password: string;
+      /**
+       * @example publisher
+       * @enum {string}
+       */
+      role: 'admin' | 'moderator' | 'publisher';
+    };
+    IngestSecondDto: {
+      /** @description Unix time, seconds */
+      at: number;
+      /** @description Bits received in that second */
+      bits: number;
+      frames: number;
+      keyframes: number;
+    };
+    LiveStreamDetailDto: {
+      audio?: components['schemas']['AudioTrackDto'];
+      bytesIn: number;
+      /**
+       * @description Frames dropped before packaging (malformed or before a keyframe)
+       * @example 0
+       */
+      droppedFrames: number;
+      /** @example 125.4 */
+      durationSeconds: number;
+      /**
+       * @description Measured video frames per second over the last 5 s
+       * @example 29.97
+       */
+      fps: number;
+      /**
+       * Format: uuid
+       * @description The stream session id
+       */
+      id: string;
+      /**
+       * @description Ingest bit rate over the last 5 s (bits/s)
+       * @example 2500000
+       */
+      ingestBitrate: number;
+      /**
+       * @description Milliseconds between the last two keyframes
+       * @example 2000
+       */
+      keyframeIntervalMs?: number;
+      /** @example studio */
+      keyLabel: string;
+      /** Format: uuid */
+      ownerId: string;
+      /** @example Ada Lovelace */
+      ownerName: string;
+      /** @example k7m2q9x4w8r3t6yz */
+      playbackId: string;
+      /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8 */
+      playbackUrl: string;
+      signedPlayback: boolean;
+      /** Format: date-time */
+      startedAt: string;
+      /** Format: uuid */
+      streamKeyId: string;
+      /** @description Per-second ingest over the last five minutes */
+      timeline: components['schemas']['IngestSecondDto'][];
+      video?: components['schemas']['VideoTrackDto'];
+      /**
+       * @description Distinct HLS clients in the last 30 s (estimate)
+       * @example 12
+       */
+      viewers: number;
+    };
+    LiveStreamDto: {
+      audio?: components['schemas']['AudioTrackDto'];
+      bytesIn: number;
+      /**
+       * @description Frames dropped before packaging (malformed or before a keyframe)
+       * @example 0
+       */
+      droppedFrames: number;
+      /** @example 125.4 */
+      durationSeconds: number;
+      /**
+       * @description Measured video frames per second over the last 5 s
+       * @example 29.97
+       */
+      fps: number;
+      /**
+       * Format: uuid
+       * @description The stream session id
+       */
+      id: string;
+      /**
+       * @description Ingest bit rate over the last 5 s (bits/s)
+       * @example 2500000
+       */
+      ingestBitrate: number;
+      /**
+       * @description Milliseconds between the last two keyframes
+       * @example 2000
+       */
+      keyframeIntervalMs?: number;
+      /** @example studio */
+      keyLabel: string;
+      /** Format: uuid */
+      ownerId: string;
+      /** @example Ada Lovelace */
+      ownerName: string;
+      /** @example k7m2q9x4w8r3t6yz */
+      playbackId: string;
+      /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8 */
+      playbackUrl: string;
+      signedPlayback: boolean;
+      /** Format: date-time */
+      startedAt: string;
+      /** Format: uuid */
+      streamKeyId: string;
+      video?: components['schemas']['VideoTrackDto'];
+      /**
+       * @description Distinct HLS clients in the last 30 s (estimate)
+       * @example 12
+       */
+      viewers: number;
+    };
+    LoginDto: {
+      /** @example admin@example.com */
+      email: string;
+      /** @example correct horse battery staple */
+      password: string;
+    };
+    LoginResponseDto: {
+      /**
+       * @description Session token: also set as the httpOnly `rr_session` cookie; usable as a Bearer token.
+       * @example rrs_…
+       */
+      accessToken: string;
+      /** @description Send as X-CSRF-Token on cookie-authenticated POST/PATCH/DELETE (also set as the `rr_csrf` cookie). */
+      csrfToken: string;
+      /** Format: date-time */
+      expiresAt: string;
+      user: components['schemas']['UserDto'];
+    };
+    MeDto: {
+      /** @enum {string} */
+      authenticatedVia: 'session' | 'api-token';
+      /** Format: date-time */
+      createdAt: string;
+      /** @example false */
+      disabled: boolean;
+      /** @example Ada Lovelace */
+      displayName: string | null;
+      /** @example ada@example.com */
+      email: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @example publisher
+       * @enum {string}
+       */
+      role: 'admin' | 'moderator' | 'publisher';
+      /**
+       * @example [
+       *       "streams:read",
+       *       "keys:write"
+       *     ]
+       */
+      scopes: string[];
+    };
+    ObsSettingsDto: {
+      /** @example rtmp://stream.example.com/live */
+      server: string;
+      /** @example live_… */
+      streamKey: string;
+    };
+    PlaybackTokenDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8?token=… */
+      playbackUrl: string;
+      token: string;
+    };
+    PlaybackTokenRequestDto: {
+      /**
+       * @description Lifetime in seconds
+       * @default 3600
+       */
+      ttlSeconds: number;
+    };
+    ResetPasswordDto: {
+      password: string;
+    };
+    SessionDto: {
+      /** @example mp4a.40.2 */
+      audioCodec: string | null;
+      /**
+       * @description bits/s
+       * @example 2600000
+       */
+      avgBitrate: number | null;
+      /** @example 31250000 */
+      bytesIn: number;
+      /** @example 95.2 */
+      durationSeconds: number;
+      /** Format: date-time */
+      endedAt: string | null;
+      /**
+       * @example stopped_by_moderator
+       * @enum {string|null}
+       */
+      endReason:
+        | 'publisher_disconnect'
+        | 'timeout'
+        | 'server_shutdown'
+        | 'stopped_by_moderator'
+        | 'key_revoked'
+        | 'key_banned'
+        | 'user_disabled'
+        | 'taken_over'
+        | 'protocol_error'
+        | 'node_lost'
+        | null;
+      /** @example 720 */
+      height: number | null;
+      /** Format: uuid */
+      id: string;
+      /** @example studio */
+      keyLabel: string | null;
+      /** @description Still live */
+      live: boolean;
+      /** @example rapidrtmp-0 */
+      nodeId: string;
+      owner: components['schemas']['UserRefDto'] | null;
+      /** @example k7m2q9x4w8r3t6yz */
+      playbackId: string | null;
+      /** Format: date-time */
+      startedAt: string;
+      /** @description The moderator or admin who stopped it */
+      stoppedBy: components['schemas']['UserRefDto'] | null;
+      /** Format: uuid */
+      streamKeyId: string | null;
+      /** @example avc1.64001f */
+      videoCodec: string | null;
+      /** @example 1280 */
+      width: number | null;
+    };
+    SessionPageDto: {
+      items: components['schemas']['SessionDto'][];
+      /** @description Pass as `cursor` for the next (older) page; null at the end */
+      nextCursor: string | null;
+    };
+    StopStreamDto: {
+      /**
+       * @description Also ban the stream key for this many seconds
+       * @example 3600
+       */
+      banSeconds?: number;
+      /** @example Off-topic content */
+      reason?: string;
+    };
+    StreamKeyDto: {
+      /** Format: date-time */
+      bannedUntil: string | null;
+      banReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example https://stream.example.com/embed/k7m2q9x4w8r3t6yz */
+      embedUrl: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description The first characters of the key, to tell keys apart
+       * @example live_Ab3dE6g
+       */
+      keyPrefix: string;
+      /** @example studio */
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** @description A publisher is live on this key right now */
+      live: boolean;
+      /** Format: uuid */
+      ownerId: string;
+      /**
+       * @description Public id used in playback URLs
+       * @example k7m2q9x4w8r3t6yz
+       */
+      playbackId: string;
+      /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8 */
+      playbackUrl: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      signedPlayback: boolean;
+    };
+    UpdateStreamKeyDto: {
+      /** @example mobile */
+      label?: string;
+      signedPlayback?: boolean;
+    };
+    UpdateUserDto: {
+      /** @description Disabling ends the user’s sessions, stops their live streams and refuses their keys. */
+      disabled?: boolean;
+      /** @example Grace Hopper */
+      displayName?: string;
+      /** @enum {string} */
+      role?: 'admin' | 'moderator' | 'publisher';
+    };
+    UserDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @example false */
+      disabled: boolean;
+      /** @example Ada Lovelace */
+      displayName: string | null;
+      /** @example ada@example.com */
+      email: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @example publisher
+       * @enum {string}
+       */
+      role: 'admin' | 'moderator' | 'publisher';
+    };
+    UserRefDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example Ada Lovelace */
+      name: string;
+    };
+    VersionDto: {
+      /**
+       * @example embedded
+       * @enum {string}
+       */
+      database: 'embedded' | 'postgres';
+      /** @example rapidrtmp */
+      name: string;
+      /**
+       * @description This node (NODE_ID)
+       * @example rapidrtmp-7c9f6d-abcde
+       */
+      nodeId: string;
+      /**
+       * @description Node.js runtime version
+       * @example v24.11.0
+       */
+      runtime: string;
+      /** @example 0.1.0 */
+      version: string;
+    };
+    VideoTrackDto: {
+      /** @example avc1.64001f */
+      codec: string;
+      /**
+       * @description Frame rate signalled by the encoder (SPS timing)
+       * @example 30
+       */
+      frameRate?: number;
+      /** @example 720 */
+      height: number;
+      /** @example 1280 */
+      width: number;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  listApiTokens: {
+    parameters: {
+      query?: {
+        userId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiTokenDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope tokens:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createApiToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiTokenDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedApiTokenDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope tokens:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  revokeApiToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope tokens:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponseDto'];
+        };
+      };
+      /** @description Too many attempts from this address or for this account */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MeDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  changeMyPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listSessions: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        endReason?:
+          | 'publisher_disconnect'
+          | 'timeout'
+          | 'server_shutdown'
+          | 'stopped_by_moderator'
+          | 'key_revoked'
+          | 'key_banned'
+          | 'user_disabled'
+          | 'taken_over'
+          | 'protocol_error'
+          | 'node_lost';
+        /** @description Started at or after */
+        from?: string;
+        limit?: number;
+        streamKeyId?: string;
+        /** @description Started before */
+        to?: string;
+        /** @description Owner (moderators, admins) */
+        userId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listStreamKeys: {
+    parameters: {
+      query?: {
+        /** @description Moderators and admins: only this user’s keys */
+        userId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamKeyDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope keys:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateStreamKeyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedStreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope keys:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  updateStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateStreamKeyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  banStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BanStreamKeyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator and scope streams:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  unbanStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator and scope streams:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createPlaybackToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlaybackTokenRequestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlaybackTokenDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope keys:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  regenerateStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedStreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  revokeStreamKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StreamKeyDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getLiveStream: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LiveStreamDetailDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope streams:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  stopStream: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StopStreamDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator and scope streams:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listLiveStreams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LiveStreamDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope streams:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope users:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope users:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope users:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope users:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  resetUserPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResetPasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope users:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VersionDto'];
+        };
+      };
+    };
+  };
+}
