@@ -94,6 +94,11 @@ describe('loadConfig', () => {
     });
   }
 
+  it('requires LL-HLS parts shorter than segments', () => {
+    const error = errorFor({ HLS_SEGMENT_SECONDS: '1', HLS_PART_SECONDS: '1' });
+    assert.match(error.message, /HLS_PART_SECONDS: expected less than HLS_SEGMENT_SECONDS/);
+  });
+
   it('reports every bad variable at once', () => {
     const error = errorFor({ HTTP_PORT: 'x', LOG_LEVEL: 'loud' });
     assert.deepEqual(error.issues.map((i) => i.variable).sort(), ['HTTP_PORT', 'LOG_LEVEL']);

@@ -35,59 +35,70 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * Every environment variable the server reads, with its default. The README's configuration table
  * mirrors this schema; `k8s/` and `docker/` are checked against it by a test.
  */
-export const configSchema = z.object({
-  HTTP_PORT: port(8080),
-  RTMP_PORT: port(1935),
-  HOST: z.string().min(1, 'expected a bind address such as 0.0.0.0 or 127.0.0.1').default('0.0.0.0'),
-  DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
-  DATABASE_URL: optionalText.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL (unset = embedded PGlite)')
-      .optional(),
-  ),
-  ADMIN_EMAIL: optionalText.pipe(z.email('expected an e-mail address').optional()),
-  ADMIN_PASSWORD: optionalText.pipe(
-    z.string().min(12, 'expected at least 12 characters').max(256, 'expected at most 256 characters').optional(),
-  ),
-  PUBLIC_URL: optionalText.pipe(
-    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://stream.example.com' }).optional(),
-  ),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ -')
-    .default(
-      hostname()
-        .slice(0, 128)
-        .replace(/[^A-Za-z0-9._-]/g, '-') || 'node',
+export const configSchema = z
+  .object({
+    HTTP_PORT: port(8080),
+    RTMP_PORT: port(1935),
+    HOST: z.string().min(1, 'expected a bind address such as 0.0.0.0 or 127.0.0.1').default('0.0.0.0'),
+    DATA_DIR: z.string().min(1, 'expected a directory path').default('./data'),
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL (unset = embedded PGlite)')
+        .optional(),
     ),
-  SHUTDOWN_GRACE_MS: z.coerce
-    .number({ error: 'expected milliseconds between 100 and 60000' })
-    .int('expected milliseconds between 100 and 60000')
-    .min(100, 'expected milliseconds between 100 and 60000')
-    .max(60000, 'expected milliseconds between 100 and 60000')
-    .default(4000),
+    ADMIN_EMAIL: optionalText.pipe(z.email('expected an e-mail address').optional()),
+    ADMIN_PASSWORD: optionalText.pipe(
+      z.string().min(12, 'expected at least 12 characters').max(256, 'expected at most 256 characters').optional(),
+    ),
+    PUBLIC_URL: optionalText.pipe(
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://stream.example.com' }).optional(),
+    ),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    NODE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ -')
+      .default(
+        hostname()
+          .slice(0, 128)
+          .replace(/[^A-Za-z0-9._-]/g, '-') || 'node',
+      ),
+    SHUTDOWN_GRACE_MS: z.coerce
+      .number({ error: 'expected milliseconds between 100 and 60000' })
+      .int('expected milliseconds between 100 and 60000')
+      .min(100, 'expected milliseconds between 100 and 60000')
+      .max(60000, 'expected milliseconds between 100 and 60000')
+      .default(4000),
 
-  // RTMP ingest limits: each violation closes only the offending connection.
-  RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
-  RTMP_MAX_CONNECTIONS_PER_IP: integer(50, 1, 100_000, 'count'),
-  RTMP_HANDSHAKE_TIMEOUT_MS: integer(10_000, 100, 120_000, 'milliseconds'),
-  RTMP_IDLE_TIMEOUT_MS: integer(20_000, 500, 600_000, 'milliseconds'),
-  RTMP_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024, 'byte count'),
-  RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
-  RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
-  RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
+    // RTMP ingest limits: each violation closes only the offending connection.
+    RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
+    RTMP_MAX_CONNECTIONS_PER_IP: integer(50, 1, 100_000, 'count'),
+    RTMP_HANDSHAKE_TIMEOUT_MS: integer(10_000, 100, 120_000, 'milliseconds'),
+    RTMP_IDLE_TIMEOUT_MS: integer(20_000, 500, 600_000, 'milliseconds'),
+    RTMP_MAX_MESSAGE_BYTES: integer(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024, 'byte count'),
+    RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
+    RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
+    RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
 
-  // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
-  PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
+    PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
 
-  // HLS packaging.
-  HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
-  HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
-  HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
-  HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
-});
+    // HLS packaging.
+    HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
+    HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
+    HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
+    HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
+  })
+  .superRefine((config, context) => {
+    // Only when both values are valid on their own (zod runs refinements after field errors too).
+    if (config.HLS_SEGMENT_SECONDS >= 0.5 && config.HLS_PART_SECONDS >= config.HLS_SEGMENT_SECONDS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['HLS_PART_SECONDS'],
+        message: 'expected less than HLS_SEGMENT_SECONDS',
+      });
+    }
+  });
 
 export type RawConfig = z.output<typeof configSchema>;
 export type ConfigVariable = keyof typeof configSchema.shape;
