@@ -103,3 +103,68 @@ export function pingRequest(timestamp: number): Buffer {
   body.writeUInt32BE(timestamp >>> 0, 2);
   return chunkType0(2, 4, 0, body);
 }
+
+/** A type-3 (header-less continuation) chunk on `csid` (< 64): only valid after a header on that chunk stream. */
+export function type3Chunk(csid: number, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0xc0 | (csid & 0x3f)]), body]);
+}
+
+/** `count` Ping Requests back to back, ready for one write. */
+export function pingRequests(count: number, firstTimestamp = 0): Buffer {
+  const one = pingRequest(0);
+  const out = Buffer.alloc(one.length * count);
+  for (let i = 0; i < count; i++) {
+    one.copy(out, i * one.length);
+    out.writeUInt32BE((firstTimestamp + i) >>> 0, i * one.length + one.length - 4);
+  }
+  return out;
+}
+
+/**
+ * Reproducible "random" bytes (mulberry32): a hostile-input test that fails can be replayed byte for
+ * byte, which crypto randomness would not allow.
+ */
+export function seededBytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Writes `batch` again and again on `socket`, honouring its backpressure (so the flood measures the
+ * server, not this process's memory), until `done()` says stop, the socket closes, or `maxBytes` went
+ * out. `done` is asked every `checkEvery` batches. Resolves with the bytes written.
+ */
+export async function flood(
+  socket: Socket,
+  batch: Buffer,
+  done: () => Promise<boolean> | boolean,
+  options: { maxBytes: number; checkEvery?: number },
+): Promise<number> {
+  const checkEvery = options.checkEvery ?? 8;
+  let written = 0;
+  for (let round = 0; written < options.maxBytes; round++) {
+    if (socket.destroyed) break;
+    if (round % checkEvery === 0 && (await done())) break;
+    written += batch.length;
+    if (!socket.write(batch)) {
+      await new Promise<void>((resolve) => {
+        const finish = () => {
+          socket.off('drain', finish);
+          socket.off('close', finish);
+          resolve();
+        };
+        socket.once('drain', finish);
+        socket.once('close', finish);
+      });
+    }
+  }
+  return written;
+}

@@ -187,14 +187,47 @@ describe('ChunkReader', () => {
     }
   });
 
-  it('applies Set Chunk Size between messages: 1, and 2^31-1; refuses 0 and the high bit', () => {
+  it('applies Set Chunk Size between messages: 1 (when allowed), and 2^31-1; refuses 0 and the high bit', () => {
     const small = Buffer.concat([chunk(0, 3, { len: 3 }, [1]), chunk(3, 3, {}, [2]), chunk(3, 3, {}, [3])]);
-    assert.deepEqual(readAll(small, {}, (r) => r.setChunkSize(1))[0].payload, Buffer.of(1, 2, 3));
+    assert.deepEqual(readAll(small, { minChunkSize: 1 }, (r) => r.setChunkSize(1))[0].payload, Buffer.of(1, 2, 3));
     const big = bytes(5000, 7);
     assert.deepEqual(readAll(chunk(0, 3, { len: 5000 }, big), {}, (r) => r.setChunkSize(0x7fffffff))[0].payload, big);
     assertCode(() => new ChunkReader().setChunkSize(0), 'chunk-size-invalid');
     assertCode(() => new ChunkReader().setChunkSize(0x80000000), 'chunk-size-invalid');
     assertCode(() => new ChunkReader().setChunkSize(0xffffffff), 'chunk-size-invalid');
+  });
+
+  it('refuses a Set Chunk Size below minChunkSize (default 64): tiny chunks only multiply header parsing', () => {
+    for (const size of [0, 1, 2, 63]) {
+      const reader = new ChunkReader();
+      assertCode(() => reader.setChunkSize(size), 'chunk-size-invalid');
+      assertCode(() => reader.next(), 'chunk-size-invalid'); // the reader stays failed
+    }
+    const atFloor = new ChunkReader();
+    atFloor.setChunkSize(64);
+    assert.equal(atFloor.incomingChunkSize, 64);
+    const custom = new ChunkReader({ minChunkSize: 1000 });
+    assertCode(() => custom.setChunkSize(999), 'chunk-size-invalid');
+    custom.setChunkSize(1000);
+    assert.equal(custom.incomingChunkSize, 1000);
+    // No option lowers the floor below RTMP 5.4.1's own: 0 stays invalid.
+    assertCode(() => new ChunkReader({ minChunkSize: 0 }).setChunkSize(0), 'chunk-size-invalid');
+  });
+
+  it('fails on a Set Chunk Size message under the floor arriving in the byte stream', () => {
+    const reader = new ChunkReader();
+    const input = Buffer.concat([
+      chunk(0, 2, { len: 4, type: 1, msid: 0 }, [0, 0, 0, 1]),
+      chunk(0, 3, { len: 3 }, [1]),
+      chunk(3, 3, {}, [2]),
+      chunk(3, 3, {}, [3]),
+    ]);
+    assertCode(() => {
+      for (const message of reader.push(input)) {
+        if (message.typeId === 1) reader.setChunkSize(message.payload.readUInt32BE(0));
+      }
+    }, 'chunk-size-invalid');
+    assert.equal(reader.incomingChunkSize, 128, 'the refused size is not applied');
   });
 
   it('applies a chunk size set while handling a message to the very next chunk', () => {

@@ -19,10 +19,18 @@ export interface ChunkReaderOptions {
   maxChunkStreams?: number;
   /** Bytes held for partially received messages, all chunk streams together. Default 4 x maxMessageSize. */
   maxPendingBytes?: number;
+  /**
+   * Smallest chunk size a Set Chunk Size may ask for. Default 64 (DEFAULT_MIN_CHUNK_SIZE). RTMP 5.4.1
+   * allows 1, but no encoder sends less than 128: tiny chunks only multiply the header parsing per
+   * message byte (a 1-byte chunk costs a header per byte), so they are refused as an attack.
+   */
+  minChunkSize?: number;
 }
 
 export const DEFAULT_CHUNK_SIZE = 128; // RTMP 5.4.1
 export const MAX_CHUNK_SIZE = 0x7fffffff; // RTMP 5.4.1: the high bit must be 0
+/** Default floor for the peer's Set Chunk Size (see ChunkReaderOptions.minChunkSize). */
+export const DEFAULT_MIN_CHUNK_SIZE = 64;
 const EXTENDED_TIMESTAMP = 0xffffff;
 /** Largest chunk header: 3-byte basic header, 11-byte type-0 header, 4-byte extended timestamp. */
 const MAX_HEADER = 18;
@@ -65,6 +73,7 @@ export class ChunkReader {
   private readonly maxMessageSize: number;
   private readonly maxChunkStreams: number;
   private readonly maxPendingBytes: number;
+  private readonly minChunkSize: number;
   private chunkSize = DEFAULT_CHUNK_SIZE;
   /** The chunk stream whose chunk body is being read, and how much of that body is left. */
   private reading: ChunkStream | undefined;
@@ -76,6 +85,8 @@ export class ChunkReader {
     this.maxMessageSize = options.maxMessageSize ?? 8 * 1024 * 1024;
     this.maxChunkStreams = options.maxChunkStreams ?? 64;
     this.maxPendingBytes = options.maxPendingBytes ?? 4 * this.maxMessageSize;
+    // 1 is the floor RTMP 5.4.1 itself sets (validateChunkSize); an option cannot go below it.
+    this.minChunkSize = Math.max(1, options.minChunkSize ?? DEFAULT_MIN_CHUNK_SIZE);
   }
 
   /** Bytes held: queued input plus buffers of partially received messages. */
@@ -87,9 +98,22 @@ export class ChunkReader {
     return this.chunkSize;
   }
 
-  /** Applies the peer's Set Chunk Size (RTMP 5.4.1) to the chunks that follow. */
+  /**
+   * Applies the peer's Set Chunk Size (RTMP 5.4.1) to the chunks that follow. Sizes under
+   * `minChunkSize` (and 0, and the high bit) throw `chunk-size-invalid` and leave the reader failed.
+   */
   setChunkSize(size: number): void {
-    this.chunkSize = validateChunkSize(size);
+    try {
+      validateChunkSize(size);
+      if (size < this.minChunkSize) {
+        throw new RtmpProtocolError('chunk-size-invalid', `chunk size ${size} below the minimum ${this.minChunkSize}`);
+      }
+    } catch (error) {
+      // The peer's next chunks are cut at the size we refused: nothing after this can be parsed.
+      this.failure = error;
+      throw error;
+    }
+    this.chunkSize = size;
   }
 
   /** Abort Message (RTMP 5.4.2): drop the partial message on a chunk stream. */

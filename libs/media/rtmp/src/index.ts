@@ -16,6 +16,7 @@ export {
 export {
   ChunkReader,
   DEFAULT_CHUNK_SIZE,
+  DEFAULT_MIN_CHUNK_SIZE,
   MAX_CHUNK_SIZE,
   validateChunkSize,
   type ChunkReaderOptions,

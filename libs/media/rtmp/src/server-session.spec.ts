@@ -387,6 +387,38 @@ describe('RtmpServerSession', () => {
     );
   });
 
+  it('closes on a Set Chunk Size of 0 or under minChunkSize (default 64), and honours the option', () => {
+    for (const size of [0, 1, 63]) {
+      const { session, events, client } = harness({ autoAccept: true });
+      session.receive(client.publishSequence());
+      assert.equal(events.publishes.length, 1);
+      // Written by hand: our own ChunkWriter refuses to switch to size 0.
+      const payload = Buffer.alloc(4);
+      payload.writeUInt32BE(size);
+      session.receive(client.message({ typeId: MessageType.SetChunkSize, chunkStreamId: 2, payload }));
+      assert.deepEqual(
+        events.errors.map((e) => e.code),
+        ['chunk-size-invalid'],
+        `size ${size}`,
+      );
+      assert.deepEqual(events.unpublishes, ['protocol-error']);
+      assert.equal(session.isClosed, true);
+    }
+    const lenient = harness({ autoAccept: true, minChunkSize: 1 });
+    lenient.session.receive(lenient.client.publishSequence());
+    lenient.session.receive(lenient.client.setChunkSize(1));
+    lenient.session.receive(video(lenient.client, 0, [0x17, 0, 0, 0, 0]));
+    assert.deepEqual(lenient.events.errors, []);
+    assert.equal(lenient.events.media.length, 1, 'a 5-byte message in 1-byte chunks still arrives');
+    const strict = harness({ minChunkSize: 4096 });
+    strict.session.receive(strict.client.handshake());
+    strict.session.receive(strict.client.setChunkSize(1024));
+    assert.deepEqual(
+      strict.events.errors.map((e) => e.code),
+      ['chunk-size-invalid'],
+    );
+  });
+
   it('rejects commands before connect and a second connect', () => {
     const { session, out, events, client } = harness();
     session.receive(client.handshake());

@@ -76,6 +76,8 @@ export interface RtmpServerSessionOptions {
   maxChunkStreams?: number;
   /** Bytes of partially received messages held at once. Default 4 x maxMessageSize. */
   maxPendingBytes?: number;
+  /** Smallest Set Chunk Size accepted from the peer; smaller is a protocol error. Default 64. */
+  minChunkSize?: number;
   /** Our outgoing chunk size, announced after `connect`. Default 4096. */
   outgoingChunkSize?: number;
   /** Window Acknowledgement Size we announce. Default 2,500,000 (as FMS and nginx-rtmp). */

@@ -45,6 +45,8 @@ export class RtmpConnection {
   private setupTimer: NodeJS.Timeout | undefined;
   private stream: LiveStream | undefined;
   private publishing = false;
+  /** Set as soon as we decide to close, before the socket's 'close' event: nothing more is sent or counted. */
+  private closing = false;
   private closed = false;
   private endReason: EndReason | undefined;
   private stoppedBy: string | null = null;
@@ -92,26 +94,28 @@ export class RtmpConnection {
 
   /** Server-side end (shutdown, moderation): tell the publisher, then close. */
   stop(reason: EndReason, stoppedBy: string | null, description = 'Stream stopped by the server.'): void {
-    if (this.closed) return;
+    if (this.closing || this.closed) return;
     this.endReason ??= reason;
     this.stoppedBy = stoppedBy;
     this.graceful = true;
     // End the stream now, not when the peer gets round to closing: history and playlists update at once.
     this.finishStream();
     this.session.stop(description);
+    this.closing = true;
     this.socket.end();
     // A peer that never reads our close would hold the socket half-closed: cut it.
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closing) return;
     this.metrics.bytesIn.inc(chunk.length);
     this.stream?.stats.addBytes(chunk.length);
     this.session.receive(chunk);
   }
 
   private send(bytes: Buffer | Buffer[]): void {
-    if (this.closed) return;
+    if (this.closing || this.closed) return;
     if (Array.isArray(bytes)) for (const part of bytes) this.socket.write(part);
     else this.socket.write(bytes);
     if (this.socket.writableLength > MAX_UNREAD_OUTGOING_BYTES) this.reject('slow_reader', 'peer stopped reading');
@@ -197,7 +201,10 @@ export class RtmpConnection {
   }
 
   private reject(reason: RejectReason, detail: string): void {
-    if (this.closed) return;
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    // The rest of the bytes already read must not keep the session talking (or re-reporting).
+    this.session.end();
     this.metrics.rejected.inc({ reason });
     this.log.warn({ reason, detail }, 'rtmp connection closed');
     this.endReason ??=
