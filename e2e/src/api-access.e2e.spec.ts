@@ -151,6 +151,9 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
           role: 'publisher',
         })
       ).body.id as string;
+    const webhook = async () =>
+      (await admin.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'matrix' })).body
+        .id as string;
     const ownToken = async (role: Role) =>
       role === 'anonymous'
         ? missing
@@ -268,7 +271,43 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
         [401, 204, 204, 204],
       ],
       ['post', '/api/v1/auth/logout', fixed('/api/v1/auth/logout'), [401, 204, 204, 204]],
-      ...webhookCases(missing),
+      ['get', '/api/v1/webhooks', fixed('/api/v1/webhooks'), [401, 403, 403, 200]],
+      [
+        'post',
+        '/api/v1/webhooks',
+        fixed('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['stream.started'] }),
+        [401, 403, 403, 201],
+      ],
+      [
+        'get',
+        '/api/v1/webhooks/{id}',
+        async () => ({ path: `/api/v1/webhooks/${await webhook()}` }),
+        [401, 403, 403, 200],
+      ],
+      [
+        'patch',
+        '/api/v1/webhooks/{id}',
+        async () => ({ path: `/api/v1/webhooks/${await webhook()}`, body: { description: 'x' } }),
+        [401, 403, 403, 200],
+      ],
+      [
+        'delete',
+        '/api/v1/webhooks/{id}',
+        async (r) => ({ path: `/api/v1/webhooks/${r === 'admin' ? await webhook() : missing}` }),
+        [401, 403, 403, 204],
+      ],
+      [
+        'get',
+        '/api/v1/webhooks/{id}/deliveries',
+        async () => ({ path: `/api/v1/webhooks/${await webhook()}/deliveries` }),
+        [401, 403, 403, 200],
+      ],
+      [
+        'post',
+        '/api/v1/webhooks/{id}/test',
+        async () => ({ path: `/api/v1/webhooks/${await webhook()}/test` }),
+        [401, 403, 403, 202],
+      ],
     ];
 
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
@@ -339,11 +378,3 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
     assert.ok(!server.output.includes(created.key), 'not in the log');
   });
 });
-
-/** Webhook routes are admin-only; listed here so the matrix stays complete when they exist. */
-function webhookCases(
-  missing: string,
-): Array<[string, string, () => Promise<{ path: string; body?: unknown }>, [number, number, number, number]]> {
-  void missing;
-  return [];
-}

@@ -10,6 +10,7 @@ import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule } from '@rapidrtmp/server-persistence';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
+import { WebhooksModule } from '@rapidrtmp/server-webhooks';
 import { VersionController } from './version.controller.js';
 
 /** Wires the feature modules; configuration and the logger are created before Nest starts. */
@@ -30,6 +31,7 @@ export class AppModule {
         DeliveryModule,
         AuthModule,
         ApiModule,
+        WebhooksModule,
       ],
       controllers: [VersionController],
     };

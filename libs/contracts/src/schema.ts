@@ -364,6 +364,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List webhook endpoints (without secrets) */
+    get: operations['listWebhooks'];
+    put?: never;
+    /**
+     * Register a webhook endpoint
+     * @description Events (`stream.started`, `stream.ended`, `stream.stopped`) are POSTed to the URL as JSON. The response carries the signing `secret`, shown only this once.
+     *
+     *     Every delivery is a `POST` with a JSON body and three headers (Standard Webhooks):
+     *
+     *     - `webhook-id`: the event id (the same on every retry of that event; use it to drop duplicates),
+     *     - `webhook-timestamp`: Unix seconds when this attempt was sent,
+     *     - `webhook-signature`: `v1,<base64 signature>`.
+     *
+     *     To verify: take the endpoint secret (`whsec_…`, returned once when the endpoint is created), base64-decode
+     *     the part after `whsec_` to get the key, compute `HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<raw body>")`,
+     *     base64-encode it and compare it with the part after `v1,` using a constant-time comparison. Use the raw
+     *     request body exactly as received (not re-serialized JSON), and reject timestamps more than a few minutes
+     *     away from your clock to stop replays. In Node.js:
+     *
+     *     ```js
+     *     const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+     *     const expected = crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${rawBody}`).digest('base64');
+     *     const ok = signature.split(' ').some((s) => {
+     *       const given = Buffer.from(s.startsWith('v1,') ? s.slice(3) : '');
+     *       return given.length === Buffer.byteLength(expected) && crypto.timingSafeEqual(given, Buffer.from(expected));
+     *     });
+     *     ```
+     *
+     *     The Standard Webhooks libraries (`standardwebhooks` on npm, PyPI, Go …) verify these headers as they are.
+     *     Answer with any 2xx status within 5 seconds; anything else (or no answer) is retried with exponential
+     *     backoff (1 s, 2 s, 4 s … up to 8 attempts). Deliveries can arrive more than once and out of order.
+     */
+    post: operations['createWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook endpoint (without its secret) */
+    get: operations['getWebhook'];
+    put?: never;
+    post?: never;
+    /** Delete a webhook endpoint and its delivery log */
+    delete: operations['deleteWebhook'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook endpoint
+     * @description Only the fields sent change. Queued deliveries go to the current URL when they are sent.
+     */
+    patch: operations['updateWebhook'];
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Delivery log of a webhook endpoint, newest first
+     * @description One entry per event: `pending` (queued or waiting for a retry at `nextAttemptAt`), `succeeded` or `failed` (gave up after the last attempt, or the endpoint was disabled). `lastStatusCode`, `lastError` and `lastDurationMs` describe the latest attempt.
+     */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Queue a webhook.test event for this endpoint
+     * @description Sends `{ id, type: "webhook.test", createdAt, data: { message } }`, signed like every event, to this endpoint only; follow it in the delivery log.
+     */
+    post: operations['testWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -525,6 +633,47 @@ export interface components {
       rtmpUrl: string;
       signedPlayback: boolean;
     };
+    CreatedWebhookDto: {
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: uuid
+       * @example 0b6f7d1e-3c9a-4e8f-a2d4-5b7c9e1f3a20
+       */
+      createdBy: string | null;
+      /** @example Chat bot: announce streams */
+      description: string | null;
+      /** @example true */
+      enabled: boolean;
+      /**
+       * @description Subscribed event types; empty means all
+       * @example [
+       *       "stream.started",
+       *       "stream.ended"
+       *     ]
+       */
+      events: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      /**
+       * Format: uuid
+       * @example 4f1c2a7e-8b1d-4c52-9d55-0f3a6b2e9c11
+       */
+      id: string;
+      /**
+       * @description Signing secret (`whsec_` + base64 of 32 bytes). Shown only in this response: store it now.
+       * @example whsec_65mz0IRFrW4cvYMLsEJH3z4St76bURHR/qh4gfaI6kc=
+       */
+      secret: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:00.000Z
+       */
+      updatedAt: string;
+      /** @example https://hooks.example.com/rapidrtmp */
+      url: string;
+    };
     CreateStreamKeyDto: {
       /**
        * @description What this key is for, e.g. "studio", "mobile"
@@ -554,6 +703,26 @@ export interface components {
        * @enum {string}
        */
       role: 'admin' | 'moderator' | 'publisher';
+    };
+    CreateWebhookDto: {
+      /**
+       * @description What the endpoint is for
+       * @example Chat bot: announce streams
+       */
+      description?: string;
+      /**
+       * @description Event types to receive; empty or left out means all of them
+       * @example [
+       *       "stream.started",
+       *       "stream.ended"
+       *     ]
+       */
+      events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      /**
+       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters
+       * @example https://hooks.example.com/rapidrtmp
+       */
+      url: string;
     };
     IngestSecondDto: {
       /** @description Unix time, seconds */
@@ -733,6 +902,18 @@ export interface components {
        */
       ttlSeconds: number;
     };
+    QueuedTestDto: {
+      /**
+       * Format: uuid
+       * @description The queued delivery; watch it in the delivery log
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event id (the `webhook-id` header)
+       */
+      eventId: string;
+    };
     ResetPasswordDto: {
       password: string;
     };
@@ -851,6 +1032,31 @@ export interface components {
       /** @enum {string} */
       role?: 'admin' | 'moderator' | 'publisher';
     };
+    UpdateWebhookDto: {
+      /**
+       * @description What the endpoint is for
+       * @example Chat bot: announce streams
+       */
+      description?: string | null;
+      /**
+       * @description Disabled endpoints receive nothing; queued deliveries to them fail
+       * @example false
+       */
+      enabled?: boolean;
+      /**
+       * @description Event types to receive; empty or left out means all of them
+       * @example [
+       *       "stream.started",
+       *       "stream.ended"
+       *     ]
+       */
+      events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      /**
+       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters
+       * @example https://hooks.example.com/rapidrtmp
+       */
+      url?: string;
+    };
     UserDto: {
       /** Format: date-time */
       createdAt: string;
@@ -907,6 +1113,167 @@ export interface components {
       height: number;
       /** @example 1280 */
       width: number;
+    };
+    WebhookDeliveryDto: {
+      /**
+       * @description Attempts made so far
+       * @example 3
+       */
+      attempts: number;
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:03.100Z
+       */
+      deliveredAt: string | null;
+      /**
+       * Format: uuid
+       * @description Event id (the `webhook-id` header)
+       * @example 1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6
+       */
+      eventId: string;
+      /** @example stream.ended */
+      eventType: string;
+      /**
+       * Format: uuid
+       * @example 9d2b3c4e-5f60-4a71-8b92-a3b4c5d6e7f8
+       */
+      id: string;
+      /** @example 42 */
+      lastDurationMs: number | null;
+      /**
+       * @description Why the last attempt failed
+       * @example HTTP 500
+       */
+      lastError: string | null;
+      /**
+       * @description HTTP status of the last attempt
+       * @example 200
+       */
+      lastStatusCode: number | null;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due (pending deliveries only)
+       * @example null
+       */
+      nextAttemptAt: string | null;
+      /**
+       * @example succeeded
+       * @enum {string}
+       */
+      status: 'pending' | 'succeeded' | 'failed';
+    };
+    WebhookDto: {
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: uuid
+       * @example 0b6f7d1e-3c9a-4e8f-a2d4-5b7c9e1f3a20
+       */
+      createdBy: string | null;
+      /** @example Chat bot: announce streams */
+      description: string | null;
+      /** @example true */
+      enabled: boolean;
+      /**
+       * @description Subscribed event types; empty means all
+       * @example [
+       *       "stream.started",
+       *       "stream.ended"
+       *     ]
+       */
+      events: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      /**
+       * Format: uuid
+       * @example 4f1c2a7e-8b1d-4c52-9d55-0f3a6b2e9c11
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-24T10:00:00.000Z
+       */
+      updatedAt: string;
+      /** @example https://hooks.example.com/rapidrtmp */
+      url: string;
+    };
+    WebhookEventDto: {
+      /** @example 2026-11-24T10:00:00.000Z */
+      createdAt: string;
+      /** @description The stream (webhook.test carries `{ message }` instead) */
+      data: components['schemas']['WebhookStreamDataDto'];
+      /**
+       * Format: uuid
+       * @description Event id, equal to the webhook-id header; the same on every retry
+       * @example 1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6
+       */
+      id: string;
+      /**
+       * @example stream.started
+       * @enum {string}
+       */
+      type: 'stream.started' | 'stream.ended' | 'stream.stopped' | 'webhook.test';
+    };
+    WebhookStreamDataDto: {
+      /**
+       * @description Bytes received from the publisher
+       * @example 1843200000
+       */
+      bytesIn?: number;
+      /** @example 3600.25 */
+      durationSeconds?: number;
+      /**
+       * @description stream.ended / stream.stopped
+       * @example 2026-11-24T11:00:00.000Z
+       */
+      endedAt?: string;
+      /**
+       * @example publisher_disconnect
+       * @enum {string}
+       */
+      endReason?:
+        | 'publisher_disconnect'
+        | 'timeout'
+        | 'server_shutdown'
+        | 'stopped_by_moderator'
+        | 'key_revoked'
+        | 'key_banned'
+        | 'user_disabled'
+        | 'taken_over'
+        | 'protocol_error'
+        | 'node_lost';
+      /** @example Studio A */
+      keyLabel: string;
+      /** Format: uuid */
+      ownerId: string;
+      /** @example Ada Lovelace */
+      ownerName: string;
+      /** @example pb_x7Yq2mK9 */
+      playbackId: string;
+      /** @example 2026-11-24T10:00:00.000Z */
+      startedAt: string;
+      /**
+       * Format: uuid
+       * @description The moderator who stopped the stream (stream.stopped)
+       */
+      stoppedBy?: string | null;
+      /**
+       * Format: uuid
+       * @description Stream session id
+       * @example 7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+       */
+      streamId: string;
+      /**
+       * Format: uuid
+       * @description Stream key id (never the key itself)
+       */
+      streamKeyId: string;
     };
   };
   responses: never;
@@ -1872,6 +2239,341 @@ export interface operations {
         content: {
           'application/json': components['schemas']['VersionDto'];
         };
+      };
+    };
+  };
+  listWebhooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateWebhookDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedWebhookDto'];
+        };
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No webhook with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  deleteWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No webhook with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  updateWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateWebhookDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No webhook with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        /** @description How many deliveries to return, newest first */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryDto'][];
+        };
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No webhook with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  testWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueuedTestDto'];
+        };
+      };
+      /** @description Invalid id, query or body (unknown fields are rejected) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin and scope webhooks:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No webhook with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The endpoint is disabled */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -4,6 +4,8 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { StreamKeyEntity } from './stream-key.entity.js';
 import { StreamSessionEntity } from './stream-session.entity.js';
 import { UserEntity } from './user.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 
 export * from './api-token.entity.js';
 export * from './auth-session.entity.js';
@@ -11,6 +13,8 @@ export * from './audit-event.entity.js';
 export * from './stream-key.entity.js';
 export * from './stream-session.entity.js';
 export * from './user.entity.js';
+export * from './webhook-delivery.entity.js';
+export * from './webhook-endpoint.entity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM takes entity classes of any shape
 export const ENTITIES: Function[] = [
@@ -20,4 +24,6 @@ export const ENTITIES: Function[] = [
   StreamSessionEntity,
   AuditEventEntity,
   AuthSessionEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

@@ -1,6 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { AuthSessions1764000001000 } from './1764000001000-auth-sessions.js';
+import { Webhooks1764000002000 } from './1764000002000-webhooks.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [InitialSchema1764000000000, AuthSessions1764000001000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  InitialSchema1764000000000,
+  AuthSessions1764000001000,
+  Webhooks1764000002000,
+];

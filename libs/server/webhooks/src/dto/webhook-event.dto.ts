@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { END_REASONS } from '@rapidrtmp/server-persistence';
+
+/** Documentation of the delivered JSON (OpenAPI callback body); the code builds `WebhookEvent`. */
+export class WebhookStreamDataDto {
+  @ApiProperty({ format: 'uuid', description: 'Stream session id', example: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' })
+  streamId!: string;
+
+  @ApiProperty({ example: 'pb_x7Yq2mK9' })
+  playbackId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Stream key id (never the key itself)' })
+  streamKeyId!: string;
+
+  @ApiProperty({ example: 'Studio A' })
+  keyLabel!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  ownerId!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  ownerName!: string;
+
+  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  startedAt!: string;
+
+  @ApiPropertyOptional({ description: 'stream.ended / stream.stopped', example: '2026-11-24T11:00:00.000Z' })
+  endedAt?: string;
+
+  @ApiPropertyOptional({ enum: END_REASONS, example: 'publisher_disconnect' })
+  endReason?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The moderator who stopped the stream (stream.stopped)',
+  })
+  stoppedBy?: string | null;
+
+  @ApiPropertyOptional({ description: 'Bytes received from the publisher', example: 1843200000 })
+  bytesIn?: number;
+
+  @ApiPropertyOptional({ example: 3600.25 })
+  durationSeconds?: number;
+}
+
+export class WebhookEventDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Event id, equal to the webhook-id header; the same on every retry',
+    example: '1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6',
+  })
+  id!: string;
+
+  @ApiProperty({
+    enum: ['stream.started', 'stream.ended', 'stream.stopped', 'webhook.test'],
+    example: 'stream.started',
+  })
+  type!: string;
+
+  @ApiProperty({ example: '2026-11-24T10:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({
+    type: WebhookStreamDataDto,
+    description: 'The stream (webhook.test carries `{ message }` instead)',
+  })
+  data!: WebhookStreamDataDto;
+}

@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { LiveStream, type LiveStreamInfo } from '@rapidrtmp/server-streams';
+
+/** A LiveStream as ingest would register it (test support, not exported from the package). */
+export function makeLiveStream(overrides: Partial<LiveStreamInfo> = {}): LiveStream {
+  const info = {
+    id: randomUUID(),
+    streamKeyId: randomUUID(),
+    keyLabel: 'Studio A',
+    playbackId: `pb${Math.random().toString(36).slice(2, 10)}`,
+    ownerId: randomUUID(),
+    ownerName: 'Ada Lovelace',
+    remoteAddress: '203.0.113.7',
+    startedAt: new Date(Date.now() - 90_500),
+    signedPlayback: false,
+    ...overrides,
+  } as LiveStreamInfo;
+  return new LiveStream(info);
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeLiveStream } from './testing/live-stream.js';
+import { serializeEvent, streamEvent, testEvent } from './webhook-events.js';
+
+describe('webhook events', () => {
+  it('stream.started carries the stream identity and nothing about its end', () => {
+    const stream = makeLiveStream();
+    const event = streamEvent('stream.started', stream, new Date('2026-11-24T10:00:00Z'));
+    assert.match(event.id, /^[0-9a-f-]{36}$/);
+    assert.equal(event.type, 'stream.started');
+    assert.equal(event.createdAt, '2026-11-24T10:00:00.000Z');
+    assert.deepEqual(event.data, {
+      streamId: stream.info.id,
+      playbackId: stream.info.playbackId,
+      streamKeyId: stream.info.streamKeyId,
+      keyLabel: 'Studio A',
+      ownerId: stream.info.ownerId,
+      ownerName: 'Ada Lovelace',
+      startedAt: stream.info.startedAt.toISOString(),
+    });
+  });
+
+  it('stream.ended adds end time, reason, bytes and duration; stream.stopped names the moderator', () => {
+    const startedAt = new Date('2026-11-24T10:00:00Z');
+    const stream = makeLiveStream({ startedAt });
+    stream.stats.addBytes(123_456);
+    stream.stoppedBy = 'moderator-1';
+    stream.end('stopped_by_moderator');
+    const at = new Date('2026-11-24T10:01:30.250Z');
+    const ended = streamEvent('stream.ended', stream, at);
+    assert.equal(ended.data.endedAt, at.toISOString());
+    assert.equal(ended.data.endReason, 'stopped_by_moderator');
+    assert.equal(ended.data.bytesIn, 123_456);
+    assert.equal(ended.data.durationSeconds, 90.25);
+    assert.equal(ended.data.stoppedBy, 'moderator-1');
+    const stopped = streamEvent('stream.stopped', stream, at);
+    assert.equal(stopped.data.stoppedBy, 'moderator-1');
+    assert.notEqual(stopped.id, ended.id);
+  });
+
+  it('leaves stoppedBy out of a plain end, and never carries the remote address', () => {
+    const stream = makeLiveStream();
+    stream.end('publisher_disconnect');
+    const ended = streamEvent('stream.ended', stream);
+    assert.equal('stoppedBy' in ended.data, false);
+    assert.doesNotMatch(JSON.stringify(ended), /203\.0\.113\.7|remoteAddress/);
+  });
+
+  it('serializes in the documented key order whatever order the database returned', () => {
+    const event = testEvent(new Date('2026-11-24T10:00:00Z'));
+    const shuffled = { data: event.data, createdAt: event.createdAt, type: event.type, id: event.id };
+    assert.equal(serializeEvent(shuffled), JSON.stringify(event));
+    const stream = makeLiveStream();
+    const started = streamEvent('stream.started', stream);
+    const reversed = Object.fromEntries(Object.entries(started.data).reverse());
+    assert.equal(serializeEvent({ ...started, data: reversed }), JSON.stringify(started));
+  });
+});
