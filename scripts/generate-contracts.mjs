@@ -23,7 +23,15 @@ const freePort = () =>
 const dataDir = mkdtempSync(join(tmpdir(), 'rr-contracts-'));
 const [httpPort, rtmpPort] = [await freePort(), await freePort()];
 const server = spawn(process.execPath, [join(root, 'apps/server/dist/main.js')], {
-  env: { ...process.env, DATABASE_URL: '', HTTP_PORT: String(httpPort), RTMP_PORT: String(rtmpPort), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    DATABASE_URL: '',
+    HTTP_PORT: String(httpPort),
+    RTMP_PORT: String(rtmpPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  },
   stdio: 'ignore',
 });
 try {
@@ -43,7 +51,9 @@ try {
     join(root, 'libs/contracts/src/schema.ts'),
     `// Generated from libs/contracts/openapi.json by scripts/generate-contracts.mjs. Do not edit.\n/* eslint-disable */\n${types}`,
   );
-  console.log(`contracts: ${Object.keys(document.paths).length} paths, ${Object.keys(document.components.schemas).length} schemas`);
+  console.log(
+    `contracts: ${Object.keys(document.paths).length} paths, ${Object.keys(document.components.schemas).length} schemas`,
+  );
 } finally {
   server.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
