@@ -10,7 +10,7 @@ import {
   encodeAmf3,
   type AmfLimits,
 } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 const SEED = 0x5eed_a3f0;
 const TIME_BUDGET_MS = 2_500;

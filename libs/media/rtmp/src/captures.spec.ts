@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { RtmpServerSession, type RtmpMediaMessage } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 import { ServerOutput } from './testing/rtmp-test-peer.js';
 
 /** Client->server bytes of real publishes to nginx-rtmp; see fixtures/README.md. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChunkReader, RtmpProtocolError, type ChunkReaderOptions, type RtmpMessage } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 /** Chunk bytes written by hand from RTMP 5.3.1, independent of chunk-writer.ts. */
 function basicHeader(fmt: number, csid: number): Buffer {

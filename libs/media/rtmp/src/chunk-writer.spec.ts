@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChunkReader, ChunkWriter, type RtmpMessage } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 describe('ChunkWriter', () => {
   it('writes a type-0 chunk then type-3 continuations (RTMP 5.3.1)', () => {

@@ -11,7 +11,7 @@ import {
   ServerHandshakeReceiver,
   type DigestSchema,
 } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 const hmac = (key: Buffer, ...parts: Buffer[]): Buffer => {
   const h = createHmac('sha256', key);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { AmfError } from '@rapidrtmp/amf';
 import { ChunkReader, decodeControlMessage, RtmpProtocolError, RtmpServerSession } from './index.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 const SEED = 0x0f0221;
 const BUDGET_MS = 1_400; // per test; two tests stay within ~3 s

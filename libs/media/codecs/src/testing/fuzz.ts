@@ -1,15 +1,10 @@
 import { MediaFormatError } from '@rapidrtmp/media-core';
+import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz case can be replayed from its seed. */
+/** A seeded PRNG as a function, so a failing fuzz case can be replayed from its seed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 const SPECIAL_BYTES = [0x00, 0x01, 0x03, 0x7f, 0x80, 0xff];
