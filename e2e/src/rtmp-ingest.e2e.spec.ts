@@ -203,3 +203,43 @@ describe('RTMP ingest with real publishers', { timeout: 180_000 }, () => {
     assert.equal((await sessionsOf(seeded)).length, 1);
   });
 });
+
+describe('RTMP_DUPLICATE_PUBLISH=takeover', { timeout: 90_000 }, () => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+
+  before(async () => {
+    db = await createTestDatabase('rr_takeover');
+    server = await ServerProcess.start({ env: { DATABASE_URL: db.url, RTMP_DUPLICATE_PUBLISH: 'takeover' } });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('lets a second publisher on a live key take over and disconnects the first', async () => {
+    const clip = await testClip({ seconds: 6, width: 640, height: 360, bframes: 3, gop: 60 });
+    const seeded = await seedPublisher(db.url);
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/${seeded.key}`;
+    const sessions = () =>
+      queryRows<SessionRow & { started_at: Date }>(
+        db.url,
+        `SELECT * FROM stream_sessions WHERE stream_key_id = $1 ORDER BY started_at`,
+        [seeded.streamKeyId],
+      );
+    const first = FfmpegPublisher.start(url, ['-re', '-stream_loop', '-1', '-i', clip]);
+    await waitFor('the first publisher to go live', async () => ((await sessions()).length === 1 ? true : undefined));
+    const second = FfmpegPublisher.start(url, ['-re', '-stream_loop', '-1', '-i', clip]);
+    const firstExit = await first.waitForExit(15_000);
+    assert.equal(firstExit.timedOut, false, 'the first publisher is disconnected');
+    const [old, current] = await waitFor('both sessions', async () => {
+      const rows = await sessions();
+      return rows.length === 2 && rows[0]!.ended_at ? rows : undefined;
+    });
+    assert.equal(old!.end_reason, 'taken_over');
+    assert.equal(current!.ended_at, null, 'the second publisher is live');
+    assert.equal(second.child.exitCode, null);
+    await second.stop();
+  });
+});
