@@ -1,0 +1,1034 @@
+// Live load: N concurrent ffmpeg publishers (-re, looped, -c copy of a 2.5 Mbit/s 720p30 H.264 + AAC
+// clip) against RapidRTMP (real server process, fresh PostgreSQL database) and against nginx +
+// libnginx-mod-rtmp (hls on, 2 s fragments), one after the other in the same run. Per N and server:
+// server CPU, RSS per stream and the live-edge lag (how long after a part's/segment's last frame
+// arrived it was listed in the playlist).
+//
+//   node bench/dist/live-load.bench.js
+//   BENCH_STREAMS=1,10,25 BENCH_WINDOW_SECONDS=20 BENCH_SERVERS=rapidrtmp,nginx BENCH_LAG_MODE=block|poll
+//   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=300
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ChunkReader, HANDSHAKE_SIZE } from '@rapidrtmp/rtmp';
+import { generatePlaybackId, generateStreamKey } from '@rapidrtmp/server-stream-keys';
+import {
+  childPids,
+  commandWorks,
+  cpuSeconds,
+  ensureClip,
+  envNumber,
+  fmt,
+  freePort,
+  LIVE_CLIP,
+  percentile,
+  REPO_ROOT,
+  rssBytes,
+  sleep,
+  table,
+  threadCpuSeconds,
+  waitFor,
+} from './bench-support.js';
+
+const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '1,10,25')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0 && n <= 50);
+const WINDOW_SECONDS = envNumber('BENCH_WINDOW_SECONDS', 20);
+const WARMUP_SECONDS = 2;
+const MAX_SECONDS = envNumber('BENCH_MAX_SECONDS', 300);
+const SERVERS = (process.env.BENCH_SERVERS ?? 'rapidrtmp,nginx').split(',');
+const LAG_MODE = process.env.BENCH_LAG_MODE === 'poll' ? 'poll' : 'block';
+const POLL_MS = 100;
+/** How long after the server's start the idle baseline waits at most for V8's memory reducer. */
+const MEMORY_REDUCER_WAIT_MS = 30_000;
+const WIRE_CLOCK = process.env.BENCH_WIRE_CLOCK !== '0';
+/** Extra node flags for the RapidRTMP server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Where to copy the RapidRTMP server's output (`<path>.n<N>.log`), e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc. */
+const SERVER_LOG = process.env.BENCH_SERVER_LOG;
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SERVER_ENTRY = join(REPO_ROOT, 'apps/server/dist/main.js');
+const NGINX = '/usr/sbin/nginx';
+const NGINX_MODULE = ['/usr/lib/nginx/modules/ngx_rtmp_module.so', '/usr/share/nginx/modules/ngx_rtmp_module.so'].find(
+  (path) => existsSync(path),
+);
+const MB = 1024 * 1024;
+
+// ---- everything started here, stopped in finally ---------------------------------------------------
+
+/** Cleanups of the runs in progress, for SIGINT/SIGTERM and the watchdog. */
+const activeCleanups = new Set<Cleanup>();
+
+/** Child processes, temp dirs and databases this run created; `run()` removes them, each once. */
+class Cleanup {
+  private readonly steps: Array<{ what: string; step: () => Promise<void> | void }> = [];
+
+  constructor() {
+    activeCleanups.add(this);
+  }
+
+  add(what: string, step: () => Promise<void> | void): void {
+    this.steps.push({ what, step });
+  }
+
+  async run(): Promise<void> {
+    while (this.steps.length > 0) {
+      const { what, step } = this.steps.pop()!;
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup of ${what} failed: ${(error as Error).message}`);
+      }
+    }
+    activeCleanups.delete(this);
+  }
+}
+
+/** Stops a child we started: `signal`, then SIGKILL after `graceMs`; resolves once it exited. */
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(killer);
+}
+
+function track(cleanup: Cleanup, what: string, child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): ChildProcess {
+  cleanup.add(what, () => stopChild(child, signal));
+  return child;
+}
+
+// ---- measurement --------------------------------------------------------------------------------------
+
+/** busy and total jiffies of the whole machine, from the first line of /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const numbers = values.map(Number);
+  const total = numbers.reduce((a, b) => a + b, 0);
+  const idle = numbers[3] + (numbers[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+interface WindowResult {
+  seconds: number;
+  serverCpuPercent: number;
+  /** CPU % by thread name of the (first) server process: `main`, `V8 DefaultWorke`, `libuv-worker`... */
+  threadCpuPercent: Map<string, number>;
+  serverRssEnd: number;
+  serverRssPeak: number;
+  publishersCpuPercent: number;
+  benchCpuPercent: number;
+  machineBusyPercent: number;
+  publishersAlive: number;
+  start: number;
+  end: number;
+}
+
+/** Samples CPU (utime+stime deltas) and RSS of the server processes over `seconds`. */
+async function measureWindow(
+  serverPids: () => number[],
+  publishers: ChildProcess[],
+  seconds: number,
+): Promise<WindowResult> {
+  const sum = (pids: number[], f: (pid: number) => number) => pids.reduce((total, pid) => total + f(pid), 0);
+  const publisherPids = publishers.map((p) => p.pid!).filter(Boolean);
+  const pids0 = serverPids();
+  const machine0 = machineJiffies();
+  const bench0 = process.cpuUsage();
+  const server0 = sum(pids0, cpuSeconds);
+  const threads0 = threadCpuSeconds(pids0[0]);
+  const publishers0 = sum(publisherPids, cpuSeconds);
+  const start = Date.now();
+  let peak = 0;
+  while (Date.now() - start < seconds * 1000) {
+    await sleep(Math.min(500, seconds * 1000 - (Date.now() - start)));
+    peak = Math.max(peak, sum(serverPids(), rssBytes));
+  }
+  const end = Date.now();
+  const pids1 = serverPids();
+  const server1 = sum(pids1, cpuSeconds);
+  const threads1 = threadCpuSeconds(pids0[0]);
+  const publishers1 = sum(publisherPids, cpuSeconds);
+  const bench1 = process.cpuUsage(bench0);
+  const machine1 = machineJiffies();
+  const wall = (end - start) / 1000;
+  const rssEnd = sum(pids1, rssBytes);
+  const threads = new Map<string, number>();
+  for (const [name, seconds] of threads1) threads.set(name, ((seconds - (threads0.get(name) ?? 0)) / wall) * 100);
+  return {
+    seconds: wall,
+    serverCpuPercent: ((server1 - server0) / wall) * 100,
+    threadCpuPercent: threads,
+    serverRssEnd: rssEnd,
+    serverRssPeak: Math.max(peak, rssEnd),
+    publishersCpuPercent: ((publishers1 - publishers0) / wall) * 100,
+    benchCpuPercent: ((bench1.user + bench1.system) / 1e6 / wall) * 100,
+    machineBusyPercent: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100,
+    publishersAlive: publishers.filter((p) => p.exitCode === null && p.signalCode === null).length,
+    start,
+    end,
+  };
+}
+
+/** One stream's lag samples as defined by the brief (PDT or first-fragment anchor), before the wire correction. */
+interface StreamLag {
+  parts: number[];
+  segments: number[];
+  /** Wall clock the lag references count from: PDT of segment 0 (RapidRTMP), first fragment's birth (nginx). */
+  anchor: number | undefined;
+  discontinuities: number;
+  errors: number;
+  wire: WireClock | undefined;
+}
+
+const newStreamLag = (wire: WireClock | undefined): StreamLag => ({
+  parts: [],
+  segments: [],
+  anchor: undefined,
+  discontinuities: 0,
+  errors: 0,
+  wire,
+});
+
+interface LagSamples {
+  parts: number[];
+  segments: number[];
+  /** Per stream: how much later the anchor is than the wire arrival line (added to every sample). */
+  corrections: number[];
+  errors: number;
+  discontinuities: number;
+}
+
+/**
+ * Turns anchor-based lags into lags after the frames' actual arrival. The arrival line of a stream is
+ * arrival(ts) = ts + offset, offset = median over the window of (arrival - RTMP timestamp) of its video
+ * messages at the relay. Both servers map media time to wall clock from the first keyframe's arrival
+ * (anchor <-> firstKeyframeTs), so reference(true) = reference(anchor) - correction with
+ * correction = anchor - (firstKeyframeTs + offset), and lag(true) = lag(anchor) + correction.
+ */
+function finishLags(streams: StreamLag[], window: { start: number; end: number }): LagSamples {
+  const result: LagSamples = { parts: [], segments: [], corrections: [], errors: 0, discontinuities: 0 };
+  for (const stream of streams) {
+    result.errors += stream.errors;
+    result.discontinuities += stream.discontinuities;
+    let correction = 0;
+    const wire = stream.wire;
+    if (wire) {
+      const offsets = wire.samples
+        .filter(([, at]) => at >= window.start && at <= window.end)
+        .map(([ts, at]) => at - ts);
+      if (stream.anchor === undefined || wire.firstKeyframeTs === undefined || offsets.length === 0) {
+        result.errors++;
+        continue;
+      }
+      correction = stream.anchor - (wire.firstKeyframeTs + percentile(offsets, 50));
+      result.corrections.push(correction);
+    }
+    result.parts.push(...stream.parts.map((lag) => lag + correction));
+    result.segments.push(...stream.segments.map((lag) => lag + correction));
+  }
+  return result;
+}
+
+/**
+ * RSS and CPU of the server with no publisher, over 2 s before they connect. For a Node server
+ * (`waitForHeapShrink`), first waits (up to MEMORY_REDUCER_WAIT_MS after start) for V8's memory reducer:
+ * ~25 s after start it collects the start-up garbage (about 35 MB here), and a baseline taken before that
+ * would make every later RSS look 35 MB / N too small per stream.
+ */
+async function idleBaseline(
+  pids: () => number[],
+  waitForHeapShrink?: { startedAt: number },
+): Promise<{ baselineRss: number; idleCpuPercent: number; note?: string }> {
+  const rss = () => pids().reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const cpu = () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  let note: string | undefined;
+  if (waitForHeapShrink) {
+    let peak = rss();
+    let shrunk = false;
+    while (Date.now() - waitForHeapShrink.startedAt < MEMORY_REDUCER_WAIT_MS) {
+      await sleep(250);
+      const now = rss();
+      peak = Math.max(peak, now);
+      if (now < peak * 0.9) {
+        shrunk = true;
+        break;
+      }
+    }
+    if (!shrunk) note = 'no start-up heap shrink seen before the baseline';
+  }
+  await sleep(1000);
+  const cpu0 = cpu();
+  const start = Date.now();
+  await sleep(2000);
+  const idleCpuPercent = ((cpu() - cpu0) / ((Date.now() - start) / 1000)) * 100;
+  return { baselineRss: rss(), idleCpuPercent, note };
+}
+
+interface RunResult {
+  server: string;
+  streams: number;
+  window: WindowResult;
+  baselineRss: number;
+  idleCpuPercent: number;
+  lag: LagSamples;
+  note?: string;
+}
+
+// ---- publishers ------------------------------------------------------------------------------------------
+
+function startPublishers(cleanup: Cleanup, clip: string, urls: string[]): ChildProcess[] {
+  let stopping = false;
+  const children = urls.map((url, i) => {
+    const child = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-nostdin',
+        '-re',
+        '-stream_loop',
+        '-1',
+        '-i',
+        clip,
+        '-c',
+        'copy',
+        '-f',
+        'flv',
+        url,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`  publisher ${i} exited early (${code ?? signal}): ${stderr.trim()}`);
+    });
+    return track(cleanup, `ffmpeg publisher ${i}`, child);
+  });
+  cleanup.add('publisher exit messages', () => void (stopping = true)); // runs first: cleanups are LIFO
+  return children;
+}
+
+// ---- wire clock: a relay between each publisher and the server ----------------------------------------------
+
+/** When each video frame's message had fully left the publisher, by RTMP timestamp. */
+interface WireClock {
+  firstKeyframeTs: number | undefined;
+  /** [RTMP timestamp ms, arrival ms] of AVC coded-frame messages. */
+  samples: Array<[number, number]>;
+  parseErrors: number;
+}
+
+/**
+ * A TCP relay 127.0.0.1:<port> -> the server, one per publisher, that reads a copy of the client's
+ * chunk stream (after C0+C1+C2) with our ChunkReader and timestamps each video message as its last
+ * byte passes. Adds one loopback hop (well under a millisecond) and some CPU in this process.
+ */
+async function startRelay(cleanup: Cleanup, targetPort: number): Promise<{ port: number; clock: WireClock }> {
+  const clock: WireClock = { firstKeyframeTs: undefined, samples: [], parseErrors: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.setNoDelay(true);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const reader = new ChunkReader({ maxMessageSize: 64 * MB });
+    let handshake = 1 + 2 * HANDSHAKE_SIZE;
+    let failed = false;
+    client.on('data', (chunk: Buffer) => {
+      const now = Date.now();
+      let bytes = chunk;
+      if (handshake > 0) {
+        const skipped = Math.min(handshake, bytes.length);
+        handshake -= skipped;
+        bytes = bytes.subarray(skipped);
+      }
+      if (failed || bytes.length === 0) return;
+      try {
+        for (const message of reader.push(bytes)) {
+          const payload = message.payload;
+          if (message.typeId === 1 && payload.length >= 4) reader.setChunkSize(payload.readUInt32BE(0) & 0x7fffffff);
+          else if (message.typeId === 9 && payload.length >= 2 && (payload[0] & 0x0f) === 7 && payload[1] === 1) {
+            if (clock.firstKeyframeTs === undefined && payload[0] >> 4 === 1) clock.firstKeyframeTs = message.timestamp;
+            clock.samples.push([message.timestamp, now]);
+          }
+        }
+      } catch {
+        failed = true;
+        clock.parseErrors++;
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.add('relay', async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, clock };
+}
+
+/** Relays (or direct URLs with BENCH_WIRE_CLOCK=0) for `names` on a server's RTMP port. */
+async function publishTargets(
+  cleanup: Cleanup,
+  rtmpPort: number,
+  names: string[],
+): Promise<Array<{ url: string; clock: WireClock | undefined }>> {
+  const targets: Array<{ url: string; clock: WireClock | undefined }> = [];
+  for (const name of names) {
+    if (!WIRE_CLOCK) {
+      targets.push({ url: `rtmp://127.0.0.1:${rtmpPort}/live/${name}`, clock: undefined });
+      continue;
+    }
+    const relay = await startRelay(cleanup, rtmpPort);
+    targets.push({ url: `rtmp://127.0.0.1:${relay.port}/live/${name}`, clock: relay.clock });
+  }
+  return targets;
+}
+
+// ---- RapidRTMP ---------------------------------------------------------------------------------------------
+
+interface ParsedSegment {
+  msn: number;
+  pdt: number | undefined;
+  duration: number | undefined;
+  complete: boolean;
+  parts: Array<{ index: number; start: number; duration: number }>;
+}
+
+/** The segments (complete and open) of an LL-HLS media playlist with their PDT, and the preload hint. */
+export function parseMediaPlaylist(text: string): {
+  segments: ParsedSegment[];
+  hint?: { msn: number; index: number };
+  discontinuities: number;
+} {
+  const segments: ParsedSegment[] = [];
+  let discontinuities = 0;
+  let msn = 0;
+  let current: ParsedSegment | undefined;
+  let hint: { msn: number; index: number } | undefined;
+  const here = () => (current ??= { msn, pdt: undefined, duration: undefined, complete: false, parts: [] });
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) msn = Number(line.slice(22));
+    else if (line === '#EXT-X-DISCONTINUITY') discontinuities++;
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) here().pdt = Date.parse(line.slice(25));
+    else if (line.startsWith('#EXT-X-PART:')) {
+      const segment = here();
+      const duration = Number(/DURATION=([\d.]+)/.exec(line)?.[1]);
+      const index = Number(/URI="part-\d+\.(\d+)\.m4s"/.exec(line)?.[1]);
+      const last = segment.parts[segment.parts.length - 1];
+      segment.parts.push({ index, duration, start: last ? last.start + last.duration : 0 });
+    } else if (line.startsWith('#EXTINF:')) here().duration = Number(line.slice(8).split(',')[0]);
+    else if (line.startsWith('#EXT-X-PRELOAD-HINT:')) {
+      const m = /URI="part-(\d+)\.(\d+)\.m4s"/.exec(line);
+      if (m) hint = { msn: Number(m[1]), index: Number(m[2]) };
+    } else if (line !== '' && !line.startsWith('#')) {
+      const segment = here();
+      segment.complete = true;
+      segments.push(segment);
+      current = undefined;
+      msn++;
+    }
+  }
+  if (current && current.parts.length > 0) segments.push(current);
+  // PDT is on every segment here; carry it forward anyway for playlists that only tag some.
+  for (let i = 1; i < segments.length; i++) {
+    const previous = segments[i - 1];
+    if (segments[i].pdt === undefined && previous.pdt !== undefined && previous.duration !== undefined)
+      segments[i].pdt = previous.pdt + previous.duration * 1000;
+  }
+  return { segments, hint, discontinuities };
+}
+
+/**
+ * Follows one stream's LL-HLS media playlist like a low-latency player: blocking reloads
+ * (`_HLS_msn`/`_HLS_part` of the preload hint; BENCH_LAG_MODE=poll: plain GETs every 100 ms) and, for
+ * every part and segment that appears after the first response, records when it was first listed.
+ * Lag = first seen - (PDT of its segment + its start offset + its duration).
+ */
+async function followRapid(
+  baseUrl: string,
+  playbackId: string,
+  stop: AbortSignal,
+  window: { start: number; end: number },
+  out: StreamLag,
+): Promise<void> {
+  const multivariant = await (
+    await fetch(`${baseUrl}/live/${playbackId}/index.m3u8`, { signal: AbortSignal.timeout(15_000) })
+  ).text();
+  const mediaUri = multivariant.split('\n').find((line) => line !== '' && !line.startsWith('#'));
+  if (!mediaUri) throw new Error(`no media playlist in ${multivariant}`);
+  const url = `${baseUrl}/live/${playbackId}/${mediaUri}`;
+  const seenParts = new Set<string>();
+  const seenSegments = new Set<number>();
+  let first = true;
+  let hint: { msn: number; index: number } | undefined;
+  while (!stop.aborted) {
+    const query = LAG_MODE === 'block' && hint ? `?_HLS_msn=${hint.msn}&_HLS_part=${hint.index}` : '';
+    let response: Response;
+    try {
+      response = await fetch(url + query, { signal: AbortSignal.any([stop, AbortSignal.timeout(15_000)]) });
+    } catch {
+      if (stop.aborted) return;
+      out.errors++;
+      await sleep(POLL_MS);
+      continue;
+    }
+    const body = await response.text();
+    const seenAt = Date.now();
+    if (response.status !== 200) {
+      out.errors++;
+      hint = undefined;
+      await sleep(POLL_MS);
+      continue;
+    }
+    const playlist = parseMediaPlaylist(body);
+    const inWindow = seenAt >= window.start && seenAt <= window.end;
+    out.discontinuities = Math.max(out.discontinuities, playlist.discontinuities);
+    for (const segment of playlist.segments) {
+      if (segment.pdt === undefined) continue;
+      if (segment.msn === 0) out.anchor = segment.pdt;
+      for (const part of segment.parts) {
+        const key = `${segment.msn}.${part.index}`;
+        if (seenParts.has(key)) continue;
+        seenParts.add(key);
+        if (!first && inWindow) out.parts.push(seenAt - (segment.pdt + (part.start + part.duration) * 1000));
+      }
+      if (segment.complete && segment.duration !== undefined && !seenSegments.has(segment.msn)) {
+        seenSegments.add(segment.msn);
+        if (!first && inWindow) out.segments.push(seenAt - (segment.pdt + segment.duration * 1000));
+      }
+    }
+    first = false;
+    hint = playlist.hint;
+    if (LAG_MODE === 'poll' || !hint) await sleep(POLL_MS);
+  }
+}
+
+async function createDatabase(cleanup: Cleanup): Promise<string> {
+  const name = `rr_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  cleanup.add(`database ${name}`, async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  });
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** N publishers with one stream key each, inserted the way the API stores them (key hashed). */
+async function seedPublishers(databaseUrl: string, count: number): Promise<Array<{ key: string; playbackId: string }>> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const seeded: Array<{ key: string; playbackId: string }> = [];
+    for (let i = 0; i < count; i++) {
+      const email = `bench-${i}-${randomBytes(3).toString('hex')}@example.com`;
+      const user = await client.query<{ id: string }>(
+        `INSERT INTO users (email, display_name, password_hash, role) VALUES ($1, $2, 'x', 'publisher') RETURNING id`,
+        [email, `bench ${i}`],
+      );
+      const secret = generateStreamKey();
+      const playbackId = generatePlaybackId();
+      await client.query(
+        `INSERT INTO stream_keys (owner_id, label, key_hash, key_prefix, playback_id) VALUES ($1, $2, $3, $4, $5)`,
+        [user.rows[0].id, `bench ${i}`, secret.hash, secret.prefix, playbackId],
+      );
+      seeded.push({ key: secret.key, playbackId });
+    }
+    return seeded;
+  } finally {
+    await client.end();
+  }
+}
+
+async function runRapid(streams: number, clip: string): Promise<RunResult> {
+  const cleanup = new Cleanup();
+  const stop = new AbortController();
+  try {
+    const databaseUrl = await createDatabase(cleanup);
+    const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-server-'));
+    cleanup.add('server data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+    const [httpPort, rtmpPort] = [await freePort(), await freePort()];
+    const lines: string[] = [];
+    const startedAt = Date.now();
+    const server = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], {
+      cwd: dataDir,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        HTTP_PORT: String(httpPort),
+        RTMP_PORT: String(rtmpPort),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = SERVER_LOG ? createWriteStream(`${SERVER_LOG}.n${streams}.log`) : undefined;
+    if (log) cleanup.add('server log', () => new Promise<void>((resolve) => log.end(resolve)));
+    const collect = (chunk: Buffer) => {
+      log?.write(chunk);
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      lines.splice(0, Math.max(0, lines.length - 50)); // the last lines, for a start-up failure message
+    };
+    server.stdout!.on('data', collect);
+    server.stderr!.on('data', collect);
+    track(cleanup, 'RapidRTMP server', server);
+    const baseUrl = `http://127.0.0.1:${httpPort}`;
+    await waitFor(
+      'RapidRTMP /readyz',
+      async () => {
+        if (server.exitCode !== null)
+          throw new Error(`server exited (${server.exitCode}):\n${lines.slice(-20).join('\n')}`);
+        const status = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+          (r) => r.status,
+          () => 0,
+        );
+        return status === 200 ? true : undefined;
+      },
+      30_000,
+    );
+    const keys = await seedPublishers(databaseUrl, streams);
+    const idle = await idleBaseline(() => [server.pid!], { startedAt });
+
+    const targets = await publishTargets(
+      cleanup,
+      rtmpPort,
+      keys.map((k) => k.key),
+    );
+    const publishers = startPublishers(
+      cleanup,
+      clip,
+      targets.map((t) => t.url),
+    );
+    cleanup.add('lag followers', () => stop.abort());
+    // Every stream has its first segment (the multivariant playlist answers 200).
+    await Promise.all(
+      keys.map((k) =>
+        waitFor(
+          `stream ${k.playbackId} live`,
+          () =>
+            fetch(`${baseUrl}/live/${k.playbackId}/index.m3u8`, { signal: AbortSignal.timeout(9000) }).then(
+              (r) => (r.status === 200 ? true : undefined),
+              () => undefined,
+            ),
+          25_000,
+          200,
+        ),
+      ),
+    );
+    const lags = targets.map((t) => newStreamLag(t.clock));
+    const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
+    const followers = keys.map((k, i) =>
+      followRapid(baseUrl, k.playbackId, stop.signal, window, lags[i]).catch((error: unknown) => {
+        lags[i].errors++;
+        if (!stop.signal.aborted) console.error(`  follower ${k.playbackId}: ${(error as Error).message}`);
+      }),
+    );
+    await sleep(Math.max(0, window.start - Date.now()));
+    const measured = await measureWindow(() => [server.pid!], publishers, WINDOW_SECONDS);
+    window.start = measured.start;
+    window.end = measured.end;
+    stop.abort();
+    await Promise.race([Promise.all(followers), sleep(3000)]);
+    return { server: 'RapidRTMP', streams, window: measured, ...idle, lag: finishLags(lags, measured) };
+  } finally {
+    stop.abort();
+    await cleanup.run();
+  }
+}
+
+// ---- nginx-rtmp --------------------------------------------------------------------------------------------
+
+interface NginxSegment {
+  id: number;
+  duration: number;
+  /** mtime of the first playlist version that listed it: when nginx wrote it (rename of the .bak). */
+  listedAt: number;
+}
+
+interface NginxStreamWatch {
+  name: string;
+  /** Birth time of `<name>-0.ts`: nginx-rtmp opens the first fragment on the first video keyframe. */
+  anchor: number | undefined;
+  anchorFromBirthTime: boolean;
+  lastMtime: number;
+  segments: Map<number, NginxSegment>;
+}
+
+/** One poll of a stream's playlist: open, fstat and read the same inode, so mtime and content agree. */
+async function pollNginxStream(hlsDir: string, watch: NginxStreamWatch): Promise<void> {
+  if (watch.anchor === undefined) {
+    try {
+      const first = statSync(join(hlsDir, `${watch.name}-0.ts`));
+      watch.anchorFromBirthTime = first.birthtimeMs > 0;
+      watch.anchor = watch.anchorFromBirthTime ? first.birthtimeMs : Date.now();
+    } catch {
+      return;
+    }
+  }
+  let handle;
+  try {
+    handle = await open(join(hlsDir, `${watch.name}.m3u8`), 'r');
+  } catch {
+    return;
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.mtimeMs === watch.lastMtime) return;
+    watch.lastMtime = stat.mtimeMs;
+    const text = await handle.readFile('utf8');
+    let duration: number | undefined;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('#EXTINF:')) duration = Number(line.slice(8).split(',')[0]);
+      else if (line !== '' && !line.startsWith('#') && duration !== undefined) {
+        const id = Number(/-(\d+)\.ts$/.exec(line)?.[1]);
+        if (Number.isInteger(id) && !watch.segments.has(id))
+          watch.segments.set(id, { id, duration, listedAt: stat.mtimeMs });
+        duration = undefined;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Lag of each segment listed inside the window: listedAt - (estimated start wall time + duration), where
+ * the start of segment k = anchor (first fragment's birth time, i.e. the arrival of the first keyframe)
+ * + the EXTINF durations of segments 0..k-1. nginx-rtmp writes no PROGRAM-DATE-TIME, so this rebuilds
+ * what RapidRTMP's PDT is by construction (wall clock at the first keyframe + media time).
+ */
+function nginxLags(watch: NginxStreamWatch, window: { start: number; end: number }): number[] {
+  if (watch.anchor === undefined) return [];
+  const lags: number[] = [];
+  let elapsed = 0;
+  const ids = [...watch.segments.keys()].sort((a, b) => a - b);
+  for (let k = 0; k < ids.length; k++) {
+    const segment = watch.segments.get(ids[k])!;
+    if (ids[k] !== k) break; // a fragment we never saw listed: the cumulative sum would be wrong from here
+    const end = watch.anchor + (elapsed + segment.duration) * 1000;
+    if (segment.listedAt >= window.start && segment.listedAt <= window.end) lags.push(segment.listedAt - end);
+    elapsed += segment.duration;
+  }
+  return lags;
+}
+
+function waitForPort(port: number, timeoutMs: number): Promise<true> {
+  return waitFor(
+    `port ${port}`,
+    () =>
+      new Promise<true | undefined>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(undefined));
+      }),
+    timeoutMs,
+  );
+}
+
+async function runNginx(streams: number, clip: string): Promise<RunResult> {
+  const cleanup = new Cleanup();
+  let polling = true;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-bench-nginx-'));
+    chmodSync(dir, 0o755); // mkdtemp makes it 0700; the worker (nobody) must reach hls/
+    cleanup.add('nginx temp dir', () => rmSync(dir, { recursive: true, force: true }));
+    const hlsDir = join(dir, 'hls');
+    mkdirSync(hlsDir);
+    chmodSync(hlsDir, 0o777); // the worker may run as nobody
+    const port = await freePort();
+    const conf = join(dir, 'nginx.conf');
+    writeFileSync(
+      conf,
+      `load_module ${NGINX_MODULE};
+daemon off;
+master_process on;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+rtmp {
+  server {
+    listen 127.0.0.1:${port};
+    chunk_size 4096;
+    application live {
+      live on;
+      record off;
+      hls on;
+      hls_path ${hlsDir};
+      hls_fragment 2s;
+    }
+  }
+}
+`,
+    );
+    const master = spawn(NGINX, ['-p', `${dir}/`, '-c', conf, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
+    // SIGQUIT would wait for the publishers' connections; SIGTERM is nginx's fast shutdown.
+    track(cleanup, 'nginx', master, 'SIGTERM');
+    await waitForPort(port, 10_000);
+    const pids = () => [master.pid!, ...childPids(master.pid!)];
+    const idle = await idleBaseline(pids);
+
+    const names = Array.from({ length: streams }, (_, i) => `s${i}`);
+    const watches: NginxStreamWatch[] = names.map((name) => ({
+      name,
+      anchor: undefined,
+      anchorFromBirthTime: false,
+      lastMtime: 0,
+      segments: new Map(),
+    }));
+    const poller = (async () => {
+      while (polling) {
+        const started = Date.now();
+        await Promise.all(watches.map((w) => pollNginxStream(hlsDir, w)));
+        await sleep(Math.max(0, POLL_MS - (Date.now() - started)));
+      }
+    })();
+    cleanup.add('nginx poller', async () => {
+      polling = false;
+      await poller;
+    });
+    const targets = await publishTargets(cleanup, port, names);
+    const publishers = startPublishers(
+      cleanup,
+      clip,
+      targets.map((t) => t.url),
+    );
+    await waitFor(
+      'every nginx playlist',
+      () => (watches.every((w) => w.segments.size > 0) ? true : undefined),
+      25_000,
+      200,
+    );
+    await sleep(WARMUP_SECONDS * 1000);
+    const measured = await measureWindow(pids, publishers, WINDOW_SECONDS);
+    await sleep(POLL_MS * 2); // the last poll of the window
+    const lags = watches.map((w, i) => ({
+      ...newStreamLag(targets[i].clock),
+      anchor: w.anchor,
+      segments: nginxLags(w, measured),
+    }));
+    const fromBirth = watches.every((w) => w.anchorFromBirthTime);
+    return {
+      server: 'nginx-rtmp',
+      streams,
+      window: measured,
+      ...idle,
+      lag: finishLags(lags, measured),
+      note: fromBirth ? undefined : 'no file birth times here: anchors are poll times (lag biased low by up to 100 ms)',
+    };
+  } finally {
+    polling = false;
+    await cleanup.run();
+  }
+}
+
+// ---- main -----------------------------------------------------------------------------------------------
+
+function row(result: RunResult): string[] {
+  const { window, lag } = result;
+  const perStream = (window.serverRssEnd - result.baselineRss) / result.streams / MB;
+  const pair = (values: number[]) =>
+    values.length === 0 ? '–' : `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
+  return [
+    String(result.streams),
+    result.server,
+    fmt(window.serverCpuPercent, 1),
+    fmt(window.serverCpuPercent / result.streams, 2),
+    fmt(perStream, 2),
+    fmt(window.serverRssEnd / MB, 0),
+    pair(lag.parts),
+    pair(lag.segments),
+    lag.corrections.length === 0 ? '–' : fmt(percentile(lag.corrections, 50)),
+    `${lag.parts.length} / ${lag.segments.length}`,
+    `${window.publishersAlive}/${result.streams}`,
+    fmt(result.idleCpuPercent, 1),
+    fmt(window.publishersCpuPercent, 0),
+    fmt(window.benchCpuPercent, 0),
+    fmt(window.machineBusyPercent, 0),
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const missing: string[] = [];
+  if (!commandWorks('ffmpeg', ['-version'])) missing.push('ffmpeg');
+  if (SERVERS.includes('nginx') && (!existsSync(NGINX) || !NGINX_MODULE)) missing.push('nginx + libnginx-mod-rtmp');
+  if (SERVERS.includes('rapidrtmp') && !existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
+  if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
+
+  const clip = await ensureClip(LIVE_CLIP);
+  console.log(
+    `RapidRTMP live load, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
+      `Node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+  console.log(
+    `clip: ${LIVE_CLIP.width}x${LIVE_CLIP.height}p${LIVE_CLIP.fps} H.264 ${LIVE_CLIP.videoKbps}k (bf ${LIVE_CLIP.bframes}, GOP ${LIVE_CLIP.gop}) + AAC ${LIVE_CLIP.audioKbps}k, ` +
+      `${LIVE_CLIP.seconds} s looped; ${WINDOW_SECONDS} s measured per run after ${WARMUP_SECONDS} s warm-up; lag mode: ${LAG_MODE}`,
+  );
+  const results: RunResult[] = [];
+  // Start-up, idle baseline (RapidRTMP: until V8's memory reducer ran, ~25 s), first segments, teardown.
+  const perRunSeconds = (server: string) => WINDOW_SECONDS + WARMUP_SECONDS + (server === 'nginx' ? 12 : 45);
+  for (const streams of STREAM_COUNTS) {
+    for (const server of SERVERS) {
+      if ((Date.now() - started) / 1000 + perRunSeconds(server) > MAX_SECONDS) {
+        console.log(`  (skipping ${server} N=${streams}: BENCH_MAX_SECONDS=${MAX_SECONDS} would be exceeded)`);
+        continue;
+      }
+      const runStarted = Date.now();
+      const result = server === 'nginx' ? await runNginx(streams, clip) : await runRapid(streams, clip);
+      results.push(result);
+      const r = row(result);
+      console.log(
+        `  ${result.server} N=${streams}: CPU ${r[2]} %, RSS/stream ${r[4]} MB, part lag p50/p95 ${r[6]} ms, ` +
+          `segment lag ${r[7]} ms (anchor vs wire ${r[8]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
+          `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
+          `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
+          `; CPU by thread: ${[...result.window.threadCpuPercent]
+            .filter(([, percent]) => percent >= 0.05)
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, percent]) => `${name} ${percent.toFixed(1)}`)
+            .join(', ')}`,
+      );
+    }
+  }
+  console.log('');
+  console.log(
+    table(
+      [
+        'N',
+        'server',
+        'CPU % (1 core = 100)',
+        'CPU % per stream',
+        'RSS/stream MB',
+        'RSS MB',
+        'part lag p50 / p95 ms',
+        'segment lag p50 / p95 ms',
+        'anchor vs wire ms',
+        'samples (parts / segments)',
+        'publishers alive',
+        'idle CPU %',
+        'ffmpeg CPU %',
+        'bench CPU %',
+        'machine busy %',
+      ],
+      results.map(row),
+    ),
+  );
+  for (const server of new Set(results.map((r) => r.server))) {
+    const runs = results.filter((r) => r.server === server).sort((a, b) => a.streams - b.streams);
+    if (runs.length < 2) continue;
+    const [low, high] = [runs[0], runs[runs.length - 1]];
+    const marginal = (high.window.serverRssEnd - low.window.serverRssEnd) / (high.streams - low.streams) / MB;
+    const cpu = (high.window.serverCpuPercent - low.window.serverCpuPercent) / (high.streams - low.streams);
+    console.log(
+      `${server}: marginal cost per added stream (N=${low.streams} -> N=${high.streams}): ${fmt(marginal, 2)} MB RSS, ${fmt(cpu, 2)} % CPU`,
+    );
+  }
+  console.log('');
+  console.log(
+    [
+      'How it is measured:',
+      '- CPU %: utime+stime deltas from /proc/<pid>/stat over the window / wall time (100 = one core); nginx = master + worker.',
+      '- RSS/stream: (VmRSS at the end of the window - VmRSS idle before the publishers connected) / N; nginx = master + worker.',
+      "  RapidRTMP's idle baseline is taken once V8's memory reducer has collected the start-up garbage (~25 s after start).",
+      '  Marginal cost = difference of the totals between the smallest and largest N (fixed costs cancel).',
+      '  RapidRTMP keeps the HLS window (10 x 2 s segments) in memory by design; nginx-rtmp writes fragments to files, whose',
+      '  page cache is not in its RSS.',
+      `- RapidRTMP lag: one LL-HLS client per stream, ${LAG_MODE === 'block' ? 'blocking playlist reloads (_HLS_msn/_HLS_part of the preload hint)' : 'plain playlist GETs every 100 ms'};`,
+      '  a part/segment is listed when the first response naming it arrives; its reference is EXT-X-PROGRAM-DATE-TIME + start',
+      "  offset + duration. The server sets PDT = wall clock at the first keyframe's arrival + media time.",
+      '- nginx lag: its .m3u8 polled every 100 ms (open + fstat + read of one inode); a segment is listed at the mtime of the first',
+      '  playlist version naming it (nginx writes <name>.m3u8.bak and renames it: mtime = write time, no poll quantization).',
+      '  Reference = birth time of <name>-0.ts (nginx-rtmp opens the first fragment on the first keyframe) + the EXTINF durations',
+      '  up to and including the segment (nginx writes no PDT and has no parts).',
+      '- Both references assume frame t arrives at anchor + t. ffmpeg -re sends the B-frame-delayed first frames at once (DTS',
+      '  starts 2 frames below 0 and is shifted to 0 in FLV), so later frames arrive earlier than that. Each publisher therefore',
+      '  goes through a loopback relay in this process that timestamps every video message as it passes: arrival(ts) = ts +',
+      '  median(arrival - ts) over the window. "anchor vs wire" is how much later the anchor is than that line (median over',
+      '  streams); the lag columns are corrected by it, i.e. they are (time listed) - (arrival of the media that ends the',
+      '  part/segment), which includes the one-sample hold-back a fragmenter needs. Anchor-based figures = shown - that column.',
+      '  BENCH_WIRE_CLOCK=0 turns the relay off and prints the uncorrected figures.',
+      '- Context: idle CPU % = the server over 2 s just before the publishers connect; ffmpeg CPU % = all publishers; bench CPU % =',
+      '  this process (relays, LL-HLS clients, nginx polling); machine busy % = all cores from /proc/stat (100 = every core).',
+      '  Everything shares the same cores, so under saturation the p95 lags measure the machine as much as the server.',
+      '- RapidRTMP also answers one LL-HLS client per stream (about 2 blocking playlist requests/s/stream); nginx serves nothing',
+      '  (its files are read from disk here), so its CPU excludes delivery.',
+    ].join('\n'),
+  );
+  console.log(
+    `Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
+}
+
+/** Stops everything started so far and exits (Ctrl-C, kill, or the watchdog). */
+async function abort(reason: string, code: number): Promise<never> {
+  console.error(`${reason}: stopping what this run started`);
+  await Promise.all([...activeCleanups].map((cleanup) => cleanup.run()));
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void abort(`interrupted by ${signal}`, 130));
+// Every wait is bounded and runs are skipped past BENCH_MAX_SECONDS; this only catches the unforeseen.
+setTimeout(
+  () => void abort(`watchdog: still running after ${MAX_SECONDS + 120} s`, 1),
+  (MAX_SECONDS + 120) * 1000,
+).unref();
+
+try {
+  await main();
+} catch (error) {
+  console.error((error as Error).stack ?? error);
+  process.exitCode = 1;
+}
