@@ -49,24 +49,34 @@ export function parseAudioTag(body: Buffer): FlvAudioTag {
   const soundFormat = first >> 4;
   if (soundFormat === SOUND_FORMAT_EX_HEADER) return parseEnhanced(r, first);
 
-  const legacy = {
-    enhanced: false,
-    codecTag: String(soundFormat),
-    soundRate: (first >> 2) & 0x03,
-    soundSize: (first >> 1) & 0x01,
-    soundType: first & 0x01,
-  };
+  const codecTag = LEGACY_FORMAT_TAGS[soundFormat];
+  const soundRate = (first >> 2) & 0x03;
+  const soundSize = (first >> 1) & 0x01;
+  const soundType = first & 0x01;
   if (soundFormat !== SOUND_FORMAT_AAC) {
-    return { ...legacy, codec: undefined, packetType: 'coded-frames', payload: r.rest() };
+    return audioTag(false, undefined, codecTag, 'coded-frames', soundRate, soundSize, soundType, undefined, r.rest());
   }
   const aacPacketType = r.u8();
   if (aacPacketType > 1) throw new MediaFormatError('flv-audio-packet-type', `AACPacketType ${aacPacketType}`);
-  return {
-    ...legacy,
-    codec: 'aac',
-    packetType: aacPacketType === 0 ? 'sequence-start' : 'coded-frames',
-    payload: r.rest(),
-  };
+  const packetType = aacPacketType === 0 ? 'sequence-start' : 'coded-frames';
+  return audioTag(false, 'aac', codecTag, packetType, soundRate, soundSize, soundType, undefined, r.rest());
+}
+
+const LEGACY_FORMAT_TAGS = Array.from({ length: 16 }, (_, format) => String(format));
+
+/** All tag objects share one shape (fields in one order), keeping the per-frame path monomorphic. */
+function audioTag(
+  enhanced: boolean,
+  codec: AudioCodec | undefined,
+  codecTag: string,
+  packetType: FlvAudioPacketType,
+  soundRate: number | undefined,
+  soundSize: number | undefined,
+  soundType: number | undefined,
+  timestampNanoOffset: number | undefined,
+  payload: Buffer,
+): FlvAudioTag {
+  return { enhanced, codec, codecTag, packetType, soundRate, soundSize, soundType, timestampNanoOffset, payload };
 }
 
 function parseEnhanced(r: ByteReader, first: number): FlvAudioTag {
@@ -77,12 +87,6 @@ function parseEnhanced(r: ByteReader, first: number): FlvAudioTag {
   const packetType = ENHANCED_PACKET_TYPES[type];
   if (!packetType) throw new MediaFormatError('flv-audio-packet-type', `AudioPacketType ${type}`);
   const codecTag = readFourCc(r);
-  return {
-    enhanced: true,
-    codec: AUDIO_FOURCC.get(codecTag),
-    codecTag,
-    packetType,
-    timestampNanoOffset,
-    payload: r.rest(),
-  };
+  const codec = AUDIO_FOURCC.get(codecTag);
+  return audioTag(true, codec, codecTag, packetType, undefined, undefined, undefined, timestampNanoOffset, r.rest());
 }

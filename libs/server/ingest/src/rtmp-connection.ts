@@ -183,7 +183,7 @@ export class RtmpConnection {
     }
     if (!event) return;
     if (event.type === 'packet') {
-      this.metrics.packetsIn.inc({ kind: event.packet.track });
+      (event.packet.track === 'video' ? this.metrics.videoPackets : this.metrics.audioPackets).inc();
       stream.publish(event);
     } else if (event.type === 'config') {
       this.metrics.packetsIn.inc({ kind: 'config' });
