@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { artifactPath, launchChromium } from './support/browser.js';
 import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
 import { startPlayerPageServer } from './support/player-page.js';
-import { seedPublisher } from './support/seed.js';
+import { queryRows, seedPublisher } from './support/seed.js';
 import { ServerProcess } from './support/server-process.js';
 import { testClip } from './support/test-clip.js';
 import { sleep, waitFor } from './support/wait-for.js';
@@ -144,6 +146,41 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     assert.equal(decoded.stderr.trim(), '', 'ffmpeg reports no decode error');
     assert.deepEqual(consoleErrors, []);
     await tab.close();
+
+    // Every segment was also handed to storage (write-behind), under the session's recording prefix.
+    const [session] = await queryRows<{ id: string }>(
+      db.url,
+      'SELECT id FROM stream_sessions WHERE stream_key_id = $1',
+      [seeded.streamKeyId],
+    );
+    const stored = join(server.dataDir, 'media', 'recordings', session!.id);
+    const files = await waitFor(
+      'the stored segments',
+      () => {
+        const names = existsSync(stored) ? readdirSync(stored) : [];
+        return names.includes('init-0.mp4') && names.filter((n) => n.endsWith('.m4s')).length >= 14 ? names : undefined;
+      },
+      10_000,
+    );
+    const segments = files
+      .filter((n) => n.endsWith('.m4s'))
+      .sort((a, b) => Number(a.slice(4, -4)) - Number(b.slice(4, -4)));
+    const joinedPath = join(server.dataDir, 'stored.mp4');
+    writeFileSync(joinedPath, Buffer.concat(['init-0.mp4', ...segments].map((n) => readFileSync(join(stored, n)))));
+    const probe = spawnSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-count_packets',
+      '-show_entries',
+      'stream=nb_read_packets',
+      '-of',
+      'csv=p=0',
+      joinedPath,
+    ]);
+    assert.equal(probe.stderr.toString().trim(), '');
+    assert.equal(Number(probe.stdout.toString()), 900, 'all 30 s of video frames are stored');
   });
 
   it('continues the same playlist after a discontinuity when the publisher drops and comes back within the grace period', async () => {

@@ -18,6 +18,8 @@ async function assertServing(server: ServerProcess): Promise<void> {
   assert.equal(readiness.status, 'ok');
   assert.equal(readiness.details.database?.status, 'up');
   assert.equal(readiness.details.storage?.status, 'up');
+  assert.equal(readiness.details['data-dir']?.status, 'up');
+  assert.equal(readiness.details.rtmp?.status, 'up');
 
   const metrics = await get(server, '/metrics');
   assert.equal(metrics.status, 200);

@@ -8,6 +8,7 @@ import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule } from '@rapidrtmp/server-persistence';
+import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
 import { WebhooksModule } from '@rapidrtmp/server-webhooks';
@@ -25,6 +26,7 @@ export class AppModule {
         MetricsModule,
         PersistenceModule.forRoot(),
         HealthModule,
+        StorageModule,
         UsersModule,
         StreamsModule,
         IngestModule,

@@ -33,6 +33,36 @@ describe('loadConfig', () => {
     assert.equal(config.rtmp.duplicatePublish, 'reject');
     assert.equal(config.rtmp.maxMessageBytes, 8 * 1024 * 1024);
     assert.match(config.nodeId, /^[A-Za-z0-9._-]+$/);
+    assert.deepEqual(config.storage, {
+      backend: 'local',
+      gcsBucket: undefined,
+      gcsApiEndpoint: undefined,
+      queueMaxBytes: 256 * 1024 * 1024,
+      spoolMaxBytes: 2 * 1024 * 1024 * 1024,
+    });
+  });
+
+  it('reads the GCS storage settings', () => {
+    const config = loadConfig({
+      STORAGE: 'gcs',
+      GCS_BUCKET: 'rapidrtmp-media.example',
+      GCS_API_ENDPOINT: 'http://127.0.0.1:4443/',
+      STORAGE_QUEUE_MAX_BYTES: '1048576',
+      STORAGE_SPOOL_MAX_BYTES: '0',
+    });
+    assert.deepEqual(config.storage, {
+      backend: 'gcs',
+      gcsBucket: 'rapidrtmp-media.example',
+      gcsApiEndpoint: 'http://127.0.0.1:4443',
+      queueMaxBytes: 1024 * 1024,
+      spoolMaxBytes: 0,
+    });
+  });
+
+  it('ignores the GCS settings for local storage', () => {
+    const config = loadConfig({ STORAGE: 'local', GCS_BUCKET: 'media' });
+    assert.equal(config.storage.backend, 'local');
+    assert.equal(config.storage.gcsBucket, undefined);
   });
 
   it('reads every variable and normalises it', () => {
@@ -82,6 +112,15 @@ describe('loadConfig', () => {
     ['HLS_SEGMENT_SECONDS', '0.1', /HLS_SEGMENT_SECONDS: expected seconds between 0.5 and 30/],
     ['HLS_PART_SECONDS', 'x', /HLS_PART_SECONDS: expected seconds between 0.1 and 5/],
     ['HLS_WINDOW', '2', /HLS_WINDOW: expected an integer segment count between 3 and 1000/],
+    ['STORAGE', 's3', /STORAGE: expected local or gcs \(got "s3"\)/],
+    ['GCS_BUCKET', 'gs://media', /GCS_BUCKET: expected a bucket name/],
+    ['GCS_BUCKET', 'Media', /GCS_BUCKET: expected a bucket name/],
+    ['GCS_BUCKET', 'ab', /GCS_BUCKET: expected a bucket name/],
+    ['GCS_API_ENDPOINT', 'localhost:4443', /GCS_API_ENDPOINT: expected an http\(s\) URL/],
+    ['STORAGE_QUEUE_MAX_BYTES', '1000', /STORAGE_QUEUE_MAX_BYTES: expected an integer byte count between 1048576/],
+    ['STORAGE_QUEUE_MAX_BYTES', '256MiB', /STORAGE_QUEUE_MAX_BYTES: expected an integer byte count/],
+    ['STORAGE_SPOOL_MAX_BYTES', '-1', /STORAGE_SPOOL_MAX_BYTES: expected an integer byte count between 0/],
+    ['STORAGE_SPOOL_MAX_BYTES', '1.5', /STORAGE_SPOOL_MAX_BYTES: expected an integer byte count/],
   ];
   for (const [variable, value, expected] of badValues) {
     it(`rejects ${variable}=${JSON.stringify(value)} with a message naming it`, () => {
@@ -97,6 +136,23 @@ describe('loadConfig', () => {
   it('requires LL-HLS parts shorter than segments', () => {
     const error = errorFor({ HLS_SEGMENT_SECONDS: '1', HLS_PART_SECONDS: '1' });
     assert.match(error.message, /HLS_PART_SECONDS: expected less than HLS_SEGMENT_SECONDS/);
+  });
+
+  it('requires GCS_BUCKET when STORAGE=gcs', () => {
+    const error = errorFor({ STORAGE: 'gcs' });
+    assert.match(error.message, /GCS_BUCKET: required when STORAGE=gcs/);
+    assert.deepEqual(
+      error.issues.map((i) => i.variable),
+      ['GCS_BUCKET'],
+    );
+  });
+
+  it('reports a bad GCS_BUCKET once, not also as missing', () => {
+    const error = errorFor({ STORAGE: 'gcs', GCS_BUCKET: 'gs://media' });
+    assert.deepEqual(
+      error.issues.map((i) => i.variable),
+      ['GCS_BUCKET'],
+    );
   });
 
   it('reports every bad variable at once', () => {

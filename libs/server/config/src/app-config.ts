@@ -45,6 +45,19 @@ export interface HlsSettings {
   republishGraceSeconds: number;
 }
 
+export interface StorageSettings {
+  /** `local`: files under `DATA_DIR/media`; `gcs`: objects in `gcsBucket`. */
+  backend: 'local' | 'gcs';
+  /** Set (and required) when `backend` is `gcs`. */
+  gcsBucket?: string;
+  /** A GCS-compatible endpoint (e.g. a local fake); requests to it are sent without credentials. */
+  gcsApiEndpoint?: string;
+  /** Bytes the write-behind uploader may hold in memory; beyond it items go straight to the spool. */
+  queueMaxBytes: number;
+  /** Bytes kept in `DATA_DIR/spool` while the store is unreachable; beyond it items are dropped. */
+  spoolMaxBytes: number;
+}
+
 /**
  * The validated server configuration. A class so Nest can inject it by type; built once at start-up
  * by `loadConfig` and passed everywhere else (no `process.env` reads deeper in the code).
@@ -68,6 +81,7 @@ export class AppConfig {
   readonly playbackSigningSecret?: string;
   readonly rtmp!: RtmpLimits;
   readonly hls!: HlsSettings;
+  readonly storage!: StorageSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -119,6 +133,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       partSeconds: raw.HLS_PART_SECONDS,
       windowSegments: raw.HLS_WINDOW,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
+    },
+    storage: {
+      backend: raw.STORAGE,
+      gcsBucket: raw.STORAGE === 'gcs' ? raw.GCS_BUCKET : undefined,
+      gcsApiEndpoint: raw.STORAGE === 'gcs' ? raw.GCS_API_ENDPOINT?.replace(/\/+$/, '') : undefined,
+      queueMaxBytes: raw.STORAGE_QUEUE_MAX_BYTES,
+      spoolMaxBytes: raw.STORAGE_SPOOL_MAX_BYTES,
     },
   } as AppConfig);
 }

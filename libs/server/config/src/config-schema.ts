@@ -88,6 +88,24 @@ export const configSchema = z
     HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
     HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
     HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
+
+    // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.
+    STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),
+    GCS_BUCKET: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^(?=.{3,222}$)[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$/,
+          'expected a bucket name: 3-222 characters of a-z 0-9 - _ . starting and ending with a letter or digit (no gs://)',
+        )
+        .optional(),
+    ),
+    GCS_API_ENDPOINT: optionalText.pipe(
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4443' }).optional(),
+    ),
+    // Write-behind uploads: bytes waiting in memory, and bytes kept on local disk while the store is down.
+    STORAGE_QUEUE_MAX_BYTES: integer(256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024, 'byte count'),
+    STORAGE_SPOOL_MAX_BYTES: integer(2 * 1024 * 1024 * 1024, 0, 1024 * 1024 * 1024 * 1024, 'byte count'),
   })
   .superRefine((config, context) => {
     // Only when both values are valid on their own (zod runs refinements after field errors too).
@@ -97,6 +115,9 @@ export const configSchema = z
         path: ['HLS_PART_SECONDS'],
         message: 'expected less than HLS_SEGMENT_SECONDS',
       });
+    }
+    if (config.STORAGE === 'gcs' && config.GCS_BUCKET === undefined) {
+      context.addIssue({ code: 'custom', path: ['GCS_BUCKET'], message: 'required when STORAGE=gcs' });
     }
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LivePackager, type PackagerEvent } from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
+import type { WriteBehindUploader } from '@rapidrtmp/server-storage';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
 import type { DeliveryMetrics } from './delivery-metrics.js';
 import { ViewerTracker } from './viewer-tracker.js';
@@ -26,6 +27,9 @@ export class HlsStream {
   endedAt: number | undefined;
   private subscription: Subscription | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  /** The stream session whose recording the next segments belong to. */
+  private sessionId: string | undefined;
+  private lastInit: { name: string; data: Buffer } | undefined;
 
   constructor(
     readonly playbackId: string,
@@ -33,6 +37,7 @@ export class HlsStream {
     private readonly metrics: DeliveryMetrics,
     private readonly log: Logger,
     private readonly onEnded: (stream: HlsStream) => void,
+    private readonly archive?: WriteBehindUploader,
   ) {
     this.packager = new LivePackager({
       segmentSeconds: settings.segmentSeconds,
@@ -55,6 +60,9 @@ export class HlsStream {
       this.log.info({ playbackId: this.playbackId }, 'publisher back: playlist continues');
     this.state = 'live';
     this.signedPlayback = stream.info.signedPlayback;
+    this.sessionId = stream.info.id;
+    // A republish continues the playlist but is a new session: its recording needs the init in force.
+    if (this.lastInit) this.store(this.lastInit.name, this.lastInit.data, 'video/mp4');
     this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
   }
 
@@ -96,12 +104,26 @@ export class HlsStream {
     }
   }
 
+  /**
+   * Hands a finished init or segment to storage (`recordings/<session id>/<name>`), write-behind: the
+   * live path never waits for the back end.
+   */
+  private store(name: string, data: Buffer, contentType: string): void {
+    if (!this.archive || !this.sessionId) return;
+    this.archive.enqueue(`recordings/${this.sessionId}/${name}`, data, { contentType });
+  }
+
   private onPackagerEvent(event: PackagerEvent): void {
     switch (event.type) {
+      case 'init':
+        this.lastInit = { name: event.init.name, data: event.init.data };
+        this.store(event.init.name, event.init.data, 'video/mp4');
+        break;
       case 'part':
         this.metrics.parts.inc();
         break;
       case 'segment':
+        this.store(event.segment.name, event.segment.data, 'video/iso.segment');
         this.metrics.segments.inc();
         this.metrics.segmentDuration.observe(event.segment.duration);
         break;

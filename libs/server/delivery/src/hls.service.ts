@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { WriteBehindUploader } from '@rapidrtmp/server-storage';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
 import { HlsStream } from './hls-stream.js';
@@ -22,6 +23,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: LiveStreamRegistry,
     metrics: MetricsRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Optional() private readonly archive?: WriteBehindUploader,
   ) {
     this.metrics = createDeliveryMetrics(metrics);
     this.log = logger.child({ module: 'hls' });
@@ -32,7 +34,14 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
       const { playbackId } = live.info;
       let stream = this.streams.get(playbackId);
       if (!stream || stream.state === 'ended') {
-        stream = new HlsStream(playbackId, this.config.hls, this.metrics, this.log, (ended) => this.retire(ended));
+        stream = new HlsStream(
+          playbackId,
+          this.config.hls,
+          this.metrics,
+          this.log,
+          (ended) => this.retire(ended),
+          this.archive,
+        );
         this.streams.set(playbackId, stream);
         this.metrics.streams.set(this.streams.size);
       }

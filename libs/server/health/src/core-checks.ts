@@ -6,7 +6,10 @@ import { AppConfig } from '@rapidrtmp/server-config';
 import { DataSource } from 'typeorm';
 import { ReadinessChecks } from './readiness-checks.js';
 
-/** Registers the checks every node needs: `database` (a round trip) and `storage` (DATA_DIR writable). */
+/**
+ * Registers the checks every node needs: `database` (a round trip) and `data-dir` (DATA_DIR writable:
+ * the embedded database, the upload spool and local media live there). The object store adds `storage`.
+ */
 @Injectable()
 export class CoreReadinessChecks implements OnModuleInit {
   constructor(
@@ -20,7 +23,7 @@ export class CoreReadinessChecks implements OnModuleInit {
       if (!this.dataSource.isInitialized) throw new Error('database connection is closed');
       await this.dataSource.query('SELECT 1');
     });
-    this.checks.register('storage', async () => {
+    this.checks.register('data-dir', async () => {
       await mkdir(this.config.dataDir, { recursive: true });
       const probe = join(this.config.dataDir, `.ready-${randomBytes(4).toString('hex')}`);
       await writeFile(probe, 'ok');
