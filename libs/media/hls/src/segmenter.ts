@@ -57,7 +57,9 @@ export class Segmenter {
     const ts = epoch.driver.timescale;
     this.segmentTargetTicks = Math.round(this.options.segmentSeconds * ts);
     this.partTargetTicks = Math.round(this.options.partSeconds * ts);
-    this.toleranceTicks = Math.round(CUT_TOLERANCE_SECONDS * ts);
+    // 5 % of the target as well: encoders that clamp their first B-frame timestamps (GStreamer rtmp2sink)
+    // put every later keyframe a frame or two early, which would otherwise push the cut a whole GOP late.
+    this.toleranceTicks = Math.round(Math.max(CUT_TOLERANCE_SECONDS, this.options.segmentSeconds * 0.05) * ts);
     this.segmentOpen = false;
     this.driverSamples = [];
     this.followerPending = [];
