@@ -24,6 +24,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/libs ./libs
 COPY --from=build /app/apps/server/package.json ./apps/server/package.json
 COPY --from=build /app/apps/server/dist ./apps/server/dist
+COPY --from=build /app/apps/dashboard/out ./apps/dashboard/out
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -11,6 +11,7 @@ import { PersistenceModule } from '@rapidrtmp/server-persistence';
 import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
+import { WebModule } from '@rapidrtmp/server-web';
 import { WebhooksModule } from '@rapidrtmp/server-webhooks';
 import { VersionController } from './version.controller.js';
 
@@ -34,6 +35,8 @@ export class AppModule {
         AuthModule,
         ApiModule,
         WebhooksModule,
+        // Last: the dashboard's static files must not shadow any API or HLS route.
+        WebModule.forRoot(),
       ],
       controllers: [VersionController],
     };

@@ -1,0 +1,5 @@
+import { EmbedPlayer } from '@/components/embed/embed-player';
+
+export default function EmbedPage() {
+  return <EmbedPlayer />;
+}

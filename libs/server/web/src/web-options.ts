@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DASHBOARD_DIR } from './dashboard-files.js';
+
+export interface WebOptions {
+  /** The dashboard's static export (`next build` output). Default: `apps/dashboard/out` in this checkout. */
+  dashboardDir?: string;
+}
+
+export interface ResolvedWebOptions {
+  dashboardDir: string;
+}
+
+export const WEB_OPTIONS = Symbol('WEB_OPTIONS');
+
+export function resolveWebOptions(options: WebOptions = {}): ResolvedWebOptions {
+  return { dashboardDir: resolve(options.dashboardDir ?? fileURLToPath(DEFAULT_DASHBOARD_DIR)) };
+}
