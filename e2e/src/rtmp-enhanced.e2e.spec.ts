@@ -248,11 +248,15 @@ describe('Enhanced RTMP (HEVC, AV1) ingest to HLS', { timeout: 120_000 }, () => 
           { codec_name: codec.ffprobeName, codec_type: 'video', width: codec.width, height: codec.height },
         ]);
         // Stronger than probing: the first segment decodes to exactly the fixture's pictures, in loop
-        // order (it starts on our first frame, fixture frame 0), at least its 1 s target of them.
+        // order (it starts on our first frame, fixture frame 0), about its 1 s target of them (the
+        // segmenter cuts at the first keyframe within 5 % of the target).
         const segmentPictures = await pictureHashes(['-i', file]);
         const fixturePictures = await pictureHashes([...codec.elementaryInput, join(FIXTURES, codec.elementaryStream)]);
         assert.equal(fixturePictures.length, 8);
-        assert.ok(segmentPictures.length >= FPS, `${segmentPictures.length} pictures in the first segment`);
+        assert.ok(
+          segmentPictures.length >= Math.floor(FPS * 0.95),
+          `${segmentPictures.length} pictures in the first segment`,
+        );
         assert.deepEqual(
           segmentPictures,
           segmentPictures.map((_, i) => fixturePictures[i % fixturePictures.length]),
