@@ -271,6 +271,15 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
         [401, 204, 204, 204],
       ],
       ['post', '/api/v1/auth/logout', fixed('/api/v1/auth/logout'), [401, 204, 204, 204]],
+      ['get', '/api/v1/recordings', fixed('/api/v1/recordings'), [401, 200, 200, 200]],
+      ['get', '/api/v1/recordings/{id}', fixed(`/api/v1/recordings/${missing}`), [401, 404, 404, 404]],
+      [
+        'get',
+        '/api/v1/recordings/{id}/download',
+        fixed(`/api/v1/recordings/${missing}/download`),
+        [401, 404, 404, 404],
+      ],
+      ['delete', '/api/v1/recordings/{id}', fixed(`/api/v1/recordings/${missing}`), [401, 404, 404, 404]],
       ['get', '/api/v1/webhooks', fixed('/api/v1/webhooks'), [401, 403, 403, 200]],
       [
         'post',

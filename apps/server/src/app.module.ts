@@ -8,6 +8,7 @@ import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule } from '@rapidrtmp/server-persistence';
+import { RecordingsModule } from '@rapidrtmp/server-recordings';
 import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
@@ -31,6 +32,7 @@ export class AppModule {
         UsersModule,
         StreamsModule,
         IngestModule,
+        RecordingsModule,
         DeliveryModule,
         AuthModule,
         ApiModule,

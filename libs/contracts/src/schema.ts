@@ -104,6 +104,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/recordings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recordings, newest first (publishers: their own) */
+    get: operations['listRecordings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/recordings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One recording */
+    get: operations['getRecording'];
+    put?: never;
+    post?: never;
+    /** Delete a recording and its stored objects (owner, moderator, admin) */
+    delete: operations['deleteRecording'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/recordings/{id}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The recording as one MP4 file (fragmented: one init segment, then every fragment) */
+    get: operations['downloadRecording'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sessions': {
     parameters: {
       query?: never;
@@ -914,6 +966,43 @@ export interface components {
        */
       eventId: string;
     };
+    RecordingDto: {
+      /** @example 562000000 */
+      bytes: number;
+      /** @example https://stream.example.com/api/v1/recordings/…/download */
+      downloadUrl: string;
+      /** @example 1805.3 */
+      durationSeconds: number;
+      /** Format: date-time */
+      endedAt: string | null;
+      /** @description Segments that could not be stored */
+      gaps: number;
+      /**
+       * Format: uuid
+       * @description Also the id of the stream session it recorded
+       */
+      id: string;
+      /** Format: uuid */
+      ownerId: string | null;
+      /** @example k7m2q9x4w8r3t6yz */
+      playbackId: string;
+      /** @example https://stream.example.com/vod/…/index.m3u8 */
+      playbackUrl: string;
+      /** @example 903 */
+      segmentCount: number;
+      /** Format: date-time */
+      startedAt: string;
+      /** @enum {string} */
+      status: 'recording' | 'complete' | 'incomplete' | 'deleted';
+      /** @enum {string} */
+      storageBackend: 'local' | 'gcs';
+      /** Format: uuid */
+      streamKeyId: string | null;
+    };
+    RecordingPageDto: {
+      items: components['schemas']['RecordingDto'][];
+      nextCursor: string | null;
+    };
     ResetPasswordDto: {
       password: string;
     };
@@ -1510,6 +1599,148 @@ export interface operations {
         content?: never;
       };
       /** @description Needs role admin or moderator or publisher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listRecordings: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        from?: string;
+        limit?: number;
+        streamKeyId?: string;
+        to?: string;
+        userId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingPageDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getRecording: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingDto'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  deleteRecording: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  downloadRecording: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An MP4 file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope sessions:read */
       403: {
         headers: {
           [name: string]: unknown;

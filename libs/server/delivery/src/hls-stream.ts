@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { LivePackager, type PackagerEvent } from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
-import type { WriteBehindUploader } from '@rapidrtmp/server-storage';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
 import type { DeliveryMetrics } from './delivery-metrics.js';
+import type { SegmentArchive } from './segment-archive.js';
 import { ViewerTracker } from './viewer-tracker.js';
 import { Waiters } from './waiters.js';
 
@@ -37,7 +37,7 @@ export class HlsStream {
     private readonly metrics: DeliveryMetrics,
     private readonly log: Logger,
     private readonly onEnded: (stream: HlsStream) => void,
-    private readonly archive?: WriteBehindUploader,
+    private readonly archive?: SegmentArchive,
   ) {
     this.packager = new LivePackager({
       segmentSeconds: settings.segmentSeconds,
@@ -62,7 +62,7 @@ export class HlsStream {
     this.signedPlayback = stream.info.signedPlayback;
     this.sessionId = stream.info.id;
     // A republish continues the playlist but is a new session: its recording needs the init in force.
-    if (this.lastInit) this.store(this.lastInit.name, this.lastInit.data, 'video/mp4');
+    if (this.lastInit) this.archive?.storeInit(this.sessionId, this.lastInit.name, this.lastInit.data);
     this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
   }
 
@@ -104,26 +104,18 @@ export class HlsStream {
     }
   }
 
-  /**
-   * Hands a finished init or segment to storage (`recordings/<session id>/<name>`), write-behind: the
-   * live path never waits for the back end.
-   */
-  private store(name: string, data: Buffer, contentType: string): void {
-    if (!this.archive || !this.sessionId) return;
-    this.archive.enqueue(`recordings/${this.sessionId}/${name}`, data, { contentType });
-  }
-
   private onPackagerEvent(event: PackagerEvent): void {
     switch (event.type) {
       case 'init':
         this.lastInit = { name: event.init.name, data: event.init.data };
-        this.store(event.init.name, event.init.data, 'video/mp4');
+        if (this.sessionId) this.archive?.storeInit(this.sessionId, event.init.name, event.init.data);
         break;
       case 'part':
         this.metrics.parts.inc();
         break;
       case 'segment':
-        this.store(event.segment.name, event.segment.data, 'video/iso.segment');
+        if (this.sessionId && this.lastInit)
+          this.archive?.storeSegment(this.sessionId, event.segment, this.lastInit.name);
         this.metrics.segments.inc();
         this.metrics.segmentDuration.observe(event.segment.duration);
         break;

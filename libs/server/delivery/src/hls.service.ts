@@ -2,10 +2,10 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional }
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { WriteBehindUploader } from '@rapidrtmp/server-storage';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
 import { HlsStream } from './hls-stream.js';
+import { SEGMENT_ARCHIVE, type SegmentArchive } from './segment-archive.js';
 
 /** How long an ended playlist stays servable from memory (players finish the last segments). */
 const ENDED_RETENTION_MS = 60_000;
@@ -23,7 +23,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: LiveStreamRegistry,
     metrics: MetricsRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
-    @Optional() private readonly archive?: WriteBehindUploader,
+    @Optional() @Inject(SEGMENT_ARCHIVE) private readonly archive?: SegmentArchive,
   ) {
     this.metrics = createDeliveryMetrics(metrics);
     this.log = logger.child({ module: 'hls' });

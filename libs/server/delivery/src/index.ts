@@ -7,3 +7,4 @@ export * from './hls.service.js';
 export * from './viewer-tracker.js';
 export * from './playback-signer.js';
 export * from './playback-token.js';
+export * from './segment-archive.js';

@@ -93,6 +93,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         remoteAddress: attempt.remoteAddress,
         startedAt,
         signedPlayback: decision.signedPlayback,
+        recordingEnabled: decision.recordingEnabled,
       });
       stream.onStopRequest(attempt.stop);
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });

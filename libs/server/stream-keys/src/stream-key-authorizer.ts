@@ -13,6 +13,7 @@ export type PublishDecision =
       ownerId: string;
       ownerName: string;
       signedPlayback: boolean;
+      recordingEnabled: boolean;
     }
   | { allowed: false; reason: PublishDenial; bannedUntil?: Date; banReason?: string | null };
 
@@ -55,6 +56,7 @@ export class StreamKeyAuthorizer {
       ownerId: owner.id,
       ownerName: owner.displayName ?? owner.email,
       signedPlayback: key.signedPlayback,
+      recordingEnabled: key.recordingEnabled,
     };
   }
 

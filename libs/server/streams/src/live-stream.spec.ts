@@ -14,6 +14,7 @@ const info = {
   remoteAddress: '127.0.0.1',
   startedAt: new Date(0),
   signedPlayback: false,
+  recordingEnabled: false,
 };
 
 const aac: AacConfig = {

@@ -16,6 +16,8 @@ export interface LiveStreamInfo {
   startedAt: Date;
   /** Playback needs a signed token (per stream key). */
   signedPlayback: boolean;
+  /** The session is kept as a recording (per stream key). */
+  recordingEnabled: boolean;
 }
 
 export interface SubscribeOptions {

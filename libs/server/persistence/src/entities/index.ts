@@ -1,6 +1,8 @@
 import { ApiTokenEntity } from './api-token.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { RecordingSegmentEntity } from './recording-segment.entity.js';
+import { RecordingEntity } from './recording.entity.js';
 import { StreamKeyEntity } from './stream-key.entity.js';
 import { StreamSessionEntity } from './stream-session.entity.js';
 import { UserEntity } from './user.entity.js';
@@ -10,6 +12,8 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 export * from './api-token.entity.js';
 export * from './auth-session.entity.js';
 export * from './audit-event.entity.js';
+export * from './recording-segment.entity.js';
+export * from './recording.entity.js';
 export * from './stream-key.entity.js';
 export * from './stream-session.entity.js';
 export * from './user.entity.js';
@@ -26,4 +30,6 @@ export const ENTITIES: Function[] = [
   AuthSessionEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  RecordingEntity,
+  RecordingSegmentEntity,
 ];

@@ -38,6 +38,14 @@ export class StreamKeyEntity {
   @Column({ name: 'signed_playback', type: 'boolean', default: false })
   signedPlayback!: boolean;
 
+  /** Sessions on this key are kept as recordings. */
+  @Column({ name: 'recording_enabled', type: 'boolean', default: true })
+  recordingEnabled!: boolean;
+
+  /** Overrides RECORDING_RETENTION_DAYS for this key. */
+  @Column({ name: 'recording_retention_days', type: 'integer', nullable: true })
+  recordingRetentionDays!: number | null;
+
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 

@@ -13,6 +13,7 @@ export function makeLiveStream(overrides: Partial<LiveStreamInfo> = {}): LiveStr
     remoteAddress: '203.0.113.7',
     startedAt: new Date(Date.now() - 90_500),
     signedPlayback: false,
+    recordingEnabled: false,
     ...overrides,
   } as LiveStreamInfo;
   return new LiveStream(info);

@@ -1,0 +1,4 @@
+export * from './recorder.service.js';
+export * from './recordings.module.js';
+export * from './recordings.repository.js';
+export * from './vod-playlist.js';

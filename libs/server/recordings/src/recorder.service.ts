@@ -1,0 +1,159 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import type { SegmentRecord } from '@rapidrtmp/hls';
+import type { SegmentArchive } from '@rapidrtmp/server-delivery';
+import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
+import type { EndReason } from '@rapidrtmp/server-persistence';
+import { OBJECT_STORE, type ObjectStore, WriteBehindUploader } from '@rapidrtmp/server-storage';
+import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { RecordingsRepository } from './recordings.repository.js';
+
+/** How long the end of a recording waits for its last uploads before it is judged. */
+const FINALIZE_WAIT_MS = 15_000;
+/** Ends after which a recording is incomplete even with every segment stored: the stream was cut short. */
+const CUT_SHORT: ReadonlySet<EndReason> = new Set(['server_shutdown', 'node_lost']);
+
+interface ActiveRecording {
+  id: string;
+  /** Row writes in order: the recording row before its segment rows. */
+  chain: Promise<unknown>;
+  pendingUploads: number;
+  settled: () => void;
+  initsStored: Set<string>;
+}
+
+export const recordingKey = (recordingId: string, name: string) => `recordings/${recordingId}/${name}`;
+
+/**
+ * Keeps every session as a recording: the packager's init segments and segments are uploaded
+ * write-behind to `recordings/<session id>/`, and a segment log in the database says what exists, so
+ * VOD, downloads and gaps are answered from it. A lost upload is never silent: it is a gap on the row.
+ */
+@Injectable()
+export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBootstrap {
+  private readonly active = new Map<string, ActiveRecording>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly registry: LiveStreamRegistry,
+    private readonly repository: RecordingsRepository,
+    private readonly uploader: WriteBehindUploader,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ module: 'recorder' });
+  }
+
+  onModuleInit(): void {
+    this.registry.onStarted((stream) => this.begin(stream));
+    this.registry.onEnded((stream) => void this.finish(stream));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const closed = await this.repository.closeOrphans('all-open', new Date());
+    if (closed > 0) this.log.warn({ closed }, 'recordings left open by a previous run marked incomplete');
+  }
+
+  storeInit(sessionId: string, name: string, data: Buffer): void {
+    const recording = this.active.get(sessionId);
+    if (!recording || recording.initsStored.has(name)) return;
+    recording.initsStored.add(name);
+    this.upload(recording, name, data, 'video/mp4', () => undefined);
+  }
+
+  storeSegment(sessionId: string, segment: SegmentRecord, initName: string): void {
+    const recording = this.active.get(sessionId);
+    if (!recording) return;
+    const row = {
+      recordingId: recording.id,
+      msn: segment.msn,
+      name: segment.name,
+      initName,
+      duration: segment.duration,
+      discontinuity: segment.discontinuity,
+      bytes: segment.data.length,
+      programDateTime: new Date(segment.programDateTime),
+    };
+    this.write(recording, () => this.repository.addSegment(row));
+    this.upload(recording, segment.name, segment.data, 'video/iso.segment', (state) =>
+      this.write(recording, () => this.repository.setSegmentState(recording.id, segment.msn, state)),
+    );
+  }
+
+  private begin(stream: LiveStream): void {
+    const { info } = stream;
+    if (!info.recordingEnabled) return;
+    const recording: ActiveRecording = {
+      id: info.id,
+      chain: Promise.resolve(),
+      pendingUploads: 0,
+      settled: () => undefined,
+      initsStored: new Set(),
+    };
+    this.active.set(info.id, recording);
+    this.write(recording, () =>
+      this.repository.create({
+        id: info.id,
+        streamKeyId: info.streamKeyId,
+        ownerId: info.ownerId,
+        playbackId: info.playbackId,
+        startedAt: info.startedAt,
+        storageBackend: this.store.kind,
+        signedPlayback: info.signedPlayback,
+      }),
+    );
+  }
+
+  private async finish(stream: LiveStream): Promise<void> {
+    const recording = this.active.get(stream.info.id);
+    if (!recording) return;
+    // The packager closes its last segment when the stream ends; it arrives just after this event.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.active.delete(stream.info.id);
+    if (recording.pendingUploads > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => (recording.settled = resolve)),
+        new Promise((resolve) => setTimeout(resolve, FINALIZE_WAIT_MS).unref()),
+      ]);
+    }
+    await recording.chain;
+    const segments = await this.repository.segmentsOf(recording.id);
+    const complete =
+      segments.length > 0 && segments.every((s) => s.state === 'stored') && !CUT_SHORT.has(stream.endReason!);
+    const row = await this.repository.finalize(recording.id, new Date(), complete ? 'complete' : 'incomplete');
+    this.log.info(
+      { recordingId: recording.id, status: row?.status, segments: row?.segmentCount, gaps: row?.gaps },
+      'recording finished',
+    );
+  }
+
+  private upload(
+    recording: ActiveRecording,
+    name: string,
+    data: Buffer,
+    contentType: string,
+    done: (state: 'stored' | 'failed') => void,
+  ): void {
+    recording.pendingUploads++;
+    const settle = (state: 'stored' | 'failed') => {
+      done(state);
+      if (--recording.pendingUploads === 0) recording.settled();
+    };
+    this.uploader.enqueue(recordingKey(recording.id, name), data, {
+      contentType,
+      onStored: () => settle('stored'),
+      onFailed: (reason) => {
+        this.log.error(
+          { recordingId: recording.id, name, reason },
+          'recording segment could not be stored: marked as a gap',
+        );
+        settle('failed');
+      },
+    });
+  }
+
+  private write(recording: ActiveRecording, write: () => Promise<unknown>): void {
+    recording.chain = recording.chain
+      .then(write)
+      .catch((error: unknown) => this.log.error({ err: error }, 'recording row write failed'));
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import HLS from 'hls-parser';
+import type { RecordingSegmentEntity } from '@rapidrtmp/server-persistence';
+import { renderVodPlaylist } from './vod-playlist.js';
+
+const segment = (msn: number, overrides: Partial<RecordingSegmentEntity> = {}): RecordingSegmentEntity => ({
+  recordingId: 'r',
+  msn,
+  name: `seg-${msn}.m4s`,
+  initName: 'init-0.mp4',
+  duration: 2,
+  discontinuity: false,
+  bytes: 1000,
+  programDateTime: new Date(1_700_000_000_000 + msn * 2000),
+  state: 'stored',
+  ...overrides,
+});
+
+describe('renderVodPlaylist', () => {
+  it('lists stored segments as a VOD playlist with ENDLIST', () => {
+    const playlist = HLS.parse(
+      renderVodPlaylist([segment(0), segment(1), segment(2, { duration: 2.4 })]),
+    ) as HLS.types.MediaPlaylist;
+    assert.equal(playlist.playlistType, 'VOD');
+    assert.equal(playlist.endlist, true);
+    assert.equal(playlist.targetDuration, 2);
+    assert.deepEqual(
+      playlist.segments.map((s) => s.uri),
+      ['seg-0.m4s', 'seg-1.m4s', 'seg-2.m4s'],
+    );
+  });
+
+  it('keeps the live discontinuities, maps each init change, and turns a lost segment into a discontinuity', () => {
+    const text = renderVodPlaylist([
+      segment(0),
+      segment(1, { state: 'failed' }),
+      segment(2),
+      segment(3, { discontinuity: true, initName: 'init-1.mp4' }),
+    ]);
+    const playlist = HLS.parse(text) as HLS.types.MediaPlaylist;
+    assert.deepEqual(
+      playlist.segments.map((s) => [s.uri, s.discontinuity ?? false, s.map?.uri]),
+      [
+        ['seg-0.m4s', false, 'init-0.mp4'],
+        ['seg-2.m4s', true, 'init-0.mp4'],
+        ['seg-3.m4s', true, 'init-1.mp4'],
+      ],
+    );
+  });
+
+  it('carries a playback token on every URI', () => {
+    assert.match(
+      renderVodPlaylist([segment(0)], '?token=1.abc'),
+      /URI="init-0\.mp4\?token=1\.abc"[\s\S]*seg-0\.m4s\?token=1\.abc/,
+    );
+  });
+});
