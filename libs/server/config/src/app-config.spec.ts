@@ -111,6 +111,11 @@ describe('loadConfig', () => {
     ['RTMP_DUPLICATE_PUBLISH', 'kick', /RTMP_DUPLICATE_PUBLISH: expected reject or takeover/],
     ['HLS_SEGMENT_SECONDS', '0.1', /HLS_SEGMENT_SECONDS: expected seconds between 0.5 and 30/],
     ['HLS_PART_SECONDS', 'x', /HLS_PART_SECONDS: expected seconds between 0.1 and 5/],
+    [
+      'RECORDING_RETENTION_DAYS',
+      'forever',
+      /RECORDING_RETENTION_DAYS: expected an integer number of days between 1 and 36500/,
+    ],
     ['HLS_WINDOW', '2', /HLS_WINDOW: expected an integer segment count between 3 and 1000/],
     ['STORAGE', 's3', /STORAGE: expected local or gcs \(got "s3"\)/],
     ['GCS_BUCKET', 'gs://media', /GCS_BUCKET: expected a bucket name/],

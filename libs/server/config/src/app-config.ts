@@ -79,6 +79,8 @@ export class AppConfig {
   readonly shutdownGraceMs!: number;
   /** Unset: a random secret kept in DATA_DIR (fine for one node). */
   readonly playbackSigningSecret?: string;
+  /** Unset: recordings are kept until deleted. */
+  readonly recordingRetentionDays?: number;
   readonly rtmp!: RtmpLimits;
   readonly hls!: HlsSettings;
   readonly storage!: StorageSettings;
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,
+    recordingRetentionDays: raw.RECORDING_RETENTION_DAYS,
     rtmp: {
       maxConnections: raw.RTMP_MAX_CONNECTIONS,
       maxConnectionsPerIp: raw.RTMP_MAX_CONNECTIONS_PER_IP,

@@ -83,6 +83,14 @@ export const configSchema = z
     // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
     PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
 
+    // Recordings older than this are deleted (objects and rows); unset keeps them. A key can override it.
+    RECORDING_RETENTION_DAYS: z.coerce
+      .number({ error: 'expected an integer number of days between 1 and 36500' })
+      .int('expected an integer number of days between 1 and 36500')
+      .min(1, 'expected an integer number of days between 1 and 36500')
+      .max(36500, 'expected an integer number of days between 1 and 36500')
+      .optional(),
+
     // HLS packaging.
     HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
     HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),

@@ -3,6 +3,7 @@ import { DeliveryModule, SEGMENT_ARCHIVE } from '@rapidrtmp/server-delivery';
 import { Recorder } from './recorder.service.js';
 import { RecordingsController } from './recordings.controller.js';
 import { RecordingsRepository } from './recordings.repository.js';
+import { RetentionSweeper } from './retention-sweeper.js';
 import { VodRoutes } from './vod-routes.js';
 
 /** Global so the HLS packagers (DeliveryModule) find the SEGMENT_ARCHIVE the recorder provides. */
@@ -10,7 +11,13 @@ import { VodRoutes } from './vod-routes.js';
 @Module({
   imports: [DeliveryModule],
   controllers: [RecordingsController],
-  providers: [RecordingsRepository, Recorder, VodRoutes, { provide: SEGMENT_ARCHIVE, useExisting: Recorder }],
-  exports: [SEGMENT_ARCHIVE, RecordingsRepository],
+  providers: [
+    RecordingsRepository,
+    Recorder,
+    VodRoutes,
+    RetentionSweeper,
+    { provide: SEGMENT_ARCHIVE, useExisting: Recorder },
+  ],
+  exports: [SEGMENT_ARCHIVE, RecordingsRepository, RetentionSweeper],
 })
 export class RecordingsModule {}
