@@ -66,7 +66,22 @@ describe('recordings: every session kept, playable as VOD and downloadable', { t
       15_000,
     );
     assert.equal(live.status, 'recording');
+    const multivariant = await (await fetch(`${server.baseUrl}/live/${key.playbackId}/index.m3u8`)).text();
+    const liveBase = `${server.baseUrl}/live/${key.playbackId}/${multivariant.trim().split('\n').pop()!.split('/')[0]}`;
     assert.equal((await publisher.waitForExit(45_000)).code, 0);
+
+    // Live DVR: seg-0 left the 10-segment window long ago, and is still served (from storage).
+    const livePlaylist = await (await fetch(`${liveBase}/media.m3u8`)).text();
+    assert.doesNotMatch(livePlaylist, /^seg-0\.m4s$/m);
+    const evicted = await waitFor(
+      'seg-0 from storage',
+      async () => {
+        const r = await fetch(`${liveBase}/seg-0.m4s`);
+        return r.status === 200 ? Buffer.from(await r.arrayBuffer()) : undefined;
+      },
+      10_000,
+    );
+    assert.equal(evicted.subarray(4, 8).toString('latin1'), 'moof');
 
     const recording = await waitFor(
       'the recording to be complete',

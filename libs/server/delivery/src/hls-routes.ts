@@ -121,7 +121,10 @@ export class HlsRoutes implements OnModuleInit {
         (performance.now() - started) / 1000,
       );
     }
-    const body = window.resolve(req.params.resource!);
+    // A segment that left the in-memory window is still served from storage (live DVR, late viewers).
+    const body =
+      window.resolve(req.params.resource!) ??
+      (name.kind === 'part' ? undefined : await stream.fromArchive(req.params.resource!));
     if (!body) return this.notFound(reply, kind);
     const etag = `"${stream.instanceId}-${req.params.resource}"`;
     cors(reply)

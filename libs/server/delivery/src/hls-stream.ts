@@ -30,6 +30,8 @@ export class HlsStream {
   /** The stream session whose recording the next segments belong to. */
   private sessionId: string | undefined;
   private lastInit: { name: string; data: Buffer } | undefined;
+  /** Which session stored each resource name, so evicted segments can be read back (bounded). */
+  private readonly storedBy = new Map<string, string>();
 
   constructor(
     readonly playbackId: string,
@@ -64,6 +66,18 @@ export class HlsStream {
     // A republish continues the playlist but is a new session: its recording needs the init in force.
     if (this.lastInit) this.archive?.storeInit(this.sessionId, this.lastInit.name, this.lastInit.data);
     this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
+  }
+
+  /** An init or segment that has left the in-memory window, read back from the archive (live DVR). */
+  async fromArchive(name: string): Promise<Buffer | undefined> {
+    const sessionId = this.storedBy.get(name);
+    if (!sessionId || !this.archive) return undefined;
+    return this.archive.read(sessionId, name).catch(() => undefined);
+  }
+
+  private remember(name: string, sessionId: string): void {
+    this.storedBy.set(name, sessionId);
+    if (this.storedBy.size > 20_000) this.storedBy.delete(this.storedBy.keys().next().value!);
   }
 
   /** Ends the playlist now (EXT-X-ENDLIST). */
@@ -108,14 +122,19 @@ export class HlsStream {
     switch (event.type) {
       case 'init':
         this.lastInit = { name: event.init.name, data: event.init.data };
-        if (this.sessionId) this.archive?.storeInit(this.sessionId, event.init.name, event.init.data);
+        if (this.sessionId && this.archive) {
+          this.archive.storeInit(this.sessionId, event.init.name, event.init.data);
+          this.remember(event.init.name, this.sessionId);
+        }
         break;
       case 'part':
         this.metrics.parts.inc();
         break;
       case 'segment':
-        if (this.sessionId && this.lastInit)
-          this.archive?.storeSegment(this.sessionId, event.segment, this.lastInit.name);
+        if (this.sessionId && this.lastInit && this.archive) {
+          this.archive.storeSegment(this.sessionId, event.segment, this.lastInit.name);
+          this.remember(event.segment.name, this.sessionId);
+        }
         this.metrics.segments.inc();
         this.metrics.segmentDuration.observe(event.segment.duration);
         break;

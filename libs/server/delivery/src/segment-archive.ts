@@ -10,4 +10,6 @@ export const SEGMENT_ARCHIVE = Symbol('SEGMENT_ARCHIVE');
 export interface SegmentArchive {
   storeInit(sessionId: string, name: string, data: Buffer): void;
   storeSegment(sessionId: string, segment: SegmentRecord, initName: string): void;
+  /** A stored init or segment, for requests that arrive after it left the live window (DVR). */
+  read(sessionId: string, name: string): Promise<Buffer | undefined>;
 }

@@ -79,6 +79,14 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
     );
   }
 
+  async read(sessionId: string, name: string): Promise<Buffer | undefined> {
+    try {
+      return await this.store.get(recordingKey(sessionId, name));
+    } catch {
+      return undefined;
+    }
+  }
+
   private begin(stream: LiveStream): void {
     const { info } = stream;
     if (!info.recordingEnabled) return;
