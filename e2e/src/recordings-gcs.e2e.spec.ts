@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { FakeGcsServer } from '@rapidrtmp/server-storage/testing';
@@ -12,6 +15,7 @@ import { sleep, waitFor } from './support/wait-for.js';
 // No GCS emulator installs here: the server runs the real @google-cloud/storage client against a small
 // local server speaking the GCS JSON API (libs/server/storage/src/testing/fake-gcs-server.ts).
 
+const run = promisify(execFile);
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 const BUCKET = 'rapidrtmp-media';
 
@@ -74,6 +78,17 @@ describe('recordings on Google Cloud Storage (fake GCS JSON API)', { timeout: 18
     assert.ok(objects.includes(`recordings/${recording.id}/init-0.mp4`));
     assert.equal(objects.filter((k) => k.endsWith('.m4s')).length, recording.segmentCount);
     assert.equal(await decodeErrors(`${server.baseUrl}/vod/${recording.id}/index.m3u8`), '');
+
+    const download = await fetch(`${server.baseUrl}/api/v1/recordings/${recording.id}/download`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    assert.equal(download.status, 200);
+    const file = join(server.dataDir, 'gcs-download.mp4');
+    writeFileSync(file, Buffer.from(await download.arrayBuffer()));
+    const probe = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file]);
+    assert.equal(probe.stderr.trim(), '');
+    assert.deepEqual(probe.stdout.trim().split('\n').sort(), ['audio', 'video']);
+    assert.equal(await decodeErrors(file), '');
   });
 
   it('keeps live HLS going while the bucket answers 503 for 20 s, catches up afterwards, and never loses a segment silently', async () => {
