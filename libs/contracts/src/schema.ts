@@ -673,6 +673,11 @@ export interface components {
       /** Format: uuid */
       ownerId: string;
       /**
+       * @description The owner’s display name (or e-mail)
+       * @example Ada Lovelace
+       */
+      ownerName: string;
+      /**
        * @description Public id used in playback URLs
        * @example k7m2q9x4w8r3t6yz
        */
@@ -1097,6 +1102,11 @@ export interface components {
       live: boolean;
       /** Format: uuid */
       ownerId: string;
+      /**
+       * @description The owner’s display name (or e-mail)
+       * @example Ada Lovelace
+       */
+      ownerName: string;
       /**
        * @description Public id used in playback URLs
        * @example k7m2q9x4w8r3t6yz

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditEventEntity, UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 
 export interface NewUser {
   email: string;
@@ -24,6 +24,16 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOne({ where: { id } });
+  }
+
+  /** Display names (or e-mails) by user id, for lists that show owners. */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const users = await this.users.find({
+      where: { id: In([...new Set(ids)]) },
+      select: { id: true, email: true, displayName: true },
+    });
+    return new Map(users.map((u) => [u.id, u.displayName ?? u.email]));
   }
 
   list(): Promise<UserEntity[]> {

@@ -66,7 +66,9 @@ export class StreamKeysController {
   @ApiOkResponse({ type: [StreamKeyDto] })
   async list(@CurrentPrincipal() principal: Principal, @Query('userId') userId?: string): Promise<StreamKeyDto[]> {
     const owner = canSeeAllOf(principal) ? userId : principal.userId;
-    return (await this.keys.listByOwner(owner)).map((key) => this.toDto(key));
+    const keys = await this.keys.listByOwner(owner);
+    const names = await this.users.namesByIds(keys.map((k) => k.ownerId));
+    return keys.map((key) => this.toDto(key, names.get(key.ownerId)));
   }
 
   @Access(OWNER_OR_ADMIN, 'keys:write')
@@ -98,7 +100,7 @@ export class StreamKeysController {
   @ApiOperation({ summary: 'One stream key', operationId: 'getStreamKey' })
   @ApiOkResponse({ type: StreamKeyDto })
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<StreamKeyDto> {
-    return this.toDto(await this.findVisible(id, principal));
+    return this.dto(await this.findVisible(id, principal));
   }
 
   @Access(OWNER_OR_ADMIN, 'keys:write')
@@ -123,7 +125,7 @@ export class StreamKeysController {
       targetId: id,
       details: { ...body },
     });
-    return this.toDto((await this.keys.findById(id))!);
+    return this.dto((await this.keys.findById(id))!);
   }
 
   @Access(OWNER_OR_ADMIN, 'keys:write')
@@ -144,7 +146,7 @@ export class StreamKeysController {
       targetType: 'stream_key',
       targetId: id,
     });
-    return this.toDto((await this.keys.findById(id))!);
+    return this.dto((await this.keys.findById(id))!);
   }
 
   @Access(OWNER_OR_ADMIN, 'keys:write')
@@ -205,7 +207,7 @@ export class StreamKeysController {
       targetId: id,
       details: { until, reason: body.reason },
     });
-    return this.toDto((await this.keys.findById(id))!);
+    return this.dto((await this.keys.findById(id))!);
   }
 
   @Access(STAFF, 'streams:write')
@@ -261,13 +263,18 @@ export class StreamKeysController {
     return `${this.config.publicUrl}/live/${playbackId}/index.m3u8`;
   }
 
-  private toDto(key: StreamKeyEntity): StreamKeyDto {
+  private async dto(key: StreamKeyEntity): Promise<StreamKeyDto> {
+    return this.toDto(key, (await this.users.namesByIds([key.ownerId])).get(key.ownerId));
+  }
+
+  private toDto(key: StreamKeyEntity, ownerName?: string): StreamKeyDto {
     return {
       id: key.id,
       label: key.label,
       keyPrefix: key.keyPrefix,
       playbackId: key.playbackId,
       ownerId: key.ownerId,
+      ownerName: ownerName ?? '',
       playbackUrl: this.playbackUrl(key.playbackId),
       embedUrl: `${this.config.publicUrl}/embed/${key.playbackId}`,
       signedPlayback: key.signedPlayback,
@@ -280,9 +287,9 @@ export class StreamKeysController {
     };
   }
 
-  private toCreatedDto(created: CreatedStreamKey, key: StreamKeyEntity): CreatedStreamKeyDto {
+  private async toCreatedDto(created: CreatedStreamKey, key: StreamKeyEntity): Promise<CreatedStreamKeyDto> {
     return {
-      ...this.toDto(key),
+      ...(await this.dto(key)),
       key: created.key,
       rtmpUrl: created.rtmpUrl,
       obs: { server: created.rtmpUrl, streamKey: created.key },

@@ -89,6 +89,9 @@ export class StreamKeyDto {
   @ApiProperty({ format: 'uuid' })
   ownerId!: string;
 
+  @ApiProperty({ example: 'Ada Lovelace', description: 'The owner’s display name (or e-mail)' })
+  ownerName!: string;
+
   @ApiProperty({ example: 'https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8' })
   playbackUrl!: string;
 
