@@ -322,6 +322,58 @@ describe(
       assert.equal(await row.locator('[data-stopped-by]').innerText(), MODERATOR.name);
       await row.getByText(PUBLISHER.name).waitFor();
       await screenshotBoth(moderator, 'history');
+
+      // The stopped session was recorded: History links to the recording, which plays seekable VOD.
+      await row.getByRole('link', { name: /^Recording of the session/ }).click();
+      await moderator.waitForURL(/\/recording\/\?id=[0-9a-f-]{36}$/);
+      const recordingId = new URL(moderator.url()).searchParams.get('id') ?? '';
+      await moderator.getByRole('heading', { level: 1, name: `Recording of ${KEY_LABEL}` }).waitFor();
+      await moderator
+        .locator('[data-recording-status="complete"], [data-recording-status="incomplete"]')
+        .waitFor({ timeout: 20_000 });
+      const recording = await moderator.evaluate(
+        async (id) => (await fetch(`/api/v1/recordings/${id}`)).json() as Promise<{ downloadUrl: string }>,
+        recordingId,
+      );
+      const download = moderator.getByRole('link', { name: `Download the recording of ${KEY_LABEL} as MP4` });
+      const href = await download.getAttribute('href');
+      assert.equal(
+        href,
+        new URL(recording.downloadUrl).pathname,
+        'a same-origin link, so the session cookie goes along',
+      );
+      const downloaded = await moderator.evaluate(async (url) => {
+        const response = await fetch(url!);
+        const size = (await response.arrayBuffer()).byteLength;
+        return { status: response.status, type: response.headers.get('content-type'), size };
+      }, href);
+      assert.equal(downloaded.status, 200);
+      assert.equal(downloaded.type, 'video/mp4');
+      assert.ok(downloaded.size > 100_000, `downloaded ${downloaded.size} bytes`);
+      const video = moderator.getByLabel(`Recording of ${KEY_LABEL}`, { exact: true });
+      const duration = await waitFor(
+        'the recording’s duration',
+        async () => {
+          const d = await video.evaluate((v: HTMLVideoElement) => v.duration);
+          return Number.isFinite(d) && d > 0 ? d : undefined;
+        },
+        20_000,
+        200,
+      );
+      await video.evaluate(async (v: HTMLVideoElement) => {
+        v.muted = true;
+        v.currentTime = v.duration / 2;
+        await v.play();
+      });
+      await waitFor(
+        'the recording to play from its middle',
+        async () => ((await currentTime(video)) >= duration / 2 + 0.5 ? true : undefined),
+        15_000,
+        200,
+      );
+      await assertPlays(video, 'the recording after the seek', 2);
+      await video.evaluate((v: HTMLVideoElement) => v.pause());
+      await screenshotBoth(moderator, 'recording');
       await moderatorContext.close();
 
       // The admin's history (open since before the stop) catches up on a reload, with the filters.

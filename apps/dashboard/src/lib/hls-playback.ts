@@ -143,3 +143,45 @@ export function mediaPlaylistUri(multivariant: string): string | undefined {
     .map((line) => line.trim())
     .find((line) => line !== '' && !line.startsWith('#'));
 }
+
+/**
+ * Plays a recording (a VOD playlist with EXT-X-ENDLIST): seekable, no low-latency mode, no autoplay.
+ * `onError` is called when it cannot be played at all.
+ */
+export async function startVodPlayback(
+  video: HTMLVideoElement,
+  src: string,
+  onError: (message: string) => void,
+): Promise<Playback> {
+  const { default: HlsClass } = await import('hls.js');
+  if (prefersNativeHls(video, HlsClass.isSupported())) {
+    const onVideoError = () => onError('media');
+    video.addEventListener('error', onVideoError);
+    video.src = src;
+    return {
+      destroy() {
+        video.removeEventListener('error', onVideoError);
+        video.removeAttribute('src');
+        video.load();
+      },
+    };
+  }
+  if (!HlsClass.isSupported()) {
+    onError('This browser cannot play HLS video.');
+    return { destroy: () => undefined };
+  }
+  const hls: Hls = new HlsClass({ lowLatencyMode: false, capLevelToPlayerSize: true, backBufferLength: 30 });
+  let recoveredMedia = false;
+  hls.on(HlsClass.Events.ERROR, (_event, data) => {
+    if (!data.fatal) return;
+    if (data.type === HlsClass.ErrorTypes.MEDIA_ERROR && !recoveredMedia) {
+      recoveredMedia = true;
+      hls.recoverMediaError();
+      return;
+    }
+    onError(data.details);
+  });
+  hls.loadSource(src);
+  hls.attachMedia(video);
+  return { destroy: () => hls.destroy() };
+}

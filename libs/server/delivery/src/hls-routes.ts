@@ -151,9 +151,7 @@ export class HlsRoutes implements OnModuleInit {
 
   private lookup(playbackId: string, instance?: string): HlsStream | undefined {
     if (!PLAYBACK_ID.test(playbackId) || (instance !== undefined && !INSTANCE_ID.test(instance))) return undefined;
-    const stream = this.hls.get(playbackId);
-    if (!stream || (instance !== undefined && stream.instanceId !== instance)) return undefined;
-    return stream;
+    return this.hls.get(playbackId, instance);
   }
 
   private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {

@@ -15,6 +15,8 @@ const ENDED_RETENTION_MS = 60_000;
 export class HlsService implements OnModuleInit, OnModuleDestroy {
   readonly metrics: DeliveryMetrics;
   private readonly streams = new Map<string, HlsStream>();
+  /** Ended streams replaced by a newer publish on the same playback id, by instance id, until retired. */
+  private readonly replaced = new Map<string, HlsStream>();
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
 
@@ -34,6 +36,8 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
       const { playbackId } = live.info;
       let stream = this.streams.get(playbackId);
       if (!stream || stream.state === 'ended') {
+        // Players still on the ended playlist finish it: its URLs stay valid until it is retired.
+        if (stream) this.replaced.set(stream.instanceId, stream);
         stream = new HlsStream(
           playbackId,
           this.config.hls,
@@ -54,8 +58,12 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     for (const stream of this.streams.values()) stream.finish();
   }
 
-  get(playbackId: string): HlsStream | undefined {
-    return this.streams.get(playbackId);
+  /** The current stream of a playback id, or with `instanceId` that exact (possibly ended and replaced) one. */
+  get(playbackId: string, instanceId?: string): HlsStream | undefined {
+    const current = this.streams.get(playbackId);
+    if (instanceId === undefined || current?.instanceId === instanceId) return current;
+    const replaced = this.replaced.get(instanceId);
+    return replaced?.playbackId === playbackId ? replaced : undefined;
   }
 
   /** Estimated concurrent viewers of a playback id (0 when nothing is packaged). */
@@ -65,6 +73,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
 
   private retire(stream: HlsStream): void {
     setTimeout(() => {
+      this.replaced.delete(stream.instanceId);
       if (this.streams.get(stream.playbackId) === stream) {
         this.streams.delete(stream.playbackId);
         this.metrics.streams.set(this.streams.size);

@@ -1,9 +1,20 @@
 'use client';
 
-import { Anchor, Button, Center, ColorSwatch, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Center,
+  ColorSwatch,
+  EmptyState,
+  Group,
+  Stack,
+  Table,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconHistory } from '@tabler/icons-react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { IconHistory, IconMovie } from '@tabler/icons-react';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { api, call, type Schemas } from '@/lib/api';
@@ -27,6 +38,8 @@ import { HistoryFilters, NO_FILTER, type HistoryFilter } from './history-filters
 
 type Session = Schemas['SessionDto'];
 const PAGE_SIZE = 25;
+const RECORDING_PAGE_SIZE = 200;
+const RECORDING_PAGES_MAX = 10;
 
 export function HistoryPage() {
   const me = useMe();
@@ -62,6 +75,43 @@ export function HistoryPage() {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const rows = sessions.data?.pages.flatMap((page) => page.items) ?? [];
+  // Which of these sessions have a recording: one list call (same filters) covering the loaded rows'
+  // time span, rather than a call per row. It follows with the rows as more pages load.
+  // A minute of slack: a recording starts when its session does, give or take a moment.
+  const oldest =
+    rows.length > 0 ? new Date(Date.parse(rows[rows.length - 1].startedAt) - 60_000).toISOString() : undefined;
+  const filterFrom = localInputToIso(query.from);
+  const from = oldest && (!filterFrom || oldest > filterFrom) ? oldest : filterFrom;
+  const recordings = useQuery({
+    queryKey: ['recordings', 'for-history', query.userId, query.streamKeyId, from, localInputToIso(query.to)],
+    enabled: rows.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async ({ signal }) => {
+      const ids = new Set<string>();
+      let cursor: string | undefined;
+      for (let page = 0; page < RECORDING_PAGES_MAX; page++) {
+        const result = await call(
+          api.GET('/api/v1/recordings', {
+            params: {
+              query: {
+                limit: RECORDING_PAGE_SIZE,
+                cursor,
+                userId: query.userId ?? undefined,
+                streamKeyId: query.streamKeyId ?? undefined,
+                from,
+                to: localInputToIso(query.to),
+              },
+            },
+            signal,
+          }),
+        );
+        for (const item of result.items) ids.add(item.id);
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      return ids;
+    },
+  });
   const keyLabels = new Map((keys.data ?? []).map((k) => [k.id, k.label]));
 
   return (
@@ -113,6 +163,9 @@ export function HistoryPage() {
                   <Table.Th visibleFrom="sm">Stopped by</Table.Th>
                   <Table.Th visibleFrom="md">Video</Table.Th>
                   <Table.Th visibleFrom="md">Avg. bitrate</Table.Th>
+                  <Table.Th visibleFrom="sm">
+                    <VisuallyHidden>Recording</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -122,6 +175,7 @@ export function HistoryPage() {
                     session={session}
                     staff={staff}
                     keyLabel={keyLabels.get(session.streamKeyId ?? '')}
+                    recorded={recordings.data?.has(session.id) ?? false}
                   />
                 ))}
               </Table.Tbody>
@@ -148,7 +202,17 @@ export function HistoryPage() {
   );
 }
 
-function SessionRow({ session, staff, keyLabel }: { session: Session; staff: boolean; keyLabel?: string }) {
+function SessionRow({
+  session,
+  staff,
+  keyLabel,
+  recorded,
+}: {
+  session: Session;
+  staff: boolean;
+  keyLabel?: string;
+  recorded: boolean;
+}) {
   return (
     <Table.Tr data-session-id={session.id}>
       <Table.Td>
@@ -158,6 +222,19 @@ function SessionRow({ session, staff, keyLabel }: { session: Session; staff: boo
         <Text size="xs" c="dimmed" hiddenFrom="sm">
           {session.keyLabel ?? keyLabel ?? 'Deleted key'} · {formatDuration(session.durationSeconds)}
         </Text>
+        {recorded && (
+          <Anchor
+            component={Link}
+            href={`/recording/?id=${session.id}`}
+            size="xs"
+            hiddenFrom="sm"
+            display="inline-flex"
+            style={{ alignItems: 'center', gap: 4 }}
+            aria-label={`Recording of the session started ${formatDateTime(session.startedAt)}`}
+          >
+            <IconMovie size={12} aria-hidden /> Recording
+          </Anchor>
+        )}
       </Table.Td>
       {staff && <Table.Td>{session.owner?.name ?? '–'}</Table.Td>}
       <Table.Td visibleFrom="sm">{session.keyLabel ?? keyLabel ?? '–'}</Table.Td>
@@ -196,6 +273,20 @@ function SessionRow({ session, staff, keyLabel }: { session: Session; staff: boo
       </Table.Td>
       <Table.Td visibleFrom="md" className="nowrap">
         {formatBitrate(session.avgBitrate)}
+      </Table.Td>
+      <Table.Td visibleFrom="sm" className="nowrap">
+        {recorded && (
+          <Button
+            component={Link}
+            href={`/recording/?id=${session.id}`}
+            size="compact-sm"
+            variant="light"
+            leftSection={<IconMovie size={14} aria-hidden />}
+            aria-label={`Recording of the session started ${formatDateTime(session.startedAt)}`}
+          >
+            Recording
+          </Button>
+        )}
       </Table.Td>
     </Table.Tr>
   );
