@@ -15,7 +15,7 @@ import {
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, Access, CurrentPrincipal, canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
-import { AuditLog, type RecordingEntity } from '@rapidrtmp/server-persistence';
+import { AuditLog, decodeCursor, encodeCursor, type RecordingEntity } from '@rapidrtmp/server-persistence';
 import { OBJECT_STORE, type ObjectStore } from '@rapidrtmp/server-storage';
 import type { FastifyReply } from 'fastify';
 import { recordingKey } from './recorder.service.js';
@@ -53,7 +53,7 @@ export class RecordingsController {
     if (filter.from) query.andWhere('r.started_at >= :from', { from: new Date(filter.from) });
     if (filter.to) query.andWhere('r.started_at < :to', { to: new Date(filter.to) });
     if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor);
+      const { at, id } = decodeCursor(filter.cursor);
       query.andWhere('(r.started_at, r.id) < (:at, :id)', { at, id });
     }
     const rows = await query.getMany();
@@ -170,16 +170,5 @@ export class RecordingsController {
       playbackUrl: `${this.config.publicUrl}/vod/${r.id}/index.m3u8`,
       downloadUrl: `${this.config.publicUrl}/api/v1/recordings/${r.id}/download`,
     };
-  }
-}
-
-function decodeCursor(cursor: string): [Date, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return [date, id];
-  } catch {
-    throw new BadRequestException('Invalid cursor.');
   }
 }

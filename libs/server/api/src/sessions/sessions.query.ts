@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { decodeCursor, encodeCursor } from '@rapidrtmp/server-persistence';
 import type { SessionDto, SessionPageDto, SessionsFilterDto } from './sessions.dto.js';
 
 interface Row {

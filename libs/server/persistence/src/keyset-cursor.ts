@@ -1,6 +1,6 @@
+// Keyset pagination over (time, id): the cursor is the position of the last row served, opaque to clients.
 import { BadRequestException } from '@nestjs/common';
 
-/** Keyset pagination: the cursor is the (time, id) of the last row served, opaque to clients. */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 }
