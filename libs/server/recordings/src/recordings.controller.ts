@@ -59,12 +59,7 @@ export class RecordingsController {
     const rows = await query.getMany();
     const items = rows.slice(0, limit).map((r) => this.toDto(r));
     const last = rows.length > limit ? items[items.length - 1] : undefined;
-    return {
-      items,
-      nextCursor: last
-        ? Buffer.from(JSON.stringify([last.startedAt.toISOString(), last.id])).toString('base64url')
-        : null,
-    };
+    return { items, nextCursor: last ? encodeCursor(last.startedAt, last.id) : null };
   }
 
   @Access(ALL_ROLES, 'sessions:read')
