@@ -74,9 +74,21 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
       programDateTime: new Date(segment.programDateTime),
     };
     this.write(recording, () => this.repository.addSegment(row));
-    this.upload(recording, segment.name, segment.data, 'video/iso.segment', (state) =>
-      this.write(recording, () => this.repository.setSegmentState(recording.id, segment.msn, state)),
+    this.upload(
+      recording,
+      segment.name,
+      segment.data,
+      'video/iso.segment',
+      this.segmentStateWriter(recording, segment.msn),
     );
+  }
+
+  /**
+   * Built apart from storeSegment so the callback closes over the msn only: a closure over the whole
+   * segment kept every spooled segment's bytes in memory during a storage outage.
+   */
+  private segmentStateWriter(recording: ActiveRecording, msn: number): (state: 'stored' | 'failed') => void {
+    return (state) => this.write(recording, () => this.repository.setSegmentState(recording.id, msn, state));
   }
 
   async read(sessionId: string, name: string): Promise<Buffer | undefined> {
