@@ -8,25 +8,12 @@
 //   BENCH_STREAMS=1,10,25 BENCH_WINDOW_SECONDS=20 BENCH_SERVERS=rapidrtmp,nginx BENCH_LAG_MODE=block|poll
 //   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=300
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { ChunkReader, HANDSHAKE_SIZE } from '@rapidrtmp/rtmp';
-import { generatePlaybackId, generateStreamKey } from '@rapidrtmp/server-stream-keys';
 import {
   childPids,
   commandWorks,
@@ -37,13 +24,15 @@ import {
   freePort,
   LIVE_CLIP,
   percentile,
-  REPO_ROOT,
   rssBytes,
   sleep,
   table,
   threadCpuSeconds,
   waitFor,
 } from './bench-support.js';
+import { Cleanup, runBenchmark, startPublishers, track } from './bench-lifecycle.js';
+import { SERVER_ENTRY, startServer } from './bench-server.js';
+import { createDatabase, seedPublishers } from './bench-database.js';
 
 const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '1,10,25')
   .split(',')
@@ -62,8 +51,6 @@ const WIRE_CLOCK = process.env.BENCH_WIRE_CLOCK !== '0';
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** Where to copy the RapidRTMP server's output (`<path>.n<N>.log`), e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc. */
 const SERVER_LOG = process.env.BENCH_SERVER_LOG;
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SERVER_ENTRY = join(REPO_ROOT, 'apps/server/dist/main.js');
 const NGINX = '/usr/sbin/nginx';
 const NGINX_MODULE = ['/usr/lib/nginx/modules/ngx_rtmp_module.so', '/usr/share/nginx/modules/ngx_rtmp_module.so'].find(
   (path) => existsSync(path),
@@ -71,49 +58,6 @@ const NGINX_MODULE = ['/usr/lib/nginx/modules/ngx_rtmp_module.so', '/usr/share/n
 const MB = 1024 * 1024;
 
 // ---- everything started here, stopped in finally ---------------------------------------------------
-
-/** Cleanups of the runs in progress, for SIGINT/SIGTERM and the watchdog. */
-const activeCleanups = new Set<Cleanup>();
-
-/** Child processes, temp dirs and databases this run created; `run()` removes them, each once. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; step: () => Promise<void> | void }> = [];
-
-  constructor() {
-    activeCleanups.add(this);
-  }
-
-  add(what: string, step: () => Promise<void> | void): void {
-    this.steps.push({ what, step });
-  }
-
-  async run(): Promise<void> {
-    while (this.steps.length > 0) {
-      const { what, step } = this.steps.pop()!;
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup of ${what} failed: ${(error as Error).message}`);
-      }
-    }
-    activeCleanups.delete(this);
-  }
-}
-
-/** Stops a child we started: `signal`, then SIGKILL after `graceMs`; resolves once it exited. */
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(killer);
-}
-
-function track(cleanup: Cleanup, what: string, child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): ChildProcess {
-  cleanup.add(what, () => stopChild(child, signal));
-  return child;
-}
 
 // ---- measurement --------------------------------------------------------------------------------------
 
@@ -293,40 +237,6 @@ interface RunResult {
 }
 
 // ---- publishers ------------------------------------------------------------------------------------------
-
-function startPublishers(cleanup: Cleanup, clip: string, urls: string[]): ChildProcess[] {
-  let stopping = false;
-  const children = urls.map((url, i) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-nostdin',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        clip,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        url,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`  publisher ${i} exited early (${code ?? signal}): ${stderr.trim()}`);
-    });
-    return track(cleanup, `ffmpeg publisher ${i}`, child);
-  });
-  cleanup.add('publisher exit messages', () => void (stopping = true)); // runs first: cleanups are LIFO
-  return children;
-}
 
 // ---- wire clock: a relay between each publisher and the server ----------------------------------------------
 
@@ -533,103 +443,20 @@ async function followRapid(
   }
 }
 
-async function createDatabase(cleanup: Cleanup): Promise<string> {
-  const name = `rr_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  cleanup.add(`database ${name}`, async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** N publishers with one stream key each, inserted the way the API stores them (key hashed). */
-async function seedPublishers(databaseUrl: string, count: number): Promise<Array<{ key: string; playbackId: string }>> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    const seeded: Array<{ key: string; playbackId: string }> = [];
-    for (let i = 0; i < count; i++) {
-      const email = `bench-${i}-${randomBytes(3).toString('hex')}@example.com`;
-      const user = await client.query<{ id: string }>(
-        `INSERT INTO users (email, display_name, password_hash, role) VALUES ($1, $2, 'x', 'publisher') RETURNING id`,
-        [email, `bench ${i}`],
-      );
-      const secret = generateStreamKey();
-      const playbackId = generatePlaybackId();
-      await client.query(
-        `INSERT INTO stream_keys (owner_id, label, key_hash, key_prefix, playback_id) VALUES ($1, $2, $3, $4, $5)`,
-        [user.rows[0].id, `bench ${i}`, secret.hash, secret.prefix, playbackId],
-      );
-      seeded.push({ key: secret.key, playbackId });
-    }
-    return seeded;
-  } finally {
-    await client.end();
-  }
-}
-
 async function runRapid(streams: number, clip: string): Promise<RunResult> {
   const cleanup = new Cleanup();
   const stop = new AbortController();
   try {
     const databaseUrl = await createDatabase(cleanup);
-    const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-server-'));
-    cleanup.add('server data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-    const [httpPort, rtmpPort] = [await freePort(), await freePort()];
-    const lines: string[] = [];
-    const startedAt = Date.now();
-    const server = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        HTTP_PORT: String(httpPort),
-        RTMP_PORT: String(rtmpPort),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const {
+      child: server,
+      baseUrl,
+      rtmpPort,
+      startedAt,
+    } = await startServer(cleanup, databaseUrl, {
+      nodeArgs: SERVER_NODE_ARGS,
+      logFile: SERVER_LOG ? `${SERVER_LOG}.n${streams}.log` : undefined,
     });
-    const log = SERVER_LOG ? createWriteStream(`${SERVER_LOG}.n${streams}.log`) : undefined;
-    if (log) cleanup.add('server log', () => new Promise<void>((resolve) => log.end(resolve)));
-    const collect = (chunk: Buffer) => {
-      log?.write(chunk);
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      lines.splice(0, Math.max(0, lines.length - 50)); // the last lines, for a start-up failure message
-    };
-    server.stdout!.on('data', collect);
-    server.stderr!.on('data', collect);
-    track(cleanup, 'RapidRTMP server', server);
-    const baseUrl = `http://127.0.0.1:${httpPort}`;
-    await waitFor(
-      'RapidRTMP /readyz',
-      async () => {
-        if (server.exitCode !== null)
-          throw new Error(`server exited (${server.exitCode}):\n${lines.slice(-20).join('\n')}`);
-        const status = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-          (r) => r.status,
-          () => 0,
-        );
-        return status === 200 ? true : undefined;
-      },
-      30_000,
-    );
     const keys = await seedPublishers(databaseUrl, streams);
     const idle = await idleBaseline(() => [server.pid!], { startedAt });
 
@@ -642,7 +469,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       cleanup,
       clip,
       targets.map((t) => t.url),
-    );
+    ).children;
     cleanup.add('lag followers', () => stop.abort());
     // Every stream has its first segment (the multivariant playlist answers 200).
     await Promise.all(
@@ -839,7 +666,7 @@ rtmp {
       cleanup,
       clip,
       targets.map((t) => t.url),
-    );
+    ).children;
     await waitFor(
       'every nginx playlist',
       () => (watches.every((w) => w.segments.size > 0) ? true : undefined),
@@ -1011,24 +838,4 @@ async function main(): Promise<void> {
   );
 }
 
-/** Stops everything started so far and exits (Ctrl-C, kill, or the watchdog). */
-async function abort(reason: string, code: number): Promise<never> {
-  console.error(`${reason}: stopping what this run started`);
-  await Promise.all([...activeCleanups].map((cleanup) => cleanup.run()));
-  process.exit(code);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void abort(`interrupted by ${signal}`, 130));
-// Every wait is bounded and runs are skipped past BENCH_MAX_SECONDS; this only catches the unforeseen.
-setTimeout(
-  () => void abort(`watchdog: still running after ${MAX_SECONDS + 120} s`, 1),
-  (MAX_SECONDS + 120) * 1000,
-).unref();
-
-try {
-  await main();
-} catch (error) {
-  console.error((error as Error).stack ?? error);
-  process.exitCode = 1;
-}
+await runBenchmark(main, MAX_SECONDS + 120);

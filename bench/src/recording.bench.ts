@@ -11,28 +11,27 @@
 //   BENCH_STREAMS=10 BENCH_WINDOW_SECONDS=25 (0: no local phases) BENCH_OUTAGE_SECONDS=30 (0: no outage)
 //   BENCH_QUEUE_MAX_MIB=64 BENCH_ON_FIRST=1
 //   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FakeGcsServer } from '@rapidrtmp/server-storage/testing';
-import { generatePlaybackId, generateStreamKey } from '@rapidrtmp/server-stream-keys';
 import {
   commandWorks,
   cpuSeconds,
   ensureClip,
   envNumber,
   fmt,
-  freePort,
   LIVE_CLIP,
-  REPO_ROOT,
   rssBytes,
   sleep,
   table,
   waitFor,
 } from './bench-support.js';
+import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
+import { type BenchServer as Server, SERVER_ENTRY, startServer } from './bench-server.js';
+import { createDatabase, seedPublishers, type SeededKey } from './bench-database.js';
 
 const STREAMS = Math.min(50, Math.max(1, Math.floor(envNumber('BENCH_STREAMS', 10))));
 const WINDOW_SECONDS = envNumber('BENCH_WINDOW_SECONDS', 25);
@@ -45,105 +44,12 @@ const WARMUP_SECONDS = 2;
 const MEMORY_REDUCER_WAIT_MS = envNumber('BENCH_REDUCER_WAIT_MS', 30_000);
 const SAMPLE_MS = 250;
 const MAX_SECONDS = 300;
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SERVER_ENTRY = join(REPO_ROOT, 'apps/server/dist/main.js');
 const BUCKET = 'rr-bench-recordings';
 const MB = 1024 * 1024;
 
 // ---- everything started here, stopped in finally ----------------------------------------------------
 
-const activeCleanups = new Set<Cleanup>();
-
-/** Child processes, temp dirs, databases and servers this run created; `run()` removes them (LIFO), each once. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; step: () => Promise<void> | void }> = [];
-
-  constructor() {
-    activeCleanups.add(this);
-  }
-
-  add(what: string, step: () => Promise<void> | void): void {
-    this.steps.push({ what, step });
-  }
-
-  async run(): Promise<void> {
-    while (this.steps.length > 0) {
-      const { what, step } = this.steps.pop()!;
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup of ${what} failed: ${(error as Error).message}`);
-      }
-    }
-    activeCleanups.delete(this);
-  }
-}
-
-/** Stops a child we started (by its ChildProcess, i.e. its pid): `signal`, then SIGKILL after `graceMs`. */
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(killer);
-}
-
 // ---- database -----------------------------------------------------------------------------------------
-
-async function createDatabase(cleanup: Cleanup): Promise<string> {
-  const name = `rr_bench_rec_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  cleanup.add(`database ${name}`, async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-interface SeededKey {
-  key: string;
-  playbackId: string;
-}
-
-/** N publishers with one stream key each, inserted the way the API stores them (key hashed). */
-async function seedPublishers(databaseUrl: string, count: number): Promise<SeededKey[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    const seeded: SeededKey[] = [];
-    for (let i = 0; i < count; i++) {
-      const email = `bench-${i}-${randomBytes(3).toString('hex')}@example.com`;
-      const user = await client.query<{ id: string }>(
-        `INSERT INTO users (email, display_name, password_hash, role) VALUES ($1, $2, 'x', 'publisher') RETURNING id`,
-        [email, `bench ${i}`],
-      );
-      const secret = generateStreamKey();
-      const playbackId = generatePlaybackId();
-      await client.query(
-        `INSERT INTO stream_keys (owner_id, label, key_hash, key_prefix, playback_id) VALUES ($1, $2, $3, $4, $5)`,
-        [user.rows[0].id, `bench ${i}`, secret.hash, secret.prefix, playbackId],
-      );
-      seeded.push({ key: secret.key, playbackId });
-    }
-    return seeded;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Sets stream_keys.recording_enabled of the seeded keys (read by the server at each publish). */
 async function setRecording(databaseUrl: string, keys: SeededKey[], enabled: boolean): Promise<void> {
@@ -161,102 +67,6 @@ async function setRecording(databaseUrl: string, keys: SeededKey[], enabled: boo
 }
 
 // ---- server, publishers, metrics ---------------------------------------------------------------------------
-
-interface Server {
-  child: ChildProcess;
-  baseUrl: string;
-  rtmpPort: number;
-  dataDir: string;
-  startedAt: number;
-}
-
-async function startServer(cleanup: Cleanup, databaseUrl: string, extraEnv: Record<string, string>): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-rec-'));
-  cleanup.add('server data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-  const [httpPort, rtmpPort] = [await freePort(), await freePort()];
-  const lines: string[] = [];
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: dataDir,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      HTTP_PORT: String(httpPort),
-      RTMP_PORT: String(rtmpPort),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'info',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 50));
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  cleanup.add('RapidRTMP server', () => stopChild(child));
-  const baseUrl = `http://127.0.0.1:${httpPort}`;
-  await waitFor(
-    'RapidRTMP /readyz',
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(`server exited (${child.exitCode}):\n${lines.slice(-20).join('\n')}`);
-      const status = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-        (r) => r.status,
-        () => 0,
-      );
-      return status === 200 ? true : undefined;
-    },
-    30_000,
-  );
-  return { child, baseUrl, rtmpPort, dataDir, startedAt };
-}
-
-/** N looped `-re -c copy` ffmpeg publishers; returns a function that stops them all (by pid) and waits. */
-function startPublishers(
-  cleanup: Cleanup,
-  clip: string,
-  urls: string[],
-): { children: ChildProcess[]; stop: () => Promise<void> } {
-  let stopping = false;
-  const children = urls.map((url, i) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-nostdin',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        clip,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        url,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`  publisher ${i} exited early (${code ?? signal}): ${stderr.trim()}`);
-    });
-    return child;
-  });
-  const stop = async () => {
-    stopping = true;
-    await Promise.all(children.map((child) => stopChild(child)));
-  };
-  cleanup.add('ffmpeg publishers', stop);
-  return { children, stop };
-}
 
 type Metrics = Map<string, number>;
 
@@ -532,8 +342,8 @@ async function main(): Promise<void> {
   let heapShrunk = false;
   if (WINDOW_SECONDS > 0)
     try {
-      const databaseUrl = await createDatabase(local);
-      const server = await startServer(local, databaseUrl, {});
+      const databaseUrl = await createDatabase(local, 'rr_bench_rec');
+      const server = await startServer(local, databaseUrl);
       const keys = await seedPublishers(databaseUrl, STREAMS);
       heapShrunk = await waitForHeapShrink(server);
       const storeDir = join(server.dataDir, 'media', 'recordings');
@@ -565,13 +375,15 @@ async function main(): Promise<void> {
       const fake = new FakeGcsServer([BUCKET]);
       const endpoint = await fake.start();
       outage.add('fake GCS server', () => fake.stop());
-      const databaseUrl = await createDatabase(outage);
+      const databaseUrl = await createDatabase(outage, 'rr_bench_rec');
       // Healthy at start: the server verifies the bucket before it starts.
       const server = await startServer(outage, databaseUrl, {
-        STORAGE: 'gcs',
-        GCS_BUCKET: BUCKET,
-        GCS_API_ENDPOINT: endpoint,
-        STORAGE_QUEUE_MAX_BYTES: String(QUEUE_MAX_BYTES),
+        env: {
+          STORAGE: 'gcs',
+          GCS_BUCKET: BUCKET,
+          GCS_API_ENDPOINT: endpoint,
+          STORAGE_QUEUE_MAX_BYTES: String(QUEUE_MAX_BYTES),
+        },
       });
       const keys = await seedPublishers(databaseUrl, STREAMS);
       const spoolDir = join(server.dataDir, 'spool');
@@ -791,19 +603,4 @@ async function main(): Promise<void> {
   );
 }
 
-async function abort(reason: string, code: number): Promise<never> {
-  console.error(`${reason}: stopping what this run started`);
-  await Promise.all([...activeCleanups].map((cleanup) => cleanup.run()));
-  process.exit(code);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void abort(`interrupted by ${signal}`, 130));
-setTimeout(() => void abort(`watchdog: still running after ${MAX_SECONDS} s`, 1), MAX_SECONDS * 1000).unref();
-
-try {
-  await main();
-} catch (error) {
-  console.error((error as Error).stack ?? error);
-  process.exitCode = 1;
-}
+await runBenchmark(main, MAX_SECONDS);
