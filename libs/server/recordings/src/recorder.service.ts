@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { SegmentRecord } from '@rapidrtmp/hls';
+import { AppConfig } from '@rapidrtmp/server-config';
 import type { SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import type { EndReason } from '@rapidrtmp/server-persistence';
@@ -34,6 +35,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
   private readonly log: Logger;
 
   constructor(
+    private readonly config: AppConfig,
     private readonly registry: LiveStreamRegistry,
     private readonly repository: RecordingsRepository,
     private readonly uploader: WriteBehindUploader,
@@ -49,7 +51,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const closed = await this.repository.closeOrphans('all-open', new Date());
+    const closed = await this.repository.closeOrphans(this.config.nodeId, new Date());
     if (closed > 0) this.log.warn({ closed }, 'recordings left open by a previous run marked incomplete');
   }
 
@@ -126,8 +128,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
   private async finish(stream: LiveStream): Promise<void> {
     const recording = this.active.get(stream.info.id);
     if (!recording) return;
-    // The packager closes its last segment when the stream ends; it arrives just after this event.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The last segment is already here: the stream's end event closed it before the registry let go.
     this.active.delete(stream.info.id);
     if (recording.pendingUploads > 0) {
       await Promise.race([

@@ -48,13 +48,15 @@ export class RecordingsRepository {
     return this.findById(id);
   }
 
-  /** Recordings a previous run left open (crash or kill): they end as incomplete. */
-  async closeOrphans(ids: string[] | 'all-open', at: Date): Promise<number> {
+  /** Recordings a previous run of this node left open (crash or kill): they end as incomplete. */
+  async closeOrphans(nodeId: string, at: Date): Promise<number> {
     const rows: Array<{ id: string }> = await this.recordings.query(
-      `UPDATE recordings SET status = 'incomplete', ended_at = COALESCE(ended_at, $1) WHERE status = 'recording' RETURNING id`,
-      [at],
+      `UPDATE recordings r SET status = 'incomplete', ended_at = COALESCE(r.ended_at, $2)
+       FROM stream_sessions s
+       WHERE s.id = r.id AND s.node_id = $1 AND r.status = 'recording'
+       RETURNING r.id`,
+      [nodeId, at],
     );
-    void ids;
     return rows.length;
   }
 

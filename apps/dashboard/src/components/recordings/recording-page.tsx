@@ -1,26 +1,14 @@
 'use client';
 
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Grid,
-  Group,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconArrowLeft, IconDownload, IconQuestionMark, IconTrash } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowLeft, IconDownload, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { api, call, isApiError, type Schemas } from '@/lib/api';
+import { isUuid, NotFoundState } from '../common/not-found-state';
 import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
@@ -31,30 +19,21 @@ import { RECORDING_STATUS, STORAGE_LABELS, sameOriginPath } from './recording-st
 
 type Recording = Schemas['RecordingDto'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `/recording/?id=<recording id>` (the id of the stream session it recorded). */
 export function RecordingPage() {
   const id = useSearchParams().get('id') ?? '';
-  if (!UUID.test(id)) return <NotFound />;
+  if (!isUuid(id)) return <NotFound />;
   return <RecordingDetail key={id} id={id} />;
 }
 
 function NotFound() {
   return (
-    <EmptyState
-      mt="xl"
-      icon={<IconQuestionMark aria-hidden />}
-      withIndicatorBackground
+    <NotFoundState
       title="No such recording"
       description="The link is incomplete, the recording was deleted, or it is not visible to you."
-    >
-      <EmptyState.Actions>
-        <Button component={Link} href="/history/" variant="light">
-          Back to history
-        </Button>
-      </EmptyState.Actions>
-    </EmptyState>
+      backHref="/history/"
+      backLabel="Back to history"
+    />
   );
 }
 
@@ -136,7 +115,7 @@ function RecordingDetail({ id }: { id: string }) {
             <Button
               component="a"
               // Same origin as the dashboard (the session cookie goes along), whatever PUBLIC_URL says.
-              href={new URL(data.downloadUrl).pathname}
+              href={sameOriginPath(data.downloadUrl)}
               variant="default"
               disabled={live}
               leftSection={<IconDownload size={16} aria-hidden />}

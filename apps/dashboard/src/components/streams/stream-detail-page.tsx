@@ -1,27 +1,14 @@
 'use client';
 
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Center,
-  EmptyState,
-  Grid,
-  Group,
-  Loader,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Card, Center, Grid, Group, Loader, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconPlayerStop, IconQuestionMark } from '@tabler/icons-react';
+import { IconArrowLeft, IconPlayerStop } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { api, call, isApiError, type Schemas } from '@/lib/api';
+import { isUuid, NotFoundState } from '../common/not-found-state';
 import {
   codecName,
   formatBitrate,
@@ -47,30 +34,21 @@ import { StopStreamModal } from './stop-stream-modal';
 type Session = Schemas['SessionDto'];
 type LiveDetail = Schemas['LiveStreamDetailDto'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `/stream/?id=<session id>`: ids travel in the query string so one exported page serves them all. */
 export function StreamDetailPage() {
   const id = useSearchParams().get('id') ?? '';
-  if (!UUID.test(id)) return <NotFound />;
+  if (!isUuid(id)) return <NotFound />;
   return <StreamDetail key={id} id={id} />;
 }
 
 function NotFound() {
   return (
-    <EmptyState
-      mt="xl"
-      icon={<IconQuestionMark aria-hidden />}
-      withIndicatorBackground
+    <NotFoundState
       title="No such stream"
       description="The link is incomplete or the stream is not visible to you."
-    >
-      <EmptyState.Actions>
-        <Button component={Link} href="/" variant="light">
-          Back to live streams
-        </Button>
-      </EmptyState.Actions>
-    </EmptyState>
+      backHref="/"
+      backLabel="Back to live streams"
+    />
   );
 }
 
