@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { createProjectGraphAsync } from '@nx/devkit';
 import { ESLint } from 'eslint';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -12,6 +13,13 @@ async function violations(file: string, code: string): Promise<string[]> {
 }
 
 describe('module boundaries (apps -> libs/server -> libs/media)', { timeout: 60_000 }, () => {
+  // The rule reads Nx's cached project graph and silently skips itself without one (a fresh clone has
+  // none until some nx command ran): compute it here, current with the tree under test.
+  before(async () => {
+    process.env.NX_DAEMON = 'false';
+    await createProjectGraphAsync({ exitOnError: false });
+  });
+
   it('forbid media code from importing server libs, Nest, TypeORM or I/O', async () => {
     const found = await violations(
       'libs/media/amf/src/boundary-probe.ts',

@@ -1,12 +1,43 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { hash } from '@node-rs/argon2';
+import { createTestDatabase, openLegacyPglite, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import { ApiClient } from './support/api-client.js';
 import { freePort } from './support/free-port.js';
 import { ServerProcess } from './support/server-process.js';
 
 async function get(server: ServerProcess, path: string): Promise<Response> {
   return fetch(server.baseUrl + path, { signal: AbortSignal.timeout(5000) });
+}
+
+/** Processes whose command line names `dir`: the embedded PostgreSQL and its supervising shell do. */
+function processesUsing(dir: string): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmdline.includes(dir) ? [`${pid}: ${cmdline.replaceAll('\0', ' ').slice(0, 120)}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function assertServing(server: ServerProcess): Promise<void> {
@@ -140,5 +171,49 @@ describe('server lifecycle', { timeout: 120_000 }, () => {
     assert.notEqual(exit.code, 0);
     assert.ok(exit.ms < 20_000, `gave up after ${exit.ms} ms`);
     assert.match(server.output, /ECONNREFUSED|connect/);
+  });
+
+  it('keeps its embedded PostgreSQL no longer than itself: after SIGKILL no process is left and the next start has the data', async () => {
+    const env = { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'a long enough password' };
+    const first = await ServerProcess.start({ env });
+    const { client } = await ApiClient.login(first.baseUrl, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+    const created = await client.post('/api/v1/stream-keys', { label: 'survives a kill' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const postgres = postmasterPid(first.dataDir);
+
+    assert.equal((await first.stop('SIGKILL')).signal, 'SIGKILL');
+    await until(() => processesUsing(first.dataDir).length === 0, 15_000, 'the embedded PostgreSQL to stop');
+    assert.throws(() => process.kill(postgres, 0), /ESRCH/, 'the postmaster is gone');
+
+    const second = await ServerProcess.start({ env, dataDir: first.dataDir });
+    const again = await ApiClient.login(second.baseUrl, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+    const keys = await again.client.get('/api/v1/stream-keys');
+    assert.deepEqual(
+      keys.body.map((key: { label: string }) => key.label),
+      ['survives a kill'],
+    );
+    assert.equal((await second.stop('SIGTERM')).code, 0, second.output);
+    assert.deepEqual(processesUsing(first.dataDir), [], 'a clean stop leaves nothing running either');
+  });
+
+  it('imports a DATA_DIR written by the earlier PGlite default, keeping its users, and says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rr-e2e-legacy-'));
+    const legacy = await openLegacyPglite(dataDir);
+    await legacy.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin')`, [
+      'old-admin@example.com',
+      await hash('the old admin password', { algorithm: 2 }),
+    ]);
+    await legacy.destroy();
+
+    const server = await ServerProcess.start({ dataDir });
+    assert.ok(
+      server.logs.some((l) =>
+        /imported \d+ rows from PGlite; its files are kept in .*db\.pglite-imported/.test(String(l.msg)),
+      ),
+      server.output,
+    );
+    assert.equal(server.logs.filter((l) => /First run/.test(String(l.msg))).length, 0, 'the imported admin is kept');
+    await ApiClient.login(server.baseUrl, 'old-admin@example.com', 'the old admin password');
+    assert.equal((await server.stop()).code, 0, server.output);
   });
 });

@@ -7,7 +7,7 @@ import { HealthModule } from '@rapidrtmp/server-health';
 import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
-import { PersistenceModule } from '@rapidrtmp/server-persistence';
+import { PersistenceModule, type PersistenceOptions } from '@rapidrtmp/server-persistence';
 import { RecordingsModule } from '@rapidrtmp/server-recordings';
 import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamsModule } from '@rapidrtmp/server-streams';
@@ -19,14 +19,14 @@ import { VersionController } from './version.controller.js';
 /** Wires the feature modules; configuration and the logger are created before Nest starts. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, persistence: PersistenceOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         MetricsModule,
-        PersistenceModule.forRoot(),
+        PersistenceModule.forRoot(persistence),
         HealthModule,
         StorageModule,
         UsersModule,

@@ -1,15 +1,7 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig } from '@rapidrtmp/server-config';
-import { createLogger, PinoNestLogger } from '@rapidrtmp/server-logging';
-import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { AppModule } from './app.module.js';
-import { instrumentHttp } from './http-metrics.js';
-import { mountOpenApi } from './openapi.js';
-import { ProblemDetailsFilter } from './problem-details.filter.js';
-import { installShutdown } from './shutdown.js';
+import { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
+import { createLogger } from '@rapidrtmp/server-logging';
 
 async function main(): Promise<void> {
   let config;
@@ -23,37 +15,19 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const adapter = new FastifyAdapter({
-    // Per-request lines would drown the log under HLS polling: requests are counted in /metrics instead.
-    loggerInstance: logger.child({ module: 'http' }, { level: 'warn' }),
-    bodyLimit: 1024 * 1024,
-    // On shutdown, idle keep-alive sockets close at once and new requests get 503 while draining.
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
-    logger: new PinoNestLogger(logger.child({ module: 'nest' })),
-    bufferLogs: true,
-  });
-  instrumentHttp(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
-  app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ module: 'http' })));
-  // Request bodies are validated against their DTOs; unknown fields are rejected, not ignored.
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  mountOpenApi(app);
-  installShutdown(app, logger, config.shutdownGraceMs);
-  await app.listen({ port: config.httpPort, host: config.host });
-  logger.info(
-    {
-      httpPort: config.httpPort,
-      rtmpPort: config.rtmpPort,
-      database: config.embeddedDatabase ? 'embedded' : 'postgres',
-    },
-    `RapidRTMP listening: HTTP ${config.publicUrl}`,
-  );
+  // The embedded database starts while the application code loads (about a second each): only this
+  // file and its three small imports are loaded before it.
+  const embedded = config.embeddedDatabase
+    ? EmbeddedPostgres.start({ dataDir: config.dataDir, logger: logger.child({ module: 'embedded-postgres' }) })
+    : undefined;
+  embedded?.catch(() => undefined);
+  const { bootstrap } = await import('./bootstrap.js');
+  await bootstrap(config, logger, embedded);
 }
 
 main().catch((error: unknown) => {
-  // Logged as JSON by the time Nest is up; before that, plain stderr is all there is.
+  // Logged as JSON by the time Nest is up; before that, plain stderr is all there is. Exiting closes the
+  // embedded PostgreSQL's supervision pipe, so it stops too.
   process.stderr.write(
     `rapidrtmp: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

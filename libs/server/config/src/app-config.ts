@@ -68,7 +68,7 @@ export class AppConfig {
   readonly host!: string;
   /** Absolute path of the data directory (embedded database, local media). */
   readonly dataDir!: string;
-  /** Unset means the embedded PGlite database under `dataDir/db`. */
+  /** Unset means the embedded PostgreSQL the server runs in `dataDir/postgres`. */
   readonly databaseUrl?: string;
   readonly adminEmail?: string;
   readonly adminPassword?: string;

@@ -44,7 +44,10 @@ export const configSchema = z
     DATABASE_URL: optionalText.pipe(
       z
         .string()
-        .regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL (unset = embedded PGlite)')
+        .regex(
+          /^postgres(ql)?:\/\/\S+$/,
+          'expected a postgres:// or postgresql:// URL (unset = the embedded PostgreSQL in DATA_DIR/postgres)',
+        )
         .optional(),
     ),
     ADMIN_EMAIL: optionalText.pipe(z.email('expected an e-mail address').optional()),

@@ -1,25 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { EmbeddedConnection } from '@rapidrtmp/server-embedded-postgres';
 import type { DataSourceOptions } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-export interface DatabaseTarget {
-  /** `postgres://…`; unset selects the embedded PGlite database. */
-  databaseUrl?: string;
-  /** Where the embedded database lives (`<dataDir>/db`). */
-  dataDir: string;
-}
-
-/** Where the embedded database keeps its files. */
-export function embeddedDatabaseDir(dataDir: string): string {
-  return join(dataDir, 'db');
-}
+/** A PostgreSQL server by URL (DATABASE_URL), or the embedded one the server started itself. */
+export type DatabaseTarget = { databaseUrl: string } | { embedded: EmbeddedConnection };
 
 /**
- * TypeORM options for either back end. Both use the `postgres` dialect with the same entities and
- * migrations; PGlite has no `uuid-ossp`, hence `uuidExtension: 'pgcrypto'` (built-in gen_random_uuid()).
+ * TypeORM options for either target: the same dialect, entities and migrations. Migrations use only
+ * built-ins (`gen_random_uuid()` since PostgreSQL 13), hence `uuidExtension: 'pgcrypto'` and no
+ * extension installs.
  */
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = {
@@ -32,18 +22,21 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     uuidExtension: 'pgcrypto' as const,
     installExtensions: false,
     logging: false,
+    applicationName: 'rapidrtmp',
+    // Fail fast when the server is unreachable instead of hanging start-up or readiness.
+    connectTimeoutMS: 3000,
   };
-  if (target.databaseUrl) {
-    return {
-      ...common,
-      url: target.databaseUrl,
-      applicationName: 'rapidrtmp',
-      // Fail fast when the server is unreachable instead of hanging start-up or readiness.
-      connectTimeoutMS: 3000,
-      extra: { max: 10, idleTimeoutMillis: 30_000, query_timeout: 10_000 },
-    };
+  if ('databaseUrl' in target) {
+    return { ...common, url: target.databaseUrl, extra: { max: 10, idleTimeoutMillis: 30_000, query_timeout: 10_000 } };
   }
-  const dir = embeddedDatabaseDir(target.dataDir);
-  mkdirSync(dir, { recursive: true });
-  return { ...common, driver: new PGliteDriver({ dataDir: dir }).driver };
+  const { host, port, user, database } = target.embedded;
+  // One node's traffic needs few connections; idle ones close so an idle server holds no backends.
+  return {
+    ...common,
+    host,
+    port,
+    username: user,
+    database,
+    extra: { max: 5, idleTimeoutMillis: 10_000, query_timeout: 10_000 },
+  };
 }

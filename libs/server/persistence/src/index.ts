@@ -4,3 +4,5 @@ export * from './data-source-options.js';
 export * from './persistence.module.js';
 export * from './audit-log.js';
 export * from './keyset-cursor.js';
+export * from './legacy-pglite-import.js';
+export * from './query-rows.js';

@@ -1,40 +1,99 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@rapidrtmp/server-config';
+import { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
+import { type Logger, ROOT_LOGGER } from '@rapidrtmp/server-logging';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit-log.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, type DatabaseTarget } from './data-source-options.js';
 import { ENTITIES } from './entities/index.js';
+import { hasLegacyPgliteDatabase, importLegacyPglite, legacyPgliteDir } from './legacy-pglite-import.js';
+
+/** The embedded PostgreSQL this node started, or `undefined` with DATABASE_URL. */
+export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
+
+export interface PersistenceOptions {
+  /**
+   * The embedded PostgreSQL, when the caller started it early (main.ts starts it while the application
+   * code loads); otherwise it is started here when DATABASE_URL is unset.
+   */
+  embedded?: Promise<EmbeddedPostgres>;
+}
+
+/** Stops the embedded PostgreSQL after every module drained (their writes happen before this hook). */
+@Injectable()
+class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | undefined,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded) return;
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embedded.stop();
+  }
+}
 
 /**
- * Opens the database (embedded PGlite or DATABASE_URL) and runs pending migrations before anything
- * else starts, so every module sees the current schema.
+ * Opens the database (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR/postgres) and runs pending
+ * migrations before anything else starts, so every module sees the current schema.
  */
 @Module({})
 export class PersistenceModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: PersistenceOptions = {}): DynamicModule {
+    // One embedded PostgreSQL per module instance, shared by TypeORM's factory and the lifecycle hook.
+    let embedded: Promise<EmbeddedPostgres | undefined> | undefined;
+    const embeddedFor = (config: AppConfig, logger: Logger) =>
+      (embedded ??= config.databaseUrl
+        ? Promise.resolve(undefined)
+        : (options.embedded ??
+          EmbeddedPostgres.start({ dataDir: config.dataDir, logger: logger.child({ module: 'embedded-postgres' }) })));
     return {
       module: PersistenceModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
-            ...dataSourceOptions({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }),
+          inject: [AppConfig, ROOT_LOGGER],
+          useFactory: async (config: AppConfig, logger: Logger) => {
+            const postgres = await embeddedFor(config, logger);
+            const target: DatabaseTarget = postgres
+              ? { embedded: postgres.connection }
+              : { databaseUrl: config.databaseUrl! };
+            const dataSource = dataSourceOptions(target);
+            if (postgres && hasLegacyPgliteDatabase(config.dataDir))
+              await importLegacy(config.dataDir, dataSource, logger);
             // Nest's default retries for minutes; a down database should stop the start quickly.
-            retryAttempts: 2,
-            retryDelay: 1000,
-          }),
-          dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            await dataSource.runMigrations({ transaction: 'all' });
-            return dataSource;
+            return { ...dataSource, retryAttempts: 2, retryDelay: 1000 };
+          },
+          dataSourceFactory: async (dataSource) => {
+            const opened = await new DataSource(dataSource!).initialize();
+            await opened.runMigrations({ transaction: 'all' });
+            return opened;
           },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      providers: [AuditLog],
-      exports: [TypeOrmModule, AuditLog],
+      providers: [
+        AuditLog,
+        { provide: EMBEDDED_POSTGRES, inject: [AppConfig, ROOT_LOGGER], useFactory: embeddedFor },
+        EmbeddedPostgresLifecycle,
+      ],
+      exports: [TypeOrmModule, AuditLog, EMBEDDED_POSTGRES],
     };
+  }
+}
+
+async function importLegacy(dataDir: string, options: Parameters<typeof importLegacyPglite>[1], logger: Logger) {
+  const log = logger.child({ module: 'persistence' });
+  log.info(`importing the PGlite database in ${legacyPgliteDir(dataDir)} into the embedded PostgreSQL`);
+  try {
+    const { rows, keptAt } = await importLegacyPglite(dataDir, options);
+    const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
+    log.info({ rows }, `imported ${total} rows from PGlite; its files are kept in ${keptAt} and may be deleted`);
+  } catch (error) {
+    throw new Error(
+      `could not import the PGlite database in ${legacyPgliteDir(dataDir)} (used by RapidRTMP before the embedded PostgreSQL): ${(error as Error).message}. Nothing in it was changed.`,
+    );
   }
 }

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { RecordingEntity, RecordingSegmentEntity, type RecordingStatus } from '@rapidrtmp/server-persistence';
+import {
+  queryRows,
+  RecordingEntity,
+  RecordingSegmentEntity,
+  type RecordingStatus,
+} from '@rapidrtmp/server-persistence';
 import type { Repository } from 'typeorm';
 
 /** The only code that touches recordings and recording_segments. */
@@ -50,7 +55,8 @@ export class RecordingsRepository {
 
   /** Recordings a previous run of this node left open (crash or kill): they end as incomplete. */
   async closeOrphans(nodeId: string, at: Date): Promise<number> {
-    const rows: Array<{ id: string }> = await this.recordings.query(
+    const rows = await queryRows<{ id: string }>(
+      this.recordings.manager.connection,
       `UPDATE recordings r SET status = 'incomplete', ended_at = COALESCE(r.ended_at, $2)
        FROM stream_sessions s
        WHERE s.id = r.id AND s.node_id = $1 AND r.status = 'recording'

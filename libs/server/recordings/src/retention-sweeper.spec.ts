@@ -31,7 +31,7 @@ describe('RetentionSweeper', () => {
 
   before(async () => {
     database = await createTestDatabase('rr_retention');
-    db = await new DataSource(dataSourceOptions({ databaseUrl: database.url, dataDir: '' })).initialize();
+    db = await new DataSource(dataSourceOptions({ databaseUrl: database.url })).initialize();
     await db.runMigrations();
     dir = mkdtempSync(join(tmpdir(), 'rr-retention-'));
     store = new LocalObjectStore(join(dir, 'media'));

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@rapidrtmp/server-config';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { AuditEventEntity, dataSourceOptions, UserEntity } from '@rapidrtmp/server-persistence';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import {
+  createTestDatabase,
+  type EmbeddedTestDatabase,
+  startEmbeddedTestDatabase,
+  type TestDatabase,
+} from '@rapidrtmp/server-persistence/testing';
 import { DataSource } from 'typeorm';
 import { AdminBootstrapService, DEFAULT_ADMIN_EMAIL } from './admin-bootstrap.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -35,19 +37,20 @@ function bootstrapper(dataSource: DataSource, env: Record<string, string>) {
   return { service, lines };
 }
 
-for (const backend of ['postgres', 'pglite'] as const) {
+for (const backend of ['postgres', 'embedded'] as const) {
   describe(`admin bootstrap on ${backend}`, () => {
     let dataSource: DataSource;
-    let database: TestDatabase | undefined;
-    let dir: string | undefined;
+    let database: TestDatabase | EmbeddedTestDatabase;
 
     before(async () => {
       if (backend === 'postgres') {
-        database = await createTestDatabase('rr_bootstrap');
-        dataSource = new DataSource(dataSourceOptions({ databaseUrl: database.url, dataDir: '' }));
+        const server = await createTestDatabase('rr_bootstrap');
+        database = server;
+        dataSource = new DataSource(dataSourceOptions({ databaseUrl: server.url }));
       } else {
-        dir = mkdtempSync(join(tmpdir(), 'rr-bootstrap-'));
-        dataSource = new DataSource(dataSourceOptions({ dataDir: dir }));
+        const embedded = await startEmbeddedTestDatabase();
+        database = embedded;
+        dataSource = new DataSource(dataSourceOptions(embedded.target));
       }
       await dataSource.initialize();
       await dataSource.runMigrations();
@@ -56,7 +59,6 @@ for (const backend of ['postgres', 'pglite'] as const) {
     after(async () => {
       await dataSource.destroy();
       await database?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('creates the configured admin once, with an argon2id hash, and audits it', async () => {

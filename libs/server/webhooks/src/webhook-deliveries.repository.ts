@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import type { DeliveryStatus } from './entities/index.js';
 import { WebhookDeliveryEntity } from './entities/index.js';
-import { queryRows } from './sql.js';
+import { queryRows } from '@rapidrtmp/server-persistence';
 import type { WebhookEvent } from './webhook-events.js';
 
 /** A delivery claimed by this worker, with what sending it needs. */
@@ -35,8 +35,8 @@ const MS = `* interval '1 millisecond'`;
 
 /**
  * The only code that touches webhook_deliveries: the queue (enqueue, claim, record) and the log.
- * Every statement is a single statement, so no transaction is held open across an HTTP call (PGlite has
- * one connection) and claims are safe with several nodes on one PostgreSQL.
+ * Every statement is a single statement, so no transaction is held open across an HTTP call and claims
+ * are safe with several nodes on one PostgreSQL.
  */
 @Injectable()
 export class WebhookDeliveriesRepository {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { WebhookEndpointEntity } from './entities/index.js';
-import { queryRows } from './sql.js';
+import { queryRows } from '@rapidrtmp/server-persistence';
 
 export type NewWebhookEndpoint = Pick<WebhookEndpointEntity, 'url' | 'description' | 'secret' | 'events' | 'createdBy'>;
 export type WebhookEndpointChanges = Partial<Pick<WebhookEndpointEntity, 'url' | 'description' | 'events' | 'enabled'>>;

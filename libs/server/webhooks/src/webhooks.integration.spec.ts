@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { createLogger } from '@rapidrtmp/server-logging';
@@ -15,7 +12,11 @@ import {
   MIGRATIONS,
   type DatabaseTarget,
 } from '@rapidrtmp/server-persistence';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import {
+  createTestDatabase,
+  startEmbeddedTestDatabase,
+  type TestDatabase,
+} from '@rapidrtmp/server-persistence/testing';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
@@ -56,14 +57,14 @@ const BACKENDS: Backend[] = [
     name: 'PostgreSQL',
     async open() {
       const db: TestDatabase = await createTestDatabase('rr_webhooks');
-      return { target: { databaseUrl: db.url, dataDir: '' }, cleanup: () => db.drop() };
+      return { target: { databaseUrl: db.url }, cleanup: () => db.drop() };
     },
   },
   {
-    name: 'PGlite',
+    name: 'the embedded PostgreSQL',
     async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'rr-webhooks-'));
-      return { target: { dataDir: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      const db = await startEmbeddedTestDatabase();
+      return { target: db.target, cleanup: () => db.drop() };
     },
   },
 ];

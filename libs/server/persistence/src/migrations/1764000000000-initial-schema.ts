@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The first schema. Plain SQL that PostgreSQL 15 (the server) and PGlite (PostgreSQL 18) both accept;
+ * The first schema. Plain SQL that PostgreSQL 15 (the oldest supported) and 18 (embedded) both accept;
  * `gen_random_uuid()` is built in since PostgreSQL 13, so no extension is needed.
  */
 export class InitialSchema1764000000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Webhook endpoints and the delivery queue/log. Plain SQL that PostgreSQL 15 and PGlite (PostgreSQL 18)
+ * Webhook endpoints and the delivery queue/log. Plain SQL that PostgreSQL 15 and the embedded PostgreSQL 18
  * both accept; depends on `users` from the initial schema.
  */
 export class Webhooks1764000002000 implements MigrationInterface {

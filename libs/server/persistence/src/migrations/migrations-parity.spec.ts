@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options.js';
+import { type EmbeddedTestDatabase, startEmbeddedTestDatabase } from '../testing/embedded-test-database.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 interface SchemaShape {
@@ -36,13 +34,13 @@ describe('migrations', () => {
   let server: TestDatabase;
   let serverSource: DataSource;
   let embeddedSource: DataSource;
-  let embeddedDir: string;
+  let embedded: EmbeddedTestDatabase;
 
   before(async () => {
     server = await createTestDatabase('rr_migrations');
-    serverSource = await new DataSource(dataSourceOptions({ databaseUrl: server.url, dataDir: '' })).initialize();
-    embeddedDir = mkdtempSync(join(tmpdir(), 'rr-pglite-'));
-    embeddedSource = await new DataSource(dataSourceOptions({ dataDir: embeddedDir })).initialize();
+    serverSource = await new DataSource(dataSourceOptions({ databaseUrl: server.url })).initialize();
+    embedded = await startEmbeddedTestDatabase();
+    embeddedSource = await new DataSource(dataSourceOptions(embedded.target)).initialize();
     await serverSource.runMigrations({ transaction: 'all' });
     await embeddedSource.runMigrations({ transaction: 'all' });
   });
@@ -51,10 +49,10 @@ describe('migrations', () => {
     await serverSource?.destroy();
     await embeddedSource?.destroy();
     await server?.drop();
-    rmSync(embeddedDir, { recursive: true, force: true });
+    await embedded?.drop();
   });
 
-  it('create the same tables, columns, indexes and constraints on PostgreSQL and PGlite', async () => {
+  it('create the same tables, columns, indexes and constraints on PostgreSQL 15 and the embedded PostgreSQL 18', async () => {
     const onServer = await readSchema(serverSource);
     const embedded = await readSchema(embeddedSource);
     assert.ok(onServer.columns.length > 40, `expected the full schema, got ${onServer.columns.length} columns`);

@@ -1,1 +1,3 @@
 export * from './test-database.js';
+export * from './embedded-test-database.js';
+export * from './legacy-pglite.js';

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 
 /**
  * Runs one statement and returns its rows. `DataSource.query` returns `[rows, count]` for UPDATE/DELETE
- * on `pg` but plain rows on PGlite; the structured result has `records` on both.
+ * … RETURNING on `pg`, which reads as two rows; the structured result has the rows in `records`.
  */
 export async function queryRows<T>(dataSource: DataSource, sql: string, parameters: unknown[] = []): Promise<T[]> {
   const runner = dataSource.createQueryRunner();
