@@ -12,7 +12,11 @@ import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { installShutdown } from './shutdown.js';
 
 /** Builds the Nest application on Fastify and starts listening. */
-export async function bootstrap(config: AppConfig, logger: Logger, embedded?: Promise<EmbeddedPostgres>): Promise<void> {
+export async function bootstrap(
+  config: AppConfig,
+  logger: Logger,
+  embedded?: Promise<EmbeddedPostgres>,
+): Promise<void> {
   const adapter = new FastifyAdapter({
     // Per-request lines would drown the log under HLS polling: requests are counted in /metrics instead.
     loggerInstance: logger.child({ module: 'http' }, { level: 'warn' }),
