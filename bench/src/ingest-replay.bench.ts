@@ -63,12 +63,12 @@ function loadInput(name: string, what: string, bytes: Buffer): Input {
 
 /**
  * One connection as the server wires it (libs/server/ingest/src/rtmp-connection.ts): a session that
- * accepts the publish, a FlvDemuxer without its own timestamp extension (the session extends), and
+ * accepts the publish, a FlvDemuxer (the session extends timestamps), and
  * optionally a LivePackager fed the way HlsStream feeds it. The handshake is done here, untimed.
  */
 function openReplay(input: Input, withHls: boolean): Replay {
   const counts = { packets: 0, malformed: 0, protocolErrors: 0 };
-  const demuxer = new FlvDemuxer({ extendTimestamps: false });
+  const demuxer = new FlvDemuxer();
   const packager = withHls ? new LivePackager() : undefined;
   const session: RtmpServerSession = new RtmpServerSession({
     send: () => undefined,
@@ -368,7 +368,7 @@ async function main(): Promise<void> {
     [
       '',
       'How it is measured:',
-      `- Each replay is one fresh connection: RtmpServerSession (accepting the publish) + FlvDemuxer(extendTimestamps: false),`,
+      `- Each replay is one fresh connection: RtmpServerSession (accepting the publish) + FlvDemuxer,`,
       '  plus a LivePackager (2 s segments, 0.5 s parts) for the second path, wired as rtmp-connection.ts / hls-stream.ts do.',
       `  The handshake (C0+C1+C2, ${HANDSHAKE_BYTES} bytes) is fed before the clock starts; the rest of the capture is fed in`,
       `  ${SLICE_BYTES}-byte views (Node's socket read size), then session.end() and packager.end() run inside the clock.`,

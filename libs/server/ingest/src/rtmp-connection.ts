@@ -40,7 +40,7 @@ export interface PublishAttempt {
  */
 export class RtmpConnection {
   private readonly session: RtmpServerSession;
-  private readonly demuxer = new FlvDemuxer({ extendTimestamps: false });
+  private readonly demuxer = new FlvDemuxer();
   private readonly log: Logger;
   private setupTimer: NodeJS.Timeout | undefined;
   private stream: LiveStream | undefined;
