@@ -14,17 +14,8 @@ import { FlvDemuxer } from '@rapidrtmp/flv';
 import { LivePackager } from '@rapidrtmp/hls';
 import { MediaFormatError } from '@rapidrtmp/media-core';
 import { HANDSHAKE_SIZE, RtmpServerSession } from '@rapidrtmp/rtmp';
-import {
-  commandWorks,
-  ensureClip,
-  ensureNodeFlags,
-  envNumber,
-  fmt,
-  LIVE_CLIP,
-  median,
-  REPO_ROOT,
-  table,
-} from './bench-support.js';
+import { listenOnFreePort, LIVE_CLIP, REPO_ROOT, testClip } from '@rapidrtmp/test-support';
+import { commandWorks, ensureNodeFlags, envNumber, fmt, median, table } from './bench-support.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -211,7 +202,7 @@ function allocation(input: Input, withHls: boolean, packetsPerReplay: number): A
  */
 async function record720p(): Promise<Buffer | undefined> {
   if (!commandWorks('ffmpeg', ['-version'])) return undefined;
-  const clip = await ensureClip(LIVE_CLIP);
+  const clip = await testClip(LIVE_CLIP, console.log);
   const cached = clip.replace(/\.mp4$/, '.rtmp-capture.bin');
   if (existsSync(cached)) return readFileSync(cached);
   const received: Buffer[] = [];
@@ -230,9 +221,7 @@ async function record720p(): Promise<Buffer | undefined> {
     socket.on('error', () => undefined);
     socket.on('close', () => session.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnFreePort(server);
   try {
     const ffmpeg = spawn(
       'ffmpeg',

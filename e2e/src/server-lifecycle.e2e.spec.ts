@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
-import { freePort } from './support/free-port.js';
-import { ServerProcess } from './support/server-process.js';
+import { freePort, ServerProcess } from '@rapidrtmp/test-support';
 
 async function get(server: ServerProcess, path: string): Promise<Response> {
   return fetch(server.baseUrl + path, { signal: AbortSignal.timeout(5000) });
