@@ -90,7 +90,7 @@ function openReplay(input: Input, withHls: boolean): Replay {
     packager,
     finish: () => {
       session.end();
-      packager?.end(Date.now());
+      packager?.end();
     },
   };
 }
