@@ -15,6 +15,46 @@ const IO_MODULES = [
   'worker_threads',
 ];
 
+/** apps -> libs/server -> libs/media, never back; media code never sees Nest, TypeORM or the database. */
+const DEP_CONSTRAINTS = [
+  {
+    sourceTag: 'scope:media',
+    onlyDependOnLibsWithTags: ['scope:media'],
+    bannedExternalImports: [
+      '@nestjs/*',
+      'typeorm',
+      'typeorm-*',
+      'pg',
+      '@electric-sql/*',
+      'fastify',
+      '@fastify/*',
+      'prom-client',
+      'pino',
+      '@google-cloud/*',
+    ],
+  },
+  { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:media'] },
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:contracts'] },
+  // The API contract is generated from the server and shared with the dashboard; it depends on nothing.
+  { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
+  // e2e, bench and their shared helpers (@rapidrtmp/test-support).
+  {
+    sourceTag: 'scope:test',
+    onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:app', 'scope:contracts', 'scope:test'],
+  },
+];
+
+/** Server specs and their fixtures may use the shared test helpers; the code they test may not. */
+const SERVER_TEST_DEP_CONSTRAINTS = DEP_CONSTRAINTS.map((c) =>
+  c.sourceTag === 'scope:server'
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:test'] }
+    : c,
+);
+
+function moduleBoundaries(depConstraints) {
+  return { enforceBuildableLibDependency: false, allow: [], depConstraints };
+}
+
 export default [
   {
     ignores: [
@@ -33,42 +73,13 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     rules: {
-      // apps -> libs/server -> libs/media, never back; media code never sees Nest, TypeORM or the database.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'scope:media',
-              onlyDependOnLibsWithTags: ['scope:media'],
-              bannedExternalImports: [
-                '@nestjs/*',
-                'typeorm',
-                'typeorm-*',
-                'pg',
-                '@electric-sql/*',
-                'fastify',
-                '@fastify/*',
-                'prom-client',
-                'pino',
-                '@google-cloud/*',
-              ],
-            },
-            { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:media'] },
-            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:contracts'] },
-            // The API contract is generated from the server and shared with the dashboard; it depends on nothing.
-            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
-            {
-              sourceTag: 'scope:test',
-              onlyDependOnLibsWithTags: ['scope:server', 'scope:media', 'scope:app', 'scope:contracts'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(DEP_CONSTRAINTS)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['libs/server/**/*.spec.ts', 'libs/server/*/src/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(SERVER_TEST_DEP_CONSTRAINTS)] },
   },
   {
     // Pure media code: Buffers in, Buffers out; no sockets, files, processes or timers (specs may read fixtures).
@@ -93,7 +104,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   prettier,

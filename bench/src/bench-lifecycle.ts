@@ -1,6 +1,7 @@
 // Everything a benchmark starts (processes, temp dirs, databases, servers) is stopped in `finally`, on
 // Ctrl-C / SIGTERM, and by a watchdog: one Cleanup per run, undone in reverse order.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { FfmpegPublisher } from '@rapidrtmp/test-support';
 
 /** Cleanups of the runs in progress, for SIGINT/SIGTERM and the watchdog. */
 const activeCleanups = new Set<Cleanup>();
@@ -62,40 +63,19 @@ export function startPublishers(
   urls: string[],
 ): { children: ChildProcess[]; stop: () => Promise<void> } {
   let stopping = false;
-  const children = urls.map((url, i) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-nostdin',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        clip,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        url,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`  publisher ${i} exited early (${code ?? signal}): ${stderr.trim()}`);
+  const publishers = urls.map((url, i) => {
+    const publisher = FfmpegPublisher.start(url, ['-re', '-stream_loop', '-1', '-i', clip]);
+    void publisher.exited.then(({ code, signal, stderr }) => {
+      if (!stopping) console.error(`  publisher ${i} exited early (${code ?? signal}): ${stderr.trim().slice(-2000)}`);
     });
-    return child;
+    return publisher;
   });
   const stop = async () => {
     stopping = true;
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(publishers.map((publisher) => publisher.stop()));
   };
   cleanup.add('ffmpeg publishers', stop);
-  return { children, stop };
+  return { children: publishers.map((publisher) => publisher.child), stop };
 }
 
 /** Stops everything started so far and exits. */

@@ -1,18 +1,8 @@
-// Shared helpers of the benchmarks: statistics, tables, /proc readers, the test clip, bounded waits.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Helpers of the benchmarks alone: statistics, tables, /proc readers, commands (the ones shared with the
+// end-to-end tests, such as ports, waits and the test clip, are in @rapidrtmp/test-support).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-/** The repository root, from bench/dist/. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A number from the environment, or the fallback. */
 export function envNumber(name: string, fallback: number): number {
@@ -129,38 +119,7 @@ export function childPids(ppid: number): number[] {
   return children;
 }
 
-// ---- processes and ports -----------------------------------------------------------------------------
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Polls `probe` until it returns a value, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+// ---- processes -----------------------------------------------------------------------------
 
 /** True when the command runs (exit 0) with these arguments. */
 export function commandWorks(command: string, args: string[]): boolean {
@@ -181,95 +140,4 @@ export function ensureNodeFlags(scriptUrl: string, flags: string[], present: boo
   );
   process.exitCode = child.status ?? 1;
   return false;
-}
-
-// ---- the test clip ------------------------------------------------------------------------------------
-
-export interface ClipSpec {
-  seconds: number;
-  width: number;
-  height: number;
-  fps: number;
-  bframes: number;
-  gop: number;
-  videoKbps: number;
-  audioKbps: number;
-}
-
-/** The live-load clip: 2.5 Mbit/s 720p30 H.264 (High, 2 B-frames, 2 s GOP) + AAC-LC 128 kbit/s, 20 s. */
-export const LIVE_CLIP: ClipSpec = {
-  seconds: 20,
-  width: 1280,
-  height: 720,
-  fps: 30,
-  bframes: 2,
-  gop: 60,
-  videoKbps: 2500,
-  audioKbps: 128,
-};
-
-/**
- * The clip, encoded once per machine with the real ffmpeg and cached under the temp directory:
- * testsrc2 (moving pattern, so x264 spends its bits) and a sine tone. Bounded to 3 minutes.
- */
-export async function ensureClip(spec: ClipSpec = LIVE_CLIP): Promise<string> {
-  const dir = join(tmpdir(), 'rapidrtmp-bench');
-  mkdirSync(dir, { recursive: true });
-  const name = `clip-${spec.seconds}s-${spec.width}x${spec.height}p${spec.fps}-bf${spec.bframes}-g${spec.gop}-${spec.videoKbps}k-aac${spec.audioKbps}k.mp4`;
-  const path = join(dir, name);
-  if (existsSync(path)) return path;
-  const partial = `${path}.${process.pid}.partial.mp4`;
-  const started = Date.now();
-  process.stdout.write(`encoding the test clip once (${name}) ...`);
-  await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${spec.width}x${spec.height}:rate=${spec.fps}:duration=${spec.seconds}`,
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:sample_rate=48000:duration=${spec.seconds}`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-profile:v',
-      'high',
-      '-pix_fmt',
-      'yuv420p',
-      '-bf',
-      String(spec.bframes),
-      '-g',
-      String(spec.gop),
-      '-keyint_min',
-      String(spec.gop),
-      '-sc_threshold',
-      '0',
-      '-b:v',
-      `${spec.videoKbps}k`,
-      '-maxrate',
-      `${spec.videoKbps}k`,
-      '-bufsize',
-      `${spec.videoKbps * 2}k`,
-      '-c:a',
-      'aac',
-      '-b:a',
-      `${spec.audioKbps}k`,
-      '-ac',
-      '2',
-      '-movflags',
-      '+faststart',
-      partial,
-    ],
-    { timeout: 180_000 },
-  );
-  renameSync(partial, path);
-  process.stdout.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return path;
 }

@@ -3,14 +3,14 @@
 // DATA_DIR; the same server on the PostgreSQL at TEST_DATABASE_URL for comparison.
 //   node bench/dist/idle-footprint.bench.js        (BENCH_IDLE_SECONDS=20 by default)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { freePort, REPO_ROOT } from './bench-support.js';
+import { createTestDatabase } from '@rapidrtmp/server-persistence/testing';
+import { freePort, REPO_ROOT, sleep, waitFor } from '@rapidrtmp/test-support';
+import { childPids, envNumber, table } from './bench-support.js';
 
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
-const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const IDLE_SECONDS = envNumber('BENCH_IDLE_SECONDS', 20);
 
 interface ProcessMemory {
   pid: number;
@@ -19,22 +19,10 @@ interface ProcessMemory {
   pssKb: number;
 }
 
-/** The process and all its descendants, from /proc (ppid is field 4 of /proc/<pid>/stat). */
+/** The process and all its descendants. */
 function processTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
   const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
-  }
+  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
   return tree;
 }
 
@@ -92,39 +80,39 @@ async function startAndMeasure(label: string, dataDir: string, env: Record<strin
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-idle-'));
-  const database = `rr_bench_idle_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${database}`;
+  const database = await createTestDatabase('rr_bench_idle');
   try {
     const runs = [
       await startAndMeasure('embedded, empty DATA_DIR', dataDir),
       await startAndMeasure('embedded, restart with data', dataDir),
       await startAndMeasure('PostgreSQL server (DATABASE_URL)', mkdtempSync(join(tmpdir(), 'rr-bench-idle-')), {
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: database.url,
       }),
     ];
-    console.log(`\n| start | start to /readyz | processes | RSS MB (sum) | PSS MB (sum) | server RSS MB |`);
-    console.log(`| --- | --- | --- | --- | --- | --- |`);
-    for (const run of runs) {
-      const sum = (key: 'rssKb' | 'pssKb') => (run.processes.reduce((s, p) => s + p[key], 0) / 1024).toFixed(0);
-      const server = run.processes[0]!;
-      console.log(
-        `| ${run.label} | ${(run.readyMs / 1000).toFixed(2)} s | ${run.processes.length} | ${sum('rssKb')} | ${sum('pssKb')} | ${(server.rssKb / 1024).toFixed(0)} |`,
-      );
-    }
+    const mb = (kb: number) => (kb / 1024).toFixed(0);
+    const sum = (run: (typeof runs)[number], key: 'rssKb' | 'pssKb') => run.processes.reduce((s, p) => s + p[key], 0);
+    console.log(
+      table(
+        ['start', 'start to /readyz', 'processes', 'RSS MB (sum)', 'PSS MB (sum)', 'server RSS MB'],
+        runs.map((run) => [
+          run.label,
+          `${(run.readyMs / 1000).toFixed(2)} s`,
+          String(run.processes.length),
+          mb(sum(run, 'rssKb')),
+          mb(sum(run, 'pssKb')),
+          mb(run.processes[0]!.rssKb),
+        ]),
+      ),
+    );
     console.log(`\nProcesses of the restart run (idle ${IDLE_SECONDS} s after ready):`);
     for (const p of runs[1]!.processes) {
       console.log(
-        `  ${String(p.pid).padStart(7)}  RSS ${(p.rssKb / 1024).toFixed(1).padStart(6)} MB  PSS ${(p.pssKb / 1024).toFixed(1).padStart(6)} MB  ${p.command}`,
+        `  ${String(p.pid).padStart(7)}  RSS ${mb(p.rssKb).padStart(4)} MB  PSS ${mb(p.pssKb).padStart(4)} MB  ${p.command}`,
       );
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -14,17 +14,8 @@ import { FlvDemuxer } from '@rapidrtmp/flv';
 import { LivePackager } from '@rapidrtmp/hls';
 import { MediaFormatError } from '@rapidrtmp/media-core';
 import { HANDSHAKE_SIZE, RtmpServerSession } from '@rapidrtmp/rtmp';
-import {
-  commandWorks,
-  ensureClip,
-  ensureNodeFlags,
-  envNumber,
-  fmt,
-  LIVE_CLIP,
-  median,
-  REPO_ROOT,
-  table,
-} from './bench-support.js';
+import { listenOnFreePort, LIVE_CLIP, REPO_ROOT, testClip } from '@rapidrtmp/test-support';
+import { commandWorks, ensureNodeFlags, envNumber, fmt, median, table } from './bench-support.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -63,12 +54,12 @@ function loadInput(name: string, what: string, bytes: Buffer): Input {
 
 /**
  * One connection as the server wires it (libs/server/ingest/src/rtmp-connection.ts): a session that
- * accepts the publish, a FlvDemuxer without its own timestamp extension (the session extends), and
+ * accepts the publish, a FlvDemuxer (the session extends timestamps), and
  * optionally a LivePackager fed the way HlsStream feeds it. The handshake is done here, untimed.
  */
 function openReplay(input: Input, withHls: boolean): Replay {
   const counts = { packets: 0, malformed: 0, protocolErrors: 0 };
-  const demuxer = new FlvDemuxer({ extendTimestamps: false });
+  const demuxer = new FlvDemuxer();
   const packager = withHls ? new LivePackager() : undefined;
   const session: RtmpServerSession = new RtmpServerSession({
     send: () => undefined,
@@ -99,7 +90,7 @@ function openReplay(input: Input, withHls: boolean): Replay {
     packager,
     finish: () => {
       session.end();
-      packager?.end(Date.now());
+      packager?.end();
     },
   };
 }
@@ -211,7 +202,7 @@ function allocation(input: Input, withHls: boolean, packetsPerReplay: number): A
  */
 async function record720p(): Promise<Buffer | undefined> {
   if (!commandWorks('ffmpeg', ['-version'])) return undefined;
-  const clip = await ensureClip(LIVE_CLIP);
+  const clip = await testClip(LIVE_CLIP, console.log);
   const cached = clip.replace(/\.mp4$/, '.rtmp-capture.bin');
   if (existsSync(cached)) return readFileSync(cached);
   const received: Buffer[] = [];
@@ -230,9 +221,7 @@ async function record720p(): Promise<Buffer | undefined> {
     socket.on('error', () => undefined);
     socket.on('close', () => session.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnFreePort(server);
   try {
     const ffmpeg = spawn(
       'ffmpeg',
@@ -368,7 +357,7 @@ async function main(): Promise<void> {
     [
       '',
       'How it is measured:',
-      `- Each replay is one fresh connection: RtmpServerSession (accepting the publish) + FlvDemuxer(extendTimestamps: false),`,
+      `- Each replay is one fresh connection: RtmpServerSession (accepting the publish) + FlvDemuxer,`,
       '  plus a LivePackager (2 s segments, 0.5 s parts) for the second path, wired as rtmp-connection.ts / hls-stream.ts do.',
       `  The handshake (C0+C1+C2, ${HANDSHAKE_BYTES} bytes) is fed before the clock starts; the rest of the capture is fed in`,
       `  ${SLICE_BYTES}-byte views (Node's socket read size), then session.end() and packager.end() run inside the clock.`,

@@ -14,24 +14,20 @@ import { connect, createServer, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkReader, HANDSHAKE_SIZE } from '@rapidrtmp/rtmp';
+import { freePort, listenOnFreePort, LIVE_CLIP, SERVER_ENTRY, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
 import {
   childPids,
   commandWorks,
   cpuSeconds,
-  ensureClip,
   envNumber,
   fmt,
-  freePort,
-  LIVE_CLIP,
   percentile,
   rssBytes,
-  sleep,
   table,
   threadCpuSeconds,
-  waitFor,
 } from './bench-support.js';
 import { Cleanup, runBenchmark, startPublishers, track } from './bench-lifecycle.js';
-import { SERVER_ENTRY, startServer } from './bench-server.js';
+import { startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers } from './bench-database.js';
 
 const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '1,10,25')
@@ -297,13 +293,12 @@ async function startRelay(cleanup: Cleanup, targetPort: number): Promise<{ port:
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnFreePort(server);
   cleanup.add('relay', async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  const address = server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, clock };
+  return { port, clock };
 }
 
 /** Relays (or direct URLs with BENCH_WIRE_CLOCK=0) for `names` on a server's RTMP port. */
@@ -472,19 +467,9 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     ).children;
     cleanup.add('lag followers', () => stop.abort());
     // Every stream has its first segment (the multivariant playlist answers 200).
-    await Promise.all(
-      keys.map((k) =>
-        waitFor(
-          `stream ${k.playbackId} live`,
-          () =>
-            fetch(`${baseUrl}/live/${k.playbackId}/index.m3u8`, { signal: AbortSignal.timeout(9000) }).then(
-              (r) => (r.status === 200 ? true : undefined),
-              () => undefined,
-            ),
-          25_000,
-          200,
-        ),
-      ),
+    await waitLive(
+      baseUrl,
+      keys.map((k) => k.playbackId),
     );
     const lags = targets.map((t) => newStreamLag(t.clock));
     const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
@@ -730,7 +715,7 @@ async function main(): Promise<void> {
   if (SERVERS.includes('rapidrtmp') && !existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
   if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
 
-  const clip = await ensureClip(LIVE_CLIP);
+  const clip = await testClip(LIVE_CLIP, console.log);
   console.log(
     `RapidRTMP live load, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
       `Node ${process.version}, load average ${loadavg()

@@ -18,19 +18,18 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { FakeGcsServer } from '@rapidrtmp/server-storage/testing';
 import {
-  commandWorks,
-  cpuSeconds,
-  ensureClip,
-  envNumber,
-  fmt,
   LIVE_CLIP,
-  rssBytes,
+  type MetricSample,
+  metricValue,
+  scrapeMetrics,
+  SERVER_ENTRY,
   sleep,
-  table,
+  testClip,
   waitFor,
-} from './bench-support.js';
+} from '@rapidrtmp/test-support';
+import { commandWorks, cpuSeconds, envNumber, fmt, rssBytes, table } from './bench-support.js';
 import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
-import { type BenchServer as Server, SERVER_ENTRY, startServer } from './bench-server.js';
+import { type BenchServer as Server, startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers, type SeededKey } from './bench-database.js';
 
 const STREAMS = Math.min(50, Math.max(1, Math.floor(envNumber('BENCH_STREAMS', 10))));
@@ -68,35 +67,14 @@ async function setRecording(databaseUrl: string, keys: SeededKey[], enabled: boo
 
 // ---- server, publishers, metrics ---------------------------------------------------------------------------
 
-type Metrics = Map<string, number>;
-
-/** GET /metrics as series text (name + labels) -> value. */
-async function scrape(baseUrl: string): Promise<Metrics> {
-  const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const series: Metrics = new Map();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    series.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return series;
-}
-
-/** Sum of every series of a metric (all label sets). */
-function total(metrics: Metrics, name: string): number {
-  let sum = 0;
-  for (const [series, value] of metrics) if (series === name || series.startsWith(`${name}{`)) sum += value;
-  return sum;
-}
+type Metrics = MetricSample[];
 
 /** Cumulative bucket counts of a (label-less) histogram: [le, count], +Inf last. */
 function buckets(metrics: Metrics, name: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const [series, value] of metrics) {
-    const match = new RegExp(`^${name}_bucket\\{.*le="([^"]+)"`).exec(series);
-    if (match) out.push([match[1] === '+Inf' ? Infinity : Number(match[1]), value]);
-  }
-  return out.sort((a, b) => a[0] - b[0]);
+  return metrics
+    .filter((m) => m.name === `${name}_bucket` && m.labels.le !== undefined)
+    .map((m): [number, number] => [m.labels.le === '+Inf' ? Infinity : Number(m.labels.le), m.value])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -151,29 +129,11 @@ function storedBytes(dir: string): { bytes: number; files: number } {
   return { bytes, files };
 }
 
-/** Every stream answers its multivariant playlist (its first segment exists). */
-async function waitLive(baseUrl: string, keys: SeededKey[]): Promise<void> {
-  await Promise.all(
-    keys.map((k) =>
-      waitFor(
-        `stream ${k.playbackId} live`,
-        () =>
-          fetch(`${baseUrl}/live/${k.playbackId}/index.m3u8`, { signal: AbortSignal.timeout(9000) }).then(
-            (r) => (r.status === 200 ? true : undefined),
-            () => undefined,
-          ),
-        25_000,
-        200,
-      ),
-    ),
-  );
-}
-
 /** Waits until the server sees no live publisher (the previous phase's streams have ended). */
 async function waitNoPublishers(baseUrl: string): Promise<void> {
   await waitFor(
     'publishers gone',
-    async () => (total(await scrape(baseUrl), 'rapidrtmp_rtmp_live_publishers') === 0 ? true : undefined),
+    async () => (metricValue(await scrapeMetrics(baseUrl), 'rapidrtmp_rtmp_live_publishers') === 0 ? true : undefined),
     15_000,
     200,
   );
@@ -222,13 +182,13 @@ async function measure(server: Server, publishers: ChildProcess[], seconds: numb
   const pid = server.child.pid!;
   const samples: Sample[] = [];
   const sample = async (): Promise<Metrics> => {
-    const metrics = await scrape(server.baseUrl);
+    const metrics = await scrapeMetrics(server.baseUrl);
     samples.push({
       at: Date.now(),
       rss: rssBytes(pid),
-      queueBytes: total(metrics, 'rapidrtmp_storage_queue_bytes'),
-      queueItems: total(metrics, 'rapidrtmp_storage_queue_items'),
-      spooledBytes: total(metrics, 'rapidrtmp_storage_spooled_bytes'),
+      queueBytes: metricValue(metrics, 'rapidrtmp_storage_queue_bytes'),
+      queueItems: metricValue(metrics, 'rapidrtmp_storage_queue_items'),
+      spooledBytes: metricValue(metrics, 'rapidrtmp_storage_spooled_bytes'),
     });
     return metrics;
   };
@@ -242,7 +202,7 @@ async function measure(server: Server, publishers: ChildProcess[], seconds: numb
   }
   const cpu1 = cpuSeconds(pid);
   const end = Date.now();
-  const after = samples.length > 0 ? await scrape(server.baseUrl) : before;
+  const after = samples.length > 0 ? await scrapeMetrics(server.baseUrl) : before;
   const storedAfter = storedBytes(storeDir);
   const wall = (end - start) / 1000;
   return {
@@ -277,7 +237,7 @@ async function phase(
   await setRecording(databaseUrl, keys, recording);
   await sleep(1000);
   const idleRss = rssBytes(server.child.pid!);
-  const metricsStart = await scrape(server.baseUrl);
+  const metricsStart = await scrapeMetrics(server.baseUrl);
   const storedStart = storedBytes(storeDir);
   let window: Window | undefined;
   const publishers = startPublishers(
@@ -286,7 +246,10 @@ async function phase(
     keys.map((k) => `rtmp://127.0.0.1:${server.rtmpPort}/live/${k.key}`),
   );
   try {
-    await waitLive(server.baseUrl, keys);
+    await waitLive(
+      server.baseUrl,
+      keys.map((k) => k.playbackId),
+    );
     await sleep(WARMUP_SECONDS * 1000);
     window = await measure(server, publishers.children, seconds, storeDir);
     window.idleRss = idleRss;
@@ -298,14 +261,16 @@ async function phase(
     await waitNoPublishers(server.baseUrl);
     const drained = await waitFor(
       'upload queue empty',
-      async () => (total(await scrape(server.baseUrl), 'rapidrtmp_storage_queue_items') === 0 ? true : undefined),
+      async () =>
+        metricValue(await scrapeMetrics(server.baseUrl), 'rapidrtmp_storage_queue_items') === 0 ? true : undefined,
       20_000,
       250,
     ).catch(() => false);
-    const metricsEnd = await scrape(server.baseUrl);
+    const metricsEnd = await scrapeMetrics(server.baseUrl);
     window.whole = {
       ingested:
-        total(metricsEnd, 'rapidrtmp_rtmp_bytes_in_total') - total(metricsStart, 'rapidrtmp_rtmp_bytes_in_total'),
+        metricValue(metricsEnd, 'rapidrtmp_rtmp_bytes_in_total') -
+        metricValue(metricsStart, 'rapidrtmp_rtmp_bytes_in_total'),
       stored: storedBytes(storeDir).bytes - storedStart.bytes,
       drained,
     };
@@ -323,7 +288,7 @@ async function main(): Promise<void> {
   if (!commandWorks('ffmpeg', ['-version'])) missing.push('ffmpeg');
   if (!existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
   if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
-  const clip = await ensureClip(LIVE_CLIP);
+  const clip = await testClip(LIVE_CLIP, console.log);
   console.log(
     `RapidRTMP recording cost, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
       `Node ${process.version}, load average ${loadavg()
@@ -422,8 +387,8 @@ async function main(): Promise<void> {
       mb(w.rssPeak, 0),
       mb((w.rssEnd - w.idleRss) / STREAMS, 2),
       fmt(
-        total(w.after, 'rapidrtmp_storage_upload_seconds_count') -
-          total(w.before, 'rapidrtmp_storage_upload_seconds_count'),
+        metricValue(w.after, 'rapidrtmp_storage_upload_seconds_count') -
+          metricValue(w.before, 'rapidrtmp_storage_upload_seconds_count'),
       ),
       `${w.publishersAlive}/${STREAMS}`,
       fmt(w.machineLoad, 2),
@@ -455,20 +420,21 @@ async function main(): Promise<void> {
     console.log(`### 2. Uploads to the local store during ON (${fmt(on.seconds, 1)} s window)`);
     console.log('');
     const ingested =
-      total(on.after, 'rapidrtmp_rtmp_bytes_in_total') - total(on.before, 'rapidrtmp_rtmp_bytes_in_total');
+      metricValue(on.after, 'rapidrtmp_rtmp_bytes_in_total') - metricValue(on.before, 'rapidrtmp_rtmp_bytes_in_total');
     const stored = on.storedAfter.bytes - on.storedBefore.bytes;
     const uploads =
-      total(on.after, 'rapidrtmp_storage_upload_seconds_count') -
-      total(on.before, 'rapidrtmp_storage_upload_seconds_count');
+      metricValue(on.after, 'rapidrtmp_storage_upload_seconds_count') -
+      metricValue(on.before, 'rapidrtmp_storage_upload_seconds_count');
     const uploadSeconds =
-      total(on.after, 'rapidrtmp_storage_upload_seconds_sum') -
-      total(on.before, 'rapidrtmp_storage_upload_seconds_sum');
+      metricValue(on.after, 'rapidrtmp_storage_upload_seconds_sum') -
+      metricValue(on.before, 'rapidrtmp_storage_upload_seconds_sum');
     const q = (p: number) => histogramQuantile(on.before, on.after, 'rapidrtmp_storage_upload_seconds', p) * 1000;
     const failures =
-      total(on.after, 'rapidrtmp_storage_upload_failures_total') -
-      total(on.before, 'rapidrtmp_storage_upload_failures_total');
+      metricValue(on.after, 'rapidrtmp_storage_upload_failures_total') -
+      metricValue(on.before, 'rapidrtmp_storage_upload_failures_total');
     const dropped =
-      total(on.after, 'rapidrtmp_storage_dropped_total') - total(on.before, 'rapidrtmp_storage_dropped_total');
+      metricValue(on.after, 'rapidrtmp_storage_dropped_total') -
+      metricValue(on.before, 'rapidrtmp_storage_dropped_total');
     console.log(
       table(
         [
@@ -515,13 +481,15 @@ async function main(): Promise<void> {
   console.log('');
   const queuePeak = Math.max(...down.samples.map((s) => s.queueBytes));
   const ingestedDown =
-    total(down.after, 'rapidrtmp_rtmp_bytes_in_total') - total(down.before, 'rapidrtmp_rtmp_bytes_in_total');
+    metricValue(down.after, 'rapidrtmp_rtmp_bytes_in_total') -
+    metricValue(down.before, 'rapidrtmp_rtmp_bytes_in_total');
   const last = down.samples.at(-1)!;
   const downFailures =
-    total(down.after, 'rapidrtmp_storage_upload_failures_total') -
-    total(down.before, 'rapidrtmp_storage_upload_failures_total');
+    metricValue(down.after, 'rapidrtmp_storage_upload_failures_total') -
+    metricValue(down.before, 'rapidrtmp_storage_upload_failures_total');
   const downDropped =
-    total(down.after, 'rapidrtmp_storage_dropped_total') - total(down.before, 'rapidrtmp_storage_dropped_total');
+    metricValue(down.after, 'rapidrtmp_storage_dropped_total') -
+    metricValue(down.before, 'rapidrtmp_storage_dropped_total');
   console.log(
     table(
       [

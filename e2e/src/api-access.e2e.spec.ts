@@ -4,8 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { ApiClient } from './support/api-client.js';
-import { queryRows } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
+import { queryRows, ServerProcess } from '@rapidrtmp/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 type Role = 'anonymous' | 'publisher' | 'moderator' | 'admin';

@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { ApiClient } from './support/api-client.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
-import { queryRows } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { waitFor } from './support/wait-for.js';
+import { FfmpegPublisher, queryRows, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 

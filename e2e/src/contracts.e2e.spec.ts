@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from './support/paths.js';
-import { ServerProcess } from './support/server-process.js';
+import { REPO_ROOT, ServerProcess } from '@rapidrtmp/test-support';
 
 describe('libs/contracts', { timeout: 60_000 }, () => {
   let server: ServerProcess;

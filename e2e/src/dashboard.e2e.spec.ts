@@ -6,10 +6,7 @@ import { artifactPath, launchChromium } from './support/browser.js';
 import { startEmbedHost, type EmbedHost } from './support/dashboard-embed-host.js';
 import { DashboardGuard } from './support/dashboard-guard.js';
 import { DESKTOP, PHONE, screenshotBoth } from './support/dashboard-screens.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { waitFor } from './support/wait-for.js';
+import { FfmpegPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 const MODERATOR = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '@rapidrtmp/server-config';
-import { REPO_ROOT } from './support/paths.js';
+import { REPO_ROOT } from '@rapidrtmp/test-support';
 
 // No Docker engine or cluster runs here, so these files are checked statically against the server's
 // configuration schema: every variable they set must be one the server reads, and ports and probes

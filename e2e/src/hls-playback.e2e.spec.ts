@@ -6,12 +6,16 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { artifactPath, launchChromium } from './support/browser.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
+import {
+  FfmpegPublisher,
+  queryRows,
+  seedPublisher,
+  ServerProcess,
+  sleep,
+  testClip,
+  waitFor,
+} from '@rapidrtmp/test-support';
 import { startPlayerPageServer } from './support/player-page.js';
-import { queryRows, seedPublisher } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { sleep, waitFor } from './support/wait-for.js';
 
 interface PlayerReport {
   errors: Array<{ details: string; fatal: boolean }>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { createProjectGraphAsync } from '@nx/devkit';
 import { ESLint } from 'eslint';
-import { REPO_ROOT } from './support/paths.js';
+import { REPO_ROOT } from '@rapidrtmp/test-support';
 
 /** Lints `code` as if it lived at `file` (the file need not exist) and returns the rule ids that fired. */
 async function violations(file: string, code: string): Promise<string[]> {
@@ -52,6 +52,14 @@ describe('module boundaries (apps -> libs/server -> libs/media)', { timeout: 60_
       found[0]!,
       /@nx\/enforce-module-boundaries: (Circular dependency between "@rapidrtmp\/server-config" and "@rapidrtmp\/server"|.*can only depend on)/,
     );
+  });
+
+  it('keep the shared test helpers out of server code, but not out of its specs', async () => {
+    const probe = `import { waitFor } from '@rapidrtmp/test-support';\nexport const probe = waitFor;\n`;
+    const found = await violations('libs/server/webhooks/src/boundary-probe.ts', probe);
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, /@nx\/enforce-module-boundaries: A project tagged with "scope:server" can only depend on/);
+    assert.deepEqual(await violations('libs/server/webhooks/src/boundary-probe.spec.ts', probe), []);
   });
 
   it('allow the intended direction', async () => {

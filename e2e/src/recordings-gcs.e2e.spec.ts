@@ -7,10 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { FakeGcsServer } from '@rapidrtmp/server-storage/testing';
 import { ApiClient } from './support/api-client.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { sleep, waitFor } from './support/wait-for.js';
+import { FfmpegPublisher, ServerProcess, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
 
 // No GCS emulator installs here: the server runs the real @google-cloud/storage client against a small
 // local server speaking the GCS JSON API (libs/server/storage/src/testing/fake-gcs-server.ts).

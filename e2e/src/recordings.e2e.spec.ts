@@ -6,10 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { ApiClient } from './support/api-client.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { waitFor } from './support/wait-for.js';
+import { FfmpegPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
 
 const run = promisify(execFile);
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };

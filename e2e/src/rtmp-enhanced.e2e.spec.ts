@@ -11,12 +11,8 @@ import { av1TemporalUnits, exVideoTag, hevcAccessUnits } from '@rapidrtmp/flv/te
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { EnhancedRtmpPublisher, streamVideoLoop } from './support/enhanced-rtmp-publisher.js';
 import { fetchLiveEdge, fetchMultivariant, fetchResource, mediaPlaylistUrl } from './support/hls-live.js';
-import { readMetric } from './support/metrics.js';
+import { queryRows, readMetric, REPO_ROOT, seedPublisher, ServerProcess, waitFor } from '@rapidrtmp/test-support';
 import { findBox, sampleEntrySize } from './support/mp4-boxes.js';
-import { REPO_ROOT } from './support/paths.js';
-import { queryRows, seedPublisher } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
-import { waitFor } from './support/wait-for.js';
 
 /*
  * HEVC and AV1 over Enhanced RTMP (FourCC video tags, Veovera E-RTMP v1/v2), end to end: ingest,

@@ -3,20 +3,18 @@ import { execFile, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
-import { queryRows, seedPublisher, type SeededKey } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
+import {
+  FfmpegPublisher,
+  queryRows,
+  readMetric,
+  type SeededKey,
+  seedPublisher,
+  ServerProcess,
+  testClip,
+  waitFor,
+} from '@rapidrtmp/test-support';
 
 const run = promisify(execFile);
-
-/** Reads one sample (optionally with labels) from the server's /metrics. */
-async function metric(server: ServerProcess, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-  const escaped = `${name}${labels ? `{${labels}}` : ''}`.replace(/[{}".=]/g, (c) => `\\${c}`);
-  const match = new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
-}
 
 async function countPackets(file: string, stream: 'v:0' | 'a:0'): Promise<number> {
   const { stdout } = await run('ffprobe', [
@@ -32,16 +30,6 @@ async function countPackets(file: string, stream: 'v:0' | 'a:0'): Promise<number
     file,
   ]);
   return Number(stdout.trim());
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface SessionRow {
@@ -79,8 +67,8 @@ describe('RTMP ingest with real publishers', { timeout: 180_000 }, () => {
 
   it('accepts ffmpeg -c copy (H.264 High with B-frames + AAC) and demuxes every frame', async () => {
     const seeded = await seedPublisher(db.url);
-    const videoBefore = await metric(server, 'rapidrtmp_rtmp_packets_in_total', 'kind="video"');
-    const audioBefore = await metric(server, 'rapidrtmp_rtmp_packets_in_total', 'kind="audio"');
+    const videoBefore = await readMetric(server.baseUrl, 'rapidrtmp_rtmp_packets_in_total', { kind: 'video' });
+    const audioBefore = await readMetric(server.baseUrl, 'rapidrtmp_rtmp_packets_in_total', { kind: 'audio' });
     const publisher = FfmpegPublisher.start(rtmpUrl(seeded.key), ['-re', '-i', clip]);
     const exit = await publisher.waitForExit(30_000);
     assert.equal(exit.code, 0, exit.stderr);
@@ -91,11 +79,11 @@ describe('RTMP ingest with real publishers', { timeout: 180_000 }, () => {
       return row?.ended_at ? row : undefined;
     });
     assert.equal(
-      (await metric(server, 'rapidrtmp_rtmp_packets_in_total', 'kind="video"')) - videoBefore,
+      (await readMetric(server.baseUrl, 'rapidrtmp_rtmp_packets_in_total', { kind: 'video' })) - videoBefore,
       expectedVideo,
     );
     assert.equal(
-      (await metric(server, 'rapidrtmp_rtmp_packets_in_total', 'kind="audio"')) - audioBefore,
+      (await readMetric(server.baseUrl, 'rapidrtmp_rtmp_packets_in_total', { kind: 'audio' })) - audioBefore,
       expectedAudio,
     );
     assert.equal(session.end_reason, 'publisher_disconnect');
@@ -185,12 +173,15 @@ describe('RTMP ingest with real publishers', { timeout: 180_000 }, () => {
   });
 
   it('refuses an unknown key, and a second publisher on a live key', async () => {
-    const refusedBefore = await metric(server, 'rapidrtmp_rtmp_rejected_total', 'reason="bad_key"');
+    const refusedBefore = await readMetric(server.baseUrl, 'rapidrtmp_rtmp_rejected_total', { reason: 'bad_key' });
     const bad = FfmpegPublisher.start(rtmpUrl('live_not_a_real_key_at_all_000000'), ['-re', '-i', clip]);
     const badExit = await bad.waitForExit(15_000);
     assert.notEqual(badExit.code, 0);
     assert.equal(badExit.timedOut, false, 'ffmpeg is disconnected, not left hanging');
-    assert.equal(await metric(server, 'rapidrtmp_rtmp_rejected_total', 'reason="bad_key"'), refusedBefore + 1);
+    assert.equal(
+      await readMetric(server.baseUrl, 'rapidrtmp_rtmp_rejected_total', { reason: 'bad_key' }),
+      refusedBefore + 1,
+    );
 
     const seeded = await seedPublisher(db.url);
     const first = FfmpegPublisher.start(rtmpUrl(seeded.key), ['-re', '-stream_loop', '-1', '-i', clip]);

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { EnhancedRtmpPublisher } from './support/enhanced-rtmp-publisher.js';
-import { FfmpegPublisher } from './support/ffmpeg-publisher.js';
+import {
+  FfmpegPublisher,
+  metricValue,
+  queryRows,
+  scrapeMetrics,
+  type SeededKey,
+  seedPublisher,
+  ServerProcess,
+  sleep,
+  testClip,
+  waitFor,
+} from '@rapidrtmp/test-support';
 import {
   fetchLiveEdge,
   fetchMultivariant,
@@ -11,7 +22,6 @@ import {
   type LiveEdge,
   type LiveEdgeWatch,
 } from './support/hls-live.js';
-import { metricValue, scrapeMetrics } from './support/metrics.js';
 import {
   flood,
   headerOnly,
@@ -21,10 +31,6 @@ import {
   setChunkSize,
   type3Chunk,
 } from './support/raw-rtmp-client.js';
-import { queryRows, seedPublisher, type SeededKey } from './support/seed.js';
-import { ServerProcess } from './support/server-process.js';
-import { testClip } from './support/test-clip.js';
-import { sleep, waitFor } from './support/wait-for.js';
 
 /*
  * One server with short limits and one real ffmpeg publisher live for the whole file; hostile clients

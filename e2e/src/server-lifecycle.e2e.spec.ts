@@ -7,8 +7,7 @@ import { hash } from '@node-rs/argon2';
 import { createTestDatabase, openLegacyPglite, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import pg from 'pg';
 import { ApiClient } from './support/api-client.js';
-import { freePort } from './support/free-port.js';
-import { ServerProcess } from './support/server-process.js';
+import { freePort, ServerProcess, waitFor } from '@rapidrtmp/test-support';
 
 async function get(server: ServerProcess, path: string): Promise<Response> {
   return fetch(server.baseUrl + path, { signal: AbortSignal.timeout(5000) });
@@ -30,14 +29,6 @@ function processesUsing(dir: string): string[] {
 
 function postmasterPid(dataDir: string): number {
   return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function assertServing(server: ServerProcess): Promise<void> {
@@ -182,7 +173,7 @@ describe('server lifecycle', { timeout: 120_000 }, () => {
     const postgres = postmasterPid(first.dataDir);
 
     assert.equal((await first.stop('SIGKILL')).signal, 'SIGKILL');
-    await until(() => processesUsing(first.dataDir).length === 0, 15_000, 'the embedded PostgreSQL to stop');
+    await waitFor('the embedded PostgreSQL to stop', () => processesUsing(first.dataDir).length === 0, 15_000);
     assert.throws(() => process.kill(postgres, 0), /ESRCH/, 'the postmaster is gone');
 
     const second = await ServerProcess.start({ env, dataDir: first.dataDir });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listenOnFreePort } from '@rapidrtmp/test-support';
 
 export interface EmbedHost {
   /** The host page, on its own origin (another port), framing the embed URL given last. */
@@ -42,9 +43,7 @@ h1{font-size:22px}.player{width:100%;aspect-ratio:16/9;border:0;display:block;ba
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnFreePort(server);
   return {
     url: `http://127.0.0.1:${port}/`,
     hookUrl: `http://127.0.0.1:${port}/hook`,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { listenOnFreePort } from '@rapidrtmp/test-support';
 
 const require = createRequire(import.meta.url);
 
@@ -42,9 +43,7 @@ export async function startPlayerPageServer(): Promise<{ url: string; close: () 
       res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnFreePort(server);
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),

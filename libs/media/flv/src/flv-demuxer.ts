@@ -19,7 +19,6 @@ import {
   parseVp9Config,
 } from '@rapidrtmp/codecs';
 import { parseAudioTag, type FlvAudioTag } from './audio-tag.js';
-import { TimestampExtender } from './timestamp-extender.js';
 import { FRAME_TYPE, parseVideoTag, type FlvVideoTag } from './video-tag.js';
 
 /** What one pushed tag turned into. A tag yields at most one event (multitrack is rejected). */
@@ -68,14 +67,6 @@ export interface FlvDemuxerCounters {
   dropped: FlvDropCounts;
 }
 
-export interface FlvDemuxerOptions {
-  /**
-   * Extend 32-bit RTMP timestamps past the ~49.7-day wrap (default true). Harmless when the caller
-   * already passes extended, continuous timestamps.
-   */
-  extendTimestamps?: boolean;
-}
-
 function newCounters(): FlvDemuxerCounters {
   return {
     videoPackets: 0,
@@ -120,6 +111,8 @@ function parseVideoConfig(tag: FlvVideoTag, record: Buffer): VideoConfig {
  * Per-stream FLV/RTMP tag -> codec config and MediaPacket converter. Feed it every audio and video
  * message payload in arrival order; it returns at most one event per tag.
  *
+ * - Timestamps are used as given: extending 32-bit RTMP/FLV timestamps past their wrap is the
+ *   transport's job, one `TimestampExtender` (media-core) per track, as RtmpServerSession does.
  * - Sequence headers: the first yields `config` (`changed: false`), an identical repeat yields nothing,
  *   a different one yields `config` with `changed: true` (new init segment + discontinuity downstream).
  *   Config records are copied (they outlive the message); packet payloads are views into `body`, so the
@@ -138,11 +131,6 @@ export class FlvDemuxer {
   private currentAudioConfig: AudioConfig | undefined;
   /** The raw audio sequence header, for the identical-repeat check (OpusConfig keeps no record). */
   private audioRecord: Buffer | undefined;
-  private readonly clock: TimestampExtender | undefined;
-
-  constructor(options: FlvDemuxerOptions = {}) {
-    this.clock = options.extendTimestamps === false ? undefined : new TimestampExtender();
-  }
 
   /** The config in force, for late joiners (a new packager, a player). */
   get videoConfig(): VideoConfig | undefined {
@@ -153,9 +141,8 @@ export class FlvDemuxer {
     return this.currentAudioConfig;
   }
 
-  /** One RTMP type-9 message (FLV VIDEODATA body) with its timestamp in milliseconds. */
-  pushVideo(timestampMs: number, body: Buffer): FlvDemuxEvent | undefined {
-    const dts = this.clock ? this.clock.extend(timestampMs) : timestampMs;
+  /** One RTMP type-9 message (FLV VIDEODATA body) with its timestamp in milliseconds (the DTS). */
+  pushVideo(dts: number, body: Buffer): FlvDemuxEvent | undefined {
     const tag = parseVideoTag(body);
     const dropped = this.counters.dropped;
     switch (tag.packetType) {
@@ -176,9 +163,8 @@ export class FlvDemuxer {
     }
   }
 
-  /** One RTMP type-8 message (FLV AUDIODATA body) with its timestamp in milliseconds. */
-  pushAudio(timestampMs: number, body: Buffer): FlvDemuxEvent | undefined {
-    const dts = this.clock ? this.clock.extend(timestampMs) : timestampMs;
+  /** One RTMP type-8 message (FLV AUDIODATA body) with its timestamp in milliseconds (the DTS). */
+  pushAudio(dts: number, body: Buffer): FlvDemuxEvent | undefined {
     const tag = parseAudioTag(body);
     const dropped = this.counters.dropped;
     switch (tag.packetType) {

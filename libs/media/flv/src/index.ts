@@ -1,6 +1,5 @@
 export * from './enhanced-rtmp.js';
 export * from './video-tag.js';
 export * from './audio-tag.js';
-export * from './timestamp-extender.js';
 export * from './flv-demuxer.js';
 export * from './flv-file-reader.js';

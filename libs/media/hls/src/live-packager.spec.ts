@@ -53,8 +53,8 @@ function decode(name: string, bytes: Buffer): { video: number; audio: number } {
 describe('LivePackager with a real H.264 + AAC stream', () => {
   const stream = rtmpStreamFromClip(fixture('avc-aac-128x72.mp4'));
   const { packager, recorder } = createPackager();
-  const endedAt = publishStream(packager, stream);
-  packager.end(endedAt);
+  publishStream(packager, stream);
+  packager.end();
   const init = recorder.inits[0].data;
   const videoPackets = stream.packets.filter((p) => p.track === 'video');
   const audioPackets = stream.packets.filter((p) => p.track === 'audio');
@@ -181,7 +181,8 @@ describe('LivePackager with negative composition times', () => {
     const video = stream.packets.filter((p) => p.track === 'video');
     assert.ok(video.some((p) => p.pts < p.dts));
     const { packager, recorder } = createPackager();
-    packager.end(publishStream(packager, stream));
+    publishStream(packager, stream);
+    packager.end();
     const init = recorder.inits[0].data;
     const offsets = fragmentFacts(init, ...recorder.segments.map((s) => s.data))
       .filter((r) => r.trackId === VIDEO)

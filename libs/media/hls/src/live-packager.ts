@@ -173,7 +173,7 @@ export class LivePackager {
   }
 
   /** The publisher disconnected: close what is open; the playlist stays live for a republish. */
-  publisherGone(_nowMs: number): void {
+  publisherGone(): void {
     if (this.state === 'ended') return;
     if (this.state === 'running') this.interrupt('republish');
     this.configs = {};
@@ -182,7 +182,7 @@ export class LivePackager {
   }
 
   /** The stream is over: close what is open and add EXT-X-ENDLIST. */
-  end(_nowMs: number): void {
+  end(): void {
     if (this.state === 'ended') return;
     this.finishEpoch();
     this.state = 'ended';

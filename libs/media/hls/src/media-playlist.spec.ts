@@ -101,8 +101,8 @@ describe('media playlist (LL-HLS)', () => {
 
   it('ends with EXT-X-ENDLIST and no preload hint', () => {
     const { packager } = live();
-    const end = publish(packager, syntheticPackets({ seconds: 7 }), WALL_CLOCK_START);
-    packager.end(end);
+    publish(packager, syntheticPackets({ seconds: 7 }), WALL_CLOCK_START);
+    packager.end();
     const text = packager.mediaPlaylist()!;
     const playlist = parseMedia(text);
     assert.equal(playlist.endlist, true);
@@ -140,8 +140,8 @@ describe('media playlist (LL-HLS)', () => {
 describe('target duration policy', () => {
   it('covers a keyframe interval longer than the segment target from the first segment on', () => {
     const { packager, recorder } = live();
-    const end = publish(packager, syntheticPackets({ seconds: 15, keyframe: (n) => n % 90 === 0 }), WALL_CLOCK_START);
-    packager.end(end);
+    publish(packager, syntheticPackets({ seconds: 15, keyframe: (n) => n % 90 === 0 }), WALL_CLOCK_START);
+    packager.end();
     const playlist = parseMedia(packager.mediaPlaylist()!);
     assert.equal(playlist.targetDuration, 3);
     // The last frame's duration is estimated from the one before (34 ms of rounded RTMP time).

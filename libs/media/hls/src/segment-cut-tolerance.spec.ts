@@ -11,7 +11,8 @@ describe('segment cuts', () => {
     const { packager, recorder } = createPackager({ segmentSeconds: 2 });
     packager.setTrackConfig('video', video);
     packager.setTrackConfig('audio', audio);
-    packager.end(publish(packager, packets, 1_700_000_000_000));
+    publish(packager, packets, 1_700_000_000_000);
+    packager.end();
     const durations = recorder.segments.map((s) => s.duration);
     assert.ok(durations.length >= 5, `segments: ${durations.join(', ')}`);
     for (const duration of durations.slice(0, -1)) assert.ok(duration < 2.05, `segment of ${duration} s`);

@@ -222,11 +222,6 @@ export class SegmentWindow {
     return 'wait';
   }
 
-  /** The playlist can answer `request` now (`evaluateBlockingRequest(request) === 'ready'`). */
-  isReady(request: BlockingRequest): boolean {
-    return this.evaluateBlockingRequest(request) === 'ready';
-  }
-
   /** How many parts past the last published one a request points (whole segments counted at target). */
   private partsAhead(msn: number, index: number): number {
     const last = this.lastPart ?? { msn: this.nextMsn, index: -1 };

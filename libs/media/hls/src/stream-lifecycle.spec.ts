@@ -50,12 +50,12 @@ describe('publisher loss and republish', () => {
   const first = rtmpStreamFromClip(fixture('avc-aac-128x72.mp4'));
   const { packager, recorder } = createPackager();
   const goneAt = publishStream(packager, first);
-  packager.publisherGone(goneAt);
+  packager.publisherGone();
   const afterGone = packager.mediaPlaylist()!;
   // Same encoder settings, timestamps restarting at 0, 5 s later on the wall clock.
   const backAt = goneAt + 5000;
-  const endAt = publishStream(packager, rtmpStreamFromClip(fixture('avc-aac-128x72.mp4')), backAt);
-  packager.end(endAt);
+  publishStream(packager, rtmpStreamFromClip(fixture('avc-aac-128x72.mp4')), backAt);
+  packager.end();
 
   it('closes the open segment without ending the playlist', () => {
     const playlist = HLS.parse(afterGone) as MediaPlaylist;
@@ -101,7 +101,8 @@ describe('encoder reconfiguration (new SPS and resolution)', () => {
   packager.setTrackConfig('video', small.video);
   packager.setTrackConfig('audio', small.audio);
   const identicalHeadersChangedNothing = recorder.events.every((e) => e.type !== 'discontinuity');
-  packager.end(publishStream(packager, large, changedAt + 100));
+  publishStream(packager, large, changedAt + 100);
+  packager.end();
 
   it('ignores repeated identical sequence headers', () => {
     assert.equal(identicalHeadersChangedNothing, true);
@@ -180,7 +181,8 @@ describe('stream start', () => {
     packager.setTrackConfig('audio', audio);
     // Keyframes every second from 0.5 s: the first half second has only P-frames.
     const keyframe = (n: number): boolean => n >= 15 && (n - 15) % 30 === 0;
-    packager.end(publish(packager, syntheticPackets({ seconds: 5, sampleRate: 44100, keyframe }), WALL_CLOCK_START));
+    publish(packager, syntheticPackets({ seconds: 5, sampleRate: 44100, keyframe }), WALL_CLOCK_START);
+    packager.end();
     const stats = packager.stats;
     assert.equal(stats.droppedVideoBeforeKeyframe, 15);
     assert.ok(stats.droppedAudioBeforeStart >= 21);
@@ -194,9 +196,8 @@ describe('stream start', () => {
   it('goes audio-only when no video config comes, cutting segments on time', () => {
     const { packager, recorder } = createPackager();
     packager.setTrackConfig('audio', syntheticConfigs(1280, 720, 44100).audio);
-    packager.end(
-      publish(packager, syntheticPackets({ seconds: 7, video: false, sampleRate: 44100 }), WALL_CLOCK_START),
-    );
+    publish(packager, syntheticPackets({ seconds: 7, video: false, sampleRate: 44100 }), WALL_CLOCK_START);
+    packager.end();
     const { info } = parseMp4(recorder.inits[0].data);
     assert.deepEqual(
       info.tracks.map((t) => [t.id, t.codec]),
@@ -221,7 +222,7 @@ describe('stream start', () => {
     const { packager } = createPackager();
     publish(packager, syntheticPackets({ seconds: 1 }), WALL_CLOCK_START);
     assert.equal(packager.stats.droppedWithoutConfig, syntheticPackets({ seconds: 1 }).length);
-    packager.end(WALL_CLOCK_START + 1000);
+    packager.end();
     packager.setTrackConfig('video', syntheticConfigs().video);
     publish(packager, syntheticPackets({ seconds: 1 }), WALL_CLOCK_START + 1000);
     assert.ok(packager.stats.droppedAfterEnd > 0);

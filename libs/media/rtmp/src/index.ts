@@ -36,7 +36,6 @@ export {
   type UserControl,
 } from './control-messages.js';
 export { ChunkStreamId, MessageType, UserControlEvent } from './message-types.js';
-export { TimestampExtender, type TimestampExtenderOptions } from './timestamp-extender.js';
 export { splitAggregate, type AggregateSubMessage } from './aggregate.js';
 export { commandMessage, decodeCommand, decodeMessageValues, statusInfo, type RtmpCommand } from './command-codec.js';
 export { splitQuery, type NameWithQuery } from './stream-name.js';

@@ -1,4 +1,5 @@
 import { AmfError, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
+import { TimestampExtender } from '@rapidrtmp/media-core';
 import { splitAggregate } from './aggregate.js';
 import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
 import { ChunkWriter } from './chunk-writer.js';
@@ -21,7 +22,6 @@ import type {
   RtmpUnpublishReason,
 } from './session-types.js';
 import { splitQuery } from './stream-name.js';
-import { TimestampExtender } from './timestamp-extender.js';
 
 const FMS_VERSION = 'FMS/3,0,1,123';
 const CAPABILITIES = 31;

@@ -1,4 +1,5 @@
-import type { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import type { PackagerStats } from '@rapidrtmp/hls';
+import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
 
 export type HlsRequestKind = 'multivariant' | 'playlist' | 'init' | 'segment' | 'part' | 'other';
 
@@ -30,7 +31,26 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
       labelNames: ['kind', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
     }),
+    /** LivePackager.stats, per stream (see packagerEvents). */
+    packagerEvents: new CountsExporter(metrics, {
+      name: 'hls_packager_events_total',
+      help: 'Packets the HLS packager dropped (dropped_*) or timestamps it corrected, by event',
+      labelName: 'event',
+    }),
   };
 }
 
 export type DeliveryMetrics = ReturnType<typeof createDeliveryMetrics>;
+
+/** PackagerStats as `event` label values (its discontinuities are in hls_discontinuities_total). */
+export function packagerEvents(stats: PackagerStats): Record<string, number> {
+  return {
+    dropped_without_config: stats.droppedWithoutConfig,
+    dropped_video_before_keyframe: stats.droppedVideoBeforeKeyframe,
+    dropped_audio_before_start: stats.droppedAudioBeforeStart,
+    dropped_after_end: stats.droppedAfterEnd,
+    dropped_overlapping_audio: stats.droppedOverlappingAudio,
+    video_timestamp_adjusted: stats.adjustedVideoTimestamps,
+    audio_reanchored: stats.audioReanchors,
+  };
+}

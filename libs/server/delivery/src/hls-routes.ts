@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
+import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
@@ -42,9 +43,7 @@ export class HlsRoutes implements OnModuleInit {
     fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/:instance/:resource', (req, reply) =>
       this.resource(req, reply),
     );
-    fastify.options('/live/*', (_req, reply) => {
-      void cors(reply).header('access-control-max-age', '86400').code(204).send();
-    });
+    routeCorsPreflight(fastify, '/live/');
   }
 
   private async multivariant(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
@@ -174,14 +173,6 @@ export class HlsRoutes implements OnModuleInit {
       this.hls.metrics.bytesOut.inc(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     return reply.code(status).send(body);
   }
-}
-
-function cors(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('access-control-allow-origin', '*')
-    .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
-    .header('access-control-allow-headers', 'Range, If-None-Match')
-    .header('access-control-expose-headers', 'Content-Length, Content-Range, ETag');
 }
 
 function clientOf(req: FastifyRequest): string {

@@ -3,7 +3,7 @@ import { LivePackager, type PackagerEvent } from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
-import type { DeliveryMetrics } from './delivery-metrics.js';
+import { packagerEvents, type DeliveryMetrics } from './delivery-metrics.js';
 import type { SegmentArchive } from './segment-archive.js';
 import { ViewerTracker } from './viewer-tracker.js';
 import { Waiters } from './waiters.js';
@@ -24,7 +24,6 @@ export class HlsStream {
   state: HlsStreamState = 'live';
   /** Playback needs a signed token (from the stream key's setting at publish time). */
   signedPlayback = false;
-  endedAt: number | undefined;
   private subscription: Subscription | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   /** The stream session whose recording the next segments belong to. */
@@ -47,6 +46,7 @@ export class HlsStream {
       windowSegments: settings.windowSegments,
       listener: (event) => this.onPackagerEvent(event),
     });
+    metrics.packagerEvents.track(this, () => packagerEvents(this.packager.stats));
   }
 
   /** Seconds a blocking request may be held: three target durations (RFC 8216bis 6.2.5.2). */
@@ -87,8 +87,8 @@ export class HlsStream {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
     this.state = 'ended';
-    this.endedAt = Date.now();
-    this.packager.end(this.endedAt);
+    this.packager.end();
+    this.metrics.packagerEvents.release(this);
     this.waiters.releaseAll();
     this.onEnded(this);
   }
@@ -103,7 +103,7 @@ export class HlsStream {
         break;
       case 'end':
         this.subscription = undefined;
-        this.packager.publisherGone(Date.now());
+        this.packager.publisherGone();
         if (event.graceful || this.settings.republishGraceSeconds === 0) {
           this.finish();
         } else {

@@ -7,4 +7,5 @@ export * from './hls.service.js';
 export * from './viewer-tracker.js';
 export * from './playback-signer.js';
 export * from './playback-token.js';
+export * from './playback-url.js';
 export * from './segment-archive.js';

@@ -1,4 +1,5 @@
-import type { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import type { FlvDemuxerCounters } from '@rapidrtmp/flv';
+import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
 
 export type RejectReason =
   | 'max_connections'
@@ -34,7 +35,36 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
     // Bound once: looking a label set up per packet showed in profiles.
     videoPackets: packetsIn.labels('video'),
     audioPackets: packetsIn.labels('audio'),
+    /** FlvDemuxer.counters, per connection (see flvDemuxerEvents). */
+    flvEvents: new CountsExporter(metrics, {
+      name: 'flv_demuxer_events_total',
+      help: 'Tags the FLV demuxer dropped (dropped_*) or corrected, by event',
+      labelName: 'event',
+    }),
   };
 }
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
+
+/**
+ * FlvDemuxerCounters as `event` label values. Packets and configs are left out: rtmp_packets_in_total
+ * counts them already.
+ */
+export function flvDemuxerEvents({ dropped: d, ...c }: FlvDemuxerCounters): Record<string, number> {
+  return {
+    dropped_video_before_config: d.videoBeforeConfig,
+    dropped_audio_before_config: d.audioBeforeConfig,
+    dropped_empty_audio_config: d.emptyAudioConfig,
+    dropped_unsupported_video_codec: d.unsupportedVideoCodec,
+    dropped_unsupported_audio_codec: d.unsupportedAudioCodec,
+    dropped_empty_frame: d.emptyFrame,
+    dropped_video_command: d.videoCommand,
+    dropped_video_metadata: d.videoMetadata,
+    dropped_opus_tags: d.opusTags,
+    dropped_multichannel_config: d.multichannelConfig,
+    dropped_mpeg2ts_sequence_start: d.mpeg2TsSequenceStart,
+    repeated_sequence_header: c.repeatedConfigs,
+    annex_b_converted: c.annexBConverted,
+    keyframe_flag_mismatch: c.keyframeMismatches,
+  };
+}

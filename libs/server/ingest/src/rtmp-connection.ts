@@ -12,7 +12,7 @@ import type { RtmpLimits } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { EndReason } from '@rapidrtmp/server-persistence';
 import type { LiveStream } from '@rapidrtmp/server-streams';
-import type { IngestMetrics, RejectReason } from './ingest-metrics.js';
+import { flvDemuxerEvents, type IngestMetrics, type RejectReason } from './ingest-metrics.js';
 
 /** Outgoing bytes a peer may leave unread before it counts as a stuck reader. */
 const MAX_UNREAD_OUTGOING_BYTES = 1024 * 1024;
@@ -40,7 +40,7 @@ export interface PublishAttempt {
  */
 export class RtmpConnection {
   private readonly session: RtmpServerSession;
-  private readonly demuxer = new FlvDemuxer({ extendTimestamps: false });
+  private readonly demuxer = new FlvDemuxer();
   private readonly log: Logger;
   private setupTimer: NodeJS.Timeout | undefined;
   private stream: LiveStream | undefined;
@@ -61,6 +61,7 @@ export class RtmpConnection {
     private readonly onClosed: () => void,
   ) {
     this.log = logger.child({ peer: this.remoteAddress });
+    metrics.flvEvents.track(this, () => flvDemuxerEvents(this.demuxer.counters));
     this.session = new RtmpServerSession(
       {
         send: (bytes) => this.send(bytes),
@@ -226,6 +227,7 @@ export class RtmpConnection {
     clearTimeout(this.setupTimer);
     this.session.end();
     this.finishStream();
+    this.metrics.flvEvents.release(this);
     this.onClosed();
   }
 }

@@ -1,2 +1,3 @@
 export * from './metrics.module.js';
 export * from './metrics-registry.js';
+export * from './counts-exporter.js';

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseResourceName } from '@rapidrtmp/hls';
 import { PlaybackSigner, parseByteRange } from '@rapidrtmp/server-delivery';
+import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import { OBJECT_STORE, type ObjectStore } from '@rapidrtmp/server-storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordingKey } from './recorder.service.js';
@@ -28,6 +29,7 @@ export class VodRoutes implements OnModuleInit {
       this.playlist(req, reply),
     );
     fastify.get<{ Params: Params; Querystring: Query }>('/vod/:id/:name', (req, reply) => this.resource(req, reply));
+    routeCorsPreflight(fastify, '/vod/');
   }
 
   private async playlist(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
@@ -87,10 +89,4 @@ export class VodRoutes implements OnModuleInit {
       .header('content-type', 'text/plain; charset=utf-8')
       .send(`${detail}\n`);
   }
-}
-
-function cors(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('access-control-allow-origin', '*')
-    .header('access-control-expose-headers', 'Content-Length, Content-Range, ETag');
 }

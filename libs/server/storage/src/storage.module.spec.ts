@@ -9,13 +9,16 @@ import { type AppConfig, ConfigModule, loadConfig } from '@rapidrtmp/server-conf
 import { ReadinessChecks } from '@rapidrtmp/server-health';
 import { createLogger, LoggingModule } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { waitFor } from '@rapidrtmp/test-support';
 import { GcsObjectStore } from './gcs-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
 import { OBJECT_STORE, type ObjectStore } from './object-store.js';
 import { StorageModule } from './storage.module.js';
-import { eventually } from './testing/eventually.js';
 import { FakeGcsServer } from './testing/fake-gcs-server.js';
 import { WriteBehindUploader } from './write-behind-uploader.js';
+
+/** Tight polling: some of these states are short-lived between two spool ticks. */
+const [POLL_TIMEOUT_MS, POLL_EVERY_MS] = [5000, 20];
 
 /** What HealthModule and MetricsModule export, without their HTTP controllers and database check. */
 @Global()
@@ -72,7 +75,7 @@ describe('StorageModule', () => {
     await readiness();
     let stored = false;
     app.get(WriteBehindUploader).enqueue('rec/x.m4s', Buffer.from('x'), { onStored: () => (stored = true) });
-    await eventually('uploaded', () => stored);
+    await waitFor('uploaded', () => stored, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.equal((await store.get('rec/x.m4s')).toString(), 'x');
   });
 
@@ -95,9 +98,11 @@ describe('StorageModule', () => {
     app = undefined;
     fake.fault = 'none';
     app = await boot(config);
-    await eventually(
+    await waitFor(
       'uploaded at the next start',
       () => fake.objects('media').get('rec/late.m4s')?.data.toString() === 'late',
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
     );
   });
 

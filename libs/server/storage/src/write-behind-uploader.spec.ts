@@ -1,6 +1,6 @@
 // The uploader against the GCS store (the real @google-cloud/storage client) and FakeGcsServer, whose
 // `fault` switch plays an outage. Client retries are off (maxRetries 0) so the uploader's own retry,
-// spool and drop logic is what is under test; every wait is bounded by `eventually`.
+// spool and drop logic is what is under test; every wait is bounded by `waitFor`.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { waitFor } from '@rapidrtmp/test-support';
 import { GcsObjectStore } from './gcs-object-store.js';
 import type { KeyVersions } from './key-versions.js';
-import { eventually } from './testing/eventually.js';
 import { FakeGcsServer } from './testing/fake-gcs-server.js';
 import type { UploadDropReason, WriteBehindOptions } from './write-behind-options.js';
 import { WriteBehindUploader } from './write-behind-uploader.js';
+
+/** Tight polling: some of these states are short-lived between two spool ticks. */
+const [POLL_TIMEOUT_MS, POLL_EVERY_MS] = [5000, 20];
 
 const metrics = new MetricsRegistry();
 const logger = createLogger('silent');
@@ -108,7 +111,7 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
         outcome.callbacks(`live/seg-${i}.m4s`),
       );
     }
-    await eventually('10 uploads', () => outcome.stored.length === 10);
+    await waitFor('10 uploads', () => outcome.stored.length === 10, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.equal(stored('live/seg-7.m4s')?.toString(), 'seg 7');
     assert.equal(fake.objects('media').get('live/seg-7.m4s')?.contentType, 'video/iso.segment');
     assert.equal(up.queuedItems, 0);
@@ -127,13 +130,15 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
       up.enqueue(`outage/${i}.m4s`, Buffer.alloc(10_000, i), outcome.callbacks(`outage/${i}.m4s`));
     const enqueueMs = performance.now() - started;
     assert.ok(enqueueMs < 50, `20 enqueues took ${enqueueMs.toFixed(1)} ms`);
-    await eventually(
+    await waitFor(
       'failed attempts',
       async () => (await counterValue('storage_upload_failures_total', 'unavailable')) >= failuresBefore + 8,
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
     );
     assert.equal(outcome.stored.length, 0);
     fake.fault = 'none';
-    await eventually('all 20 stored after recovery', () => outcome.stored.length === 20);
+    await waitFor('all 20 stored after recovery', () => outcome.stored.length === 20, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.deepEqual(outcome.failed, []);
     assert.equal(up.spooledItems, 0, 'nothing needed the spool');
     for (let i = 0; i < 20; i += 1) assert.ok(stored(`outage/${i}.m4s`)?.equals(Buffer.alloc(10_000, i)));
@@ -146,12 +151,17 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     const outcome = track();
     for (let i = 0; i < 6; i += 1)
       up.enqueue(`spool/${i}.m4s`, Buffer.alloc(5_000, i), outcome.callbacks(`spool/${i}.m4s`));
-    await eventually('6 items spooled', () => up.spooledItems === 6);
+    await waitFor('6 items spooled', () => up.spooledItems === 6, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.equal(up.queuedItems, 0);
     assert.ok(up.spooledBytes > 6 * 5_000);
     assert.equal(readdirSync(join(dir, 'spool')).filter((name) => name.endsWith('.spool')).length, 6);
     fake.fault = 'none';
-    await eventually('spool replayed', () => outcome.stored.length === 6 && up.spooledItems === 0);
+    await waitFor(
+      'spool replayed',
+      () => outcome.stored.length === 6 && up.spooledItems === 0,
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
+    );
     for (let i = 0; i < 6; i += 1) assert.ok(stored(`spool/${i}.m4s`)?.equals(Buffer.alloc(5_000, i)));
     assert.equal(up.spooledBytes, 0);
     assert.deepEqual(readdirSync(join(dir, 'spool')), []);
@@ -161,15 +171,18 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     const first = uploader({ maxAttempts: 1 });
     fake.fault = 'unavailable';
     for (let i = 0; i < 3; i += 1) first.enqueue(`restart/${i}.m4s`, Buffer.from(`v${i}`));
-    await eventually('spooled by the first run', () => first.spooledItems === 3);
+    await waitFor('spooled by the first run', () => first.spooledItems === 3, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.deepEqual(await first.drain(100), { timedOut: false, spooled: 0 });
     fake.fault = 'none';
     const second = uploader({ spoolRetryIntervalMs: 60_000 }); // only the start-up replay can do it
     await second.start();
-    await eventually('uploaded by the second run', () =>
-      ['0', '1', '2'].every((i) => stored(`restart/${i}.m4s`)?.toString() === `v${i}`),
+    await waitFor(
+      'uploaded by the second run',
+      () => ['0', '1', '2'].every((i) => stored(`restart/${i}.m4s`)?.toString() === `v${i}`),
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
     );
-    await eventually('spool emptied', () => second.spooledItems === 0);
+    await waitFor('spool emptied', () => second.spooledItems === 0, POLL_TIMEOUT_MS, POLL_EVERY_MS);
   });
 
   it('drops, logs, counts and reports spool-full when the spool is full too', async () => {
@@ -180,7 +193,12 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     const outcome = track();
     for (let i = 0; i < 4; i += 1)
       up.enqueue(`full/${i}.m4s`, Buffer.alloc(5_000, i), outcome.callbacks(`full/${i}.m4s`));
-    await eventually('2 spooled, 2 dropped', () => up.spooledItems + outcome.failed.length === 4);
+    await waitFor(
+      '2 spooled, 2 dropped',
+      () => up.spooledItems + outcome.failed.length === 4,
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
+    );
     assert.equal(up.spooledItems, 2);
     assert.ok(up.spooledBytes <= 12_000);
     assert.deepEqual(
@@ -189,7 +207,7 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     );
     assert.equal((await counterValue('storage_dropped_total', 'spool-full')) - droppedBefore, 2);
     fake.fault = 'none';
-    await eventually('the spooled two uploaded', () => outcome.stored.length === 2);
+    await waitFor('the spooled two uploaded', () => outcome.stored.length === 2, POLL_TIMEOUT_MS, POLL_EVERY_MS);
   });
 
   it('keeps the queue within its byte bound: what does not fit goes straight to the spool', async () => {
@@ -203,9 +221,9 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
       up.enqueue(`bound/${i}.m4s`, Buffer.alloc(item, i), outcome.callbacks(`bound/${i}.m4s`));
     assert.ok(up.peakQueueBytes <= bound, `peak ${up.peakQueueBytes} > ${bound}`);
     assert.equal(up.queuedBytes, 5 * item, 'five items fit in 1 MiB');
-    await eventually('the other ten spooled', () => up.spooledItems === 10);
+    await waitFor('the other ten spooled', () => up.spooledItems === 10, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     fake.fault = 'none';
-    await eventually('all 15 stored', () => outcome.stored.length === 15);
+    await waitFor('all 15 stored', () => outcome.stored.length === 15, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.ok(up.peakQueueBytes <= bound);
     for (let i = 0; i < 15; i += 1) assert.ok(stored(`bound/${i}.m4s`)?.equals(Buffer.alloc(item, i)));
   });
@@ -216,13 +234,15 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     fake.fault = 'unavailable';
     const outcome = track();
     up.enqueue('vod/index.m3u8', Buffer.from('#v1'), outcome.callbacks('v1'));
-    await eventually('v1 spooled', () => up.spooledItems === 1);
+    await waitFor('v1 spooled', () => up.spooledItems === 1, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     fake.fault = 'none';
     up.enqueue('vod/index.m3u8', Buffer.from('#v2'), outcome.callbacks('v2'));
     up.enqueue('vod/index.m3u8', Buffer.from('#v3'), outcome.callbacks('v3'));
-    await eventually(
+    await waitFor(
       'v3 stored and the spool settled',
       () => outcome.stored.length >= 1 && up.spooledItems === 0 && up.queuedItems === 0,
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
     );
     await new Promise((resolve) => setTimeout(resolve, 250)); // a few spool ticks: nothing may overwrite v3
     assert.equal(stored('vod/index.m3u8')?.toString(), '#v3');
@@ -250,13 +270,16 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     assert.equal(result.spooled, 6);
     assert.equal(down.spooledItems, 6);
     down.enqueue('drain/late.m4s', Buffer.from('late')); // after the drain: straight to the spool
-    await eventually('late item spooled', () => down.spooledItems === 7);
+    await waitFor('late item spooled', () => down.spooledItems === 7, POLL_TIMEOUT_MS, POLL_EVERY_MS);
 
     fake.fault = 'none';
     const next = uploader();
     await next.start();
-    await eventually('the next start uploads all seven', () =>
-      ['b', 'c', 'd', 'e', 'f', 'g', 'late'].every((name) => stored(`drain/${name}.m4s`) !== undefined),
+    await waitFor(
+      'the next start uploads all seven',
+      () => ['b', 'c', 'd', 'e', 'f', 'g', 'late'].every((name) => stored(`drain/${name}.m4s`) !== undefined),
+      POLL_TIMEOUT_MS,
+      POLL_EVERY_MS,
     );
   });
 
@@ -267,7 +290,7 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     const droppedBefore = await counterValue('storage_dropped_total', 'invalid-key');
     assert.doesNotThrow(() => up.enqueue('../escape', Buffer.from('x'), { onFailed: (reason) => failed.push(reason) }));
     assert.deepEqual(failed, [], 'not from inside enqueue');
-    await eventually('reported', () => failed.length === 1);
+    await waitFor('reported', () => failed.length === 1, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.deepEqual(failed, ['invalid-key']);
     assert.equal((await counterValue('storage_dropped_total', 'invalid-key')) - droppedBefore, 1);
     let calls = 0;
@@ -278,6 +301,6 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
       },
     });
     up.enqueue('ok/y.m4s', Buffer.from('y'), { onStored: () => (calls += 1) });
-    await eventually('both callbacks ran', () => calls === 2);
+    await waitFor('both callbacks ran', () => calls === 2, POLL_TIMEOUT_MS, POLL_EVERY_MS);
   });
 });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '@rapidrtmp/server-retry';
 import { contentTypeFor } from './content-type.js';
 import { objectKeyProblem } from './object-key.js';
 import type { ObjectStore } from './object-store.js';

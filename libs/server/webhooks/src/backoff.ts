@@ -1,12 +1,4 @@
-/**
- * Delay before the next attempt after `attempts` failed ones: base, 2·base, 4·base … capped at `maxMs`.
- * `attempts` counts every attempt made so far (1 after the first failure).
- */
-export function backoffDelayMs(attempts: number, baseMs: number, maxMs: number): number {
-  if (attempts < 1) return 0;
-  // 2^30 already exceeds any sane cap; clamping the exponent keeps the arithmetic finite.
-  return Math.min(maxMs, baseMs * 2 ** Math.min(attempts - 1, 30));
-}
+import { backoffDelayMs } from '@rapidrtmp/server-retry';
 
 export type AttemptOutcome = { status: 'succeeded' } | { status: 'failed' } | { status: 'pending'; retryInMs: number };
 
@@ -18,5 +10,8 @@ export function nextStep(
 ): AttemptOutcome {
   if (succeeded) return { status: 'succeeded' };
   if (attempts >= policy.maxAttempts) return { status: 'failed' };
-  return { status: 'pending', retryInMs: backoffDelayMs(attempts, policy.backoffBaseMs, policy.backoffMaxMs) };
+  // No jitter: the schedule (1 s, 2 s, 4 s …) is documented to receivers, and a failing endpoint costs
+  // one attempt per round anyway, so retries that fell due together do not hammer it together.
+  const retryInMs = backoffDelayMs(attempts, policy.backoffBaseMs, policy.backoffMaxMs, { jitter: false });
+  return { status: 'pending', retryInMs };
 }

@@ -18,11 +18,12 @@ import {
   type TestDatabase,
 } from '@rapidrtmp/server-persistence/testing';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { waitFor } from '@rapidrtmp/test-support';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './entities/index.js';
 import { makeLiveStream } from './testing/live-stream.js';
-import { eventually, type ReceivedRequest, WebhookReceiver } from './testing/webhook-receiver.js';
+import { type ReceivedRequest, WebhookReceiver } from './testing/webhook-receiver.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
@@ -142,10 +143,11 @@ for (const backend of BACKENDS) {
       endpointId: string,
       predicate: (d: Awaited<ReturnType<WebhooksService['listDeliveries']>>[number]) => boolean,
     ) {
-      return eventually(
+      return waitFor(
+        'a delivery in the expected state',
         async () => (await service.listDeliveries(endpointId, 50)).find(predicate),
         5000,
-        'a delivery in the expected state',
+        15,
       );
     }
 
@@ -286,10 +288,15 @@ for (const backend of BACKENDS) {
             [endpoint.id],
           );
           worker.kick();
-          const done = await eventually(async () => {
-            const rows = await service.listDeliveries(endpoint.id, 10);
-            return rows.every((d) => d.status === 'failed') ? rows : undefined;
-          });
+          const done = await waitFor(
+            'every delivery failed',
+            async () => {
+              const rows = await service.listDeliveries(endpoint.id, 10);
+              return rows.every((d) => d.status === 'failed') ? rows : undefined;
+            },
+            5000,
+            15,
+          );
           assert.deepEqual(
             done.map((d) => d.attempts),
             [4, 4, 4],

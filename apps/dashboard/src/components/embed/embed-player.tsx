@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { mediaPlaylistUri, startPlayback, type Playback, type PlaybackEvent } from '@/lib/hls-playback';
+import { livePlaybackPath } from '@/lib/playback-url';
 
 /** While nothing plays, how often the multivariant playlist is asked for again. */
 const POLL_MS = 4000;
@@ -32,7 +33,7 @@ export function EmbedPlayer() {
       return;
     }
     const token = new URLSearchParams(window.location.search).get('token');
-    const src = `/live/${playbackId}/index.m3u8${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    const src = livePlaybackPath(playbackId, token);
     let disposed = false;
     let playback: Playback | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -5,6 +5,7 @@ import { IconLock } from '@tabler/icons-react';
 import Link from 'next/link';
 import type { Schemas } from '@/lib/api';
 import { codecName, formatBitrate, formatDuration, formatFps, formatResolution } from '@/lib/format';
+import { livePlaybackPath } from '@/lib/playback-url';
 import { StatList } from '../common/stat-list';
 import { HlsPlayer } from '../player/hls-player';
 import { bitrateHealth, droppedHealth, keyframeHealth } from './health';
@@ -29,7 +30,7 @@ export function LiveStreamCard({ stream, bitrates }: { stream: LiveStream; bitra
             </Stack>
           </Center>
         ) : (
-          <HlsPlayer src={`/live/${stream.playbackId}/index.m3u8`} label={`Preview of ${stream.keyLabel}`} preview />
+          <HlsPlayer src={livePlaybackPath(stream.playbackId)} label={`Preview of ${stream.keyLabel}`} preview />
         )}
       </Card.Section>
       <Stack gap="sm" mt="md">

@@ -18,6 +18,7 @@ import {
   formatFps,
   formatResolution,
 } from '@/lib/format';
+import { livePlaybackPath } from '@/lib/playback-url';
 import { isStaff } from '@/lib/roles';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
@@ -134,11 +135,11 @@ function StreamDetail({ id }: { id: string }) {
   const detail = ended ? null : stream.data;
   const label = detail?.keyLabel ?? info.keyLabel ?? 'Stream';
   const owner = detail?.ownerName ?? info.owner?.name ?? 'Unknown publisher';
-  const src = signed
-    ? token.data
-      ? `/live/${info.playbackId}/index.m3u8?token=${encodeURIComponent(token.data.token)}`
-      : undefined
-    : `/live/${info.playbackId}/index.m3u8`;
+  // Signed playback waits for its token; a session whose key is gone has no playback id.
+  const src =
+    info.playbackId && (!signed || token.data)
+      ? livePlaybackPath(info.playbackId, signed ? token.data?.token : undefined)
+      : undefined;
   const canStop = isStaff(me.role) && !ended;
 
   return (

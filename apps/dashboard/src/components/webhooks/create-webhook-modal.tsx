@@ -4,29 +4,36 @@ import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { WEBHOOK_EVENTS, webhooksApi, type CreatedWebhookEndpoint, type WebhookEvent } from '@/lib/webhooks-api';
+import { api, call, type Schemas } from '@/lib/api';
 import { CopyField } from '../common/copy-field';
 import { ErrorAlert } from '../common/error-alert';
+
+type WebhookEvent = Schemas['WebhookDto']['events'][number];
 
 export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   'stream.started': 'A publisher went live',
   'stream.ended': 'A stream ended (any reason)',
   'stream.stopped': 'A moderator stopped a stream',
 };
+const WEBHOOK_EVENTS = Object.keys(EVENT_DESCRIPTIONS) as WebhookEvent[];
 
 export function CreateWebhookModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<string[]>([]);
-  const [created, setCreated] = useState<CreatedWebhookEndpoint | null>(null);
+  const [created, setCreated] = useState<Schemas['CreatedWebhookDto'] | null>(null);
   const create = useMutation({
     mutationFn: () =>
-      webhooksApi.create({
-        url: url.trim(),
-        ...(description.trim() ? { description: description.trim() } : {}),
-        ...(events.length ? { events: events as WebhookEvent[] } : {}),
-      }),
+      call(
+        api.POST('/api/v1/webhooks', {
+          body: {
+            url: url.trim(),
+            ...(description.trim() ? { description: description.trim() } : {}),
+            ...(events.length ? { events: events as WebhookEvent[] } : {}),
+          },
+        }),
+      ),
     onSuccess: (endpoint) => {
       setCreated(endpoint);
       void queryClient.invalidateQueries({ queryKey: ['webhooks'] });

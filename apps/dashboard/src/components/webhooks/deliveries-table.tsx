@@ -4,21 +4,27 @@ import { Badge, EmptyState, Table, Text, Title } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { formatDateTime } from '@/lib/format';
-import { webhooksApi, type WebhookDelivery, type WebhookEndpoint } from '@/lib/webhooks-api';
+import { api, call, type Schemas } from '@/lib/api';
 import { ErrorAlert } from '../common/error-alert';
 import { TableSkeleton } from '../common/table-skeleton';
 
-const STATUS_COLORS: Record<WebhookDelivery['status'], string> = {
+const STATUS_COLORS: Record<Schemas['WebhookDeliveryDto']['status'], string> = {
   pending: 'yellow',
   succeeded: 'teal',
   failed: 'red',
 };
 
 /** The newest deliveries of one endpoint, refreshed while the page is open. */
-export function DeliveriesTable({ endpoint }: { endpoint: WebhookEndpoint }) {
+export function DeliveriesTable({ endpoint }: { endpoint: Schemas['WebhookDto'] }) {
   const deliveries = useQuery({
     queryKey: ['webhooks', endpoint.id, 'deliveries'],
-    queryFn: () => webhooksApi.deliveries(endpoint.id),
+    queryFn: ({ signal }) =>
+      call(
+        api.GET('/api/v1/webhooks/{id}/deliveries', {
+          params: { path: { id: endpoint.id }, query: { limit: 50 } },
+          signal,
+        }),
+      ),
     refetchInterval: 5000,
   });
   return (

@@ -6,25 +6,35 @@ import { notifications } from '@mantine/notifications';
 import { IconDots, IconPlus, IconSend, IconTrash, IconWebhook, IconWebhookOff } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { describeError, isApiError } from '@/lib/api';
+import { api, call, describeError, isApiError, type Schemas } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
-import { webhooksApi, type WebhookEndpoint } from '@/lib/webhooks-api';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
 import { TableSkeleton } from '../common/table-skeleton';
 import { CreateWebhookModal } from './create-webhook-modal';
 import { DeliveriesTable } from './deliveries-table';
 
+type Webhook = Schemas['WebhookDto'];
+
 export function WebhooksPage() {
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const endpoints = useQuery({ queryKey: ['webhooks'], queryFn: () => webhooksApi.list() });
+  const endpoints = useQuery({
+    queryKey: ['webhooks'],
+    queryFn: ({ signal }) => call(api.GET('/api/v1/webhooks', { signal })),
+  });
   // A server without the webhook API answers 404: say so instead of failing.
   const unsupported = isApiError(endpoints.error, 404);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['webhooks'] });
   const toggle = useMutation({
-    mutationFn: (endpoint: WebhookEndpoint) => webhooksApi.setEnabled(endpoint.id, !endpoint.enabled),
+    mutationFn: (endpoint: Webhook) =>
+      call(
+        api.PATCH('/api/v1/webhooks/{id}', {
+          params: { path: { id: endpoint.id } },
+          body: { enabled: !endpoint.enabled },
+        }),
+      ),
     onSuccess: (endpoint) => {
       void refresh();
       notifications.show({
@@ -35,7 +45,8 @@ export function WebhooksPage() {
     onError: (error) => notifications.show({ color: 'red', title: 'Not changed', message: describeError(error) }),
   });
   const remove = useMutation({
-    mutationFn: (endpoint: WebhookEndpoint) => webhooksApi.remove(endpoint.id),
+    mutationFn: (endpoint: Webhook) =>
+      call(api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: endpoint.id } } })),
     onSuccess: (_r, endpoint) => {
       if (selectedId === endpoint.id) setSelectedId(null);
       void refresh();
@@ -44,7 +55,8 @@ export function WebhooksPage() {
     onError: (error) => notifications.show({ color: 'red', title: 'Not deleted', message: describeError(error) }),
   });
   const sendTest = useMutation({
-    mutationFn: (endpoint: WebhookEndpoint) => webhooksApi.sendTest(endpoint.id),
+    mutationFn: (endpoint: Webhook) =>
+      call(api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id: endpoint.id } } })),
     onSuccess: (_r, endpoint) => {
       setSelectedId(endpoint.id);
       notifications.show({ color: 'teal', message: 'Test event queued: follow it in the deliveries below.' });
@@ -52,7 +64,7 @@ export function WebhooksPage() {
     onError: (error) =>
       notifications.show({ color: 'red', title: 'No test event sent', message: describeError(error) }),
   });
-  const confirmDelete = (endpoint: WebhookEndpoint) =>
+  const confirmDelete = (endpoint: Webhook) =>
     modals.openConfirmModal({
       title: 'Delete this endpoint?',
       children: (

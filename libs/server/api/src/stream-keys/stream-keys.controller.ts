@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { ALL_ROLES, Access, CurrentPrincipal, STAFF, canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
-import { PlaybackSigner } from '@rapidrtmp/server-delivery';
+import { livePlaybackUrl, PlaybackSigner } from '@rapidrtmp/server-delivery';
 import { AuditLog, type StreamKeyEntity } from '@rapidrtmp/server-persistence';
 import {
   StreamKeysRepository,
@@ -242,7 +242,7 @@ export class StreamKeysController {
   ): Promise<PlaybackTokenDto> {
     const key = await this.findVisible(id, principal);
     const { token, expiresAt } = this.signer.sign(key.playbackId, body.ttlSeconds ?? 3600);
-    return { token, expiresAt, playbackUrl: `${this.playbackUrl(key.playbackId)}?token=${encodeURIComponent(token)}` };
+    return { token, expiresAt, playbackUrl: livePlaybackUrl(this.config.publicUrl, key.playbackId, token) };
   }
 
   private async findVisible(id: string, principal: Principal): Promise<StreamKeyEntity> {
@@ -259,10 +259,6 @@ export class StreamKeysController {
     return key;
   }
 
-  private playbackUrl(playbackId: string): string {
-    return `${this.config.publicUrl}/live/${playbackId}/index.m3u8`;
-  }
-
   private async dto(key: StreamKeyEntity): Promise<StreamKeyDto> {
     return this.toDto(key, (await this.users.namesByIds([key.ownerId])).get(key.ownerId));
   }
@@ -275,7 +271,7 @@ export class StreamKeysController {
       playbackId: key.playbackId,
       ownerId: key.ownerId,
       ownerName: ownerName ?? '',
-      playbackUrl: this.playbackUrl(key.playbackId),
+      playbackUrl: livePlaybackUrl(this.config.publicUrl, key.playbackId),
       embedUrl: `${this.config.publicUrl}/embed/${key.playbackId}`,
       signedPlayback: key.signedPlayback,
       live: this.registry.byStreamKeyId(key.id) !== undefined,

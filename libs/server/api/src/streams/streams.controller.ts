@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPip
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, Access, CurrentPrincipal, STAFF, canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
-import { HlsService } from '@rapidrtmp/server-delivery';
+import { HlsService, livePlaybackUrl } from '@rapidrtmp/server-delivery';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import { StreamKeysRepository } from '@rapidrtmp/server-stream-keys';
 import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
@@ -115,7 +115,7 @@ export class StreamsController {
       droppedFrames: stats.droppedFrames,
       viewers: this.hls.viewers(info.playbackId),
       bytesIn: stats.bytesIn,
-      playbackUrl: `${this.config.publicUrl}/live/${info.playbackId}/index.m3u8`,
+      playbackUrl: livePlaybackUrl(this.config.publicUrl, info.playbackId),
       signedPlayback: info.signedPlayback,
     };
   }

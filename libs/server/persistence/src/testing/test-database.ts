@@ -11,25 +11,25 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, empty database on the test server for one test file, so files can run in parallel
- * without seeing each other's rows. Dropped (with its connections) by `drop()`.
+ * A fresh, empty database on the test server (or `serverUrl`) for one test file or benchmark run, so
+ * they can run in parallel without seeing each other's rows. Dropped (with its connections) by `drop()`.
  */
-export async function createTestDatabase(prefix = 'rr_test'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'rr_test', serverUrl = TEST_POSTGRES_URL): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(TEST_POSTGRES_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
     async drop() {
-      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

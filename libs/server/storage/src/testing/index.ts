@@ -1,2 +1,1 @@
-export * from './eventually.js';
 export * from './fake-gcs-server.js';

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '@rapidrtmp/test-support';
 
 export interface ReceivedRequest {
   path: string;
@@ -56,10 +57,11 @@ export class WebhookReceiver {
 
   /** Resolves with the requests on `path` once there are `count`; rejects after `timeoutMs`. */
   waitFor(path: string, count: number, timeoutMs = 5000): Promise<ReceivedRequest[]> {
-    return eventually(
-      async () => (this.on(path).length >= count ? this.on(path) : undefined),
-      timeoutMs,
+    return waitFor(
       () => `${count} requests on ${path} (got ${this.on(path).length})`,
+      () => (this.on(path).length >= count ? this.on(path) : undefined),
+      timeoutMs,
+      15,
     );
   }
 
@@ -68,21 +70,5 @@ export class WebhookReceiver {
     this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close').catch(() => undefined);
-  }
-}
-
-/** Polls `probe` until it returns a value other than undefined; rejects after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 5000,
-  what: string | (() => string) = 'condition',
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }

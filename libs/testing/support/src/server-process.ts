@@ -1,16 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
 import { SERVER_ENTRY } from './paths.js';
+import { freePort } from './ports.js';
 
 export interface ServerOptions {
-  /** Extra environment; HTTP_PORT, RTMP_PORT, HOST and DATA_DIR are chosen unless given. */
+  /** Extra environment (DATABASE_URL, STORAGE, GCS_* …); HTTP_PORT, RTMP_PORT, HOST and DATA_DIR are chosen unless given. */
   env?: Record<string, string>;
   dataDir?: string;
   /** How long to wait for /readyz (default 30 s). */
   readyTimeoutMs?: number;
+  /** Node flags before the entry point (e.g. --trace-gc). */
+  nodeArgs?: string[];
+  /** Also copy the server's output to this file. */
+  logFile?: string;
+  /** Keep only the last this many output lines (long runs); all by default. */
+  maxLines?: number;
 }
 
 export interface ExitResult {
@@ -22,6 +28,7 @@ export interface ExitResult {
 /** The real server, built (`apps/server/dist/main.js`) and run as a child process on free ports. */
 export class ServerProcess {
   readonly lines: string[] = [];
+  readonly startedAt = Date.now();
   private exited?: Promise<ExitResult>;
   private exitResult?: ExitResult;
 
@@ -41,7 +48,7 @@ export class ServerProcess {
   /** Spawns without waiting (for start-up failure tests). */
   static spawn(options: ServerOptions, httpPort: number, rtmpPort: number): ServerProcess {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rr-e2e-'));
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
       cwd: dataDir,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -56,13 +63,18 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child, httpPort, rtmpPort, dataDir);
-    const collect = (chunk: Buffer) => server.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    const log = options.logFile ? createWriteStream(options.logFile) : undefined;
+    const collect = (chunk: Buffer) => {
+      log?.write(chunk);
+      server.lines.push(...chunk.toString().split('\n').filter(Boolean));
+      if (options.maxLines !== undefined) server.lines.splice(0, Math.max(0, server.lines.length - options.maxLines));
+    };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
-    const started = Date.now();
     server.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        server.exitResult = { code, signal, ms: Date.now() - started };
+        server.exitResult = { code, signal, ms: Date.now() - server.startedAt };
+        log?.end();
         resolve(server.exitResult);
       });
     });

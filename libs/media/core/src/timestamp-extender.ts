@@ -6,9 +6,10 @@ export interface TimestampExtenderOptions {
 }
 
 /**
- * Turns 32-bit RTMP millisecond timestamps into a monotonic timeline on a JS number (exact to 2^53).
- * The step between two timestamps is taken modulo 2^32 as a signed 32-bit value, so the wrap after
- * ~49.7 days (RTMP 5.3.1.2.1 / 6.1.1) reads as a small step forward. Small steps back (encoder
+ * Turns 32-bit RTMP/FLV millisecond timestamps into a monotonic timeline on a JS number (exact to 2^53).
+ * Use one per track: a track's decode timestamps only move forward, while audio and video interleave
+ * out of order. The step between two timestamps is taken modulo 2^32 as a signed 32-bit value, so the
+ * wrap after ~49.7 days (RTMP 5.3.1.2.1 / 6.1.1) reads as a small step forward. Small steps back (encoder
  * jitter) return the last value without moving the reference; larger steps back (a publisher that
  * restarted its clock) continue the timeline from the last value, and `discontinuities` counts them.
  */

@@ -1,0 +1,9 @@
+/**
+ * The same-origin path of a live stream's multivariant playlist, with the playback token for keys
+ * with signed playback. Same origin, so it works whatever PUBLIC_URL says (the server builds the
+ * absolute one it returns as `playbackUrl`).
+ */
+export function livePlaybackPath(playbackId: string, token?: string | null): string {
+  const path = `/live/${playbackId}/index.m3u8`;
+  return token ? `${path}?token=${encodeURIComponent(token)}` : path;
+}
