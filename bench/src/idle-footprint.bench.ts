@@ -2,7 +2,7 @@
 // memory of every process it runs (server + embedded PostgreSQL), idle, on an empty and on a reused
 // DATA_DIR; the same server on the PostgreSQL at TEST_DATABASE_URL for comparison.
 //   node bench/dist/idle-footprint.bench.js        (BENCH_IDLE_SECONDS=20 by default)
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,8 @@ async function startAndMeasure(label: string, dataDir: string, env: Record<strin
 }
 
 async function main(): Promise<void> {
+  // Build first so the first run times a start, not a build.
+  spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), '--changed'], { stdio: 'inherit' });
   const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-idle-'));
   const database = await createTestDatabase('rr_bench_idle');
   try {
