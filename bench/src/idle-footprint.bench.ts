@@ -56,20 +56,17 @@ async function startAndMeasure(label: string, dataDir: string, env: Record<strin
     stdio: 'ignore',
   });
   try {
-    let readyMs = -1;
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-      const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) {
-        readyMs = Date.now() - started;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (readyMs < 0) throw new Error(`${label}: not ready within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const readyMs = await waitFor(
+      `${label}: /readyz`,
+      () =>
+        fetch(`http://127.0.0.1:${httpPort}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+          (r) => r.status === 200 && Date.now() - started,
+          () => false as const,
+        ),
+      120_000,
+      20,
+    );
+    await sleep(IDLE_SECONDS * 1000);
     const processes = processTree(child.pid!).flatMap((pid) => memoryOf(pid) ?? []);
     return { label, readyMs, processes };
   } finally {
