@@ -117,7 +117,7 @@ describe('REST API: live streams, moderation and history with a real publisher',
     assert.notEqual(refused.code, 0);
     await waitFor(
       'the ban in the log',
-      () => (server.output.includes('"banReason":"test ban"') ? true : undefined),
+      () => (/publish refused: Stream key banned until [^"]*: test ban\./.test(server.output) ? true : undefined),
       5000,
     );
     const keyAfter = (await publisher.get(`/api/v1/stream-keys/${key.id}`)).body;

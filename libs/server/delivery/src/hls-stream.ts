@@ -104,7 +104,7 @@ export class HlsStream {
       case 'end':
         this.subscription = undefined;
         this.packager.publisherGone();
-        if (event.graceful || this.settings.republishGraceSeconds === 0) {
+        if (event.ending.graceful || this.settings.republishGraceSeconds === 0) {
           this.finish();
         } else {
           this.state = 'reconnecting';

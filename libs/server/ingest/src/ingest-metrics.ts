@@ -1,19 +1,6 @@
 import type { FlvDemuxerCounters } from '@rapidrtmp/flv';
 import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
 
-export type RejectReason =
-  | 'max_connections'
-  | 'max_connections_per_ip'
-  | 'handshake_timeout'
-  | 'idle_timeout'
-  | 'protocol_error'
-  | 'bad_key'
-  | 'key_revoked'
-  | 'key_banned'
-  | 'owner_disabled'
-  | 'already_live'
-  | 'slow_reader';
-
 /** The ingest side's Prometheus metrics (labels never carry a stream key). */
 export function createIngestMetrics(metrics: MetricsRegistry) {
   const packetsIn = metrics.counter({

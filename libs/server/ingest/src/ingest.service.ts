@@ -1,20 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
-import type { EndReason } from '@rapidrtmp/server-persistence';
-import { StreamKeyAuthorizer, type PublishDenial } from '@rapidrtmp/server-stream-keys';
+import type { EndReason, PublishRefusal, StreamEnding } from '@rapidrtmp/server-domain';
+import { StreamKeyAuthorizer } from '@rapidrtmp/server-stream-keys';
 import { LiveStream, LiveStreamRegistry, StreamSessionsRepository, type StreamEvent } from '@rapidrtmp/server-streams';
-import type { RejectReason } from './ingest-metrics.js';
 import { isPublishApp, streamKeyFromPublish } from './publish-target.js';
 import type { PublishAttempt, PublishGate } from './rtmp-connection.js';
-
-const DENIAL_REASONS: Record<PublishDenial, RejectReason> = {
-  malformed: 'bad_key',
-  unknown: 'bad_key',
-  revoked: 'key_revoked',
-  banned: 'key_banned',
-  owner_disabled: 'owner_disabled',
-};
 
 /**
  * Decides who goes live and keeps the history: authorizes the key, enforces one publisher per key,
@@ -46,33 +37,22 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
     if (closed > 0) this.log.warn({ closed }, 'closed stream sessions left open by a previous run');
   }
 
-  async open(
-    attempt: PublishAttempt,
-  ): Promise<{ stream: LiveStream } | { refused: RejectReason; description: string }> {
-    if (!isPublishApp(attempt.app)) return { refused: 'bad_key', description: `Unknown application "${attempt.app}".` };
-    const key = streamKeyFromPublish(attempt.streamName, attempt.query);
-    if (!key) return { refused: 'bad_key', description: 'No stream key.' };
-    const decision = await this.authorizer.authorize(key);
-    if (!decision.allowed) {
-      const description =
-        decision.reason === 'banned'
-          ? `Stream key banned until ${decision.bannedUntil?.toISOString()}${decision.banReason ? `: ${decision.banReason}` : ''}.`
-          : decision.reason === 'revoked'
-            ? 'Stream key revoked.'
-            : decision.reason === 'owner_disabled'
-              ? 'Account disabled.'
-              : 'Invalid stream key.';
-      if (decision.reason === 'banned') this.log.warn({ banReason: decision.banReason }, 'banned stream key refused');
-      return { refused: DENIAL_REASONS[decision.reason], description };
+  async open(attempt: PublishAttempt): Promise<{ stream: LiveStream } | { refused: PublishRefusal }> {
+    if (!isPublishApp(attempt.app)) {
+      return { refused: { reason: 'bad_key', description: `Unknown application "${attempt.app}".` } };
     }
+    const key = streamKeyFromPublish(attempt.streamName, attempt.query);
+    if (!key) return { refused: { reason: 'bad_key', description: 'No stream key.' } };
+    const decision = await this.authorizer.authorize(key);
+    if (!decision.allowed) return { refused: decision.refusal };
     const live = this.registry.byStreamKeyId(decision.streamKeyId);
     if (this.opening.has(decision.streamKeyId) || (live && this.config.rtmp.duplicatePublish === 'reject')) {
-      return { refused: 'already_live', description: 'This stream key is already live.' };
+      return { refused: { reason: 'already_live', description: 'This stream key is already live.' } };
     }
     this.opening.add(decision.streamKeyId);
     try {
       if (live) {
-        live.requestStop('taken_over', null);
+        live.publisher.close('taken_over', null);
         // The old connection's close is synchronous up to the registry; make sure it is gone.
         if (this.registry.byStreamKeyId(decision.streamKeyId)) this.registry.remove(live);
       }
@@ -83,19 +63,21 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         nodeId: this.config.nodeId,
         startedAt,
       });
-      const stream = new LiveStream({
-        id,
-        streamKeyId: decision.streamKeyId,
-        keyLabel: decision.label,
-        playbackId: decision.playbackId,
-        ownerId: decision.ownerId,
-        ownerName: decision.ownerName,
-        remoteAddress: attempt.remoteAddress,
-        startedAt,
-        signedPlayback: decision.signedPlayback,
-        recordingEnabled: decision.recordingEnabled,
-      });
-      stream.onStopRequest(attempt.stop);
+      const stream = new LiveStream(
+        {
+          id,
+          streamKeyId: decision.streamKeyId,
+          keyLabel: decision.label,
+          playbackId: decision.playbackId,
+          ownerId: decision.ownerId,
+          ownerName: decision.ownerName,
+          remoteAddress: attempt.remoteAddress,
+          startedAt,
+          signedPlayback: decision.signedPlayback,
+          recordingEnabled: decision.recordingEnabled,
+        },
+        attempt.publisher,
+      );
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
       this.registry.add(stream);
       return { stream };
@@ -104,27 +86,26 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
     }
   }
 
-  close(stream: LiveStream, reason: EndReason, stoppedBy: string | null, gracefully: boolean): void {
-    stream.stoppedBy = stoppedBy;
-    stream.end(reason, gracefully);
+  close(stream: LiveStream, ending: StreamEnding): void {
+    stream.end(ending);
     this.registry.remove(stream);
     const endedAt = new Date();
     const seconds = Math.max(0.001, (endedAt.getTime() - stream.info.startedAt.getTime()) / 1000);
     this.track(stream, () =>
       this.sessions.close(stream.info.id, {
         endedAt,
-        endReason: reason,
-        stoppedBy,
+        endReason: ending.reason,
+        stoppedBy: ending.stoppedBy,
         bytesIn: stream.stats.bytesIn,
         avgBitrate: Math.round((stream.stats.bytesIn * 8) / seconds),
       }),
     );
-    this.log.info({ streamId: stream.info.id, reason, bytesIn: stream.stats.bytesIn }, 'publish ended');
+    this.log.info({ streamId: stream.info.id, reason: ending.reason, bytesIn: stream.stats.bytesIn }, 'publish ended');
   }
 
   /** Stops every live stream (shutdown) and waits for their history rows. */
   async stopAll(reason: EndReason): Promise<void> {
-    for (const stream of this.registry.list()) stream.requestStop(reason, null);
+    for (const stream of this.registry.list()) stream.publisher.close(reason, null);
     await Promise.allSettled([...this.pendingWrites]);
   }
 

@@ -10,9 +10,19 @@ import {
 } from '@rapidrtmp/rtmp';
 import type { RtmpLimits } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import {
+  type ConnectionFault,
+  type EndReason,
+  FAULT_ENDINGS,
+  type Publisher,
+  type PublishRefusal,
+  type StreamEnding,
+} from '@rapidrtmp/server-domain';
 import type { LiveStream } from '@rapidrtmp/server-streams';
-import { flvDemuxerEvents, type IngestMetrics, type RejectReason } from './ingest-metrics.js';
+import { flvDemuxerEvents, type IngestMetrics } from './ingest-metrics.js';
+
+/** The connection went away without saying goodbye: the publisher may come back (republish grace). */
+const DROPPED: StreamEnding = { reason: 'publisher_disconnect', graceful: false, stoppedBy: null };
 
 /** Outgoing bytes a peer may leave unread before it counts as a stuck reader. */
 const MAX_UNREAD_OUTGOING_BYTES = 1024 * 1024;
@@ -20,9 +30,9 @@ const MAX_UNREAD_OUTGOING_BYTES = 1024 * 1024;
 /** What a connection needs from the ingest service to go live. */
 export interface PublishGate {
   /** Authorizes and registers the stream, or says why not. */
-  open(request: PublishAttempt): Promise<{ stream: LiveStream } | { refused: RejectReason; description: string }>;
+  open(request: PublishAttempt): Promise<{ stream: LiveStream } | { refused: PublishRefusal }>;
   /** The publisher is gone: close the session row, unregister, tell subscribers. */
-  close(stream: LiveStream, reason: EndReason, stoppedBy: string | null, gracefully: boolean): void;
+  close(stream: LiveStream, ending: StreamEnding): void;
 }
 
 export interface PublishAttempt {
@@ -30,15 +40,15 @@ export interface PublishAttempt {
   streamName: string;
   query: Record<string, string>;
   remoteAddress: string;
-  /** Asks the connection to disconnect (moderator stop, revocation, takeover). */
-  stop: (reason: EndReason, stoppedBy: string | null) => void;
+  /** The connection: closing it stops the stream (moderator stop, revocation, takeover, shutdown). */
+  publisher: Publisher;
 }
 
 /**
  * Owns one TCP connection: feeds its bytes to the pure RtmpServerSession, enforces the time and size
  * limits, demuxes accepted media into the LiveStream, and tears everything down exactly once.
  */
-export class RtmpConnection {
+export class RtmpConnection implements Publisher {
   private readonly session: RtmpServerSession;
   private readonly demuxer = new FlvDemuxer();
   private readonly log: Logger;
@@ -48,9 +58,6 @@ export class RtmpConnection {
   /** Set as soon as we decide to close, before the socket's 'close' event: nothing more is sent or counted. */
   private closing = false;
   private closed = false;
-  private endReason: EndReason | undefined;
-  private stoppedBy: string | null = null;
-  private graceful = false;
 
   constructor(
     private readonly socket: Socket,
@@ -69,7 +76,7 @@ export class RtmpConnection {
         onMetadata: (metadata) => this.onMetadata(metadata),
         onMedia: (media) => this.onMedia(media),
         onUnpublish: (reason) => this.onUnpublish(reason),
-        onProtocolError: (error) => this.reject('protocol_error', error.message),
+        onProtocolError: (error) => this.fault('protocol_error', error.message),
       },
       {
         maxMessageSize: limits.maxMessageBytes,
@@ -79,10 +86,10 @@ export class RtmpConnection {
     );
     socket.setNoDelay(true);
     // Idle: no bytes either way for this long (Node resets the timer on activity, no per-packet cost).
-    socket.setTimeout(limits.idleTimeoutMs, () => this.reject('idle_timeout', 'no data'));
+    socket.setTimeout(limits.idleTimeoutMs, () => this.fault('idle_timeout', 'no data'));
     // Set-up: a client must get to an accepted publish in time, so half-open sockets cannot pile up.
     this.setupTimer = setTimeout(() => {
-      if (!this.publishing) this.reject('handshake_timeout', 'no publish in time');
+      if (!this.publishing) this.fault('handshake_timeout', 'no publish in time');
     }, limits.handshakeTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
@@ -93,15 +100,12 @@ export class RtmpConnection {
     return this.socket.remoteAddress ?? 'unknown';
   }
 
-  /** Server-side end (shutdown, moderation): tell the publisher, then close. */
-  stop(reason: EndReason, stoppedBy: string | null, description = 'Stream stopped by the server.'): void {
+  /** Server-side end (shutdown, moderation, takeover): tell the publisher, then close. */
+  close(reason: EndReason, stoppedBy: string | null): void {
     if (this.closing || this.closed) return;
-    this.endReason ??= reason;
-    this.stoppedBy = stoppedBy;
-    this.graceful = true;
     // End the stream now, not when the peer gets round to closing: history and playlists update at once.
-    this.finishStream();
-    this.session.stop(description);
+    this.finishStream({ reason, graceful: true, stoppedBy });
+    this.session.stop(reason === 'server_shutdown' ? 'Server shutting down.' : 'Stream stopped by the server.');
     this.closing = true;
     this.socket.end();
     // A peer that never reads our close would hold the socket half-closed: cut it.
@@ -119,7 +123,7 @@ export class RtmpConnection {
     if (this.closing || this.closed) return;
     if (Array.isArray(bytes)) for (const part of bytes) this.socket.write(part);
     else this.socket.write(bytes);
-    if (this.socket.writableLength > MAX_UNREAD_OUTGOING_BYTES) this.reject('slow_reader', 'peer stopped reading');
+    if (this.socket.writableLength > MAX_UNREAD_OUTGOING_BYTES) this.fault('slow_reader', 'peer stopped reading');
   }
 
   private onPublish(request: RtmpPublishRequest): void {
@@ -129,17 +133,18 @@ export class RtmpConnection {
         streamName: request.streamName,
         query: request.query,
         remoteAddress: this.remoteAddress,
-        stop: (reason, stoppedBy) => this.stop(reason, stoppedBy),
+        publisher: this,
       })
       .then((outcome) => {
         if (this.closed) {
-          if ('stream' in outcome) this.gate.close(outcome.stream, 'publisher_disconnect', null, false);
+          if ('stream' in outcome) this.gate.close(outcome.stream, DROPPED);
           return;
         }
         if ('refused' in outcome) {
-          this.metrics.rejected.inc({ reason: outcome.refused });
-          this.log.warn({ reason: outcome.refused }, `publish refused: ${outcome.description}`);
-          this.session.rejectPublish(request.streamId, 'NetStream.Publish.BadName', outcome.description);
+          const { reason, description } = outcome.refused;
+          this.metrics.rejected.inc({ reason });
+          this.log.warn({ reason }, `publish refused: ${description}`);
+          this.session.rejectPublish(request.streamId, 'NetStream.Publish.BadName', description);
           this.socket.end();
           setTimeout(() => this.socket.destroy(), 1000).unref();
           return;
@@ -195,30 +200,29 @@ export class RtmpConnection {
   private onUnpublish(reason: RtmpUnpublishReason): void {
     // FCUnpublish/deleteStream/closeStream: the publisher ended on purpose.
     if (reason === 'FCUnpublish' || reason === 'deleteStream' || reason === 'closeStream') {
-      this.endReason ??= 'publisher_disconnect';
-      this.graceful = true;
-      this.finishStream();
+      this.finishStream({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
     }
   }
 
-  private reject(reason: RejectReason, detail: string): void {
+  /** A violation or a limit: count it, end the stream (if any) and drop the connection. */
+  private fault(fault: ConnectionFault, detail: string): void {
     if (this.closing || this.closed) return;
     this.closing = true;
     // The rest of the bytes already read must not keep the session talking (or re-reporting).
     this.session.end();
-    this.metrics.rejected.inc({ reason });
-    this.log.warn({ reason, detail }, 'rtmp connection closed');
-    this.endReason ??=
-      reason === 'idle_timeout' ? 'timeout' : reason === 'protocol_error' ? 'protocol_error' : 'publisher_disconnect';
+    this.metrics.rejected.inc({ reason: fault });
+    this.log.warn({ reason: fault, detail }, 'rtmp connection closed');
+    this.finishStream({ reason: FAULT_ENDINGS[fault], graceful: false, stoppedBy: null });
     this.socket.destroy();
   }
 
-  private finishStream(): void {
+  /** Hands the ending to the ingest side once; later calls (e.g. the socket's close) find no stream. */
+  private finishStream(ending: StreamEnding): void {
     const stream = this.stream;
     if (!stream) return;
     this.stream = undefined;
     this.metrics.publishers.dec();
-    this.gate.close(stream, this.endReason ?? 'publisher_disconnect', this.stoppedBy, this.graceful);
+    this.gate.close(stream, ending);
   }
 
   private teardown(): void {
@@ -226,7 +230,7 @@ export class RtmpConnection {
     this.closed = true;
     clearTimeout(this.setupTimer);
     this.session.end();
-    this.finishStream();
+    this.finishStream(DROPPED);
     this.metrics.flvEvents.release(this);
     this.onClosed();
   }

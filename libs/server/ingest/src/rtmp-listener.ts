@@ -66,7 +66,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
     this.listening = false;
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.ingest.stopAll('server_shutdown');
-    for (const connection of this.connections) connection.stop('server_shutdown', null, 'Server shutting down.');
+    for (const connection of this.connections) connection.close('server_shutdown', null);
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
   }
 

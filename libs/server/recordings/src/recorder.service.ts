@@ -3,15 +3,13 @@ import type { SegmentRecord } from '@rapidrtmp/hls';
 import { AppConfig } from '@rapidrtmp/server-config';
 import type { SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import { cutsRecordingShort } from '@rapidrtmp/server-domain';
 import { OBJECT_STORE, type ObjectStore, WriteBehindUploader } from '@rapidrtmp/server-storage';
 import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { RecordingsRepository } from './recordings.repository.js';
 
 /** How long the end of a recording waits for its last uploads before it is judged. */
 const FINALIZE_WAIT_MS = 15_000;
-/** Ends after which a recording is incomplete even with every segment stored: the stream was cut short. */
-const CUT_SHORT: ReadonlySet<EndReason> = new Set(['server_shutdown', 'node_lost']);
 
 interface ActiveRecording {
   id: string;
@@ -139,7 +137,9 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
     await recording.chain;
     const segments = await this.repository.segmentsOf(recording.id);
     const complete =
-      segments.length > 0 && segments.every((s) => s.state === 'stored') && !CUT_SHORT.has(stream.endReason!);
+      segments.length > 0 &&
+      segments.every((s) => s.state === 'stored') &&
+      !(stream.ending && cutsRecordingShort(stream.ending.reason));
     const row = await this.repository.finalize(recording.id, new Date(), complete ? 'complete' : 'incomplete');
     this.log.info(
       { recordingId: recording.id, status: row?.status, segments: row?.segmentCount, gaps: row?.gaps },

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { PublishRefusal } from '@rapidrtmp/server-domain';
 import { hashStreamKey, looksLikeStreamKey } from './stream-key-secrets.js';
 import { StreamKeysRepository, type StreamKeyWithOwner } from './stream-keys.repository.js';
-
-export type PublishDenial = 'malformed' | 'unknown' | 'revoked' | 'banned' | 'owner_disabled';
 
 export type PublishDecision =
   | {
@@ -15,7 +14,12 @@ export type PublishDecision =
       signedPlayback: boolean;
       recordingEnabled: boolean;
     }
-  | { allowed: false; reason: PublishDenial; bannedUntil?: Date; banReason?: string | null };
+  | { allowed: false; refusal: PublishRefusal };
+
+const refuse = (reason: PublishRefusal['reason'], description: string): PublishDecision => ({
+  allowed: false,
+  refusal: { reason, description },
+});
 
 interface CacheEntry {
   found: StreamKeyWithOwner | null;
@@ -38,15 +42,16 @@ export class StreamKeyAuthorizer {
   constructor(private readonly repository: StreamKeysRepository) {}
 
   async authorize(candidate: string, now = new Date()): Promise<PublishDecision> {
-    if (!looksLikeStreamKey(candidate)) return { allowed: false, reason: 'malformed' };
+    if (!looksLikeStreamKey(candidate)) return refuse('bad_key', 'Invalid stream key.');
     const found = await this.lookup(hashStreamKey(candidate), now.getTime());
-    if (!found) return { allowed: false, reason: 'unknown' };
+    if (!found) return refuse('bad_key', 'Invalid stream key.');
     const { key, owner } = found;
-    if (key.revokedAt) return { allowed: false, reason: 'revoked' };
+    if (key.revokedAt) return refuse('key_revoked', 'Stream key revoked.');
     if (key.bannedUntil && key.bannedUntil.getTime() > now.getTime()) {
-      return { allowed: false, reason: 'banned', bannedUntil: key.bannedUntil, banReason: key.banReason };
+      const why = key.banReason ? `: ${key.banReason}` : '';
+      return refuse('key_banned', `Stream key banned until ${key.bannedUntil.toISOString()}${why}.`);
     }
-    if (owner.disabled) return { allowed: false, reason: 'owner_disabled' };
+    if (owner.disabled) return refuse('owner_disabled', 'Account disabled.');
     void this.repository.touchLastUsed(key.id, now).catch(() => undefined);
     return {
       allowed: true,

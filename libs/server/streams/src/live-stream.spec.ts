@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AacConfig, MediaPacket } from '@rapidrtmp/media-core';
+import type { Publisher } from '@rapidrtmp/server-domain';
 import { LiveStream } from './live-stream.js';
 import type { StreamEvent } from './stream-event.js';
 
@@ -37,9 +38,11 @@ function recorder() {
   return { events, subscriber: { name: 'test', onEvent: (e: StreamEvent) => events.push(e) } };
 }
 
+const publisher: Publisher = { close: () => undefined };
+
 describe('LiveStream', () => {
   it('delivers events synchronously to running subscribers and replays configs to late joiners', () => {
-    const stream = new LiveStream(info);
+    const stream = new LiveStream(info, publisher);
     const early = recorder();
     stream.subscribe(early.subscriber);
     stream.publish({ type: 'config', track: 'audio', config: aac, changed: false });
@@ -57,7 +60,7 @@ describe('LiveStream', () => {
   });
 
   it('queues for a paused subscriber and, past the byte bound, drops media until the next keyframe', () => {
-    const stream = new LiveStream(info);
+    const stream = new LiveStream(info, publisher);
     const slow = recorder();
     const subscription = stream.subscribe(slow.subscriber, { maxQueuedBytes: 3500 });
     subscription.pause();
@@ -77,33 +80,26 @@ describe('LiveStream', () => {
   });
 
   it('ends once, tells subscribers, and stops delivering', () => {
-    const stream = new LiveStream(info);
+    const stream = new LiveStream(info, publisher);
     const sub = recorder();
     stream.subscribe(sub.subscriber);
-    stream.end('publisher_disconnect');
-    stream.end('timeout');
+    stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
+    stream.end({ reason: 'timeout', graceful: false, stoppedBy: null });
     stream.publish(video(0, true));
-    assert.deepEqual(sub.events, [{ type: 'end', reason: 'publisher_disconnect', graceful: true }]);
+    assert.deepEqual(sub.events, [
+      { type: 'end', ending: { reason: 'publisher_disconnect', graceful: true, stoppedBy: null } },
+    ]);
     assert.equal(stream.subscriberCount, 0);
     const late = recorder();
     stream.subscribe(late.subscriber);
-    assert.deepEqual(late.events, [{ type: 'end', reason: 'publisher_disconnect', graceful: true }]);
-  });
-
-  it('routes stop requests to the connection owner until the stream has ended', () => {
-    const stream = new LiveStream(info);
-    assert.equal(stream.requestStop('stopped_by_moderator', 'mod'), false, 'no owner yet');
-    const calls: unknown[] = [];
-    stream.onStopRequest((reason, by) => calls.push([reason, by]));
-    assert.equal(stream.requestStop('stopped_by_moderator', 'mod'), true);
-    assert.deepEqual(calls, [['stopped_by_moderator', 'mod']]);
-    stream.end('stopped_by_moderator');
-    assert.equal(stream.requestStop('key_revoked'), false);
+    assert.deepEqual(late.events, [
+      { type: 'end', ending: { reason: 'publisher_disconnect', graceful: true, stoppedBy: null } },
+    ]);
   });
 
   it('measures bitrate, frame rate and keyframe interval over complete seconds', () => {
     let now = 10_000;
-    const stream = new LiveStream(info, () => now);
+    const stream = new LiveStream(info, publisher, () => now);
     for (let second = 0; second < 3; second++) {
       for (let frame = 0; frame < 30; frame++) {
         stream.stats.addBytes(10_000);

@@ -1,5 +1,5 @@
 import type { AudioConfig, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import type { Publisher, StreamEnding } from '@rapidrtmp/server-domain';
 import type { StreamEvent, StreamSubscriber } from './stream-event.js';
 import { StreamStats } from './stream-stats.js';
 
@@ -24,9 +24,6 @@ export interface SubscribeOptions {
   /** Bytes of media a paused subscriber may fall behind before packets are dropped (default 8 MiB). */
   maxQueuedBytes?: number;
 }
-
-/** Asks the ingest side to disconnect the publisher; set by whoever owns the connection. */
-export type StopHandler = (reason: EndReason, stoppedBy: string | null) => void;
 
 /**
  * A subscriber's place in the stream. Delivery is synchronous while running; a subscriber whose sink
@@ -101,22 +98,21 @@ export class LiveStream {
   readonly stats: StreamStats;
   readonly tracks: { video?: VideoConfig; audio?: AudioConfig } = {};
   metadata: Record<string, unknown> = {};
-  endReason: EndReason | undefined;
-  endedGracefully = false;
-  /** The user who stopped the stream (moderation), when one did. */
-  stoppedBy: string | null = null;
+  /** How it ended, once it has (the only copy of the end state). */
+  ending: StreamEnding | undefined;
   private readonly subscriptions = new Set<Subscription>();
-  private stopHandler: StopHandler | undefined;
 
   constructor(
     readonly info: LiveStreamInfo,
+    /** Stopping the stream is `publisher.close(reason, stoppedBy)`. */
+    readonly publisher: Publisher,
     clock: () => number = Date.now,
   ) {
     this.stats = new StreamStats(clock);
   }
 
   get ended(): boolean {
-    return this.endReason !== undefined;
+    return this.ending !== undefined;
   }
 
   subscribe(subscriber: StreamSubscriber, options: SubscribeOptions = {}): Subscription {
@@ -128,7 +124,7 @@ export class LiveStream {
       if (config) subscription.deliver({ type: 'config', track, config, changed: false });
     }
     if (Object.keys(this.metadata).length > 0) subscription.deliver({ type: 'metadata', metadata: this.metadata });
-    if (this.endReason) subscription.deliver({ type: 'end', reason: this.endReason, graceful: this.endedGracefully });
+    if (this.ending) subscription.deliver({ type: 'end', ending: this.ending });
     else this.subscriptions.add(subscription);
     return subscription;
   }
@@ -138,7 +134,7 @@ export class LiveStream {
   }
 
   publish(event: StreamEvent): void {
-    if (this.endReason) return;
+    if (this.ending) return;
     switch (event.type) {
       case 'config':
         if (event.track === 'video') this.tracks.video = event.config as VideoConfig;
@@ -151,27 +147,15 @@ export class LiveStream {
         this.stats.addPacket(event.packet);
         break;
       case 'end':
-        this.endReason = event.reason;
-        this.endedGracefully = event.graceful;
+        this.ending = event.ending;
         break;
     }
     for (const subscription of this.subscriptions) subscription.deliver(event);
     if (event.type === 'end') this.subscriptions.clear();
   }
 
-  /** Marks the stream ended and tells every subscriber; idempotent. */
-  end(reason: EndReason, graceful = true): void {
-    if (!this.endReason) this.publish({ type: 'end', reason, graceful });
-  }
-
-  onStopRequest(handler: StopHandler): void {
-    this.stopHandler = handler;
-  }
-
-  /** Moderation and revocation: disconnect the publisher (the ingest side then calls `end`). */
-  requestStop(reason: EndReason, stoppedBy: string | null = null): boolean {
-    if (this.endReason || !this.stopHandler) return false;
-    this.stopHandler(reason, stoppedBy);
-    return true;
+  /** Marks the stream ended and tells every subscriber; idempotent (the first ending stays). */
+  end(ending: StreamEnding): void {
+    if (!this.ending) this.publish({ type: 'end', ending });
   }
 }

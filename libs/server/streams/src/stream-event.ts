@@ -1,5 +1,5 @@
 import type { AudioConfig, MediaPacket, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import type { StreamEnding } from '@rapidrtmp/server-domain';
 
 /** What a LiveStream carries to its subscribers, in arrival order. */
 export type StreamEvent =
@@ -7,10 +7,10 @@ export type StreamEvent =
   | { type: 'packet'; packet: MediaPacket }
   | { type: 'metadata'; metadata: Record<string, unknown> }
   /**
-   * `graceful`: the publisher unpublished on purpose or the server stopped it, so the stream is over;
-   * otherwise the connection dropped and the same key may come back (HLS holds the playlist open).
+   * `ending.graceful`: the publisher unpublished on purpose or the server stopped it, so the stream is
+   * over; otherwise the connection dropped and the same key may come back (HLS holds the playlist open).
    */
-  | { type: 'end'; reason: EndReason; graceful: boolean };
+  | { type: 'end'; ending: StreamEnding };
 
 export interface StreamSubscriber {
   /** For logs and metrics, e.g. `hls`, `recorder`. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { StreamSessionEntity, type EndReason } from '@rapidrtmp/server-persistence';
+import type { EndReason } from '@rapidrtmp/server-domain';
+import { StreamSessionEntity } from '@rapidrtmp/server-persistence';
 import { IsNull, type Repository } from 'typeorm';
 
 export interface SessionMedia {

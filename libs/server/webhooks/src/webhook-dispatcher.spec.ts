@@ -30,7 +30,7 @@ describe('WebhookDispatcher', () => {
     });
     const stream = makeLiveStream();
     registry.add(stream);
-    stream.end('publisher_disconnect');
+    stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
     registry.remove(stream);
     await dispatcher.idle();
     assert.deepEqual(
@@ -49,8 +49,7 @@ describe('WebhookDispatcher', () => {
     });
     const stream = makeLiveStream();
     registry.add(stream);
-    stream.stoppedBy = 'moderator-1';
-    stream.end('stopped_by_moderator');
+    stream.end({ reason: 'stopped_by_moderator', graceful: true, stoppedBy: 'moderator-1' });
     registry.remove(stream);
     await dispatcher.idle();
     assert.deepEqual(

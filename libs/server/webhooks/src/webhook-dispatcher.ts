@@ -66,7 +66,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
   private streamEnded(stream: LiveStream): void {
     const at = new Date();
     this.publish(() => streamEvent('stream.ended', stream, at));
-    if (stream.endReason === 'stopped_by_moderator') this.publish(() => streamEvent('stream.stopped', stream, at));
+    if (stream.ending?.reason === 'stopped_by_moderator') this.publish(() => streamEvent('stream.stopped', stream, at));
   }
 
   /** Queues an event for its subscribers without blocking or throwing; the event is built right now. */

@@ -25,8 +25,7 @@ describe('webhook events', () => {
     const startedAt = new Date('2026-11-24T10:00:00Z');
     const stream = makeLiveStream({ startedAt });
     stream.stats.addBytes(123_456);
-    stream.stoppedBy = 'moderator-1';
-    stream.end('stopped_by_moderator');
+    stream.end({ reason: 'stopped_by_moderator', graceful: true, stoppedBy: 'moderator-1' });
     const at = new Date('2026-11-24T10:01:30.250Z');
     const ended = streamEvent('stream.ended', stream, at);
     assert.equal(ended.data.endedAt, at.toISOString());
@@ -41,7 +40,7 @@ describe('webhook events', () => {
 
   it('leaves stoppedBy out of a plain end, and never carries the remote address', () => {
     const stream = makeLiveStream();
-    stream.end('publisher_disconnect');
+    stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
     const ended = streamEvent('stream.ended', stream);
     assert.equal('stoppedBy' in ended.data, false);
     assert.doesNotMatch(JSON.stringify(ended), /203\.0\.113\.7|remoteAddress/);

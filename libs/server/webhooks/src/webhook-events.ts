@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import type { EndReason } from '@rapidrtmp/server-domain';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 
 /** Event types an endpoint can subscribe to. */
@@ -58,8 +58,8 @@ export function streamEvent(
   };
   if (type !== 'stream.started') {
     data.endedAt = at.toISOString();
-    if (stream.endReason) data.endReason = stream.endReason;
-    if (stream.stoppedBy || type === 'stream.stopped') data.stoppedBy = stream.stoppedBy ?? null;
+    if (stream.ending) data.endReason = stream.ending.reason;
+    if (stream.ending?.stoppedBy || type === 'stream.stopped') data.stoppedBy = stream.ending?.stoppedBy ?? null;
     data.bytesIn = stream.stats.bytesIn;
     data.durationSeconds = Math.max(0, Math.round(at.getTime() - info.startedAt.getTime()) / 1000);
   }

@@ -157,7 +157,7 @@ for (const backend of BACKENDS) {
         registry.add(stream);
         const [started] = await receiver.waitFor('/lifecycle', 1);
         stream.stats.addBytes(4096);
-        stream.end('publisher_disconnect');
+        stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
         registry.remove(stream);
         const [, ended] = await receiver.waitFor('/lifecycle', 2);
 
@@ -205,8 +205,7 @@ for (const backend of BACKENDS) {
       await withEndpoint('/stopped', { events: ['stream.stopped'] }, async () => {
         const stream = makeLiveStream();
         registry.add(stream);
-        stream.stoppedBy = adminId;
-        stream.end('stopped_by_moderator');
+        stream.end({ reason: 'stopped_by_moderator', graceful: true, stoppedBy: adminId });
         registry.remove(stream);
         const [stopped] = await receiver.waitFor('/stopped', 1);
         const body = JSON.parse(stopped.body);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { END_REASONS, type EndReason } from '@rapidrtmp/server-persistence';
+import { END_REASONS, type EndReason } from '@rapidrtmp/server-domain';
 import { UserRefDto } from '../common/dto.js';
 
 export class SessionDto {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EndReason } from '@rapidrtmp/server-persistence';
+import type { EndReason } from '@rapidrtmp/server-domain';
 import { StreamKeyAuthorizer } from '@rapidrtmp/server-stream-keys';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 
@@ -19,7 +19,10 @@ export class StreamControl {
   /** Forgets the cached key decision and stops the key's live stream, if any. */
   stopKey(streamKeyId: string, reason: EndReason, by: string | null): boolean {
     this.authorizer.invalidate(streamKeyId);
-    return this.registry.byStreamKeyId(streamKeyId)?.requestStop(reason, by) ?? false;
+    const stream = this.registry.byStreamKeyId(streamKeyId);
+    if (!stream || stream.ended) return false;
+    stream.publisher.close(reason, by);
+    return true;
   }
 
   /** Stops every live stream of a user. */
@@ -27,7 +30,9 @@ export class StreamControl {
     this.authorizer.invalidate();
     let stopped = 0;
     for (const stream of this.registry.list()) {
-      if (stream.info.ownerId === userId && stream.requestStop(reason, by)) stopped++;
+      if (stream.info.ownerId !== userId || stream.ended) continue;
+      stream.publisher.close(reason, by);
+      stopped++;
     }
     return stopped;
   }

@@ -72,7 +72,7 @@ export class StreamsController {
       });
       this.control.forget(streamKeyId);
     }
-    stream.requestStop('stopped_by_moderator', principal.userId);
+    this.control.stopKey(streamKeyId, 'stopped_by_moderator', principal.userId);
     await this.audit.record({
       actorId: principal.userId,
       action: 'stream.stopped',

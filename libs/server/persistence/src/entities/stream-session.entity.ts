@@ -1,18 +1,5 @@
+import type { EndReason } from '@rapidrtmp/server-domain';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export const END_REASONS = [
-  'publisher_disconnect',
-  'timeout',
-  'server_shutdown',
-  'stopped_by_moderator',
-  'key_revoked',
-  'key_banned',
-  'user_disabled',
-  'taken_over',
-  'protocol_error',
-  'node_lost',
-] as const;
-export type EndReason = (typeof END_REASONS)[number];
 
 /** One publish, from accept to end: the stream history. */
 @Entity({ name: 'stream_sessions' })

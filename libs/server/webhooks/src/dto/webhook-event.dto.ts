@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { END_REASONS } from '@rapidrtmp/server-persistence';
+import { END_REASONS } from '@rapidrtmp/server-domain';
 
 /** Documentation of the delivered JSON (OpenAPI callback body); the code builds `WebhookEvent`. */
 export class WebhookStreamDataDto {

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Publisher } from '@rapidrtmp/server-domain';
 import { LiveStream, type LiveStreamInfo } from '@rapidrtmp/server-streams';
 
+const NO_PUBLISHER: Publisher = { close: () => undefined };
+
 /** A LiveStream as ingest would register it (test support, not exported from the package). */
-export function makeLiveStream(overrides: Partial<LiveStreamInfo> = {}): LiveStream {
+export function makeLiveStream(
+  overrides: Partial<LiveStreamInfo> = {},
+  publisher: Publisher = NO_PUBLISHER,
+): LiveStream {
   const info = {
     id: randomUUID(),
     streamKeyId: randomUUID(),
@@ -16,5 +22,5 @@ export function makeLiveStream(overrides: Partial<LiveStreamInfo> = {}): LiveStr
     recordingEnabled: false,
     ...overrides,
   } as LiveStreamInfo;
-  return new LiveStream(info);
+  return new LiveStream(info, publisher);
 }

@@ -1,0 +1,3 @@
+export * from './end-reason.js';
+export * from './publish-refusal.js';
+export * from './publisher.js';

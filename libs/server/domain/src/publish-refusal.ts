@@ -1,0 +1,32 @@
+import type { EndReason } from './end-reason.js';
+
+/** Why a publish was refused (the key check or the one-publisher rule). */
+export type RefusalReason = 'bad_key' | 'key_revoked' | 'key_banned' | 'owner_disabled' | 'already_live';
+
+/** A refused publish: the reason (a metric label) and what the publisher is told. */
+export interface PublishRefusal {
+  reason: RefusalReason;
+  description: string;
+}
+
+/** Why the server closed an RTMP connection for a violation or a limit. */
+export type ConnectionFault =
+  | 'max_connections'
+  | 'max_connections_per_ip'
+  | 'handshake_timeout'
+  | 'idle_timeout'
+  | 'protocol_error'
+  | 'slow_reader';
+
+/** Everything `rtmp_rejected_total{reason}` counts. */
+export type RejectReason = RefusalReason | ConnectionFault;
+
+/** The end a fault gives the stream the connection was publishing, if any. */
+export const FAULT_ENDINGS: Readonly<Record<ConnectionFault, EndReason>> = {
+  max_connections: 'publisher_disconnect',
+  max_connections_per_ip: 'publisher_disconnect',
+  handshake_timeout: 'timeout',
+  idle_timeout: 'timeout',
+  protocol_error: 'protocol_error',
+  slow_reader: 'publisher_disconnect',
+};
