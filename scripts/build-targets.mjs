@@ -30,7 +30,7 @@ export const TARGETS = [
   },
   {
     name: 'tests and benchmarks',
-    inputs: ['e2e', 'bench', 'apps/server', 'libs', ...SHARED_INPUTS],
+    inputs: ['e2e', 'bench', 'tools', 'apps/server', 'libs', ...SHARED_INPUTS],
     output: 'e2e/dist/module-boundaries.spec.js',
     stamp: 'e2e/dist/.build-stamp',
     command: [...TSC, 'tsconfig.json'],

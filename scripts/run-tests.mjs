@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['libs', 'apps', 'e2e'];
+const roots = ['libs', 'apps', 'e2e', 'tools'];
 const filters = process.argv.slice(2);
 
 function findSpecs(dir, out) {
