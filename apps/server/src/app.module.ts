@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@rapidrtmp/server-api';
 import { AuthModule } from '@rapidrtmp/server-auth';
+import { ClusterModule } from '@rapidrtmp/server-cluster';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
 import { DeliveryModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
@@ -31,6 +32,7 @@ export class AppModule {
         StorageModule,
         UsersModule,
         StreamsModule,
+        ClusterModule,
         IngestModule,
         RecordingsModule,
         DeliveryModule,

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { configSchema, type RawConfig } from './config-schema.js';
 
 /** One problem with one environment variable. */
@@ -45,9 +45,21 @@ export interface HlsSettings {
   republishGraceSeconds: number;
 }
 
+/** Membership of a cluster of nodes on one PostgreSQL (see the README, "Running several nodes"). */
+export interface ClusterSettings {
+  /** Base URL peers reach this node's HTTP listener at; unset: peers cannot pull streams from this node. */
+  nodeUrl?: string;
+  /** Authenticates node-to-node requests; set whenever `nodeUrl` is. */
+  secret?: string;
+  /** A node (and its streams' leases) counts as lost this long after its last heartbeat. */
+  leaseSeconds: number;
+}
+
 export interface StorageSettings {
-  /** `local`: files under `DATA_DIR/media`; `gcs`: objects in `gcsBucket`. */
+  /** `local`: files under `localDir`; `gcs`: objects in `gcsBucket`. */
   backend: 'local' | 'gcs';
+  /** The local media tree (STORAGE_LOCAL_DIR, default DATA_DIR/media). */
+  localDir: string;
   /** Set (and required) when `backend` is `gcs`. */
   gcsBucket?: string;
   /** A GCS-compatible endpoint (e.g. a local fake); requests to it are sent without credentials. */
@@ -84,6 +96,7 @@ export class AppConfig {
   readonly rtmp!: RtmpLimits;
   readonly hls!: HlsSettings;
   readonly storage!: StorageSettings;
+  readonly cluster!: ClusterSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -137,8 +150,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSegments: raw.HLS_WINDOW,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
     },
+    cluster: {
+      nodeUrl: raw.NODE_URL?.replace(/\/+$/, ''),
+      secret: raw.CLUSTER_SECRET,
+      leaseSeconds: raw.CLUSTER_LEASE_SECONDS,
+    },
     storage: {
       backend: raw.STORAGE,
+      localDir: resolve(raw.STORAGE_LOCAL_DIR ?? join(raw.DATA_DIR, 'media')),
       gcsBucket: raw.STORAGE === 'gcs' ? raw.GCS_BUCKET : undefined,
       gcsApiEndpoint: raw.STORAGE === 'gcs' ? raw.GCS_API_ENDPOINT?.replace(/\/+$/, '') : undefined,
       queueMaxBytes: raw.STORAGE_QUEUE_MAX_BYTES,

@@ -66,6 +66,14 @@ export const configSchema = z
           .slice(0, 128)
           .replace(/[^A-Za-z0-9._-]/g, '-') || 'node',
       ),
+    // Several nodes on one DATABASE_URL form a cluster: how peers reach this node's HTTP listener (e.g. the
+    // pod IP through a headless Service), and the secret their internal requests carry.
+    NODE_URL: optionalText.pipe(
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://10.0.0.12:8080' }).optional(),
+    ),
+    CLUSTER_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    // A node that has not renewed its lease for this long is lost: another node ends its sessions.
+    CLUSTER_LEASE_SECONDS: integer(15, 3, 120, 'seconds'),
     SHUTDOWN_GRACE_MS: z.coerce
       .number({ error: 'expected milliseconds between 100 and 60000' })
       .int('expected milliseconds between 100 and 60000')
@@ -102,6 +110,8 @@ export const configSchema = z
 
     // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.
     STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),
+    // The local media tree; several nodes on one host or a shared volume point it at the same place.
+    STORAGE_LOCAL_DIR: optionalText,
     GCS_BUCKET: optionalText.pipe(
       z
         .string()
@@ -125,6 +135,13 @@ export const configSchema = z
         code: 'custom',
         path: ['HLS_PART_SECONDS'],
         message: 'expected less than HLS_SEGMENT_SECONDS',
+      });
+    }
+    if (config.NODE_URL !== undefined && config.CLUSTER_SECRET === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['CLUSTER_SECRET'],
+        message: 'required when NODE_URL is set (peers authenticate with it)',
       });
     }
     if (config.STORAGE === 'gcs' && config.GCS_BUCKET === undefined) {

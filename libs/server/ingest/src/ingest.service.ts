@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ClusterMembership, type StreamLease, StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import type { EndReason, PublishRefusal, StreamEnding } from '@rapidrtmp/server-domain';
@@ -7,12 +8,17 @@ import { LiveStream, LiveStreamRegistry, StreamSessionsRepository, type StreamEv
 import { isPublishApp, streamKeyFromPublish } from './publish-target.js';
 import type { PublishAttempt, PublishGate } from './rtmp-connection.js';
 
+interface HeldLease extends StreamLease {
+  acquiredAt: number;
+}
+
 /**
- * Decides who goes live and keeps the history: authorizes the key, enforces one publisher per key,
- * opens and closes the `stream_sessions` row and registers the LiveStream hub.
+ * Decides who goes live and keeps the history: authorizes the key, enforces one publisher per key (on
+ * this node, then across the cluster with the key's lease), opens and closes the `stream_sessions` row
+ * and registers the LiveStream hub.
  */
 @Injectable()
-export class IngestService implements PublishGate, OnApplicationBootstrap {
+export class IngestService implements PublishGate, OnModuleInit {
   private readonly log: Logger;
   /** Keys whose publish is being set up, so two racing publishers cannot both pass the live check. */
   private readonly opening = new Set<string>();
@@ -20,21 +26,32 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** Each stream's row updates run one after another, so a later write is never overtaken by an earlier one. */
   private readonly writeChains = new WeakMap<LiveStream, Promise<unknown>>();
+  private readonly leases = new WeakMap<LiveStream, HeldLease>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly authorizer: StreamKeyAuthorizer,
     private readonly registry: LiveStreamRegistry,
     private readonly sessions: StreamSessionsRepository,
+    private readonly ownership: StreamOwnership,
+    private readonly membership: ClusterMembership,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'ingest' });
   }
 
-  /** Sessions a crashed run of this node left open are closed as `node_lost`. */
-  async onApplicationBootstrap(): Promise<void> {
-    const closed = await this.sessions.closeOrphans(this.config.nodeId, new Date());
-    if (closed > 0) this.log.warn({ closed }, 'closed stream sessions left open by a previous run');
+  /** A stream whose lease this node no longer holds is not this node's to serve: its publisher goes. */
+  onModuleInit(): void {
+    this.membership.onLeasesLost((held, checkedAt, reason) => {
+      for (const stream of this.registry.list()) {
+        const lease = this.leases.get(stream);
+        if (!lease || lease.acquiredAt >= checkedAt || held.has(lease.streamKeyId)) continue;
+        this.log.warn({ streamId: stream.info.id, reason }, 'stream lease lost; disconnecting the publisher');
+        this.leases.delete(stream);
+        this.ownership.lost();
+        stream.publisher.close(reason, null);
+      }
+    });
   }
 
   async open(attempt: PublishAttempt): Promise<{ stream: LiveStream } | { refused: PublishRefusal }> {
@@ -56,13 +73,28 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         // The old connection's close is synchronous up to the registry; make sure it is gone.
         if (this.registry.byStreamKeyId(decision.streamKeyId)) this.registry.remove(live);
       }
+      const acquiredAt = Date.now();
+      const owned = await this.ownership.acquire(
+        decision.streamKeyId,
+        decision.playbackId,
+        this.config.rtmp.duplicatePublish,
+      );
+      if ('heldBy' in owned) {
+        return { refused: { reason: 'already_live', description: 'This stream key is already live on another node.' } };
+      }
       const startedAt = new Date();
-      const id = await this.sessions.open({
-        streamKeyId: decision.streamKeyId,
-        ownerId: decision.ownerId,
-        nodeId: this.config.nodeId,
-        startedAt,
-      });
+      let id: string;
+      try {
+        id = await this.sessions.open({
+          streamKeyId: decision.streamKeyId,
+          ownerId: decision.ownerId,
+          nodeId: this.config.nodeId,
+          startedAt,
+        });
+      } catch (error) {
+        await this.ownership.release(owned.lease).catch(() => undefined);
+        throw error;
+      }
       const stream = new LiveStream(
         {
           id,
@@ -78,6 +110,7 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         },
         attempt.publisher,
       );
+      this.leases.set(stream, { ...owned.lease, acquiredAt });
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
       this.registry.add(stream);
       return { stream };
@@ -100,6 +133,10 @@ export class IngestService implements PublishGate, OnApplicationBootstrap {
         avgBitrate: Math.round((stream.stats.bytesIn * 8) / seconds),
       }),
     );
+    // After the row: a node that takes the key next finds this session ended.
+    const lease = this.leases.get(stream);
+    this.leases.delete(stream);
+    if (lease) this.track(stream, () => this.ownership.release(lease));
     this.log.info({ streamId: stream.info.id, reason: ending.reason, bytesIn: stream.stats.bytesIn }, 'publish ended');
   }
 

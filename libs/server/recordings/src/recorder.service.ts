@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
-import { AppConfig } from '@rapidrtmp/server-config';
 import type { SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
@@ -28,13 +28,13 @@ export const recordingKey = (recordingId: string, name: string) => `recordings/$
  * VOD, downloads and gaps are answered from it. A lost upload is never silent: it is a gap on the row.
  */
 @Injectable()
-export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBootstrap {
+export class Recorder implements SegmentArchive, OnModuleInit {
   private readonly active = new Map<string, ActiveRecording>();
   private readonly log: Logger;
 
   constructor(
-    private readonly config: AppConfig,
     private readonly registry: LiveStreamRegistry,
+    private readonly membership: ClusterMembership,
     private readonly repository: RecordingsRepository,
     private readonly uploader: WriteBehindUploader,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
@@ -46,11 +46,12 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnApplicationBoot
   onModuleInit(): void {
     this.registry.onStarted((stream) => this.begin(stream));
     this.registry.onEnded((stream) => void this.finish(stream));
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const closed = await this.repository.closeOrphans(this.config.nodeId, new Date());
-    if (closed > 0) this.log.warn({ closed }, 'recordings left open by a previous run marked incomplete');
+    // A lost node (or this node's previous run) cannot finish its recordings: they end incomplete,
+    // playable up to the cut.
+    this.membership.onNodeLost(async ({ nodeId }) => {
+      const closed = await this.repository.closeOrphans(nodeId, new Date());
+      if (closed > 0) this.log.warn({ closed, lostNode: nodeId }, 'recordings of a lost node marked incomplete');
+    });
   }
 
   storeInit(sessionId: string, name: string, data: Buffer): void {

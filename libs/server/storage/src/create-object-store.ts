@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { AppConfig } from '@rapidrtmp/server-config';
 import { GcsObjectStore, type GcsObjectStoreOptions } from './gcs-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
@@ -7,12 +6,12 @@ import type { ObjectStore } from './object-store.js';
 /** Tuning the environment does not set (timeouts, retries); tests shorten them. */
 export type GcsTuning = Omit<GcsObjectStoreOptions, 'bucket' | 'apiEndpoint'>;
 
-/** The store STORAGE selects: files under DATA_DIR/media, or the GCS_BUCKET bucket. Not yet verified. */
+/** The store STORAGE selects: files under STORAGE_LOCAL_DIR, or the GCS_BUCKET bucket. Not yet verified. */
 export function createObjectStore(config: Pick<AppConfig, 'dataDir' | 'storage'>, gcs: GcsTuning = {}): ObjectStore {
   const { storage } = config;
   if (storage.backend === 'gcs') {
     if (!storage.gcsBucket) throw new Error('GCS_BUCKET is required when STORAGE=gcs'); // loadConfig ensures it
     return new GcsObjectStore({ ...gcs, bucket: storage.gcsBucket, apiEndpoint: storage.gcsApiEndpoint });
   }
-  return new LocalObjectStore(join(config.dataDir, 'media'));
+  return new LocalObjectStore(config.storage.localDir);
 }

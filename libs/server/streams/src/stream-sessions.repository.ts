@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EndReason } from '@rapidrtmp/server-domain';
-import { StreamSessionEntity } from '@rapidrtmp/server-persistence';
+import { queryRows, StreamSessionEntity } from '@rapidrtmp/server-persistence';
 import { IsNull, type Repository } from 'typeorm';
 
 export interface SessionMedia {
@@ -17,6 +17,19 @@ export interface SessionEnd {
   stoppedBy?: string | null;
   bytesIn: number;
   avgBitrate: number | null;
+}
+
+/** A session ended for its node (node loss), with what webhooks and recordings need to report it. */
+export interface EndedSession {
+  id: string;
+  streamKeyId: string | null;
+  playbackId: string | null;
+  keyLabel: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  startedAt: Date;
+  endedAt: Date;
+  bytesIn: number;
 }
 
 /** The only code that touches stream_sessions. */
@@ -46,10 +59,24 @@ export class StreamSessionsRepository {
     );
   }
 
-  /** Sessions this node left open when it died; closed on the next start. Returns how many. */
-  async closeOrphans(nodeId: string, at: Date): Promise<number> {
-    const result = await this.sessions.update({ nodeId, endedAt: IsNull() }, { endedAt: at, endReason: 'node_lost' });
-    return result.affected ?? 0;
+  /** Ends every session a lost node left open (`node_lost`), once: a second call finds none. */
+  async endSessionsOfLostNode(nodeId: string): Promise<EndedSession[]> {
+    const rows = await queryRows<EndedSession & { bytesIn: string }>(
+      this.sessions.manager.connection,
+      `WITH ended AS (
+         UPDATE stream_sessions SET ended_at = now(), end_reason = 'node_lost'
+         WHERE node_id = $1 AND ended_at IS NULL
+         RETURNING id, stream_key_id, owner_id, started_at, ended_at, bytes_in
+       )
+       SELECT e.id, e.stream_key_id AS "streamKeyId", k.playback_id AS "playbackId", k.label AS "keyLabel",
+              e.owner_id AS "ownerId", COALESCE(u.display_name, u.email) AS "ownerName",
+              e.started_at AS "startedAt", e.ended_at AS "endedAt", e.bytes_in AS "bytesIn"
+       FROM ended e
+       LEFT JOIN stream_keys k ON k.id = e.stream_key_id
+       LEFT JOIN users u ON u.id = e.owner_id`,
+      [nodeId],
+    );
+    return rows.map((row) => ({ ...row, bytesIn: Number(row.bytesIn) }));
   }
 
   findById(id: string): Promise<StreamSessionEntity | null> {

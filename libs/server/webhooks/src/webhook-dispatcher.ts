@@ -1,10 +1,11 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
-import { streamEvent, type WebhookEvent } from './webhook-events.js';
+import { lostSessionEvent, streamEvent, type WebhookEvent } from './webhook-events.js';
 import { createWebhookMetrics, type WebhookMetrics } from './webhook-metrics.js';
 
 /**
@@ -26,6 +27,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     private readonly worker: WebhookDeliveryWorker,
     @Inject(ROOT_LOGGER) logger: Logger,
     metrics: MetricsRegistry,
+    @Optional() private readonly membership?: ClusterMembership,
   ) {
     this.log = logger.child({ module: 'webhooks' });
     this.metrics = createWebhookMetrics(metrics);
@@ -46,6 +48,14 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       this.registry.onStarted((stream) => this.streamStarted(stream)),
       this.registry.onEnded((stream) => this.streamEnded(stream)),
     );
+    // Sessions of a lost node end on whichever node claimed the loss, once for the cluster.
+    if (this.membership) {
+      this.unsubscribers.push(
+        this.membership.onNodeLost(({ sessions }) => {
+          for (const session of sessions) this.publish(() => lostSessionEvent(session));
+        }),
+      );
+    }
   }
 
   /** Unsubscribes and waits for events already handed over to be queued. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EndReason } from '@rapidrtmp/server-domain';
-import type { LiveStream } from '@rapidrtmp/server-streams';
+import type { EndedSession, LiveStream } from '@rapidrtmp/server-streams';
 
 /** Event types an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = ['stream.started', 'stream.ended', 'stream.stopped'] as const;
@@ -64,6 +64,24 @@ export function streamEvent(
     data.durationSeconds = Math.max(0, Math.round(at.getTime() - info.startedAt.getTime()) / 1000);
   }
   return { id: randomUUID(), type, createdAt: at.toISOString(), data };
+}
+
+/** `stream.ended` for a session a lost node left open (ended by another node, `node_lost`). */
+export function lostSessionEvent(session: EndedSession): WebhookEvent<StreamEventData> {
+  const data: StreamEventData = {
+    streamId: session.id,
+    playbackId: session.playbackId ?? '',
+    streamKeyId: session.streamKeyId ?? '',
+    keyLabel: session.keyLabel ?? '',
+    ownerId: session.ownerId ?? '',
+    ownerName: session.ownerName ?? '',
+    startedAt: session.startedAt.toISOString(),
+    endedAt: session.endedAt.toISOString(),
+    endReason: 'node_lost',
+    bytesIn: session.bytesIn,
+    durationSeconds: Math.max(0, Math.round(session.endedAt.getTime() - session.startedAt.getTime()) / 1000),
+  };
+  return { id: randomUUID(), type: 'stream.ended', createdAt: session.endedAt.toISOString(), data };
 }
 
 export function testEvent(at: Date = new Date()): WebhookEvent<TestEventData> {

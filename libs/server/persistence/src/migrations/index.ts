@@ -3,6 +3,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { AuthSessions1764000001000 } from './1764000001000-auth-sessions.js';
 import { Webhooks1764000002000 } from './1764000002000-webhooks.js';
 import { Recordings1764000003000 } from './1764000003000-recordings.js';
+import { Cluster1764000004000 } from './1764000004000-cluster.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AuthSessions1764000001000,
   Webhooks1764000002000,
   Recordings1764000003000,
+  Cluster1764000004000,
 ];

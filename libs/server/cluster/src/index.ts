@@ -1,0 +1,5 @@
+export * from './cluster-control.js';
+export * from './cluster-membership.js';
+export * from './cluster.module.js';
+export * from './cluster.repository.js';
+export * from './stream-ownership.js';
