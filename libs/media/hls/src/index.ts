@@ -9,7 +9,7 @@ export { renderMediaPlaylist, type MediaPlaylistOptions, type MediaPlaylistSourc
 export { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
 export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
 export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';
-export { roundedExtinf, initialTargetDuration, formatSeconds } from './target-duration.js';
+export { initialTargetDuration } from './target-duration.js';
 export {
   VideoSampleTimer,
   AudioSampleTimer,
@@ -19,3 +19,4 @@ export {
 } from './sample-timer.js';
 export { opusPacketSamples } from './opus-packet.js';
 export type * from './types.js';
+export * from './playlist/index.js';

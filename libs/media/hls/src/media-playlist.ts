@@ -40,7 +40,7 @@ const PLAIN_VERSION = 6;
 function partLines(parts: readonly PartRecord[], out: string[]): void {
   for (const part of parts) {
     const independent = part.independent ? ',INDEPENDENT=YES' : '';
-    out.push(`#EXT-X-PART:DURATION=${formatSeconds(part.duration)},URI="${part.name}"${independent}`);
+    out.push(`#EXT-X-PART:DURATION=${formatSeconds(part.duration, 5)},URI="${part.name}"${independent}`);
   }
 }
 
@@ -86,7 +86,7 @@ export function renderMediaPlaylist(source: MediaPlaylistSource, options: MediaP
     segmentHeader(segment, previousInit, out);
     previousInit = segment.initIndex;
     if (lowLatency && i >= firstWithParts) partLines(segment.parts, out);
-    out.push(`#EXTINF:${formatSeconds(segment.duration)},`, segment.name);
+    out.push(`#EXTINF:${formatSeconds(segment.duration, 5)},`, segment.name);
   });
 
   if (lowLatency) {
