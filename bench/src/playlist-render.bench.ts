@@ -3,13 +3,16 @@
 // A SegmentWindow as the packager leaves it mid-stream (10 complete 2 s segments of four 0.5 s parts, the
 // open segment at two parts) is rendered in a tight loop: LL-HLS (parts on the newest entries, preload
 // hint, server control), plain HLS, and the multivariant playlist. Figures are µs per render (best of
-// `PLAYLIST_BENCH_ROUNDS` rounds, the median beside it) and young-generation collections per 100k renders
+// `PLAYLIST_BENCH_ROUNDS` rounds, the median beside it); a last case adds a part before every render, so
+// nothing the renderer may keep between renders stays valid for long and young-generation collections per 100k renders
 // (a proxy for allocation). `HLS_MODULE=<path to an index.js>` renders with another build of the library
 // (e.g. a copy of an older dist) so two versions can be compared on the same machine, minutes apart.
 import { PerformanceObserver } from 'node:perf_hooks';
 import { envNumber, fmt, median, sleep, table } from './bench-support.js';
 
 type HlsModule = typeof import('@rapidrtmp/hls');
+/** Builds before the playlist model named the live renderer `renderMediaPlaylist`. */
+type LiveRenderer = HlsModule['renderLivePlaylist'];
 
 const WALL_CLOCK_START = Date.UTC(2026, 10, 24, 8, 0, 0);
 
@@ -28,6 +31,28 @@ function liveWindow(hls: HlsModule): InstanceType<HlsModule['SegmentWindow']> {
   window.addPart(chunk, 0.5, true);
   window.addPart(chunk, 0.5, false);
   return window;
+}
+
+/**
+ * Advances a window by one part per call (small parts: the copy of a segment's bytes is not what is
+ * measured), so a render right after it sees a new part and, every fourth call, a new segment: the worst
+ * case for anything the renderer caches between renders.
+ */
+function growingWindow(hls: HlsModule) {
+  const window = new hls.SegmentWindow({ segmentSeconds: 2, partSeconds: 0.5, windowSegments: 10 });
+  window.addInit(0, Buffer.alloc(600), []);
+  const chunk = Buffer.alloc(100);
+  let clock = WALL_CLOCK_START;
+  const step = () => {
+    if (window.open?.parts.length === 4) {
+      window.completeSegment(2.002);
+      clock += 2002;
+    }
+    if (!window.open) window.openSegment(0, false, clock);
+    window.addPart(chunk, window.open!.parts.length === 3 ? 0.502 : 0.5, window.open!.parts.length % 2 === 0);
+  };
+  for (let i = 0; i < 60; i++) step();
+  return { window, step };
 }
 
 let scavenges = 0;
@@ -67,6 +92,8 @@ async function main(): Promise<void> {
   observer.observe({ entryTypes: ['gc'] });
 
   const window = liveWindow(hls);
+  const renderLive: LiveRenderer =
+    hls.renderLivePlaylist ?? (hls as unknown as { renderMediaPlaylist: LiveRenderer }).renderMediaPlaylist;
   const variant = {
     uri: 'a1b2c3/media.m3u8',
     codecs: ['avc1.64001f', 'mp4a.40.2'],
@@ -76,10 +103,28 @@ async function main(): Promise<void> {
     frameRate: 30,
   };
   const cases: [string, () => string][] = [
-    ['LL-HLS media playlist (10 segments, parts on 3)', () => hls.renderMediaPlaylist(window)],
-    ['plain HLS media playlist (10 segments)', () => hls.renderMediaPlaylist(window, { lowLatency: false })],
+    ['LL-HLS media playlist (10 segments, parts on 3)', () => renderLive(window)],
+    ['plain HLS media playlist (10 segments)', () => renderLive(window, { lowLatency: false })],
     ['multivariant playlist (1 variant)', () => hls.renderMultivariantPlaylist([variant])],
   ];
+  const growing = growingWindow(hls);
+  const updating = growingWindow(hls);
+  cases.push(
+    [
+      'LL-HLS, a new part before each render',
+      () => {
+        growing.step();
+        return renderLive(growing.window);
+      },
+    ],
+    [
+      '  (the window update alone, for comparison)',
+      () => {
+        updating.step();
+        return 'x';
+      },
+    ],
+  );
   const rows: string[][] = [];
   for (const [name, render] of cases) {
     const result = await measure(render, rounds, iterations);

@@ -5,7 +5,14 @@ export {
   type BlockingDecision,
   type PartAvailability,
 } from './segment-window.js';
-export { renderMediaPlaylist, type MediaPlaylistOptions, type MediaPlaylistSource } from './media-playlist.js';
+export {
+  LivePlaylistWriter,
+  livePlaylist,
+  livePlaylistWriter,
+  renderLivePlaylist,
+  type LivePlaylistOptions,
+  type LivePlaylistSource,
+} from './live-playlist.js';
 export { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
 export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
 export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';

@@ -15,7 +15,7 @@ import {
   type VideoConfig,
 } from '@rapidrtmp/media-core';
 import { type InitTrack, isAudioConfig, writeInitSegment } from '@rapidrtmp/fmp4';
-import { type MediaPlaylistOptions, renderMediaPlaylist } from './media-playlist.js';
+import { type LivePlaylistOptions, LivePlaylistWriter } from './live-playlist.js';
 import { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
 import { AudioSampleTimer, type SampleTimer, VideoSampleTimer } from './sample-timer.js';
 import { Segmenter } from './segmenter.js';
@@ -75,6 +75,7 @@ function configKey(config: CodecConfig): string {
 export class LivePackager {
   readonly window: SegmentWindow;
 
+  private readonly playlistWriter: LivePlaylistWriter;
   private readonly counters: PackagerStats = {
     droppedWithoutConfig: 0,
     droppedVideoBeforeKeyframe: 0,
@@ -118,6 +119,7 @@ export class LivePackager {
     }
     this.listener = options.listener;
     this.window = new SegmentWindow({ segmentSeconds, partSeconds, windowSegments, listener: this.listener });
+    this.playlistWriter = new LivePlaylistWriter(this.window);
     this.segmenter = new Segmenter(this.window, { segmentSeconds, partSeconds });
   }
 
@@ -191,8 +193,8 @@ export class LivePackager {
   }
 
   /** The media playlist, or undefined until the first segment is complete (see target-duration.ts). */
-  mediaPlaylist(options?: MediaPlaylistOptions): string | undefined {
-    return this.window.ready ? renderMediaPlaylist(this.window, options) : undefined;
+  mediaPlaylist(options?: LivePlaylistOptions): string | undefined {
+    return this.window.ready ? this.playlistWriter.render(options) : undefined;
   }
 
   /** What the multivariant playlist says about this stream, once a segment exists. */

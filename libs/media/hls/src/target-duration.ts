@@ -19,10 +19,6 @@ import { roundedExtinf } from './playlist/media-segment.js';
 
 export { roundedExtinf };
 
-export function formatSeconds(seconds: number, decimals: number): string {
-  return seconds.toFixed(decimals);
-}
-
 export function initialTargetDuration(segmentSeconds: number, firstSegmentSeconds: number): number {
   return Math.max(Math.ceil(segmentSeconds), roundedExtinf(firstSegmentSeconds), 1);
 }

@@ -10,6 +10,7 @@ export { MAX_PLAYLIST_VERSION } from './playlist-version.js';
 export {
   marshalMediaPlaylist,
   parseMediaPlaylist,
+  type MarshalCache,
   type MarshalOptions,
   type MediaPlaylist,
   type MediaPlaylistType,

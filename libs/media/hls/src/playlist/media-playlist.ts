@@ -62,13 +62,19 @@ export interface MediaPlaylist {
   endList?: boolean;
 }
 
+/** Text already written for model objects: a `WeakMap`, or a `Map` its owner prunes. */
+export interface MarshalCache {
+  get(value: object): string | undefined;
+  set(value: object, text: string): unknown;
+}
+
 export interface MarshalOptions {
   /**
-   * Text already written for model objects (segments, the partial segment, server control, part info),
-   * reused instead of written again. Only for objects that never change once written: the live playlist
-   * passes its own cache, whose segment objects are frozen and built once per segment.
+   * Reuses the text of segments, the partial segment, server control and part info written before,
+   * instead of writing them again. Only for objects that never change once written: the live playlist
+   * keeps its segment objects frozen and builds them once per segment.
    */
-  cache?: WeakMap<object, string>;
+  cache?: MarshalCache;
 }
 
 const HEADER = '#EXTM3U\n';
@@ -94,7 +100,7 @@ const ONCE: ReadonlySet<string> = new Set([
   ENDLIST_TAG,
 ]);
 
-function cached<T extends object>(cache: WeakMap<object, string> | undefined, value: T, marshal: (v: T) => string) {
+function cached<T extends object>(cache: MarshalCache | undefined, value: T, marshal: (v: T) => string) {
   if (!cache) return marshal(value);
   let text = cache.get(value);
   if (text === undefined) {
