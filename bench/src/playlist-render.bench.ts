@@ -8,6 +8,7 @@
 // (a proxy for allocation). `HLS_MODULE=<path to an index.js>` renders with another build of the library
 // (e.g. a copy of an older dist) so two versions can be compared on the same machine, minutes apart.
 import { PerformanceObserver } from 'node:perf_hooks';
+import type { MultivariantVariant } from '@rapidrtmp/hls';
 import { envNumber, fmt, median, sleep, table } from './bench-support.js';
 
 type HlsModule = typeof import('@rapidrtmp/hls');
@@ -92,6 +93,12 @@ async function main(): Promise<void> {
   observer.observe({ entryTypes: ['gc'] });
 
   const window = liveWindow(hls);
+  const renderMultivariant = (variant: MultivariantVariant): string =>
+    hls.marshalMultivariantPlaylist
+      ? hls.marshalMultivariantPlaylist({ independentSegments: true, variants: [variant] })
+      : (
+          hls as unknown as { renderMultivariantPlaylist: (v: MultivariantVariant[]) => string }
+        ).renderMultivariantPlaylist([variant]);
   const renderLive: LiveRenderer =
     hls.renderLivePlaylist ?? (hls as unknown as { renderMediaPlaylist: LiveRenderer }).renderMediaPlaylist;
   const variant = {
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
   const cases: [string, () => string][] = [
     ['LL-HLS media playlist (10 segments, parts on 3)', () => renderLive(window)],
     ['plain HLS media playlist (10 segments)', () => renderLive(window, { lowLatency: false })],
-    ['multivariant playlist (1 variant)', () => hls.renderMultivariantPlaylist([variant])],
+    ['multivariant playlist (1 variant)', () => renderMultivariant(variant)],
   ];
   const growing = growingWindow(hls);
   const updating = growingWindow(hls);

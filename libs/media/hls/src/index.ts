@@ -13,7 +13,6 @@ export {
   type LivePlaylistOptions,
   type LivePlaylistSource,
 } from './live-playlist.js';
-export { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
 export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
 export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';
 export { initialTargetDuration } from './target-duration.js';

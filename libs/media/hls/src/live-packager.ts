@@ -16,7 +16,8 @@ import {
 } from '@rapidrtmp/media-core';
 import { type InitTrack, isAudioConfig, writeInitSegment } from '@rapidrtmp/fmp4';
 import { type LivePlaylistOptions, LivePlaylistWriter } from './live-playlist.js';
-import { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
+import { marshalMultivariantPlaylist } from './playlist/multivariant-playlist.js';
+import type { MultivariantVariant } from './playlist/multivariant-variant.js';
 import { AudioSampleTimer, type SampleTimer, VideoSampleTimer } from './sample-timer.js';
 import { Segmenter } from './segmenter.js';
 import { SegmentWindow } from './segment-window.js';
@@ -198,24 +199,29 @@ export class LivePackager {
   }
 
   /** What the multivariant playlist says about this stream, once a segment exists. */
-  variant(mediaPlaylistUri = 'media.m3u8'): VariantStream | undefined {
+  variant(mediaPlaylistUri = 'media.m3u8'): MultivariantVariant | undefined {
     const bandwidth = this.window.bandwidth();
     const video = (this.tracks.video?.config ?? this.configs.video) as VideoConfig | undefined;
     const audio = this.tracks.audio?.config ?? this.configs.audio;
     if (!bandwidth || (!video && !audio)) return undefined;
-    return {
+    const variant: MultivariantVariant = {
       uri: mediaPlaylistUri,
-      codecs: [video?.codecString, audio?.codecString].filter((c): c is string => c !== undefined),
       bandwidth: bandwidth.peak,
       averageBandwidth: bandwidth.average,
-      resolution: video ? { width: video.width, height: video.height } : undefined,
-      frameRate: video ? (video.frameRate ?? this.segmenter.measuredSampleRate) : undefined,
+      codecs: [video?.codecString, audio?.codecString].filter((c): c is string => c !== undefined),
     };
+    if (video) {
+      variant.resolution = { width: video.width, height: video.height };
+      // FRAME-RATE only when it is known (4.4.6.2).
+      const frameRate = video.frameRate ?? this.segmenter.measuredSampleRate;
+      if (frameRate !== undefined && frameRate > 0) variant.frameRate = frameRate;
+    }
+    return variant;
   }
 
   multivariantPlaylist(mediaPlaylistUri = 'media.m3u8'): string | undefined {
     const variant = this.variant(mediaPlaylistUri);
-    return variant ? renderMultivariantPlaylist([variant]) : undefined;
+    return variant ? marshalMultivariantPlaylist({ independentSegments: true, variants: [variant] }) : undefined;
   }
 
   private waitForStart(packet: MediaPacket, nowMs: number): void {
