@@ -8,10 +8,11 @@
 // (a proxy for allocation). `HLS_MODULE=<path to an index.js>` renders with another build of the library
 // (e.g. a copy of an older dist) so two versions can be compared on the same machine, minutes apart.
 import { PerformanceObserver } from 'node:perf_hooks';
+import * as thisBuild from '@rapidrtmp/hls';
 import type { MultivariantVariant } from '@rapidrtmp/hls';
 import { envNumber, fmt, median, sleep, table } from './bench-support.js';
 
-type HlsModule = typeof import('@rapidrtmp/hls');
+type HlsModule = typeof thisBuild;
 /** Builds before the playlist model named the live renderer `renderMediaPlaylist`. */
 type LiveRenderer = HlsModule['renderLivePlaylist'];
 
@@ -87,7 +88,8 @@ async function measure(render: () => string, rounds: number, iterations: number)
 }
 
 async function main(): Promise<void> {
-  const hls = (await import(process.env.HLS_MODULE ?? '@rapidrtmp/hls')) as HlsModule;
+  const other = process.env.HLS_MODULE;
+  const hls = other ? ((await import(other)) as HlsModule) : thisBuild;
   const rounds = envNumber('PLAYLIST_BENCH_ROUNDS', 15);
   const iterations = envNumber('PLAYLIST_BENCH_ITERATIONS', 20_000);
   observer.observe({ entryTypes: ['gc'] });
