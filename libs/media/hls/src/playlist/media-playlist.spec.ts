@@ -277,6 +277,34 @@ describe('media playlist model', () => {
     assert.equal(marshalMediaPlaylist(EVERYTHING_MODEL, { cache }), first);
   });
 
+  it('lets an edge re-serve what the origin wrote under its own URIs', () => {
+    const origin = parseMediaPlaylist(fixture('live-after-republish.m3u8'));
+    const viaEdge = (uri: string) => `/edge/abc/${uri}`;
+    const edge: MediaPlaylist = {
+      ...origin,
+      segments: origin.segments.map((s) => ({
+        ...s,
+        uri: viaEdge(s.uri),
+        map: s.map && { uri: viaEdge(s.map.uri) },
+        parts: s.parts?.map((p) => ({ ...p, uri: viaEdge(p.uri) })),
+      })),
+      partialSegment: origin.partialSegment && {
+        ...origin.partialSegment,
+        parts: origin.partialSegment.parts?.map((p) => ({ ...p, uri: viaEdge(p.uri) })),
+      },
+      preloadHints: origin.preloadHints?.map((h) => ({ ...h, uri: viaEdge(h.uri) })),
+    };
+    const text = marshalMediaPlaylist(edge);
+    assert.equal(
+      text,
+      fixture('live-after-republish.m3u8').replace(/^(?!#)(.+)$|URI="/gm, (m, uri) =>
+        uri ? viaEdge(uri) : `URI="/edge/abc/`,
+      ),
+    );
+    const parsed = HLS.parse(text) as HLS.types.MediaPlaylist;
+    assert.equal(parsed.segments.at(-1)!.parts.at(-1)!.uri, '/edge/abc/part-9.1.m4s');
+  });
+
   it('tells the two kinds apart', () => {
     assert.equal(parsePlaylist(fixture('vod.m3u8')).kind, 'media');
     assert.equal(parsePlaylist(fixture('multivariant.m3u8')).kind, 'multivariant');
