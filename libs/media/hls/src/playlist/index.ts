@@ -10,6 +10,8 @@ export { MAX_PLAYLIST_VERSION } from './playlist-version.js';
 export {
   marshalMediaPlaylist,
   parseMediaPlaylist,
+  segmentMsn,
+  lastListed,
   type MarshalCache,
   type MarshalOptions,
   type MediaPlaylist,

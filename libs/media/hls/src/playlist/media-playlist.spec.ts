@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import HLS from 'hls-parser';
-import { type MediaPlaylist, marshalMediaPlaylist, parseMediaPlaylist } from './media-playlist.js';
+import {
+  lastListed,
+  type MediaPlaylist,
+  marshalMediaPlaylist,
+  parseMediaPlaylist,
+  segmentMsn,
+} from './media-playlist.js';
 import { parsePlaylist } from './playlist.js';
 
 HLS.setOptions({ strictMode: true });
@@ -303,6 +309,17 @@ describe('media playlist model', () => {
     );
     const parsed = HLS.parse(text) as HLS.types.MediaPlaylist;
     assert.equal(parsed.segments.at(-1)!.parts.at(-1)!.uri, '/edge/abc/part-9.1.m4s');
+  });
+
+  it('numbers segments and finds the newest part, delta updates included', () => {
+    const read = (name: string) => lastListed(parseMediaPlaylist(fixture(name)));
+    assert.deepEqual(read('live-ll-hls.m3u8'), { msn: 5, part: 1 });
+    assert.deepEqual(read('live-blocking-reload.m3u8'), { msn: 5, part: 3 });
+    assert.deepEqual(read('live-publisher-away.m3u8'), { msn: 6 });
+    assert.deepEqual(read('live-ended.m3u8'), { msn: 12, part: 3 });
+    assert.deepEqual(lastListed(EVERYTHING_MODEL), { msn: 110, part: 0 });
+    assert.equal(segmentMsn(EVERYTHING_MODEL, 0), 107);
+    assert.equal(lastListed({ targetDuration: 2, mediaSequence: 4, segments: [] }), undefined);
   });
 
   it('tells the two kinds apart', () => {

@@ -62,6 +62,25 @@ export interface MediaPlaylist {
   endList?: boolean;
 }
 
+/** The Media Sequence Number of `segments[index]` (a delta update's skipped segments counted). */
+export function segmentMsn(playlist: MediaPlaylist, index: number): number {
+  return playlist.mediaSequence + (playlist.skip?.skippedSegments ?? 0) + index;
+}
+
+/**
+ * The newest segment or part the playlist lists, as an EXT-X-RENDITION-REPORT states it (LAST-MSN and
+ * LAST-PART, 4.4.5.4) and a blocking request for what follows would name it; undefined when it lists none.
+ */
+export function lastListed(playlist: MediaPlaylist): { msn: number; part?: number } | undefined {
+  const partial = playlist.partialSegment?.parts?.length ?? 0;
+  if (partial > 0) return { msn: segmentMsn(playlist, playlist.segments.length), part: partial - 1 };
+  const last = playlist.segments.length - 1;
+  if (last < 0) return undefined;
+  const parts = playlist.segments[last].parts?.length ?? 0;
+  const msn = segmentMsn(playlist, last);
+  return parts > 0 ? { msn, part: parts - 1 } : { msn };
+}
+
 /** Text already written for model objects: a `WeakMap`, or a `Map` its owner prunes. */
 export interface MarshalCache {
   get(value: object): string | undefined;
