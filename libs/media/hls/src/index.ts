@@ -5,11 +5,17 @@ export {
   type BlockingDecision,
   type PartAvailability,
 } from './segment-window.js';
-export { renderMediaPlaylist, type MediaPlaylistOptions, type MediaPlaylistSource } from './media-playlist.js';
-export { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
+export {
+  LivePlaylistWriter,
+  livePlaylist,
+  livePlaylistWriter,
+  renderLivePlaylist,
+  type LivePlaylistOptions,
+  type LivePlaylistSource,
+} from './live-playlist.js';
 export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
 export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';
-export { roundedExtinf, initialTargetDuration, formatSeconds } from './target-duration.js';
+export { initialTargetDuration } from './target-duration.js';
 export {
   VideoSampleTimer,
   AudioSampleTimer,
@@ -19,3 +25,4 @@ export {
 } from './sample-timer.js';
 export { opusPacketSamples } from './opus-packet.js';
 export type * from './types.js';
+export * from './playlist/index.js';

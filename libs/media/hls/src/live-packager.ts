@@ -15,8 +15,9 @@ import {
   type VideoConfig,
 } from '@rapidrtmp/media-core';
 import { type InitTrack, isAudioConfig, writeInitSegment } from '@rapidrtmp/fmp4';
-import { type MediaPlaylistOptions, renderMediaPlaylist } from './media-playlist.js';
-import { renderMultivariantPlaylist, type VariantStream } from './multivariant-playlist.js';
+import { type LivePlaylistOptions, LivePlaylistWriter } from './live-playlist.js';
+import { marshalMultivariantPlaylist } from './playlist/multivariant-playlist.js';
+import type { MultivariantVariant } from './playlist/multivariant-variant.js';
 import { AudioSampleTimer, type SampleTimer, VideoSampleTimer } from './sample-timer.js';
 import { Segmenter } from './segmenter.js';
 import { SegmentWindow } from './segment-window.js';
@@ -75,6 +76,7 @@ function configKey(config: CodecConfig): string {
 export class LivePackager {
   readonly window: SegmentWindow;
 
+  private readonly playlistWriter: LivePlaylistWriter;
   private readonly counters: PackagerStats = {
     droppedWithoutConfig: 0,
     droppedVideoBeforeKeyframe: 0,
@@ -118,6 +120,7 @@ export class LivePackager {
     }
     this.listener = options.listener;
     this.window = new SegmentWindow({ segmentSeconds, partSeconds, windowSegments, listener: this.listener });
+    this.playlistWriter = new LivePlaylistWriter(this.window);
     this.segmenter = new Segmenter(this.window, { segmentSeconds, partSeconds });
   }
 
@@ -191,29 +194,34 @@ export class LivePackager {
   }
 
   /** The media playlist, or undefined until the first segment is complete (see target-duration.ts). */
-  mediaPlaylist(options?: MediaPlaylistOptions): string | undefined {
-    return this.window.ready ? renderMediaPlaylist(this.window, options) : undefined;
+  mediaPlaylist(options?: LivePlaylistOptions): string | undefined {
+    return this.window.ready ? this.playlistWriter.render(options) : undefined;
   }
 
   /** What the multivariant playlist says about this stream, once a segment exists. */
-  variant(mediaPlaylistUri = 'media.m3u8'): VariantStream | undefined {
+  variant(mediaPlaylistUri = 'media.m3u8'): MultivariantVariant | undefined {
     const bandwidth = this.window.bandwidth();
     const video = (this.tracks.video?.config ?? this.configs.video) as VideoConfig | undefined;
     const audio = this.tracks.audio?.config ?? this.configs.audio;
     if (!bandwidth || (!video && !audio)) return undefined;
-    return {
+    const variant: MultivariantVariant = {
       uri: mediaPlaylistUri,
-      codecs: [video?.codecString, audio?.codecString].filter((c): c is string => c !== undefined),
       bandwidth: bandwidth.peak,
       averageBandwidth: bandwidth.average,
-      resolution: video ? { width: video.width, height: video.height } : undefined,
-      frameRate: video ? (video.frameRate ?? this.segmenter.measuredSampleRate) : undefined,
+      codecs: [video?.codecString, audio?.codecString].filter((c): c is string => c !== undefined),
     };
+    if (video) {
+      variant.resolution = { width: video.width, height: video.height };
+      // FRAME-RATE only when it is known (4.4.6.2).
+      const frameRate = video.frameRate ?? this.segmenter.measuredSampleRate;
+      if (frameRate !== undefined && frameRate > 0) variant.frameRate = frameRate;
+    }
+    return variant;
   }
 
   multivariantPlaylist(mediaPlaylistUri = 'media.m3u8'): string | undefined {
     const variant = this.variant(mediaPlaylistUri);
-    return variant ? renderMultivariantPlaylist([variant]) : undefined;
+    return variant ? marshalMultivariantPlaylist({ independentSegments: true, variants: [variant] }) : undefined;
   }
 
   private waitForStart(packet: MediaPacket, nowMs: number): void {

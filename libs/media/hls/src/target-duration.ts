@@ -1,4 +1,4 @@
-// EXT-X-TARGETDURATION policy.
+// EXT-X-TARGETDURATION policy of the live playlist.
 //
 // RFC 8216bis 4.4.3.1: every EXTINF, rounded to the nearest integer, MUST be <= the target duration, and
 // 6.2.1: the target duration MUST NOT change. Segments can only start on a video keyframe, so their
@@ -14,18 +14,10 @@
 //    "never changes" is the lesser evil: a too-small target is what makes players stall (6.2.1 M1), while
 //    a raised one only changes the reload cadence. Publishers should use a keyframe interval <= segment.
 //
-// Rounding is applied to the value as printed, so "2.50000" counts as 3 even if the float was 2.4999996.
+// How an EXTINF is printed and rounded is the playlist model's (playlist/media-segment.ts).
+import { roundedExtinf } from './playlist/media-segment.js';
 
-export const EXTINF_DECIMALS = 5;
-
-export function formatSeconds(seconds: number, decimals = EXTINF_DECIMALS): string {
-  return seconds.toFixed(decimals);
-}
-
-/** The integer a client compares against the target duration. */
-export function roundedExtinf(seconds: number): number {
-  return Math.round(Number(formatSeconds(seconds)));
-}
+export { roundedExtinf };
 
 export function initialTargetDuration(segmentSeconds: number, firstSegmentSeconds: number): number {
   return Math.max(Math.ceil(segmentSeconds), roundedExtinf(firstSegmentSeconds), 1);

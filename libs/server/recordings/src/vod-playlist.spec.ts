@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import HLS from 'hls-parser';
+import { parseMediaPlaylist } from '@rapidrtmp/hls';
 import type { RecordingSegmentEntity } from '@rapidrtmp/server-persistence';
-import { renderVodPlaylist } from './vod-playlist.js';
+import { renderVodPlaylist, vodPlaylist } from './vod-playlist.js';
 
 const segment = (msn: number, overrides: Partial<RecordingSegmentEntity> = {}): RecordingSegmentEntity => ({
   recordingId: 'r',
@@ -47,6 +48,49 @@ describe('renderVodPlaylist', () => {
         ['seg-3.m4s', true, 'init-1.mp4'],
       ],
     );
+  });
+
+  it('is written from the playlist model and reads back as the same model', () => {
+    const segments = [
+      segment(0),
+      segment(1, { discontinuity: true, initName: 'init-1.mp4' }),
+      segment(3, { initName: 'init-1.mp4' }),
+    ];
+    const text = renderVodPlaylist(segments, '?token=1.abc');
+    assert.deepEqual(parseMediaPlaylist(text), vodPlaylist(segments, '?token=1.abc'));
+    assert.equal(
+      text,
+      [
+        '#EXTM3U',
+        '#EXT-X-VERSION:7',
+        '#EXT-X-TARGETDURATION:2',
+        '#EXT-X-PLAYLIST-TYPE:VOD',
+        '#EXT-X-MEDIA-SEQUENCE:0',
+        '#EXT-X-INDEPENDENT-SEGMENTS',
+        '#EXT-X-MAP:URI="init-0.mp4?token=1.abc"',
+        '#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:20.000Z',
+        '#EXTINF:2.00000,',
+        'seg-0.m4s?token=1.abc',
+        '#EXT-X-DISCONTINUITY',
+        '#EXT-X-MAP:URI="init-1.mp4?token=1.abc"',
+        '#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:22.000Z',
+        '#EXTINF:2.00000,',
+        'seg-1.m4s?token=1.abc',
+        '#EXT-X-DISCONTINUITY',
+        '#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:26.000Z',
+        '#EXTINF:2.00000,',
+        'seg-3.m4s?token=1.abc',
+        '#EXT-X-ENDLIST',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('rounds the EXTINF as printed for the target duration (RFC 8216bis 4.4.3.1)', () => {
+    // 2.4999996 is written 2.50000, which a player rounds to 3.
+    const text = renderVodPlaylist([segment(0, { duration: 2.4999996 })]);
+    assert.match(text, /#EXT-X-TARGETDURATION:3\n/);
+    assert.match(text, /#EXTINF:2\.50000,/);
   });
 
   it('carries a playback token on every URI', () => {

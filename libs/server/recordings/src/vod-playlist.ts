@@ -1,34 +1,45 @@
+import { marshalMediaPlaylist, type MediaPlaylist, type MediaSegment, minimumTargetDuration } from '@rapidrtmp/hls';
 import type { RecordingSegmentEntity } from '@rapidrtmp/server-persistence';
 
+/** EXT-X-MAP needs 6; recordings have been served as 7 from the start, and nothing here needs more. */
+const VOD_VERSION = 7;
+
 /**
- * The VOD media playlist of a recording (RFC 8216bis 4.4): every stored segment in order, a new
- * EXT-X-MAP where the init changes, EXT-X-DISCONTINUITY where the live stream had one or where segments
- * are missing (a gap), EXT-X-ENDLIST.
+ * The VOD media playlist of a recording (RFC 8216bis 4.4) as a playlist model: every stored segment in
+ * order, a new EXT-X-MAP where the init changes, EXT-X-DISCONTINUITY where the live stream had one or where
+ * segments are missing (a gap), EXT-X-ENDLIST. `query` (a playback token) goes on every URI.
  */
-export function renderVodPlaylist(segments: readonly RecordingSegmentEntity[], query = ''): string {
+export function vodPlaylist(segments: readonly RecordingSegmentEntity[], query = ''): MediaPlaylist {
   const stored = segments.filter((s) => s.state === 'stored');
-  const target = Math.max(1, ...stored.map((s) => Math.round(s.duration)));
-  const out = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${target}`,
-    '#EXT-X-PLAYLIST-TYPE:VOD',
-    '#EXT-X-MEDIA-SEQUENCE:0',
-    '#EXT-X-INDEPENDENT-SEGMENTS',
-  ];
+  const playlist: MediaPlaylist = {
+    version: VOD_VERSION,
+    targetDuration: minimumTargetDuration(stored.map((s) => s.duration)),
+    playlistType: 'VOD',
+    mediaSequence: 0,
+    independentSegments: true,
+    segments: [],
+    endList: true,
+  };
   let init: string | undefined;
   let previousMsn: number | undefined;
-  for (const segment of stored) {
-    const gap = previousMsn !== undefined && segment.msn !== previousMsn + 1;
-    if (previousMsn !== undefined && (segment.discontinuity || gap)) out.push('#EXT-X-DISCONTINUITY');
-    if (segment.initName !== init) {
-      out.push(`#EXT-X-MAP:URI="${segment.initName}${query}"`);
-      init = segment.initName;
+  for (const entity of stored) {
+    const segment: MediaSegment = {
+      programDateTime: entity.programDateTime.getTime(),
+      duration: entity.duration,
+      uri: `${entity.name}${query}`,
+    };
+    const gap = previousMsn !== undefined && entity.msn !== previousMsn + 1;
+    if (previousMsn !== undefined && (entity.discontinuity || gap)) segment.discontinuity = true;
+    if (entity.initName !== init) {
+      segment.map = { uri: `${entity.initName}${query}` };
+      init = entity.initName;
     }
-    out.push(`#EXT-X-PROGRAM-DATE-TIME:${segment.programDateTime.toISOString()}`);
-    out.push(`#EXTINF:${segment.duration.toFixed(5)},`, `${segment.name}${query}`);
-    previousMsn = segment.msn;
+    playlist.segments.push(segment);
+    previousMsn = entity.msn;
   }
-  out.push('#EXT-X-ENDLIST');
-  return `${out.join('\n')}\n`;
+  return playlist;
+}
+
+export function renderVodPlaylist(segments: readonly RecordingSegmentEntity[], query = ''): string {
+  return marshalMediaPlaylist(vodPlaylist(segments, query));
 }

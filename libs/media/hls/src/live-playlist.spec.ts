@@ -1,9 +1,12 @@
 // The rendered playlists, read back with hls-parser in strict mode (it enforces the RFC 8216bis rules it
-// knows: part durations vs PART-TARGET, parts only near the live edge, HOLD-BACK, preload hint, ...).
+// knows: part durations vs PART-TARGET, parts only near the live edge, HOLD-BACK, preload hint, ...) and
+// with the playlist model's own parser (what an edge will do).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import HLS from 'hls-parser';
 import type { LivePackager } from './live-packager.js';
+import { LivePlaylistWriter } from './live-playlist.js';
+import { parseMediaPlaylist } from './playlist/media-playlist.js';
 import { roundedExtinf } from './target-duration.js';
 import { createPackager, publish, WALL_CLOCK_START } from './testing/harness.js';
 import { syntheticConfigs, syntheticPackets } from './testing/rtmp-stream.js';
@@ -134,6 +137,55 @@ describe('media playlist (LL-HLS)', () => {
     assert.equal(packager.window.ready, false);
     assert.equal(packager.mediaPlaylist(), undefined);
     assert.equal(packager.multivariantPlaylist(), undefined);
+  });
+});
+
+describe('live playlist writer', () => {
+  it('writes what the model holds: the text parses back to the same model at every update', () => {
+    const { packager } = live({ windowSegments: 4 });
+    const writer = new LivePlaylistWriter(packager.window);
+    let checks = 0;
+    const check = () => {
+      for (const options of [{}, { lowLatency: false }, { partSegments: 1 }]) {
+        const text = writer.render(options);
+        assert.equal(text, packager.mediaPlaylist(options));
+        assert.deepEqual(parseMediaPlaylist(text), JSON.parse(JSON.stringify(writer.model(options))));
+        checks++;
+      }
+    };
+    const packets = syntheticPackets({ seconds: 12 });
+    publish(packager, packets, WALL_CLOCK_START, () => packager.window.ready && check());
+    packager.publisherGone();
+    check();
+    const { video, audio } = syntheticConfigs(1920, 1080);
+    packager.setTrackConfig('video', video);
+    packager.setTrackConfig('audio', audio);
+    publish(packager, syntheticPackets({ seconds: 5, offsetMs: 13_000 }), WALL_CLOCK_START + 13_000, check);
+    packager.end();
+    check();
+    assert.ok(checks > 1000);
+    assert.match(writer.render(), /#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1.mp4"/);
+  });
+
+  it('shares frozen segment models between renders and keeps its caches to the window', () => {
+    const { packager } = live({ windowSegments: 5 });
+    const writer = new LivePlaylistWriter(packager.window);
+    let most = 0;
+    publish(packager, syntheticPackets({ seconds: 60 }), WALL_CLOCK_START, () => {
+      if (!packager.window.ready) return;
+      writer.render();
+      writer.render({ lowLatency: false });
+      most = Math.max(most, writer.cachedTexts);
+    });
+    const [a, b] = [writer.model(), writer.model()];
+    assert.notEqual(a, b);
+    assert.equal(a.segments[1], b.segments[1], 'the same segment object');
+    assert.ok(Object.isFrozen(a.segments[1]) && Object.isFrozen(a.segments.at(-1)!.parts));
+    assert.throws(() => {
+      (a.segments[1] as { uri: string }).uri = 'x';
+    }, TypeError);
+    // 5 segments in up to three forms, the open segment and the header: not the 30 segments seen.
+    assert.ok(most <= 5 * 3 + 4, `${most} texts cached`);
   });
 });
 
