@@ -1,5 +1,5 @@
 // The media playlist model both ways: the playlists the real server wrote (fixtures/playlists, captured by
-// capture-playlists.mjs) round-trip byte for byte and read the same through hls-parser; a playlist using
+// e2e/scripts/capture-playlists.mjs) round-trip byte for byte and read the same through hls-parser; a playlist using
 // every tag the model knows is pinned as text and read back; valid variations of the syntax are accepted.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
