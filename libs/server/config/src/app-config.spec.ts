@@ -35,11 +35,36 @@ describe('loadConfig', () => {
     assert.match(config.nodeId, /^[A-Za-z0-9._-]+$/);
     assert.deepEqual(config.storage, {
       backend: 'local',
+      localDir: `${config.dataDir}/media`,
       gcsBucket: undefined,
       gcsApiEndpoint: undefined,
       queueMaxBytes: 256 * 1024 * 1024,
       spoolMaxBytes: 2 * 1024 * 1024 * 1024,
     });
+    assert.deepEqual(config.cluster, {
+      nodeUrl: undefined,
+      secret: undefined,
+      leaseSeconds: 15,
+      edgeCacheBytes: 64 * 1024 * 1024,
+    });
+  });
+
+  it('reads the cluster settings, and wants CLUSTER_SECRET with NODE_URL', () => {
+    const config = loadConfig({
+      NODE_URL: 'http://10.0.0.12:8080/',
+      CLUSTER_SECRET: 'a shared secret of at least 32 chars',
+      CLUSTER_LEASE_SECONDS: '6',
+      STORAGE_LOCAL_DIR: '/srv/media',
+    });
+    assert.equal(config.cluster.nodeUrl, 'http://10.0.0.12:8080');
+    assert.equal(config.cluster.leaseSeconds, 6);
+    assert.equal(config.storage.localDir, '/srv/media');
+    const error = errorFor({ NODE_URL: 'http://10.0.0.12:8080' });
+    assert.match(error.message, /CLUSTER_SECRET: required when NODE_URL is set/);
+    assert.match(
+      errorFor({ CLUSTER_SECRET: 'short' }).message,
+      /CLUSTER_SECRET: expected at least 32 characters \(got "<redacted>"\)/,
+    );
   });
 
   it('reads the GCS storage settings', () => {
@@ -52,6 +77,7 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.storage, {
       backend: 'gcs',
+      localDir: `${config.dataDir}/media`,
       gcsBucket: 'rapidrtmp-media.example',
       gcsApiEndpoint: 'http://127.0.0.1:4443',
       queueMaxBytes: 1024 * 1024,
