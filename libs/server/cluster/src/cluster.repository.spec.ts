@@ -37,39 +37,83 @@ describe('cluster directory (PostgreSQL)', { timeout: 60_000 }, () => {
 
   it('gives a key to one node at a time; the holder renews it, releases it by lease id, and another node takes it', async () => {
     const [key] = keys as [string];
-    const a = await repository.acquireLease(key, 'pb0', 'node-a', 15);
+    const a = await repository.acquireLease(
+      { streamKeyId: key, playbackId: 'pb0', signedPlayback: false },
+      'node-a',
+      15,
+    );
     assert.equal(a.acquired, true);
-    assert.deepEqual(await repository.acquireLease(key, 'pb0', 'node-b', 15), { acquired: false, heldBy: 'node-a' });
+    assert.deepEqual(
+      await repository.acquireLease({ streamKeyId: key, playbackId: 'pb0', signedPlayback: false }, 'node-b', 15),
+      { acquired: false, heldBy: 'node-a' },
+    );
 
     await repository.register('node-a', 'http://10.0.0.1:8080', 15);
     const beat = await repository.heartbeat('node-a', 15);
     assert.deepEqual(beat, { registered: true, heldKeys: [key] });
-    assert.deepEqual(await repository.holderOfPlayback('pb0'), { nodeId: 'node-a', url: 'http://10.0.0.1:8080' });
+    assert.deepEqual(await repository.holderOfPlayback('pb0'), {
+      nodeId: 'node-a',
+      url: 'http://10.0.0.1:8080',
+      signedPlayback: false,
+    });
 
     // A second holding by node-a (a local takeover) must survive the late release of the first.
-    const again = await repository.acquireLease(key, 'pb0', 'node-a', 15);
+    const again = await repository.acquireLease(
+      { streamKeyId: key, playbackId: 'pb0', signedPlayback: false },
+      'node-a',
+      15,
+    );
     assert.ok(again.acquired && a.acquired && again.leaseId !== a.leaseId);
     await repository.releaseLease(key, a.leaseId);
-    assert.deepEqual(await repository.acquireLease(key, 'pb0', 'node-b', 15), { acquired: false, heldBy: 'node-a' });
+    assert.deepEqual(
+      await repository.acquireLease({ streamKeyId: key, playbackId: 'pb0', signedPlayback: false }, 'node-b', 15),
+      { acquired: false, heldBy: 'node-a' },
+    );
     await repository.releaseLease(key, again.leaseId);
-    assert.equal((await repository.acquireLease(key, 'pb0', 'node-b', 15)).acquired, true);
+    assert.equal(
+      (await repository.acquireLease({ streamKeyId: key, playbackId: 'pb0', signedPlayback: false }, 'node-b', 15))
+        .acquired,
+      true,
+    );
   });
 
   it('lets only one of many racing nodes take a free key', async () => {
     const key = keys[1]!;
     const outcomes = await Promise.all(
-      ['n1', 'n2', 'n3', 'n4', 'n5'].map((node) => repository.acquireLease(key, 'pb1', node, 15)),
+      ['n1', 'n2', 'n3', 'n4', 'n5'].map((node) =>
+        repository.acquireLease({ streamKeyId: key, playbackId: 'pb1', signedPlayback: false }, node, 15),
+      ),
     );
     assert.equal(outcomes.filter((o) => o.acquired).length, 1, JSON.stringify(outcomes));
   });
 
   it('takes an expired lease, and a stolen one (takeover) whoever holds it', async () => {
     const key = keys[2]!;
-    assert.equal((await repository.acquireLease(key, 'pb2', 'node-x', 15)).acquired, true);
-    assert.equal((await repository.acquireLease(key, 'pb2', 'node-y', 15, true)).acquired, true, 'stolen');
+    assert.equal(
+      (await repository.acquireLease({ streamKeyId: key, playbackId: 'pb2', signedPlayback: false }, 'node-x', 15))
+        .acquired,
+      true,
+    );
+    assert.equal(
+      (
+        await repository.acquireLease(
+          { streamKeyId: key, playbackId: 'pb2', signedPlayback: false },
+          'node-y',
+          15,
+          true,
+        )
+      ).acquired,
+      true,
+      'stolen',
+    );
     await db.query(`UPDATE stream_leases SET expires_at = now() - interval '1 second' WHERE stream_key_id = $1`, [key]);
     assert.equal(await repository.holderOfPlayback('pb2'), undefined, 'an expired lease serves nobody');
-    assert.equal((await repository.acquireLease(key, 'pb2', 'node-z', 15)).acquired, true, 'expired');
+    assert.equal(
+      (await repository.acquireLease({ streamKeyId: key, playbackId: 'pb2', signedPlayback: false }, 'node-z', 15))
+        .acquired,
+      true,
+      'expired',
+    );
   });
 
   it('hands each lost node to exactly one of the nodes sweeping at the same time', async () => {

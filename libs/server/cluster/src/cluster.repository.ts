@@ -12,10 +12,18 @@ export interface ClusterNode {
   draining: boolean;
 }
 
-/** Who holds a stream key's lease (the node its publisher is connected to). */
+/** Who holds a stream key's lease (the node its publisher is connected to), and how to play it there. */
 export interface LeaseHolder {
   nodeId: string;
   url: string | null;
+  signedPlayback: boolean;
+}
+
+/** The stream a lease is for. */
+export interface LeasedStream {
+  streamKeyId: string;
+  playbackId: string;
+  signedPlayback: boolean;
 }
 
 export type LeaseOutcome = { acquired: true; leaseId: string } | { acquired: false; heldBy: string };
@@ -88,23 +96,24 @@ export class ClusterRepository {
    * otherwise says who holds it. One statement, so two nodes racing for a key cannot both win.
    */
   async acquireLease(
-    streamKeyId: string,
-    playbackId: string,
+    stream: LeasedStream,
     nodeId: string,
     leaseSeconds: number,
     steal = false,
     attempts = 3,
   ): Promise<LeaseOutcome> {
+    const { streamKeyId, playbackId, signedPlayback } = stream;
     const leaseId = randomUUID();
     const won = await queryRows<{ leaseId: string }>(
       this.db,
-      `INSERT INTO stream_leases (stream_key_id, lease_id, playback_id, node_id, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+      `INSERT INTO stream_leases (stream_key_id, lease_id, playback_id, signed_playback, node_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
        ON CONFLICT (stream_key_id) DO UPDATE SET lease_id = excluded.lease_id, playback_id = excluded.playback_id,
-         node_id = excluded.node_id, acquired_at = now(), expires_at = excluded.expires_at
-       WHERE stream_leases.expires_at < now() OR stream_leases.node_id = excluded.node_id OR $6
+         signed_playback = excluded.signed_playback, node_id = excluded.node_id, acquired_at = now(),
+         expires_at = excluded.expires_at
+       WHERE stream_leases.expires_at < now() OR stream_leases.node_id = excluded.node_id OR $7
        RETURNING lease_id AS "leaseId"`,
-      [streamKeyId, leaseId, playbackId, nodeId, leaseSeconds, steal],
+      [streamKeyId, leaseId, playbackId, signedPlayback, nodeId, leaseSeconds, steal],
     );
     if (won.length > 0) return { acquired: true, leaseId };
     const [holder] = await queryRows<{ nodeId: string }>(
@@ -113,8 +122,7 @@ export class ClusterRepository {
       [streamKeyId],
     );
     // Released between the two statements: try once more rather than refuse a free key.
-    if (!holder && attempts > 1)
-      return this.acquireLease(streamKeyId, playbackId, nodeId, leaseSeconds, steal, attempts - 1);
+    if (!holder && attempts > 1) return this.acquireLease(stream, nodeId, leaseSeconds, steal, attempts - 1);
     if (!holder) throw new Error(`the lease of stream key ${streamKeyId} keeps changing hands`);
     return { acquired: false, heldBy: holder.nodeId };
   }
@@ -128,7 +136,8 @@ export class ClusterRepository {
   async holderOfPlayback(playbackId: string): Promise<LeaseHolder | undefined> {
     const [row] = await queryRows<LeaseHolder>(
       this.db,
-      `SELECT l.node_id AS "nodeId", n.url FROM stream_leases l JOIN cluster_nodes n ON n.node_id = l.node_id
+      `SELECT l.node_id AS "nodeId", n.url, l.signed_playback AS "signedPlayback"
+       FROM stream_leases l JOIN cluster_nodes n ON n.node_id = l.node_id
        WHERE l.playback_id = $1 AND l.expires_at > now()`,
       [playbackId],
     );

@@ -3,7 +3,7 @@ import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { ClusterControl } from './cluster-control.js';
-import { ClusterRepository, type LeaseHolder } from './cluster.repository.js';
+import { ClusterRepository, type LeasedStream, type LeaseHolder } from './cluster.repository.js';
 import { createClusterMetrics, type ClusterMetrics } from './cluster-metrics.js';
 
 /** A stream key's lease held by this node, to release when the stream ends. */
@@ -44,23 +44,21 @@ export class StreamOwnership {
    * (or after a short wait, if it is unresponsive) the lease is taken anyway.
    */
   async acquire(
-    streamKeyId: string,
-    playbackId: string,
+    stream: LeasedStream,
     mode: 'reject' | 'takeover',
   ): Promise<{ lease: StreamLease } | { heldBy: string }> {
     const { nodeId, cluster } = this.config;
-    let outcome = await this.repository.acquireLease(streamKeyId, playbackId, nodeId, cluster.leaseSeconds);
+    const { streamKeyId, playbackId } = stream;
+    let outcome = await this.repository.acquireLease(stream, nodeId, cluster.leaseSeconds);
     if (!outcome.acquired && mode === 'takeover') {
       const heldBy = outcome.heldBy;
       await this.control.publish({ type: 'stop-key', streamKeyId, reason: 'taken_over', stoppedBy: null });
       const deadline = Date.now() + TAKEOVER_WAIT_MS;
       while (!outcome.acquired && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, TAKEOVER_POLL_MS));
-        outcome = await this.repository.acquireLease(streamKeyId, playbackId, nodeId, cluster.leaseSeconds);
+        outcome = await this.repository.acquireLease(stream, nodeId, cluster.leaseSeconds);
       }
-      if (!outcome.acquired) {
-        outcome = await this.repository.acquireLease(streamKeyId, playbackId, nodeId, cluster.leaseSeconds, true);
-      }
+      if (!outcome.acquired) outcome = await this.repository.acquireLease(stream, nodeId, cluster.leaseSeconds, true);
       this.log.info({ streamKeyId, from: heldBy }, 'stream key taken over from another node');
       this.metrics.ownershipChanges.inc({ change: 'taken_over' });
     }

@@ -53,6 +53,8 @@ export interface ClusterSettings {
   secret?: string;
   /** A node (and its streams' leases) counts as lost this long after its last heartbeat. */
   leaseSeconds: number;
+  /** Bytes of immutable objects kept from other nodes when serving their streams (edge cache). */
+  edgeCacheBytes: number;
 }
 
 export interface StorageSettings {
@@ -154,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeUrl: raw.NODE_URL?.replace(/\/+$/, ''),
       secret: raw.CLUSTER_SECRET,
       leaseSeconds: raw.CLUSTER_LEASE_SECONDS,
+      edgeCacheBytes: raw.EDGE_CACHE_BYTES,
     },
     storage: {
       backend: raw.STORAGE,

@@ -74,6 +74,8 @@ export const configSchema = z
     CLUSTER_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     // A node that has not renewed its lease for this long is lost: another node ends its sessions.
     CLUSTER_LEASE_SECONDS: integer(15, 3, 120, 'seconds'),
+    // Memory for immutable objects (inits, segments, parts) a node pulled from the stream's owning node.
+    EDGE_CACHE_BYTES: integer(64 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, 'byte count'),
     SHUTDOWN_GRACE_MS: z.coerce
       .number({ error: 'expected milliseconds between 100 and 60000' })
       .int('expected milliseconds between 100 and 60000')

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EdgeDelivery } from './edge-delivery.js';
 import { HlsRoutes } from './hls-routes.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
 
 @Module({
-  providers: [HlsService, HlsRoutes, PlaybackSigner],
+  providers: [HlsService, HlsRoutes, PlaybackSigner, EdgeDelivery],
   exports: [HlsService, PlaybackSigner],
 })
 export class DeliveryModule {}

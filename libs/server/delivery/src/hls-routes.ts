@@ -1,20 +1,19 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
+import { AppConfig } from '@rapidrtmp/server-config';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
-import type { HlsStream } from './hls-stream.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
+import { isPeerRequest } from './peer-request.js';
 import { withToken } from './playback-token.js';
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
 const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
-/** A player that asks before the first segment exists is held this long rather than sent a 404. */
-const FIRST_SEGMENT_WAIT_MS = 8_000;
 
 type Params = { playbackId: string; instance?: string; resource?: string };
 type Query = { _HLS_msn?: string; _HLS_part?: string; token?: string };
@@ -30,6 +29,7 @@ export class HlsRoutes implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly hls: HlsService,
     private readonly signer: PlaybackSigner,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -47,85 +47,36 @@ export class HlsRoutes implements OnModuleInit {
   }
 
   private async multivariant(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
-    const stream = this.lookup(req.params.playbackId);
-    if (!stream) return this.notFound(reply, 'multivariant');
-    if (!this.authorized(stream, req.query.token))
-      return this.problem(reply, 'multivariant', 403, 'playback token required');
-    stream.viewers.touch(clientOf(req));
-    const uri = `${stream.instanceId}/media.m3u8`;
-    if (!stream.packager.multivariantPlaylist(uri)) {
-      await stream.waiters.wait(
-        () => stream.packager.multivariantPlaylist(uri) !== undefined || stream.state === 'ended',
-        FIRST_SEGMENT_WAIT_MS,
-      );
-    }
-    const body = stream.packager.multivariantPlaylist(uri);
-    if (!body) return this.notFound(reply, 'multivariant');
-    return this.playlist(reply, 'multivariant', stream.signedPlayback ? withToken(body, req.query.token!) : body);
+    const viewer = await this.viewer(req);
+    if (!viewer) return this.notFound(reply, 'multivariant');
+    if (!viewer.authorized) return this.problem(reply, 'multivariant', 403, 'playback token required');
+    const answer = await viewer.source.multivariant();
+    if (!answer.ok) return this.problem(reply, 'multivariant', answer.status, answer.detail);
+    return this.playlist(reply, 'multivariant', viewer.sign(answer.body));
   }
 
   private async mediaPlaylist(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
-    const stream = this.lookup(req.params.playbackId, req.params.instance);
-    if (!stream) return this.notFound(reply, 'playlist');
-    if (!this.authorized(stream, req.query.token))
-      return this.problem(reply, 'playlist', 403, 'playback token required');
-    stream.viewers.touch(clientOf(req));
+    const viewer = await this.viewer(req);
+    if (!viewer) return this.notFound(reply, 'playlist');
+    if (!viewer.authorized) return this.problem(reply, 'playlist', 403, 'playback token required');
     const directive = parseBlockingRequest(req.query._HLS_msn, req.query._HLS_part);
     if (!directive.ok) return this.problem(reply, 'playlist', 400, directive.reason);
-    const window = stream.packager.window;
-    if (!window.ready) {
-      await stream.waiters.wait(() => window.ready || stream.state === 'ended', FIRST_SEGMENT_WAIT_MS);
-      if (!window.ready) return this.notFound(reply, 'playlist');
-    }
-    const request = directive.request;
-    if (request) {
-      const decision = window.evaluateBlockingRequest(request);
-      if (decision === 'bad-request')
-        return this.problem(reply, 'playlist', 400, 'requested segment or part is too far ahead');
-      if (decision === 'wait') {
-        const started = performance.now();
-        const ready = await stream.waiters.wait(
-          () => window.evaluateBlockingRequest(request) !== 'wait',
-          stream.blockingTimeoutMs,
-        );
-        this.hls.metrics.blockingWait.observe(
-          { kind: 'playlist', outcome: ready ? 'ready' : 'timeout' },
-          (performance.now() - started) / 1000,
-        );
-        if (!ready) return this.problem(reply, 'playlist', 503, 'the requested part did not appear in time');
-      }
-    }
-    const body = stream.packager.mediaPlaylist({ lowLatency: true });
-    if (!body) return this.notFound(reply, 'playlist');
-    return this.playlist(reply, 'playlist', stream.signedPlayback ? withToken(body, req.query.token!) : body);
+    const answer = await viewer.source.mediaPlaylist(directive.request);
+    if (!answer.ok) return this.problem(reply, 'playlist', answer.status, answer.detail);
+    return this.playlist(reply, 'playlist', viewer.sign(answer.body));
   }
 
   private async resource(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
-    const name = parseResourceName(req.params.resource ?? '');
-    const stream = name && this.lookup(req.params.playbackId, req.params.instance);
-    if (!name || !stream) return this.notFound(reply, 'other');
+    const resource = req.params.resource ?? '';
+    const name = parseResourceName(resource);
+    const viewer = name && (await this.viewer(req));
+    if (!name || !viewer) return this.notFound(reply, 'other');
     const kind: HlsRequestKind = name.kind;
-    if (!this.authorized(stream, req.query.token)) return this.problem(reply, kind, 403, 'playback token required');
-    stream.viewers.touch(clientOf(req));
-    const window = stream.packager.window;
-    if (name.kind === 'part' && window.partAvailability(name.msn, name.index) === 'pending') {
-      // The preload hint names this part before it exists (RFC 8216bis 6.2.6): hold the request.
-      const started = performance.now();
-      const ready = await stream.waiters.wait(
-        () => window.partAvailability(name.msn, name.index) !== 'pending' || stream.state === 'ended',
-        stream.blockingTimeoutMs,
-      );
-      this.hls.metrics.blockingWait.observe(
-        { kind: 'part', outcome: ready ? 'ready' : 'timeout' },
-        (performance.now() - started) / 1000,
-      );
-    }
-    // A segment that left the in-memory window is still served from storage (live DVR, late viewers).
-    const body =
-      window.resolve(req.params.resource!) ??
-      (name.kind === 'part' ? undefined : await stream.fromArchive(req.params.resource!));
-    if (!body) return this.notFound(reply, kind);
-    const etag = `"${stream.instanceId}-${req.params.resource}"`;
+    if (!viewer.authorized) return this.problem(reply, kind, 403, 'playback token required');
+    const answer = await viewer.source.resource(resource);
+    if (!answer.ok) return this.problem(reply, kind, answer.status, answer.detail);
+    const body = answer.body;
+    const etag = `"${req.params.instance}-${resource}"`;
     cors(reply)
       .header('content-type', name.kind === 'init' ? 'video/mp4' : 'video/iso.segment')
       .header('cache-control', 'public, max-age=86400, immutable')
@@ -144,13 +95,26 @@ export class HlsRoutes implements OnModuleInit {
     return this.send(reply, kind, 200, body);
   }
 
-  private authorized(stream: HlsStream, token: string | undefined): boolean {
-    return !stream.signedPlayback || this.signer.verify(stream.playbackId, token);
-  }
-
-  private lookup(playbackId: string, instance?: string): HlsStream | undefined {
+  /**
+   * Who is asking and from where the answer comes. Another node (CLUSTER_SECRET) gets this node's own
+   * stream as it is: no token needed or added, not a viewer, never passed on to a third node. A viewer
+   * needs a valid token for a signed stream, is counted, and gets URIs carrying that token.
+   */
+  private async viewer(req: FastifyRequest<{ Params: Params; Querystring: Query }>) {
+    const { playbackId, instance } = req.params;
     if (!PLAYBACK_ID.test(playbackId) || (instance !== undefined && !INSTANCE_ID.test(instance))) return undefined;
-    return this.hls.get(playbackId, instance);
+    const peer = isPeerRequest(req.headers, this.config.cluster.secret);
+    const source = await this.hls.source(playbackId, instance, peer);
+    if (!source) return undefined;
+    const token = req.query.token;
+    if (peer) return { source, authorized: true, sign: (body: string) => body };
+    if (!source.signedPlayback) {
+      source.touchViewer(clientOf(req));
+      return { source, authorized: true, sign: (body: string) => body };
+    }
+    const authorized = this.signer.verify(playbackId, token);
+    if (authorized) source.touchViewer(clientOf(req));
+    return { source, authorized, sign: (body: string) => withToken(body, token!) };
   }
 
   private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {

@@ -1,26 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { LivePackager, type PackagerEvent } from '@rapidrtmp/hls';
+import { type BlockingRequest, LivePackager, type PackagerEvent, parseResourceName } from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
+import { ArchivedSessions } from './archived-sessions.js';
 import { packagerEvents, type DeliveryMetrics } from './delivery-metrics.js';
+import { notFound, type PlaybackAnswer, type PlaybackSource } from './playback-source.js';
 import type { SegmentArchive } from './segment-archive.js';
 import { ViewerTracker } from './viewer-tracker.js';
 import { Waiters } from './waiters.js';
 
 export type HlsStreamState = 'live' | 'reconnecting' | 'ended';
 
+/** A player that asks before the first segment exists is held this long rather than sent a 404. */
+const FIRST_SEGMENT_WAIT_MS = 8_000;
+
 /**
- * The HLS side of one playback id: a LivePackager fed from the LiveStream hub, the requests waiting on
- * it, and its viewers. It outlives a dropped publisher for the republish grace period so a player
- * keeps the same playlist (continued after a discontinuity); a deliberate end writes EXT-X-ENDLIST.
+ * The HLS side of one playback id on the node that ingests it: a LivePackager fed from the LiveStream hub,
+ * the requests waiting on it, and its viewers; the live window is served from memory, older segments
+ * from the archive. It outlives a dropped publisher for the republish grace period so a player keeps the
+ * same playlist (continued after a discontinuity); a deliberate end writes EXT-X-ENDLIST.
  */
-export class HlsStream {
+export class HlsStream implements PlaybackSource {
   /** Part of every media URL, so a later stream on the same playback id never reuses a cached URL. */
   readonly instanceId = randomBytes(5).toString('hex');
-  readonly packager: LivePackager;
-  readonly waiters = new Waiters();
-  readonly viewers = new ViewerTracker();
+  private readonly packager: LivePackager;
+  private readonly waiters = new Waiters();
+  private readonly viewers = new ViewerTracker();
   state: HlsStreamState = 'live';
   /** Playback needs a signed token (from the stream key's setting at publish time). */
   signedPlayback = false;
@@ -29,8 +35,7 @@ export class HlsStream {
   /** The stream session whose recording the next segments belong to. */
   private sessionId: string | undefined;
   private lastInit: { name: string; data: Buffer } | undefined;
-  /** Which session stored each resource name, so evicted segments can be read back (bounded). */
-  private readonly storedBy = new Map<string, string>();
+  private readonly archived = new ArchivedSessions();
 
   constructor(
     readonly playbackId: string,
@@ -63,21 +68,91 @@ export class HlsStream {
     this.state = 'live';
     this.signedPlayback = stream.info.signedPlayback;
     this.sessionId = stream.info.id;
-    // A republish continues the playlist but is a new session: its recording needs the init in force.
+    // The archive learns of the session before anything is stored for it, whatever order listeners run in;
+    // a republish continues the playlist but is a new session, whose recording needs the init in force.
+    this.archive?.begin(stream);
     if (this.lastInit) this.archive?.storeInit(this.sessionId, this.lastInit.name, this.lastInit.data);
     this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
   }
 
-  /** An init or segment that has left the in-memory window, read back from the archive (live DVR). */
-  async fromArchive(name: string): Promise<Buffer | undefined> {
-    const sessionId = this.storedBy.get(name);
-    if (!sessionId || !this.archive) return undefined;
-    return this.archive.read(sessionId, name).catch(() => undefined);
+  touchViewer(client: string): void {
+    this.viewers.touch(client);
   }
 
-  private remember(name: string, sessionId: string): void {
-    this.storedBy.set(name, sessionId);
-    if (this.storedBy.size > 20_000) this.storedBy.delete(this.storedBy.keys().next().value!);
+  /** Estimated concurrent viewers on this node. */
+  get viewerCount(): number {
+    return this.viewers.count();
+  }
+
+  async multivariant(): Promise<PlaybackAnswer<string>> {
+    const uri = `${this.instanceId}/media.m3u8`;
+    if (!this.packager.multivariantPlaylist(uri)) {
+      await this.waiters.wait(
+        () => this.packager.multivariantPlaylist(uri) !== undefined || this.state === 'ended',
+        FIRST_SEGMENT_WAIT_MS,
+      );
+    }
+    const body = this.packager.multivariantPlaylist(uri);
+    return body ? { ok: true, body } : notFound;
+  }
+
+  async mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>> {
+    const window = this.packager.window;
+    if (!window.ready) {
+      await this.waiters.wait(() => window.ready || this.state === 'ended', FIRST_SEGMENT_WAIT_MS);
+      if (!window.ready) return notFound;
+    }
+    if (request) {
+      const decision = window.evaluateBlockingRequest(request);
+      if (decision === 'bad-request') {
+        return { ok: false, status: 400, detail: 'requested segment or part is too far ahead' };
+      }
+      if (decision === 'wait') {
+        const ready = await this.timedWait('playlist', () => window.evaluateBlockingRequest(request) !== 'wait');
+        if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
+      }
+    }
+    const body = this.packager.mediaPlaylist({ lowLatency: true });
+    return body ? { ok: true, body } : notFound;
+  }
+
+  async resource(name: string): Promise<PlaybackAnswer<Buffer>> {
+    const parsed = parseResourceName(name);
+    if (!parsed) return notFound;
+    const window = this.packager.window;
+    if (parsed.kind === 'part' && window.partAvailability(parsed.msn, parsed.index) === 'pending') {
+      // The preload hint names this part before it exists (RFC 8216bis 6.2.6): hold the request.
+      await this.timedWait(
+        'part',
+        () => window.partAvailability(parsed.msn, parsed.index) !== 'pending' || this.state === 'ended',
+      );
+    }
+    // A segment that left the in-memory window is still served from the archive (live DVR, late viewers).
+    const body =
+      window.resolve(name) ??
+      (parsed.kind === 'init'
+        ? await this.fromArchive('init', parsed.index, name)
+        : parsed.kind === 'segment'
+          ? await this.fromArchive('segment', parsed.msn, name)
+          : undefined);
+    return body ? { ok: true, body } : notFound;
+  }
+
+  /** Three target durations at most (RFC 8216bis 6.2.5.2), timed in the blocking-wait histogram. */
+  private async timedWait(kind: 'playlist' | 'part', ready: () => boolean): Promise<boolean> {
+    const started = performance.now();
+    const outcome = await this.waiters.wait(ready, this.blockingTimeoutMs);
+    this.metrics.blockingWait.observe(
+      { kind, outcome: outcome ? 'ready' : 'timeout' },
+      (performance.now() - started) / 1000,
+    );
+    return outcome;
+  }
+
+  private async fromArchive(kind: 'init' | 'segment', number: number, name: string): Promise<Buffer | undefined> {
+    const sessionId = this.archived.sessionOf(kind, number);
+    if (!sessionId || !this.archive) return undefined;
+    return this.archive.read(sessionId, name).catch(() => undefined);
   }
 
   /** Ends the playlist now (EXT-X-ENDLIST). */
@@ -124,7 +199,7 @@ export class HlsStream {
         this.lastInit = { name: event.init.name, data: event.init.data };
         if (this.sessionId && this.archive) {
           this.archive.storeInit(this.sessionId, event.init.name, event.init.data);
-          this.remember(event.init.name, this.sessionId);
+          this.archived.note('init', event.init.index, this.sessionId);
         }
         break;
       case 'part':
@@ -133,7 +208,7 @@ export class HlsStream {
       case 'segment':
         if (this.sessionId && this.lastInit && this.archive) {
           this.archive.storeSegment(this.sessionId, event.segment, this.lastInit.name);
-          this.remember(event.segment.name, this.sessionId);
+          this.archived.note('segment', event.segment.msn, this.sessionId);
         }
         this.metrics.segments.inc();
         this.metrics.segmentDuration.observe(event.segment.duration);

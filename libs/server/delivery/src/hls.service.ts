@@ -1,16 +1,23 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
+import { EdgeDelivery } from './edge-delivery.js';
 import { HlsStream } from './hls-stream.js';
-import { SEGMENT_ARCHIVE, type SegmentArchive } from './segment-archive.js';
+import type { PlaybackSource } from './playback-source.js';
+import type { SegmentArchive } from './segment-archive.js';
 
 /** How long an ended playlist stays servable from memory (players finish the last segments). */
 const ENDED_RETENTION_MS = 60_000;
 
-/** One HlsStream per playback id, created when a publish starts and dropped after it ended. */
+/**
+ * Where each playback id's HLS comes from. Streams ingested here: one HlsStream per playback id, created
+ * when a publish starts and dropped a while after it ended. Streams another node owns: pulled from it
+ * (EdgeDelivery). Both are PlaybackSources, so the routes do not know which they serve.
+ */
 @Injectable()
 export class HlsService implements OnModuleInit, OnModuleDestroy {
   readonly metrics: DeliveryMetrics;
@@ -19,16 +26,23 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   private readonly replaced = new Map<string, HlsStream>();
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
+  private archive: SegmentArchive | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly registry: LiveStreamRegistry,
     metrics: MetricsRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
-    @Optional() @Inject(SEGMENT_ARCHIVE) private readonly archive?: SegmentArchive,
+    @Optional() private readonly ownership?: StreamOwnership,
+    @Optional() private readonly edge?: EdgeDelivery,
   ) {
     this.metrics = createDeliveryMetrics(metrics);
     this.log = logger.child({ module: 'hls' });
+  }
+
+  /** Where packaged segments go besides the live window (the recorder); set before streams start. */
+  useArchive(archive: SegmentArchive): void {
+    this.archive = archive;
   }
 
   onModuleInit(): void {
@@ -66,9 +80,28 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     return replaced?.playbackId === playbackId ? replaced : undefined;
   }
 
-  /** Estimated concurrent viewers of a playback id (0 when nothing is packaged). */
+  /**
+   * The source of a playback id (the current stream) or of one stream instance. This node's own stream
+   * while it is live here or the instance asked for is its own; otherwise the node holding the key's
+   * lease, pulled from as an edge. `localOnly` (requests from other nodes) never hops again.
+   */
+  async source(playbackId: string, instance?: string, localOnly = false): Promise<PlaybackSource | undefined> {
+    const local = this.get(playbackId, instance);
+    if (localOnly || (local && (instance !== undefined || local.state === 'live'))) return local;
+    const holder = await this.ownership?.holderOf(playbackId);
+    if (holder && holder.nodeId !== this.config.nodeId && holder.url && this.edge) {
+      return this.edge.source(
+        { nodeId: holder.nodeId, url: holder.url, signedPlayback: holder.signedPlayback },
+        playbackId,
+        instance,
+      );
+    }
+    return local;
+  }
+
+  /** Estimated concurrent viewers of a playback id on this node (0 when nothing is packaged or pulled). */
   viewers(playbackId: string): number {
-    return this.streams.get(playbackId)?.viewers.count() ?? 0;
+    return (this.streams.get(playbackId)?.viewerCount ?? 0) + (this.edge?.viewerCount(playbackId) ?? 0);
   }
 
   private retire(stream: HlsStream): void {

@@ -1,13 +1,14 @@
 import type { SegmentRecord } from '@rapidrtmp/hls';
-
-/** Injection token of the optional SegmentArchive (the recorder provides it). */
-export const SEGMENT_ARCHIVE = Symbol('SEGMENT_ARCHIVE');
+import type { LiveStream } from '@rapidrtmp/server-streams';
 
 /**
  * Where finished init segments and segments go besides the live window: the recorder keeps them per
- * stream session. Calls are synchronous and must never block or throw (write-behind).
+ * stream session (it registers with `HlsService.useArchive`). Calls are synchronous and must never block
+ * or throw (write-behind).
  */
 export interface SegmentArchive {
+  /** A publish starts feeding a playlist; called before anything of its session is stored. */
+  begin(stream: LiveStream): void;
   storeInit(sessionId: string, name: string, data: Buffer): void;
   storeSegment(sessionId: string, segment: SegmentRecord, initName: string): void;
   /** A stored init or segment, for requests that arrive after it left the live window (DVR). */

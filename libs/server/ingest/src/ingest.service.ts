@@ -75,8 +75,7 @@ export class IngestService implements PublishGate, OnModuleInit {
       }
       const acquiredAt = Date.now();
       const owned = await this.ownership.acquire(
-        decision.streamKeyId,
-        decision.playbackId,
+        { streamKeyId: decision.streamKeyId, playbackId: decision.playbackId, signedPlayback: decision.signedPlayback },
         this.config.rtmp.duplicatePublish,
       );
       if ('heldBy' in owned) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
-import type { SegmentArchive } from '@rapidrtmp/server-delivery';
+import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
 import { OBJECT_STORE, type ObjectStore, WriteBehindUploader } from '@rapidrtmp/server-storage';
@@ -34,6 +34,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
 
   constructor(
     private readonly registry: LiveStreamRegistry,
+    private readonly hls: HlsService,
     private readonly membership: ClusterMembership,
     private readonly repository: RecordingsRepository,
     private readonly uploader: WriteBehindUploader,
@@ -44,7 +45,8 @@ export class Recorder implements SegmentArchive, OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.registry.onStarted((stream) => this.begin(stream));
+    // Sessions begin when delivery starts packaging them (begin, below), before their first init is stored.
+    this.hls.useArchive(this);
     this.registry.onEnded((stream) => void this.finish(stream));
     // A lost node (or this node's previous run) cannot finish its recordings: they end incomplete,
     // playable up to the cut.
@@ -100,9 +102,9 @@ export class Recorder implements SegmentArchive, OnModuleInit {
     }
   }
 
-  private begin(stream: LiveStream): void {
+  begin(stream: LiveStream): void {
     const { info } = stream;
-    if (!info.recordingEnabled) return;
+    if (!info.recordingEnabled || this.active.has(info.id)) return;
     const recording: ActiveRecording = {
       id: info.id,
       chain: Promise.resolve(),

@@ -25,6 +25,7 @@ export class Cluster1764000004000 implements MigrationInterface {
         stream_key_id uuid PRIMARY KEY REFERENCES stream_keys (id) ON DELETE CASCADE,
         lease_id uuid NOT NULL,
         playback_id varchar(32) NOT NULL,
+        signed_playback boolean NOT NULL DEFAULT false,
         node_id varchar(128) NOT NULL,
         acquired_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz NOT NULL

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@rapidrtmp/server-config';
+import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { EdgePlayback, type Origin } from './edge-playback.js';
+import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.js';
+import { Coalescer, ImmutableCache } from './immutable-cache.js';
+import { type OriginAnswer, OriginClient } from './origin-client.js';
+import type { PlaybackAnswer } from './playback-source.js';
+import { ViewerTracker } from './viewer-tracker.js';
+
+/**
+ * The edge side of delivery: how this node serves streams other nodes own. One upstream request per
+ * object however many viewers ask (coalescing), immutable objects from a byte-bounded cache, every
+ * upstream request bounded in time (a blocking reload may be held by the origin for three target
+ * durations, plus a margin).
+ */
+@Injectable()
+export class EdgeDelivery {
+  private readonly log: Logger;
+  private readonly metrics: EdgeMetrics;
+  private readonly client: OriginClient;
+  private readonly cache: ImmutableCache;
+  private readonly objects = new Coalescer<OriginAnswer>();
+  private readonly playlists = new Coalescer<OriginAnswer>();
+  private readonly viewers = new Map<string, ViewerTracker>();
+  private readonly timeoutMs: number;
+
+  constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
+    this.log = logger.child({ module: 'edge' });
+    this.metrics = createEdgeMetrics(metrics);
+    this.client = new OriginClient(config.cluster.secret);
+    this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
+    this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
+  }
+
+  /** A source for a stream instance owned by `origin`. */
+  source(origin: Origin, playbackId: string, instance: string | undefined): EdgePlayback {
+    return new EdgePlayback(this, origin, playbackId, instance);
+  }
+
+  async playlist(origin: Origin, path: string, reuseMs: number): Promise<PlaybackAnswer<string>> {
+    const answer = await this.upstream(this.playlists, origin, path, 'playlist', reuseMs);
+    return answer.ok ? { ok: true, body: answer.body.toString('utf8') } : answer;
+  }
+
+  async object(origin: Origin, path: string): Promise<PlaybackAnswer<Buffer>> {
+    const key = `${origin.nodeId}${path}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.metrics.cache.inc({ outcome: 'hit' });
+      return { ok: true, body: cached };
+    }
+    this.metrics.cache.inc({ outcome: 'miss' });
+    const answer = await this.upstream(this.objects, origin, path, 'object', 0);
+    if (answer.ok) this.cache.set(key, answer.body);
+    return answer;
+  }
+
+  /** Viewers of a playback id watching through this node. */
+  touchViewer(playbackId: string, client: string): void {
+    let tracker = this.viewers.get(playbackId);
+    if (!tracker) {
+      if (this.viewers.size >= 10_000) this.viewers.clear();
+      tracker = new ViewerTracker();
+      this.viewers.set(playbackId, tracker);
+    }
+    tracker.touch(client);
+  }
+
+  viewerCount(playbackId: string): number {
+    return this.viewers.get(playbackId)?.count() ?? 0;
+  }
+
+  private async upstream(
+    coalescer: Coalescer<OriginAnswer>,
+    origin: Origin,
+    path: string,
+    kind: 'playlist' | 'object',
+    reuseMs: number,
+  ): Promise<PlaybackAnswer<Buffer>> {
+    const { value, shared } = coalescer.run(
+      `${origin.nodeId}${path}`,
+      async () => {
+        const started = performance.now();
+        try {
+          const answer = await this.client.get(origin.url + path, this.timeoutMs);
+          this.metrics.upstream.observe({ kind, status: String(answer.status) }, (performance.now() - started) / 1000);
+          return answer;
+        } catch (error) {
+          this.metrics.upstream.observe({ kind, status: 'error' }, (performance.now() - started) / 1000);
+          this.log.warn({ err: error, origin: origin.nodeId }, 'origin request failed');
+          throw error;
+        }
+      },
+      reuseMs,
+    );
+    if (shared) this.metrics.coalesced.inc({ kind });
+    let answer: OriginAnswer;
+    try {
+      answer = await value;
+    } catch {
+      return { ok: false, status: 502, detail: 'the node serving this stream did not answer' };
+    }
+    if (answer.status === 200) return { ok: true, body: answer.body };
+    const detail = answer.body.toString('utf8').trim().slice(0, 200) || 'upstream error';
+    if (answer.status === 404 || answer.status === 400 || answer.status === 503) {
+      return { ok: false, status: answer.status, detail };
+    }
+    return { ok: false, status: 502, detail: `the node serving this stream answered ${answer.status}` };
+  }
+}

@@ -1,0 +1,24 @@
+import type { BlockingRequest } from '@rapidrtmp/hls';
+
+/** What a playback request gets: the body, or why not (status and a short detail for the response). */
+export type PlaybackAnswer<T> = { ok: true; body: T } | { ok: false; status: 400 | 404 | 502 | 503; detail: string };
+
+/**
+ * Where one stream instance's HLS comes from (`/live/<playbackId>/<instance>/…`), whatever serves it: the local packager (live window in memory,
+ * older segments from the archive) or the owning node (an edge pulling from its origin). The HTTP routes
+ * know only this interface; tokens, headers, ranges and metrics stay in the routes.
+ */
+export interface PlaybackSource {
+  /** Playback needs a signed token (the stream key's setting). */
+  readonly signedPlayback: boolean;
+  /** The multivariant playlist, once the first segment exists. */
+  multivariant(): Promise<PlaybackAnswer<string>>;
+  /** The media playlist; with a blocking request, once that segment or part exists. */
+  mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>>;
+  /** An init segment, segment or part (a hinted part is awaited). */
+  resource(name: string): Promise<PlaybackAnswer<Buffer>>;
+  /** Counts a viewer of this node. */
+  touchViewer(client: string): void;
+}
+
+export const notFound = { ok: false, status: 404, detail: 'not found' } as const;
