@@ -76,7 +76,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
   let browser: Browser;
   let page: Awaited<ReturnType<typeof startPlayerPageServer>>;
 
-  async function startNode(name: 'a' | 'b' | 'c'): Promise<ServerProcess> {
+  async function startNode(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const [httpPort, rtmpPort] = [await freePort(), await freePort()];
     const server = ServerProcess.spawn(
       {
@@ -88,6 +88,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
           CLUSTER_LEASE_SECONDS: String(LEASE_SECONDS),
           STORAGE_LOCAL_DIR: mediaDir,
           HLS_REPUBLISH_GRACE_SECONDS: '10',
+          ...env,
         },
       },
       httpPort,
@@ -188,10 +189,14 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
 
     assert.equal((await publisher.waitForExit(40_000)).code, 0);
     const media = fromA.trim().split('\n').pop()!;
-    for (const node of [nodes.a, nodes.b, nodes.c]) {
+    for (const [name, node] of Object.entries(nodes)) {
+      let last = { status: 0, body: '' };
       await waitFor(
-        `EXT-X-ENDLIST on ${node.baseUrl}`,
-        async () => (await get(`${node.baseUrl}/live/${seeded.playbackId}/${media}`)).body.includes('#EXT-X-ENDLIST'),
+        () => `EXT-X-ENDLIST on node ${name} (last answer ${last.status}: ${last.body.slice(-300)})`,
+        async () => {
+          last = await get(`${node.baseUrl}/live/${seeded.playbackId}/${media}`);
+          return last.body.includes('#EXT-X-ENDLIST');
+        },
         10_000,
       );
     }
@@ -269,7 +274,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     const answered = Date.now();
     const live = await get(nodes.b.baseUrl + path);
     assert.ok(Date.now() - answered < 5000);
-    assert.equal(live.status, 404);
+    assert.equal(live.status, 404, live.body);
     const vod = await decode(`${nodes.b.baseUrl}/vod/${ended!.id}/index.m3u8`, 5);
     assert.equal(vod.code, 0, vod.stderr);
     assert.equal(vod.stderr.trim(), '');
@@ -278,5 +283,81 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     const moved = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.b.rtmpPort}/live/${seeded.key}`, ['-re', '-i', clip]);
     await waitFor('the stream live on B', async () => (await get(nodes.c.baseUrl + path)).status === 200, 20_000);
     await moved.stop();
+  });
+
+  it('drains a node on SIGTERM (after A was lost): not ready at once, its stream plays on through other nodes until the publisher moves, nothing lost', async () => {
+    const drained = await startNode('d', { SHUTDOWN_GRACE_MS: '12000' });
+    try {
+      const seeded = await seedPublisher(db.url);
+      const clip = await testClip({ seconds: 60 });
+      const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${drained.rtmpPort}/live/${seeded.key}`, [
+        '-re',
+        '-i',
+        clip,
+      ]);
+      const path = `/live/${seeded.playbackId}/index.m3u8`;
+      const multivariant = await waitFor(
+        'the stream through C',
+        async () => {
+          const r = await get(nodes.c.baseUrl + path);
+          return r.status === 200 ? r.body : undefined;
+        },
+        20_000,
+      );
+      const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+      const lastMsn = async () =>
+        Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec((await get(media)).body)?.[1] ?? -1) +
+        ((await get(media)).body.match(/#EXTINF/g)?.length ?? 0);
+
+      drained.child.kill('SIGTERM');
+      const signalled = Date.now();
+      const notReady = await waitFor(
+        'readiness to turn 503',
+        async () => {
+          const ready = await fetch(`${drained.baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+          return ready.status === 503 ? ready.text() : undefined;
+        },
+        3000,
+        50,
+      );
+      assert.match(notReady, /draining/);
+      assert.ok(Date.now() - signalled < 3000, 'not ready as soon as it is told to stop');
+
+      // The publisher stays while the node drains: viewers through C keep getting new segments.
+      const before = await lastMsn();
+      await sleep(5000);
+      assert.ok((await lastMsn()) > before, 'the playlist advances during the drain');
+
+      // At the end of the grace the node closes the publisher and exits cleanly; the encoder moves to B.
+      const published = await publisher.waitForExit(15_000);
+      assert.ok(!published.timedOut, 'the publisher was closed at the end of the grace');
+      assert.equal((await drained.waitForExit()).code, 0, drained.output);
+      const [session] = await queryRows<{ end_reason: string; id: string }>(
+        db.url,
+        `SELECT id, end_reason FROM stream_sessions WHERE stream_key_id = $1`,
+        [seeded.streamKeyId],
+      );
+      assert.equal(session?.end_reason, 'server_shutdown');
+      const [recording] = await queryRows<{ gaps: number; segment_count: number }>(
+        db.url,
+        `SELECT gaps, segment_count FROM recordings WHERE id = $1`,
+        [session!.id],
+      );
+      assert.equal(recording?.gaps, 0, 'every segment of the drained stream is in its recording');
+      assert.ok((recording?.segment_count ?? 0) >= 5);
+      const moved = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.b.rtmpPort}/live/${seeded.key}`, [
+        '-re',
+        '-i',
+        clip,
+      ]);
+      await waitFor(
+        'the stream live again through C',
+        async () => (await get(nodes.c.baseUrl + path)).status === 200,
+        20_000,
+      );
+      await moved.stop();
+    } finally {
+      await drained.stop();
+    }
   });
 });

@@ -83,6 +83,11 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
     this.timer.unref();
   }
 
+  /** Marks this node draining in the directory (shown to operators; it keeps its leases until it leaves). */
+  async drain(): Promise<void> {
+    await this.repository.setDraining(this.config.nodeId).catch(() => undefined);
+  }
+
   /** Leaves the cluster while the database is still open (it closes in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);

@@ -7,6 +7,7 @@ import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.js';
 import { Coalescer, ImmutableCache } from './immutable-cache.js';
 import { type OriginAnswer, OriginClient } from './origin-client.js';
 import type { PlaybackAnswer } from './playback-source.js';
+import { ENDED_RETENTION_MS } from './retention.js';
 import { ViewerTracker } from './viewer-tracker.js';
 
 /**
@@ -24,6 +25,8 @@ export class EdgeDelivery {
   private readonly objects = new Coalescer<OriginAnswer>();
   private readonly playlists = new Coalescer<OriginAnswer>();
   private readonly viewers = new Map<string, ViewerTracker>();
+  /** Where each playback id was last pulled from, so players can finish a playlist that just ended there. */
+  private readonly recentOrigins = new Map<string, { origin: Origin; until: number }>();
   private readonly timeoutMs: number;
 
   constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
@@ -36,7 +39,19 @@ export class EdgeDelivery {
 
   /** A source for a stream instance owned by `origin`. */
   source(origin: Origin, playbackId: string, instance: string | undefined): EdgePlayback {
-    return new EdgePlayback(this, origin, playbackId, instance);
+    if (this.recentOrigins.size >= 10_000) this.recentOrigins.clear();
+    this.recentOrigins.set(playbackId, { origin, until: Date.now() + ENDED_RETENTION_MS });
+    return new EdgePlayback(this, origin, playbackId, instance, false);
+  }
+
+  /**
+   * A stream no node holds any more but this node pulled recently: its origin keeps the ended playlist
+   * for a while (ENDLIST), and if the origin is gone too the answer is 404, never an error page.
+   */
+  endedSource(playbackId: string, instance: string | undefined): EdgePlayback | undefined {
+    const recent = this.recentOrigins.get(playbackId);
+    if (!recent || recent.until < Date.now()) return undefined;
+    return new EdgePlayback(this, recent.origin, playbackId, instance, true);
   }
 
   async playlist(origin: Origin, path: string, reuseMs: number): Promise<PlaybackAnswer<string>> {

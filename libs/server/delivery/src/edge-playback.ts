@@ -1,6 +1,6 @@
 import type { BlockingRequest } from '@rapidrtmp/hls';
 import type { EdgeDelivery } from './edge-delivery.js';
-import type { PlaybackAnswer, PlaybackSource } from './playback-source.js';
+import { notFound, type PlaybackAnswer, type PlaybackSource } from './playback-source.js';
 
 /** The node that owns a stream, as an edge reaches it. */
 export interface Origin {
@@ -20,6 +20,8 @@ export class EdgePlayback implements PlaybackSource {
     private readonly origin: Origin,
     private readonly playbackId: string,
     private readonly instance: string | undefined,
+    /** The stream is no longer held by any node: an unreachable origin means it is gone (404). */
+    private readonly ended: boolean,
   ) {}
 
   get signedPlayback(): boolean {
@@ -27,19 +29,25 @@ export class EdgePlayback implements PlaybackSource {
   }
 
   multivariant(): Promise<PlaybackAnswer<string>> {
-    return this.edge.playlist(this.origin, `/live/${this.playbackId}/index.m3u8`, 1000);
+    return this.settle(this.edge.playlist(this.origin, `/live/${this.playbackId}/index.m3u8`, 1000));
   }
 
   mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>> {
     const path = `/live/${this.playbackId}/${this.instance}/media.m3u8`;
-    if (!request) return this.edge.playlist(this.origin, path, 200);
+    if (!request) return this.settle(this.edge.playlist(this.origin, path, 200));
     const query =
       request.part === undefined ? `?_HLS_msn=${request.msn}` : `?_HLS_msn=${request.msn}&_HLS_part=${request.part}`;
-    return this.edge.playlist(this.origin, path + query, 0);
+    return this.settle(this.edge.playlist(this.origin, path + query, 0));
   }
 
   resource(name: string): Promise<PlaybackAnswer<Buffer>> {
-    return this.edge.object(this.origin, `/live/${this.playbackId}/${this.instance}/${name}`);
+    return this.settle(this.edge.object(this.origin, `/live/${this.playbackId}/${this.instance}/${name}`));
+  }
+
+  /** A stream no node holds any more whose origin is unreachable is simply gone. */
+  private async settle<T>(answer: Promise<PlaybackAnswer<T>>): Promise<PlaybackAnswer<T>> {
+    const settled = await answer;
+    return this.ended && !settled.ok && settled.status === 502 ? notFound : settled;
   }
 
   touchViewer(client: string): void {

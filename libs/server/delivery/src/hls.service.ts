@@ -8,10 +8,8 @@ import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.
 import { EdgeDelivery } from './edge-delivery.js';
 import { HlsStream } from './hls-stream.js';
 import type { PlaybackSource } from './playback-source.js';
+import { ENDED_RETENTION_MS } from './retention.js';
 import type { SegmentArchive } from './segment-archive.js';
-
-/** How long an ended playlist stays servable from memory (players finish the last segments). */
-const ENDED_RETENTION_MS = 60_000;
 
 /**
  * Where each playback id's HLS comes from. Streams ingested here: one HlsStream per playback id, created
@@ -96,7 +94,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
         instance,
       );
     }
-    return local;
+    return local ?? (holder ? undefined : this.edge?.endedSource(playbackId, instance));
   }
 
   /** Estimated concurrent viewers of a playback id on this node (0 when nothing is packaged or pulled). */

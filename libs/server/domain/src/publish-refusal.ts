@@ -1,7 +1,7 @@
 import type { EndReason } from './end-reason.js';
 
-/** Why a publish was refused (the key check or the one-publisher rule). */
-export type RefusalReason = 'bad_key' | 'key_revoked' | 'key_banned' | 'owner_disabled' | 'already_live';
+/** Why a publish was refused (the key check, the one-publisher rule, or a node shutting down). */
+export type RefusalReason = 'bad_key' | 'key_revoked' | 'key_banned' | 'owner_disabled' | 'already_live' | 'draining';
 
 /** A refused publish: the reason (a metric label) and what the publisher is told. */
 export interface PublishRefusal {

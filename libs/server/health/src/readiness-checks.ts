@@ -10,6 +10,22 @@ export type ReadinessProbe = () => Promise<void> | void;
 @Injectable()
 export class ReadinessChecks {
   private readonly probes = new Map<string, ReadinessProbe>();
+  private drainingSince: number | undefined;
+
+  /**
+   * The node is shutting down (SIGTERM): from now on readiness fails with a `draining` check, so load
+   * balancers and Services stop sending it new work while what it serves finishes.
+   */
+  drain(): void {
+    this.drainingSince ??= Date.now();
+    this.probes.set('draining', () => {
+      throw new Error(`shutting down since ${new Date(this.drainingSince!).toISOString()}`);
+    });
+  }
+
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
 
   register(name: string, probe: ReadinessProbe): void {
     this.probes.set(name, probe);

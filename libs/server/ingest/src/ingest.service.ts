@@ -27,6 +27,7 @@ export class IngestService implements PublishGate, OnModuleInit {
   /** Each stream's row updates run one after another, so a later write is never overtaken by an earlier one. */
   private readonly writeChains = new WeakMap<LiveStream, Promise<unknown>>();
   private readonly leases = new WeakMap<LiveStream, HeldLease>();
+  private draining = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -55,6 +56,9 @@ export class IngestService implements PublishGate, OnModuleInit {
   }
 
   async open(attempt: PublishAttempt): Promise<{ stream: LiveStream } | { refused: PublishRefusal }> {
+    if (this.draining) {
+      return { refused: { reason: 'draining', description: 'This server is shutting down: publish to another one.' } };
+    }
     if (!isPublishApp(attempt.app)) {
       return { refused: { reason: 'bad_key', description: `Unknown application "${attempt.app}".` } };
     }
@@ -137,6 +141,17 @@ export class IngestService implements PublishGate, OnModuleInit {
     this.leases.delete(stream);
     if (lease) this.track(stream, () => this.ownership.release(lease));
     this.log.info({ streamId: stream.info.id, reason: ending.reason, bytesIn: stream.stats.bytesIn }, 'publish ended');
+  }
+
+  /**
+   * Shutdown, first phase: no new publishes; live ones go on until they end or `deadline` passes, so
+   * viewers (here and on other nodes) keep watching while encoders get the chance to move elsewhere.
+   */
+  async drain(deadline: number): Promise<void> {
+    this.draining = true;
+    while (this.registry.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(1, deadline - Date.now()))));
+    }
   }
 
   /** Stops every live stream (shutdown) and waits for their history rows. */

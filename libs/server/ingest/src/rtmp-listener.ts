@@ -24,6 +24,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
   private readonly connections = new Set<RtmpConnection>();
   private server: Server | undefined;
   private listening = false;
+  private closed: Promise<void> | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -61,13 +62,27 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
     );
   }
 
+  /**
+   * Shutdown, first phase: no new connections or publishes; live publishers keep streaming until they
+   * leave or `deadline` passes (then beforeApplicationShutdown closes them).
+   */
+  async drain(deadline: number): Promise<void> {
+    this.stopAccepting();
+    await this.ingest.drain(deadline);
+  }
+
   /** Stop accepting, tell every publisher the server is going away, and record their sessions as ended. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = this.stopAccepting();
     await this.ingest.stopAll('server_shutdown');
     for (const connection of this.connections) connection.close('server_shutdown', null);
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
+  }
+
+  private stopAccepting(): Promise<void> {
+    this.listening = false;
+    this.closed ??= new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return this.closed;
   }
 
   private accept(socket: Socket): void {
