@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ApiModule } from '@rapidrtmp/server-api';
-import { AuthModule } from '@rapidrtmp/server-auth';
+import { ApiTokensModule, AuthModule } from '@rapidrtmp/server-auth';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
-import { DeliveryModule } from '@rapidrtmp/server-delivery';
+import { DeliveryModule, LivePlaybackModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
 import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
@@ -10,13 +9,18 @@ import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule, type PersistenceOptions } from '@rapidrtmp/server-persistence';
 import { RecordingsModule } from '@rapidrtmp/server-recordings';
 import { StorageModule } from '@rapidrtmp/server-storage';
+import { StreamKeysModule } from '@rapidrtmp/server-stream-keys';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
 import { WebModule } from '@rapidrtmp/server-web';
 import { WebhooksModule } from '@rapidrtmp/server-webhooks';
 import { VersionController } from './version.controller.js';
 
-/** Wires the feature modules; configuration and the logger are created before Nest starts. */
+/**
+ * Wires the feature modules; configuration and the logger are created before Nest starts. The feature
+ * modules with routes come in the order the OpenAPI document lists them (recordings, auth, users, stream
+ * keys, streams and history, API tokens, webhooks).
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, persistence: PersistenceOptions = {}): DynamicModule {
@@ -29,13 +33,15 @@ export class AppModule {
         PersistenceModule.forRoot(persistence),
         HealthModule,
         StorageModule,
-        UsersModule,
-        StreamsModule,
-        IngestModule,
         RecordingsModule,
-        DeliveryModule,
         AuthModule,
-        ApiModule,
+        UsersModule,
+        StreamKeysModule,
+        StreamsModule,
+        ApiTokensModule,
+        IngestModule,
+        DeliveryModule,
+        LivePlaybackModule,
         WebhooksModule,
         // Last: the dashboard's static files must not shadow any API or HLS route.
         WebModule.forRoot(),

@@ -3,6 +3,7 @@ import { DeliveryModule, SEGMENT_ARCHIVE } from '@rapidrtmp/server-delivery';
 import { Recorder } from './recorder.service.js';
 import { RecordingsController } from './recordings.controller.js';
 import { RecordingsRepository } from './recordings.repository.js';
+import { RecordingsService } from './recordings.service.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { VodRoutes } from './vod-routes.js';
 
@@ -12,6 +13,7 @@ import { VodRoutes } from './vod-routes.js';
   imports: [DeliveryModule],
   controllers: [RecordingsController],
   providers: [
+    RecordingsService,
     RecordingsRepository,
     Recorder,
     VodRoutes,

@@ -10,7 +10,10 @@ export interface NewUser {
   displayName?: string | null;
 }
 
-/** The only code that touches the users table. */
+/**
+ * The only code that writes the users table (a creation is audited in the same transaction). Queries that
+ * show an owner with what they own (a publish lookup, history) read names and flags from it in a join.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(

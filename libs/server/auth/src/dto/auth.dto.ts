@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { UserDto } from '../common/dto.js';
+import { UserDto } from '@rapidrtmp/server-users';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })

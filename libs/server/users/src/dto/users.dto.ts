@@ -1,6 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { USER_ROLES, type UserRole } from '@rapidrtmp/server-persistence';
+import { USER_ROLES, type UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Ada Lovelace' })
+  displayName!: string | null;
+
+  @ApiProperty({ enum: ['admin', 'moderator', 'publisher'], example: 'publisher' })
+  role!: 'admin' | 'moderator' | 'publisher';
+
+  @ApiProperty({ example: false })
+  disabled!: boolean;
+
+  @ApiProperty()
+  createdAt!: Date;
+}
+
+export function toUserDto(user: UserEntity): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    disabled: user.disabled,
+    createdAt: user.createdAt,
+  };
+}
 
 export class CreateUserDto {
   @ApiProperty({ example: 'grace@example.com' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EndReason } from '@rapidrtmp/server-persistence';
 import { StreamKeyAuthorizer } from '@rapidrtmp/server-stream-keys';
-import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { LiveStreamRegistry } from './live-stream-registry.js';
 
 /** Disconnects publishers when moderation, revocation or an account change takes their right away. */
 @Injectable()

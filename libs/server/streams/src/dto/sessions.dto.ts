@@ -2,7 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { END_REASONS, type EndReason } from '@rapidrtmp/server-persistence';
-import { UserRefDto } from '../common/dto.js';
+
+/** A user as shown next to what they did (owner, moderator). */
+export class UserRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  name!: string;
+}
 
 export class SessionDto {
   @ApiProperty({ format: 'uuid' })

@@ -12,6 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { SCOPES, type Scope } from '@rapidrtmp/server-access';
+import type { ApiTokenEntity } from '@rapidrtmp/server-persistence';
 
 export class CreateApiTokenDto {
   @ApiProperty({ example: 'CI publisher automation' })
@@ -73,4 +74,18 @@ export class CreatedApiTokenDto extends ApiTokenDto {
     example: 'rrt_…',
   })
   token!: string;
+}
+
+export function toApiTokenDto(token: ApiTokenEntity): ApiTokenDto {
+  return {
+    id: token.id,
+    label: token.label,
+    tokenPrefix: token.tokenPrefix,
+    ownerId: token.ownerId,
+    scopes: token.scopes,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+    createdAt: token.createdAt,
+  };
 }
