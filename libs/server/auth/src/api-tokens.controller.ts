@@ -7,7 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import { ApiTokensService } from './api-tokens.service.js';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto } from './dto/api-tokens.dto.js';
 
@@ -16,7 +16,7 @@ import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto } from './dto/api-to
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
-  @Access(ALL_ROLES, 'tokens:write')
+  @Access('tokens:write')
   @Get()
   @ApiOperation({ summary: 'Your API tokens (admins: anyone’s with userId)', operationId: 'listApiTokens' })
   @ApiQuery({ name: 'userId', required: false })
@@ -25,7 +25,7 @@ export class ApiTokensController {
     return this.tokens.list(principal, userId);
   }
 
-  @Access(ALL_ROLES, 'tokens:write')
+  @Access('tokens:write')
   @Post()
   @ApiOperation({
     summary: 'Create a scoped API token; the secret is in this response only',
@@ -36,7 +36,7 @@ export class ApiTokensController {
     return this.tokens.create(principal, body);
   }
 
-  @Access(ALL_ROLES, 'tokens:write')
+  @Access('tokens:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token (it stops working at once)', operationId: 'revokeApiToken' })

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { ROLE_SCOPES, type Principal } from '@rapidrtmp/server-access';
+import { can, roleHasScope, type Principal } from '@rapidrtmp/server-access';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import { UsersRepository } from '@rapidrtmp/server-users';
 import { CredentialsRepository } from './credentials.repository.js';
@@ -25,17 +25,17 @@ export class ApiTokensService {
 
   /** The caller's tokens; an admin may name another user. */
   async list(principal: Principal, userId?: string): Promise<ApiTokenDto[]> {
-    const ownerId = principal.role === 'admin' && userId ? userId : principal.userId;
+    const ownerId = can(principal, 'others:write') && userId ? userId : principal.userId;
     return (await this.credentials.listTokens(ownerId)).map(toApiTokenDto);
   }
 
   async create(principal: Principal, input: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
     const ownerId = input.userId ?? principal.userId;
-    if (ownerId !== principal.userId && principal.role !== 'admin')
+    if (ownerId !== principal.userId && !can(principal, 'others:write'))
       throw new ForbiddenException('Only admins issue tokens for other users.');
     const owner = await this.users.findById(ownerId);
     if (!owner) throw new NotFoundException('No such user.');
-    const beyondRole = input.scopes.filter((s) => !ROLE_SCOPES[owner.role].includes(s));
+    const beyondRole = input.scopes.filter((s) => !roleHasScope(owner.role, s));
     if (beyondRole.length) throw new BadRequestException(`A ${owner.role} cannot hold scope ${beyondRole.join(', ')}.`);
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now())
@@ -62,7 +62,7 @@ export class ApiTokensService {
   /** Someone else's token is "not found" unless the caller is an admin; revoking twice keeps the first time. */
   async revoke(principal: Principal, id: string): Promise<void> {
     const token = await this.credentials.findToken(id);
-    if (!token || (token.ownerId !== principal.userId && principal.role !== 'admin'))
+    if (!token || (token.ownerId !== principal.userId && !can(principal, 'others:write')))
       throw new NotFoundException('No such token.');
     if (!token.revokedAt) await this.credentials.revokeToken(id, new Date());
     await this.audit.record({

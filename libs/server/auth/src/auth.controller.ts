@@ -6,7 +6,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, Public, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, Public, type Principal } from '@rapidrtmp/server-access';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, LoginDto, LoginResponseDto, MeDto } from './dto/auth.dto.js';
@@ -32,7 +32,7 @@ export class AuthController {
     return signedIn.body;
   }
 
-  @Access(ALL_ROLES)
+  @Access()
   @Post('auth/logout')
   @HttpCode(204)
   @ApiOperation({
@@ -47,7 +47,7 @@ export class AuthController {
     void reply.header('set-cookie', await this.auth.logout(principal));
   }
 
-  @Access(ALL_ROLES)
+  @Access()
   @Get('me')
   @ApiOperation({ summary: 'The authenticated user', operationId: 'getMe' })
   @ApiOkResponse({ type: MeDto })
@@ -55,7 +55,7 @@ export class AuthController {
     return this.auth.me(principal);
   }
 
-  @Access(ALL_ROLES)
+  @Access()
   @Post('me/password')
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password; your other sessions end', operationId: 'changeMyPassword' })

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ROLE_SCOPES, isScope, type Principal, type Scope } from '@rapidrtmp/server-access';
+import { isScope, roleScopes, type Principal, type Scope } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, type UserEntity } from '@rapidrtmp/server-persistence';
 import { PasswordHasher, UserSessions, UsersRepository, toUserDto } from '@rapidrtmp/server-users';
@@ -89,7 +89,7 @@ export class AuthService implements UserSessions {
       if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
         void this.credentials.touchSession(session.id, now).catch(() => undefined);
       return {
-        ...principalOf(user, 'session', ROLE_SCOPES[user.role], session.id, fromCookie),
+        ...principalOf(user, 'session', roleScopes(user.role), session.id, fromCookie),
         csrfHash: session.csrfHash,
       };
     }
@@ -102,7 +102,7 @@ export class AuthService implements UserSessions {
         void this.credentials.touchToken(token.id, now).catch(() => undefined);
       }
       // A token never holds more than its owner's role allows today.
-      const allowed = new Set(ROLE_SCOPES[user.role]);
+      const allowed = new Set(roleScopes(user.role));
       const scopes = token.scopes.filter((s): s is Scope => isScope(s) && allowed.has(s));
       return principalOf(user, 'api-token', scopes, token.id, false);
     }

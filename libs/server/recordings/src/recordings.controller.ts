@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import type { FastifyReply } from 'fastify';
 import { RecordingDto, RecordingPageDto, RecordingsFilterDto } from './dto/recordings.dto.js';
 import { RecordingsService } from './recordings.service.js';
@@ -10,7 +10,7 @@ import { RecordingsService } from './recordings.service.js';
 export class RecordingsController {
   constructor(private readonly recordings: RecordingsService) {}
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Get()
   @ApiOperation({ summary: 'Recordings, newest first (publishers: their own)', operationId: 'listRecordings' })
   @ApiOkResponse({ type: RecordingPageDto })
@@ -18,7 +18,7 @@ export class RecordingsController {
     return this.recordings.page(principal, filter);
   }
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Get(':id')
   @ApiOperation({ summary: 'One recording', operationId: 'getRecording' })
   @ApiOkResponse({ type: RecordingDto })
@@ -26,7 +26,7 @@ export class RecordingsController {
     return this.recordings.get(principal, id);
   }
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Get(':id/download')
   @ApiOperation({
     summary: 'The recording as one MP4 file (fragmented: one init segment, then every fragment)',
@@ -47,7 +47,7 @@ export class RecordingsController {
       .send(file.body);
   }
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({

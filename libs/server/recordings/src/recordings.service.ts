@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
+import { can, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, keysetPage, keysetWindow, type RecordingEntity } from '@rapidrtmp/server-persistence';
 import { OBJECT_STORE, type ObjectStore } from '@rapidrtmp/server-storage';
@@ -32,7 +32,7 @@ export class RecordingsService {
   async page(principal: Principal, filter: RecordingsFilterDto): Promise<RecordingPageDto> {
     const rows = await this.repository.list({
       ...keysetWindow(filter),
-      ownerId: canSeeAllOf(principal) ? filter.userId : principal.userId,
+      ownerId: can(principal, 'others:read') ? filter.userId : principal.userId,
       streamKeyId: filter.streamKeyId,
     });
     return keysetPage(
@@ -97,7 +97,7 @@ export class RecordingsService {
     if (
       !recording ||
       recording.status === 'deleted' ||
-      (!canSeeAllOf(principal) && recording.ownerId !== principal.userId)
+      (!can(principal, 'others:read') && recording.ownerId !== principal.userId)
     ) {
       throw new NotFoundException('No such recording.');
     }

@@ -7,7 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, STAFF, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import {
   BanStreamKeyDto,
   CreateStreamKeyDto,
@@ -19,14 +19,12 @@ import {
 } from './dto/stream-keys.dto.js';
 import { StreamKeysService } from './stream-keys.service.js';
 
-const OWNER_OR_ADMIN = ['admin', 'publisher'] as const;
-
 @ApiTags('stream keys')
 @Controller('api/v1/stream-keys')
 export class StreamKeysController {
   constructor(private readonly keys: StreamKeysService) {}
 
-  @Access(ALL_ROLES, 'keys:read')
+  @Access('keys:read')
   @Get()
   @ApiOperation({ summary: 'Stream keys: your own, or (moderators, admins) anyone’s', operationId: 'listStreamKeys' })
   @ApiQuery({ name: 'userId', required: false, description: 'Moderators and admins: only this user’s keys' })
@@ -35,7 +33,7 @@ export class StreamKeysController {
     return this.keys.list(principal, userId);
   }
 
-  @Access(OWNER_OR_ADMIN, 'keys:write')
+  @Access('keys:write')
   @Post()
   @ApiOperation({ summary: 'Create a stream key; the secret is in this response only', operationId: 'createStreamKey' })
   @ApiCreatedResponse({ type: CreatedStreamKeyDto })
@@ -43,7 +41,7 @@ export class StreamKeysController {
     return this.keys.create(principal, body);
   }
 
-  @Access(ALL_ROLES, 'keys:read')
+  @Access('keys:read')
   @Get(':id')
   @ApiOperation({ summary: 'One stream key', operationId: 'getStreamKey' })
   @ApiOkResponse({ type: StreamKeyDto })
@@ -51,7 +49,7 @@ export class StreamKeysController {
     return this.keys.get(principal, id);
   }
 
-  @Access(OWNER_OR_ADMIN, 'keys:write')
+  @Access('keys:write')
   @Patch(':id')
   @ApiOperation({
     summary: 'Rename a key or switch signed playback (from the next publish on)',
@@ -66,7 +64,7 @@ export class StreamKeysController {
     return this.keys.update(principal, id, body);
   }
 
-  @Access(OWNER_OR_ADMIN, 'keys:write')
+  @Access('keys:write')
   @Post(':id/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key for good; a live stream on it stops', operationId: 'revokeStreamKey' })
@@ -75,7 +73,7 @@ export class StreamKeysController {
     return this.keys.revoke(principal, id);
   }
 
-  @Access(OWNER_OR_ADMIN, 'keys:write')
+  @Access('keys:write')
   @Post(':id/regenerate')
   @HttpCode(200)
   @ApiOperation({
@@ -90,7 +88,7 @@ export class StreamKeysController {
     return this.keys.regenerate(principal, id);
   }
 
-  @Access(STAFF, 'streams:write')
+  @Access('streams:write')
   @Post(':id/ban')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ban a key until a time; a live stream on it stops', operationId: 'banStreamKey' })
@@ -103,7 +101,7 @@ export class StreamKeysController {
     return this.keys.ban(principal, id, body);
   }
 
-  @Access(STAFF, 'streams:write')
+  @Access('streams:write')
   @Delete(':id/ban')
   @HttpCode(204)
   @ApiOperation({ summary: 'Lift a ban', operationId: 'unbanStreamKey' })
@@ -112,7 +110,7 @@ export class StreamKeysController {
     return this.keys.unban(principal, id);
   }
 
-  @Access(ALL_ROLES, 'keys:read')
+  @Access('keys:read')
   @Post(':id/playback-token')
   @HttpCode(200)
   @ApiOperation({

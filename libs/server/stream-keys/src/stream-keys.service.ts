@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
+import { can, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, type StreamKeyEntity } from '@rapidrtmp/server-persistence';
 import { UsersRepository } from '@rapidrtmp/server-users';
@@ -33,7 +33,7 @@ export class StreamKeysService {
 
   /** The caller's keys; moderators and admins see everyone's, or one user's with `userId`. */
   async list(principal: Principal, userId?: string): Promise<StreamKeyDto[]> {
-    const keys = await this.keys.listByOwner(canSeeAllOf(principal) ? userId : principal.userId);
+    const keys = await this.keys.listByOwner(can(principal, 'others:read') ? userId : principal.userId);
     const names = await this.users.namesByIds(keys.map((k) => k.ownerId));
     return keys.map((key) => this.toDto(key, names.get(key.ownerId)));
   }
@@ -41,7 +41,7 @@ export class StreamKeysService {
   /** For the caller, or (admins) for another user. The secret is in this answer only. */
   async create(principal: Principal, input: CreateStreamKeyDto): Promise<CreatedStreamKeyDto> {
     const ownerId = input.userId ?? principal.userId;
-    if (ownerId !== principal.userId && principal.role !== 'admin')
+    if (ownerId !== principal.userId && !can(principal, 'others:write'))
       throw new ForbiddenException('Only admins create keys for other users.');
     if (!(await this.users.findById(ownerId))) throw new NotFoundException('No such user.');
     const secret = generateStreamKey();
@@ -158,7 +158,7 @@ export class StreamKeysService {
   /** Publishers see their own keys, moderators and admins everyone's; any other key is "not found". */
   private async visible(principal: Principal, id: string): Promise<StreamKeyEntity> {
     const key = await this.keys.findById(id);
-    if (!key || (!canSeeAllOf(principal) && key.ownerId !== principal.userId))
+    if (!key || (!can(principal, 'others:read') && key.ownerId !== principal.userId))
       throw new NotFoundException('No such stream key.');
     return key;
   }
@@ -166,7 +166,7 @@ export class StreamKeysService {
   /** Renaming, revoking and regenerating are for the owner or an admin. */
   private async manageable(principal: Principal, id: string): Promise<StreamKeyEntity> {
     const key = await this.visible(principal, id);
-    if (principal.role !== 'admin' && key.ownerId !== principal.userId)
+    if (!can(principal, 'others:write') && key.ownerId !== principal.userId)
       throw new ForbiddenException('Only the owner or an admin manages this key.');
     return key;
   }

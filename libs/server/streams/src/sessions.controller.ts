@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import { SessionDto, SessionPageDto, SessionsFilterDto } from './dto/sessions.dto.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -9,7 +9,7 @@ import { SessionsService } from './sessions.service.js';
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Get()
   @ApiOperation({ summary: 'Stream history, newest first (publishers: their own)', operationId: 'listSessions' })
   @ApiOkResponse({ type: SessionPageDto })
@@ -17,7 +17,7 @@ export class SessionsController {
     return this.sessions.page(principal, filter);
   }
 
-  @Access(ALL_ROLES, 'sessions:read')
+  @Access('sessions:read')
   @Get(':id')
   @ApiOperation({ summary: 'One stream session', operationId: 'getSession' })
   @ApiOkResponse({ type: SessionDto })

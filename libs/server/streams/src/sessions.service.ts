@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
+import { can, type Principal } from '@rapidrtmp/server-access';
 import { keysetPage, keysetWindow } from '@rapidrtmp/server-persistence';
 import type { SessionDto, SessionPageDto, SessionsFilterDto } from './dto/sessions.dto.js';
 import { StreamSessionsRepository, type SessionRecord } from './stream-sessions.repository.js';
@@ -13,7 +13,7 @@ export class SessionsService {
   async page(principal: Principal, filter: SessionsFilterDto): Promise<SessionPageDto> {
     const rows = await this.sessions.history({
       ...keysetWindow(filter),
-      ownerId: canSeeAllOf(principal) ? filter.userId : principal.userId,
+      ownerId: can(principal, 'others:read') ? filter.userId : principal.userId,
       streamKeyId: filter.streamKeyId,
       endReason: filter.endReason,
     });
@@ -23,7 +23,7 @@ export class SessionsService {
   /** Someone else's session is "not found" to a publisher. */
   async get(principal: Principal, id: string): Promise<SessionDto> {
     const session = await this.find(id);
-    if (!session || (!canSeeAllOf(principal) && session.owner?.id !== principal.userId))
+    if (!session || (!can(principal, 'others:read') && session.owner?.id !== principal.userId))
       throw new NotFoundException('No such session.');
     return session;
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Access, CurrentPrincipal, STAFF, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import { SessionDto } from './dto/sessions.dto.js';
 import { LiveStreamDetailDto, LiveStreamDto, StopStreamDto } from './dto/streams.dto.js';
 import { StreamsService } from './streams.service.js';
@@ -10,7 +10,7 @@ import { StreamsService } from './streams.service.js';
 export class StreamsController {
   constructor(private readonly streams: StreamsService) {}
 
-  @Access(ALL_ROLES, 'streams:read')
+  @Access('streams:read')
   @Get('live')
   @ApiOperation({ summary: 'Live streams with their stats (publishers: their own)', operationId: 'listLiveStreams' })
   @ApiOkResponse({ type: [LiveStreamDto] })
@@ -18,7 +18,7 @@ export class StreamsController {
     return this.streams.live(principal);
   }
 
-  @Access(ALL_ROLES, 'streams:read')
+  @Access('streams:read')
   @Get(':id')
   @ApiOperation({ summary: 'A live stream with its last five minutes of ingest', operationId: 'getLiveStream' })
   @ApiOkResponse({ type: LiveStreamDetailDto })
@@ -26,7 +26,7 @@ export class StreamsController {
     return this.streams.get(principal, id);
   }
 
-  @Access(STAFF, 'streams:write')
+  @Access('streams:write')
   @Post(':id/stop')
   @HttpCode(200)
   @ApiOperation({

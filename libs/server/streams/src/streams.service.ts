@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { canSeeAllOf, type Principal } from '@rapidrtmp/server-access';
+import { can, type Principal } from '@rapidrtmp/server-access';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import { LivePlayback, StreamKeysService } from '@rapidrtmp/server-stream-keys';
 import type { SessionDto } from './dto/sessions.dto.js';
@@ -29,7 +29,7 @@ export class StreamsService {
   live(principal: Principal): LiveStreamDto[] {
     return this.registry
       .list()
-      .filter((s) => canSeeAllOf(principal) || s.info.ownerId === principal.userId)
+      .filter((s) => can(principal, 'others:read') || s.info.ownerId === principal.userId)
       .sort((a, b) => a.info.startedAt.getTime() - b.info.startedAt.getTime())
       .map((s) => this.toDto(s));
   }
@@ -68,7 +68,7 @@ export class StreamsService {
 
   private visible(principal: Principal, id: string): LiveStream {
     const stream = this.registry.get(id);
-    if (!stream || (!canSeeAllOf(principal) && stream.info.ownerId !== principal.userId))
+    if (!stream || (!can(principal, 'others:read') && stream.info.ownerId !== principal.userId))
       throw new NotFoundException('No such live stream.');
     return stream;
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ADMIN, Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -9,7 +9,7 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Access(ADMIN, 'users:admin')
+  @Access('users:admin')
   @Get()
   @ApiOperation({ summary: 'List users', operationId: 'listUsers' })
   @ApiOkResponse({ type: [UserDto] })
@@ -17,7 +17,7 @@ export class UsersController {
     return this.users.list();
   }
 
-  @Access(ADMIN, 'users:admin')
+  @Access('users:admin')
   @Post()
   @ApiOperation({ summary: 'Create a user with a role', operationId: 'createUser' })
   @ApiCreatedResponse({ type: UserDto })
@@ -25,7 +25,7 @@ export class UsersController {
     return this.users.create(principal.userId, body);
   }
 
-  @Access(ADMIN, 'users:admin')
+  @Access('users:admin')
   @Get(':id')
   @ApiOperation({ summary: 'One user', operationId: 'getUser' })
   @ApiOkResponse({ type: UserDto })
@@ -33,7 +33,7 @@ export class UsersController {
     return this.users.get(id);
   }
 
-  @Access(ADMIN, 'users:admin')
+  @Access('users:admin')
   @Patch(':id')
   @ApiOperation({ summary: 'Change role, name or disable a user', operationId: 'updateUser' })
   @ApiOkResponse({ type: UserDto })
@@ -45,7 +45,7 @@ export class UsersController {
     return this.users.update(principal.userId, id, body);
   }
 
-  @Access(ADMIN, 'users:admin')
+  @Access('users:admin')
   @Post(':id/password')
   @HttpCode(204)
   @ApiOperation({ summary: 'Set a new password for a user; their sessions end', operationId: 'resetUserPassword' })

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditEventEntity, UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
+import type { Role } from '@rapidrtmp/server-access';
+import { AuditEventEntity, UserEntity } from '@rapidrtmp/server-persistence';
 import { In, type Repository } from 'typeorm';
 
 export interface NewUser {
   email: string;
   passwordHash: string;
-  role: UserRole;
+  role: Role;
   displayName?: string | null;
 }
 
@@ -21,7 +22,7 @@ export class UsersRepository {
     @InjectRepository(AuditEventEntity) private readonly audit: Repository<AuditEventEntity>,
   ) {}
 
-  countByRole(role: UserRole): Promise<number> {
+  countByRole(role: Role): Promise<number> {
     return this.users.count({ where: { role } });
   }
 

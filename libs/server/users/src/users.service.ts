@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { roleHasScope } from '@rapidrtmp/server-access';
 import { AuditLog, type UserEntity } from '@rapidrtmp/server-persistence';
 import { type CreateUserDto, type UpdateUserDto, type UserDto, toUserDto } from './dto/users.dto.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -45,7 +46,8 @@ export class UsersService {
 
   async update(actorId: string, id: string, changes: UpdateUserDto): Promise<UserDto> {
     const user = await this.require(id);
-    if (id === actorId && (changes.disabled === true || (changes.role && changes.role !== 'admin'))) {
+    // Demoting: to a role that cannot manage users (the caller can, or they would not be here).
+    if (id === actorId && (changes.disabled === true || (changes.role && !roleHasScope(changes.role, 'users:admin')))) {
       throw new ConflictException('You cannot disable or demote yourself.');
     }
     await this.users.update(id, changes);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { USER_ROLES, type UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
+import { ROLES, type Role } from '@rapidrtmp/server-access';
+import type { UserEntity } from '@rapidrtmp/server-persistence';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -12,8 +13,8 @@ export class UserDto {
   @ApiProperty({ nullable: true, type: String, example: 'Ada Lovelace' })
   displayName!: string | null;
 
-  @ApiProperty({ enum: ['admin', 'moderator', 'publisher'], example: 'publisher' })
-  role!: 'admin' | 'moderator' | 'publisher';
+  @ApiProperty({ enum: ROLES, example: 'publisher' })
+  role!: Role;
 
   @ApiProperty({ example: false })
   disabled!: boolean;
@@ -45,9 +46,9 @@ export class CreateUserDto {
   @MaxLength(256)
   password!: string;
 
-  @ApiProperty({ enum: USER_ROLES, example: 'publisher' })
-  @IsIn(USER_ROLES)
-  role!: UserRole;
+  @ApiProperty({ enum: ROLES, example: 'publisher' })
+  @IsIn(ROLES)
+  role!: Role;
 
   @ApiPropertyOptional({ example: 'Grace Hopper' })
   @IsOptional()
@@ -57,10 +58,10 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ enum: USER_ROLES })
+  @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
-  @IsIn(USER_ROLES)
-  role?: UserRole;
+  @IsIn(ROLES)
+  role?: Role;
 
   @ApiPropertyOptional({ example: 'Grace Hopper' })
   @IsOptional()
