@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from '@rapidrtmp/server-access';
 import { ApiTokensModule, AuthModule } from '@rapidrtmp/server-auth';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
 import { DeliveryModule, LivePlaybackModule } from '@rapidrtmp/server-delivery';
@@ -18,8 +19,8 @@ import { VersionController } from './version.controller.js';
 
 /**
  * Wires the feature modules; configuration and the logger are created before Nest starts. The feature
- * modules with routes come in the order the OpenAPI document lists them (recordings, auth, users, stream
- * keys, streams and history, API tokens, webhooks).
+ * modules with routes come in the order the OpenAPI document lists them (recordings, auth, users, roles,
+ * stream keys, streams and history, API tokens, webhooks).
  */
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         RecordingsModule,
         AuthModule,
         UsersModule,
+        AccessModule,
         StreamKeysModule,
         StreamsModule,
         ApiTokensModule,

@@ -10,6 +10,9 @@ export const CAPABILITIES = ['others:read', 'others:write'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export interface RoleDefinition {
+  /** For people: the dashboard shows these (GET /api/v1/roles). */
+  label: string;
+  description: string;
   /** What a login of this role carries, and the most an API token of its users can hold. */
   scopes: readonly Scope[];
   capabilities: readonly Capability[];
@@ -22,14 +25,20 @@ export interface RoleDefinition {
  */
 export const ROLE_TABLE = {
   admin: {
+    label: 'Admin',
+    description: 'Everything, including users and webhooks.',
     scopes: SCOPES,
     capabilities: ['others:read', 'others:write'],
   },
   moderator: {
+    label: 'Moderator',
+    description: 'Sees and stops every live stream, bans keys.',
     scopes: ['streams:read', 'streams:write', 'keys:read', 'sessions:read', 'tokens:write'],
     capabilities: ['others:read'],
   },
   publisher: {
+    label: 'Publisher',
+    description: 'Streams with their own keys; sees their own streams and history.',
     scopes: ['streams:read', 'keys:read', 'keys:write', 'sessions:read', 'tokens:write'],
     capabilities: [],
   },
@@ -45,7 +54,11 @@ export const FIRST_USER_ROLE: Role = 'admin';
 /** Whether the role reaches that far (for a request's principal: its role; scopes are the guard's). */
 export function can(who: Role | { role: Role }, capability: Capability): boolean {
   const role = typeof who === 'string' ? who : who.role;
-  return (ROLE_TABLE[role].capabilities as readonly Capability[]).includes(capability);
+  return roleCapabilities(role).includes(capability);
+}
+
+export function roleCapabilities(role: Role): readonly Capability[] {
+  return ROLE_TABLE[role].capabilities;
 }
 
 export function roleScopes(role: Role): readonly Scope[] {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
-import { isScope, roleScopes, type Principal, type Scope } from '@rapidrtmp/server-access';
+import { isScope, roleCapabilities, roleScopes, type Principal, type Scope } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, type UserEntity } from '@rapidrtmp/server-persistence';
 import { PasswordHasher, UserSessions, UsersRepository, toUserDto } from '@rapidrtmp/server-users';
@@ -122,7 +122,12 @@ export class AuthService implements UserSessions {
   async me(principal: Principal): Promise<MeDto> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new UnauthorizedException();
-    return { ...toUserDto(user), authenticatedVia: principal.via, scopes: [...principal.scopes] };
+    return {
+      ...toUserDto(user),
+      authenticatedVia: principal.via,
+      scopes: [...principal.scopes],
+      capabilities: [...roleCapabilities(user.role)],
+    };
   }
 
   /** Needs the current password; the user's other login sessions end. */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CAPABILITIES, type Capability } from '@rapidrtmp/server-access';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserDto } from '@rapidrtmp/server-users';
 
@@ -40,6 +41,14 @@ export class MeDto extends UserDto {
 
   @ApiProperty({ type: [String], example: ['streams:read', 'keys:write'] })
   scopes!: string[];
+
+  @ApiProperty({
+    enum: CAPABILITIES,
+    isArray: true,
+    description: 'Whose resources your role reaches beyond your own (see GET /api/v1/roles)',
+    example: ['others:read'],
+  })
+  capabilities!: Capability[];
 }
 
 export class ChangePasswordDto {
