@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LiveStream, type LiveStreamInfo } from '@rapidrtmp/server-streams';
+import { LiveStream, type LiveStreamInfo } from '../live-stream.js';
 
-/** A LiveStream as ingest would register it (test support, not exported from the package). */
+/** A LiveStream as ingest would register it (test support: `@rapidrtmp/server-streams/testing`). */
 export function makeLiveStream(overrides: Partial<LiveStreamInfo> = {}): LiveStream {
   const info = {
     id: randomUUID(),
