@@ -15,24 +15,29 @@ export interface NavItem {
   href: string;
   label: string;
   icon: Icon;
-  /** The scope a user needs to see the item; everybody sees it when absent. */
-  needs?: Scope;
+  /** The scope a user needs to see the item (and use its page). */
+  needs: Scope;
 }
 
 /**
- * Everybody: live streams, keys, history and API tokens (the API answers with what their role reaches:
- * their own, or everyone's). Users and webhooks for those whose role manages them.
+ * The pages a user's scopes open (GET /api/v1/me); each answers with what their role reaches: their own
+ * streams, keys and history, or everyone's.
  */
 export function navItems(me: Me): NavItem[] {
   const items: NavItem[] = [
-    { href: '/', label: can(me, 'others:read') ? 'Live streams' : 'My live streams', icon: IconBroadcast },
-    { href: '/keys/', label: 'Stream keys', icon: IconKey },
-    { href: '/history/', label: 'History', icon: IconHistory },
-    { href: '/tokens/', label: 'API tokens', icon: IconPlugConnected },
+    {
+      href: '/',
+      label: can(me, 'others:read') ? 'Live streams' : 'My live streams',
+      icon: IconBroadcast,
+      needs: 'streams:read',
+    },
+    { href: '/keys/', label: 'Stream keys', icon: IconKey, needs: 'keys:read' },
+    { href: '/history/', label: 'History', icon: IconHistory, needs: 'sessions:read' },
+    { href: '/tokens/', label: 'API tokens', icon: IconPlugConnected, needs: 'tokens:write' },
     { href: '/users/', label: 'Users', icon: IconUsers, needs: 'users:admin' },
     { href: '/webhooks/', label: 'Webhooks', icon: IconWebhook, needs: 'webhooks:admin' },
   ];
-  return items.filter((item) => !item.needs || can(me, item.needs));
+  return items.filter((item) => can(me, item.needs));
 }
 
 /** The live page also owns the stream detail page (`/stream/?id=`). */
