@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '@rapidrtmp/server-persistence/testing';
-import { freePort, REPO_ROOT, sleep, waitFor } from '@rapidrtmp/test-support';
+import { freePort, REPO_ROOT } from '@rapidrtmp/test-support';
 import { childPids, envNumber, table } from './bench-support.js';
 
 const IDLE_SECONDS = envNumber('BENCH_IDLE_SECONDS', 20);
