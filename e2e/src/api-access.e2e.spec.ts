@@ -181,6 +181,7 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
         fixed('/api/v1/me/password', { currentPassword: 'wrong', newPassword: 'a new password 1' }),
         [401, 401, 401, 401],
       ],
+      ['get', '/api/v1/roles', fixed('/api/v1/roles'), [401, 200, 200, 200]],
       ['get', '/api/v1/users', fixed('/api/v1/users'), [401, 403, 403, 200]],
       [
         'post',
@@ -354,6 +355,27 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
       }
     }
     assert.deepEqual(failures, []);
+  });
+
+  it('describes every role to every user, and each user what their role reaches', async () => {
+    const roles = await clients.publisher.get('/api/v1/roles');
+    assert.equal(roles.status, 200);
+    const capabilities = new Map(
+      roles.body.map((r: { name: string; capabilities: string[] }) => [r.name, r.capabilities]),
+    );
+    assert.equal(roles.body[0].name, 'admin', 'most powerful first');
+    assert.deepEqual(capabilities.get('admin'), ['others:read', 'others:write']);
+    assert.deepEqual(capabilities.get('moderator'), ['others:read']);
+    assert.deepEqual(capabilities.get('publisher'), []);
+    const moderator = roles.body.find((r: { name: string }) => r.name === 'moderator');
+    assert.equal(moderator.label, 'Moderator');
+    assert.ok(moderator.scopes.includes('streams:write') && !moderator.scopes.includes('keys:write'));
+    for (const role of ['publisher', 'moderator', 'admin'] as const) {
+      const me = (await clients[role].get('/api/v1/me')).body;
+      const described = roles.body.find((r: { name: string }) => r.name === role);
+      assert.deepEqual(me.capabilities, described.capabilities, role);
+      assert.deepEqual(me.scopes, described.scopes, `${role}: a login carries its role's scopes`);
+    }
   });
 
   it('publishes a valid OpenAPI document with security schemes on every protected route', async () => {

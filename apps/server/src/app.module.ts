@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ApiModule } from '@rapidrtmp/server-api';
-import { AuthModule } from '@rapidrtmp/server-auth';
+import { AccessModule } from '@rapidrtmp/server-access';
+import { ApiTokensModule, AuthModule } from '@rapidrtmp/server-auth';
 import { ClusterModule } from '@rapidrtmp/server-cluster';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
-import { DeliveryModule } from '@rapidrtmp/server-delivery';
+import { DeliveryModule, LivePlaybackModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
 import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
@@ -11,13 +11,18 @@ import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule, type PersistenceOptions } from '@rapidrtmp/server-persistence';
 import { RecordingsModule } from '@rapidrtmp/server-recordings';
 import { StorageModule } from '@rapidrtmp/server-storage';
+import { StreamKeysModule } from '@rapidrtmp/server-stream-keys';
 import { StreamsModule } from '@rapidrtmp/server-streams';
 import { UsersModule } from '@rapidrtmp/server-users';
 import { WebModule } from '@rapidrtmp/server-web';
 import { WebhooksModule } from '@rapidrtmp/server-webhooks';
 import { VersionController } from './version.controller.js';
 
-/** Wires the feature modules; configuration and the logger are created before Nest starts. */
+/**
+ * Wires the feature modules; configuration and the logger are created before Nest starts. The feature
+ * modules with routes come in the order the OpenAPI document lists them (recordings, auth, users, roles,
+ * stream keys, streams and history, API tokens, webhooks).
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, persistence: PersistenceOptions = {}): DynamicModule {
@@ -30,14 +35,17 @@ export class AppModule {
         PersistenceModule.forRoot(persistence),
         HealthModule,
         StorageModule,
-        UsersModule,
-        StreamsModule,
         ClusterModule,
-        IngestModule,
         RecordingsModule,
-        DeliveryModule,
         AuthModule,
-        ApiModule,
+        UsersModule,
+        AccessModule,
+        StreamKeysModule,
+        StreamsModule,
+        ApiTokensModule,
+        IngestModule,
+        DeliveryModule,
+        LivePlaybackModule,
         WebhooksModule,
         // Last: the dashboard's static files must not shadow any API or HLS route.
         WebModule.forRoot(),

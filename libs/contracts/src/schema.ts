@@ -156,6 +156,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every role and what it may do, most powerful first (the dashboard derives its pages from it) */
+    get: operations['listRoles'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sessions': {
     parameters: {
       query?: never;
@@ -916,6 +933,13 @@ export interface components {
     MeDto: {
       /** @enum {string} */
       authenticatedVia: 'session' | 'api-token';
+      /**
+       * @description Whose resources your role reaches beyond your own (see GET /api/v1/roles)
+       * @example [
+       *       "others:read"
+       *     ]
+       */
+      capabilities: ('others:read' | 'others:write')[];
       /** Format: date-time */
       createdAt: string;
       /** @example false */
@@ -1010,6 +1034,44 @@ export interface components {
     };
     ResetPasswordDto: {
       password: string;
+    };
+    RoleDto: {
+      /**
+       * @description Whose resources it reaches beyond its own: `others:read` sees every user’s keys, streams, history and recordings; `others:write` manages other users’ keys and API tokens
+       * @example [
+       *       "others:read"
+       *     ]
+       */
+      capabilities: ('others:read' | 'others:write')[];
+      /** @example Sees and stops every live stream, bans keys. */
+      description: string;
+      /** @example Moderator */
+      label: string;
+      /**
+       * @example moderator
+       * @enum {string}
+       */
+      name: 'admin' | 'moderator' | 'publisher';
+      /**
+       * @description What a login of this role carries; an API token of its users holds at most these
+       * @example [
+       *       "streams:read",
+       *       "streams:write",
+       *       "keys:read",
+       *       "sessions:read",
+       *       "tokens:write"
+       *     ]
+       */
+      scopes: (
+        | 'streams:read'
+        | 'streams:write'
+        | 'keys:read'
+        | 'keys:write'
+        | 'sessions:read'
+        | 'tokens:write'
+        | 'users:admin'
+        | 'webhooks:admin'
+      )[];
     };
     SessionDto: {
       /** @example mp4a.40.2 */
@@ -1751,6 +1813,39 @@ export interface operations {
         content?: never;
       };
       /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listRoles: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoleDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher */
       403: {
         headers: {
           [name: string]: unknown;

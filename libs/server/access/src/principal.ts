@@ -1,5 +1,5 @@
-import type { UserRole } from '@rapidrtmp/server-persistence';
 import type { FastifyRequest } from 'fastify';
+import type { Role } from './roles.js';
 import type { Scope } from './scopes.js';
 
 /** The authenticated caller of a request. */
@@ -7,7 +7,7 @@ export interface Principal {
   userId: string;
   email: string;
   displayName: string | null;
-  role: UserRole;
+  role: Role;
   /** `session`: dashboard login (cookie or its bearer token); `api-token`: an integrator's token. */
   via: 'session' | 'api-token';
   scopes: readonly Scope[];
@@ -18,8 +18,3 @@ export interface Principal {
 }
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
-
-/** What a route's owner check needs: admins and moderators see everything, publishers their own. */
-export function canSeeAllOf(principal: Principal): boolean {
-  return principal.role === 'admin' || principal.role === 'moderator';
-}

@@ -1,20 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { UsersModule } from '@rapidrtmp/server-users';
+import { UserSessions, UsersModule } from '@rapidrtmp/server-users';
+import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 
+/** Login sessions, the guard enforcing @Access on every route, and UserSessions for the users lib. */
 @Global()
 @Module({
   imports: [UsersModule],
+  controllers: [AuthController],
   providers: [
     CredentialsRepository,
     { provide: LoginRateLimiter, useFactory: () => new LoginRateLimiter() },
     AuthService,
+    { provide: UserSessions, useExisting: AuthService },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, CredentialsRepository],
+  exports: [AuthService, CredentialsRepository, UserSessions],
 })
 export class AuthModule {}

@@ -1,9 +1,11 @@
 import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ROLE_SCOPES, isScope, type Principal, type Scope } from '@rapidrtmp/server-access';
+import { isScope, roleCapabilities, roleScopes, type Principal, type Scope } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
-import type { UserEntity } from '@rapidrtmp/server-persistence';
-import { PasswordHasher, UsersRepository } from '@rapidrtmp/server-users';
+import { AuditLog, type UserEntity } from '@rapidrtmp/server-persistence';
+import { PasswordHasher, UserSessions, UsersRepository, toUserDto } from '@rapidrtmp/server-users';
+import { CSRF_COOKIE, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { CredentialsRepository } from './credentials.repository.js';
+import type { LoginResponseDto, MeDto } from './dto/auth.dto.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { API_TOKEN_PREFIX, SESSION_TOKEN_PREFIX, newSecret, sameHash, sha256 } from './secrets.js';
 
@@ -11,17 +13,18 @@ const SESSION_TTL_MS = 7 * 24 * 3600_000;
 /** Last-seen / last-used timestamps are written at most this often per credential. */
 const TOUCH_EVERY_MS = 60_000;
 
-export interface IssuedSession {
-  sessionId: string;
-  token: string;
-  csrfToken: string;
-  expiresAt: Date;
-  user: UserEntity;
+/** What a login answers: the body, and the session and CSRF cookies to set. */
+export interface SignedIn {
+  body: LoginResponseDto;
+  cookies: string[];
 }
 
-/** Logs users in and turns presented credentials into a Principal. */
+/**
+ * Logs users in and out, turns presented credentials into a Principal, and changes a user's own password.
+ * Bound as the users lib's UserSessions: account changes there end logins here.
+ */
 @Injectable()
-export class AuthService {
+export class AuthService implements UserSessions {
   /** Verified against when the e-mail is unknown, so both failures take the same time. */
   private dummyHash: Promise<string> | undefined;
 
@@ -30,14 +33,12 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly limiter: LoginRateLimiter,
+    private readonly audit: AuditLog,
     private readonly config: AppConfig,
   ) {}
 
-  get secureCookies(): boolean {
-    return this.config.publicUrl.startsWith('https://');
-  }
-
-  async login(email: string, password: string, ip: string, userAgent: string | undefined): Promise<IssuedSession> {
+  /** Rate-limited per address and per account; the same 401 for an unknown e-mail, a wrong password or a disabled account. */
+  async login(email: string, password: string, ip: string, userAgent: string | undefined): Promise<SignedIn> {
     const wait = this.limiter.check(ip, email);
     if (wait > 0) {
       throw new HttpException(
@@ -65,7 +66,15 @@ export class AuthService {
       ip: ip.slice(0, 64),
       userAgent: userAgent?.slice(0, 300) ?? null,
     });
-    return { sessionId: session.id, token, csrfToken, expiresAt, user };
+    const cookies = this.cookies(token, csrfToken, (session.expiresAt.getTime() - Date.now()) / 1000);
+    await this.audit.record({
+      actorId: user.id,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      details: { ip },
+    });
+    return { body: { accessToken: token, csrfToken, expiresAt, user: toUserDto(user) }, cookies };
   }
 
   /** Resolves a session token or API token; undefined when it is unknown, expired, revoked or its user disabled. */
@@ -75,25 +84,25 @@ export class AuthService {
     if (secret.startsWith(SESSION_TOKEN_PREFIX)) {
       const session = await this.credentials.findSessionByHash(sha256(secret));
       if (!session || session.revokedAt || session.expiresAt <= now) return undefined;
-      const user = await this.credentials.findUser(session.userId);
+      const user = await this.users.findById(session.userId);
       if (!user || user.disabled) return undefined;
       if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
         void this.credentials.touchSession(session.id, now).catch(() => undefined);
       return {
-        ...principalOf(user, 'session', ROLE_SCOPES[user.role], session.id, fromCookie),
+        ...principalOf(user, 'session', roleScopes(user.role), session.id, fromCookie),
         csrfHash: session.csrfHash,
       };
     }
     if (secret.startsWith(API_TOKEN_PREFIX) && !fromCookie) {
       const token = await this.credentials.findTokenByHash(sha256(secret));
       if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
-      const user = await this.credentials.findUser(token.ownerId);
+      const user = await this.users.findById(token.ownerId);
       if (!user || user.disabled) return undefined;
       if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
         void this.credentials.touchToken(token.id, now).catch(() => undefined);
       }
       // A token never holds more than its owner's role allows today.
-      const allowed = new Set(ROLE_SCOPES[user.role]);
+      const allowed = new Set(roleScopes(user.role));
       const scopes = token.scopes.filter((s): s is Scope => isScope(s) && allowed.has(s));
       return principalOf(user, 'api-token', scopes, token.id, false);
     }
@@ -104,12 +113,50 @@ export class AuthService {
     return Boolean(csrfHash && presented && presented.length < 200 && sameHash(csrfHash, sha256(presented)));
   }
 
-  logout(principal: Principal): Promise<void> {
-    return this.credentials.revokeSession(principal.credentialId);
+  /** Ends the caller's login session (an API token stays valid) and returns the cookies that clear it. */
+  async logout(principal: Principal): Promise<string[]> {
+    if (principal.via === 'session') await this.credentials.revokeSession(principal.credentialId);
+    return this.cookies('', '', 0);
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new UnauthorizedException();
+    return {
+      ...toUserDto(user),
+      authenticatedVia: principal.via,
+      scopes: [...principal.scopes],
+      capabilities: [...roleCapabilities(user.role)],
+    };
+  }
+
+  /** Needs the current password; the user's other login sessions end. */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findById(principal.userId);
+    if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new UnauthorizedException('The current password is wrong.');
+    }
+    await this.users.update(user.id, { passwordHash: await this.hasher.hash(newPassword) });
+    await this.revokeUserSessions(user.id, principal.via === 'session' ? principal.credentialId : undefined);
+    await this.audit.record({
+      actorId: user.id,
+      action: 'user.password_changed',
+      targetType: 'user',
+      targetId: user.id,
+    });
   }
 
   revokeUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
     return this.credentials.revokeUserSessions(userId, exceptSessionId);
+  }
+
+  /** The session cookie (httpOnly) and the CSRF cookie the dashboard's script reads; `Secure` behind https. */
+  private cookies(session: string, csrf: string, maxAgeSeconds: number): string[] {
+    const secure = this.config.publicUrl.startsWith('https://');
+    return [
+      serializeCookie(SESSION_COOKIE, session, { maxAgeSeconds, httpOnly: true, secure }),
+      serializeCookie(CSRF_COOKIE, csrf, { maxAgeSeconds, httpOnly: false, secure }),
+    ];
   }
 }
 

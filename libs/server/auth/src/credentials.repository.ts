@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ApiTokenEntity, AuthSessionEntity, UserEntity } from '@rapidrtmp/server-persistence';
+import { ApiTokenEntity, AuthSessionEntity } from '@rapidrtmp/server-persistence';
 import { IsNull, type Repository } from 'typeorm';
+
+export type NewApiToken = Pick<
+  ApiTokenEntity,
+  'ownerId' | 'label' | 'tokenHash' | 'tokenPrefix' | 'scopes' | 'expiresAt'
+>;
 
 /** The only code that touches auth_sessions and api_tokens. */
 @Injectable()
 export class CredentialsRepository {
   constructor(
     @InjectRepository(AuthSessionEntity) private readonly sessions: Repository<AuthSessionEntity>,
-    @InjectRepository(ApiTokenEntity) readonly tokens: Repository<ApiTokenEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
   ) {}
 
   createSession(
@@ -26,8 +30,21 @@ export class CredentialsRepository {
     return this.tokens.findOne({ where: { tokenHash } });
   }
 
-  findUser(id: string): Promise<UserEntity | null> {
-    return this.users.findOne({ where: { id } });
+  findToken(id: string): Promise<ApiTokenEntity | null> {
+    return this.tokens.findOne({ where: { id } });
+  }
+
+  /** A user's tokens, newest first (revoked and expired ones included). */
+  listTokens(ownerId: string): Promise<ApiTokenEntity[]> {
+    return this.tokens.find({ where: { ownerId }, order: { createdAt: 'DESC' }, take: 1000 });
+  }
+
+  insertToken(values: NewApiToken): Promise<ApiTokenEntity> {
+    return this.tokens.save(this.tokens.create(values));
+  }
+
+  async revokeToken(id: string, at: Date): Promise<void> {
+    await this.tokens.update({ id }, { revokedAt: at });
   }
 
   async touchSession(id: string, at: Date): Promise<void> {

@@ -3,6 +3,7 @@ import { DeliveryModule } from '@rapidrtmp/server-delivery';
 import { Recorder } from './recorder.service.js';
 import { RecordingsController } from './recordings.controller.js';
 import { RecordingsRepository } from './recordings.repository.js';
+import { RecordingsService } from './recordings.service.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { VodRoutes } from './vod-routes.js';
 
@@ -10,7 +11,7 @@ import { VodRoutes } from './vod-routes.js';
 @Module({
   imports: [DeliveryModule],
   controllers: [RecordingsController],
-  providers: [RecordingsRepository, Recorder, VodRoutes, RetentionSweeper],
+  providers: [RecordingsService, RecordingsRepository, Recorder, VodRoutes, RetentionSweeper],
   exports: [RecordingsRepository, RetentionSweeper],
 })
 export class RecordingsModule {}

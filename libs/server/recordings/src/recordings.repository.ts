@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  type KeysetWindow,
   queryRows,
   RecordingEntity,
   RecordingSegmentEntity,
@@ -8,11 +9,20 @@ import {
 } from '@rapidrtmp/server-persistence';
 import type { Repository } from 'typeorm';
 
-/** The only code that touches recordings and recording_segments. */
+/** Which recordings, newest first (deleted ones never): every field narrows. */
+export interface RecordingQuery extends KeysetWindow {
+  ownerId?: string;
+  streamKeyId?: string;
+}
+
+/**
+ * The only code that touches recordings and recording_segments, but for the retention sweeper's selection
+ * of expired recordings (it runs under an advisory lock on its own connection).
+ */
 @Injectable()
 export class RecordingsRepository {
   constructor(
-    @InjectRepository(RecordingEntity) readonly recordings: Repository<RecordingEntity>,
+    @InjectRepository(RecordingEntity) private readonly recordings: Repository<RecordingEntity>,
     @InjectRepository(RecordingSegmentEntity) private readonly segments: Repository<RecordingSegmentEntity>,
   ) {}
 
@@ -28,6 +38,22 @@ export class RecordingsRepository {
 
   async setSegmentState(recordingId: string, msn: number, state: 'stored' | 'failed'): Promise<void> {
     await this.segments.update({ recordingId, msn }, { state });
+  }
+
+  /** Newest first, keyset-paginated on (started_at, id). */
+  list(query: RecordingQuery): Promise<RecordingEntity[]> {
+    const select = this.recordings
+      .createQueryBuilder('r')
+      .where(`r.status <> 'deleted'`)
+      .orderBy('r.started_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(query.limit);
+    if (query.ownerId) select.andWhere('r.owner_id = :owner', { owner: query.ownerId });
+    if (query.streamKeyId) select.andWhere('r.stream_key_id = :key', { key: query.streamKeyId });
+    if (query.from) select.andWhere('r.started_at >= :from', { from: query.from });
+    if (query.to) select.andWhere('r.started_at < :to', { to: query.to });
+    if (query.before) select.andWhere('(r.started_at, r.id) < (:at, :id)', query.before);
+    return select.getMany();
   }
 
   findById(id: string): Promise<RecordingEntity | null> {

@@ -9,7 +9,7 @@ export interface StreamKeyWithOwner {
   owner: Pick<UserEntity, 'id' | 'email' | 'displayName' | 'disabled'>;
 }
 
-/** The only code that touches the stream_keys table. */
+/** The only code that touches stream_keys (a publish lookup also reads the owner fields it depends on). */
 @Injectable()
 export class StreamKeysRepository {
   constructor(
@@ -18,7 +18,7 @@ export class StreamKeysRepository {
   ) {}
 
   insert(
-    values: Pick<StreamKeyEntity, 'ownerId' | 'label' | 'keyHash' | 'keyPrefix' | 'playbackId'>,
+    values: Pick<StreamKeyEntity, 'ownerId' | 'label' | 'keyHash' | 'keyPrefix' | 'playbackId' | 'signedPlayback'>,
   ): Promise<StreamKeyEntity> {
     return this.keys.save(this.keys.create(values));
   }

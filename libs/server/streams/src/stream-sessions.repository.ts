@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EndReason } from '@rapidrtmp/server-domain';
-import { queryRows, StreamSessionEntity } from '@rapidrtmp/server-persistence';
+import { type KeysetWindow, queryRows, StreamSessionEntity } from '@rapidrtmp/server-persistence';
 import { IsNull, type Repository } from 'typeorm';
 
 export interface SessionMedia {
@@ -32,7 +32,67 @@ export interface EndedSession {
   bytesIn: number;
 }
 
-/** The only code that touches stream_sessions. */
+/** A session as history shows it: with its key's label and playback id and the names of owner and stopper. */
+export interface SessionRecord {
+  id: string;
+  streamKeyId: string | null;
+  keyLabel: string | null;
+  playbackId: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  nodeId: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  endReason: EndReason | null;
+  stoppedBy: string | null;
+  stopperName: string | null;
+  bytesIn: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  avgBitrate: number | null;
+}
+
+/** Which sessions, newest first: every field narrows. */
+export interface SessionQuery extends KeysetWindow {
+  ownerId?: string;
+  streamKeyId?: string;
+  endReason?: EndReason;
+}
+
+interface Row {
+  id: string;
+  stream_key_id: string | null;
+  key_label: string | null;
+  playback_id: string | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  node_id: string;
+  started_at: Date;
+  ended_at: Date | null;
+  end_reason: EndReason | null;
+  stopped_by: string | null;
+  stopper_name: string | null;
+  bytes_in: string;
+  video_codec: string | null;
+  audio_codec: string | null;
+  width: number | null;
+  height: number | null;
+  avg_bitrate: number | null;
+}
+
+const SELECT = `
+  SELECT s.id, s.stream_key_id, k.label AS key_label, k.playback_id, s.owner_id,
+         COALESCE(o.display_name, o.email) AS owner_name, s.node_id, s.started_at, s.ended_at, s.end_reason,
+         s.stopped_by, COALESCE(m.display_name, m.email) AS stopper_name, s.bytes_in, s.video_codec,
+         s.audio_codec, s.width, s.height, s.avg_bitrate
+  FROM stream_sessions s
+  LEFT JOIN stream_keys k ON k.id = s.stream_key_id
+  LEFT JOIN users o ON o.id = s.owner_id
+  LEFT JOIN users m ON m.id = s.stopped_by`;
+
+/** The only code that touches stream_sessions: ingest opens and closes them, history reads them. */
 @Injectable()
 export class StreamSessionsRepository {
   constructor(@InjectRepository(StreamSessionEntity) private readonly sessions: Repository<StreamSessionEntity>) {}
@@ -82,4 +142,57 @@ export class StreamSessionsRepository {
   findById(id: string): Promise<StreamSessionEntity | null> {
     return this.sessions.findOne({ where: { id } });
   }
+
+  /** Newest first, keyset-paginated on (started_at, id). */
+  async history(query: SessionQuery): Promise<SessionRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (query.ownerId) add('s.owner_id = ?', query.ownerId);
+    if (query.streamKeyId) add('s.stream_key_id = ?', query.streamKeyId);
+    if (query.from) add('s.started_at >= ?', query.from);
+    if (query.to) add('s.started_at < ?', query.to);
+    if (query.endReason) add('s.end_reason = ?', query.endReason);
+    if (query.before) {
+      params.push(query.before.at, query.before.id);
+      where.push(`(s.started_at, s.id) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(query.limit);
+    const rows: Row[] = await this.sessions.query(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.started_at DESC, s.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+
+  async findRecord(id: string): Promise<SessionRecord | undefined> {
+    const rows: Row[] = await this.sessions.query(`${SELECT} WHERE s.id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+}
+
+function toRecord(row: Row): SessionRecord {
+  return {
+    id: row.id,
+    streamKeyId: row.stream_key_id,
+    keyLabel: row.key_label,
+    playbackId: row.playback_id,
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    nodeId: row.node_id,
+    startedAt: new Date(row.started_at),
+    endedAt: row.ended_at ? new Date(row.ended_at) : null,
+    endReason: row.end_reason,
+    stoppedBy: row.stopped_by,
+    stopperName: row.stopper_name,
+    bytesIn: Number(row.bytes_in),
+    videoCodec: row.video_codec,
+    audioCodec: row.audio_codec,
+    width: row.width,
+    height: row.height,
+    avgBitrate: row.avg_bitrate,
+  };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { FIRST_USER_ROLE } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { PasswordHasher } from './password-hasher.js';
@@ -31,18 +32,18 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   }
 
   async ensureAdmin(): Promise<BootstrapOutcome> {
-    if ((await this.users.countByRole('admin')) > 0) return 'exists';
+    if ((await this.users.countByRole(FIRST_USER_ROLE)) > 0) return 'exists';
     const email = this.config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const generated = this.config.adminPassword === undefined;
     const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
     try {
       await this.users.create(
-        { email, passwordHash: await this.hasher.hash(password), role: 'admin', displayName: 'Administrator' },
+        { email, passwordHash: await this.hasher.hash(password), role: FIRST_USER_ROLE, displayName: 'Administrator' },
         null,
       );
     } catch (error) {
       // Another node created it first (unique email index): that is the desired end state.
-      if ((await this.users.countByRole('admin')) > 0) return 'exists';
+      if ((await this.users.countByRole(FIRST_USER_ROLE)) > 0) return 'exists';
       throw error;
     }
     if (generated) {

@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditEventEntity, UserEntity, type UserRole } from '@rapidrtmp/server-persistence';
+import type { Role } from '@rapidrtmp/server-access';
+import { AuditEventEntity, UserEntity } from '@rapidrtmp/server-persistence';
 import { In, type Repository } from 'typeorm';
 
 export interface NewUser {
   email: string;
   passwordHash: string;
-  role: UserRole;
+  role: Role;
   displayName?: string | null;
 }
 
-/** The only code that touches the users table. */
+/**
+ * The only code that writes the users table (a creation is audited in the same transaction). Queries that
+ * show an owner with what they own (a publish lookup, history) read names and flags from it in a join.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(
@@ -18,7 +22,7 @@ export class UsersRepository {
     @InjectRepository(AuditEventEntity) private readonly audit: Repository<AuditEventEntity>,
   ) {}
 
-  countByRole(role: UserRole): Promise<number> {
+  countByRole(role: Role): Promise<number> {
     return this.users.count({ where: { role } });
   }
 

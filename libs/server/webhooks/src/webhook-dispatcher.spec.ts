@@ -4,7 +4,7 @@ import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import type { WebhookDeliveryWorker } from './delivery-worker.js';
-import { makeLiveStream } from './testing/live-stream.js';
+import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
 import type { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import type { WebhookEvent } from './webhook-events.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeLiveStream } from './testing/live-stream.js';
+import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
 import { serializeEvent, streamEvent, testEvent } from './webhook-events.js';
 
 describe('webhook events', () => {

@@ -24,7 +24,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Access, ADMIN, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
+import { Access, CurrentPrincipal, type Principal } from '@rapidrtmp/server-access';
 import { WebhookEventDto } from './dto/webhook-event.dto.js';
 import {
   CreateWebhookDto,
@@ -50,7 +50,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @ApiOperation({
     summary: 'Register a webhook endpoint',
     operationId: 'createWebhook',
@@ -73,7 +73,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @ApiOperation({ summary: 'List webhook endpoints (without secrets)', operationId: 'listWebhooks' })
   @ApiOkResponse({ type: WebhookDto, isArray: true })
   list(): Promise<WebhookDto[]> {
@@ -81,7 +81,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @ApiOperation({ summary: 'One webhook endpoint (without its secret)', operationId: 'getWebhook' })
   @ApiOkResponse({ type: WebhookDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -91,7 +91,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @ApiOperation({
     summary: 'Change a webhook endpoint',
     operationId: 'updateWebhook',
@@ -109,7 +109,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete a webhook endpoint and its delivery log',
@@ -123,7 +123,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @ApiOperation({
     summary: 'Delivery log of a webhook endpoint, newest first',
     operationId: 'listWebhookDeliveries',
@@ -143,7 +143,7 @@ export class WebhooksController {
   }
 
   @Post(':id/test')
-  @Access(ADMIN, 'webhooks:admin')
+  @Access('webhooks:admin')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Queue a webhook.test event for this endpoint',

@@ -22,7 +22,7 @@ import { waitFor } from '@rapidrtmp/test-support';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './entities/index.js';
-import { makeLiveStream } from './testing/live-stream.js';
+import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
 import { type ReceivedRequest, WebhookReceiver } from './testing/webhook-receiver.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';

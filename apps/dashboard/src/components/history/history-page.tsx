@@ -27,7 +27,7 @@ import {
   formatResolution,
   localInputToIso,
 } from '@/lib/format';
-import { isStaff } from '@/lib/roles';
+import { can } from '@/lib/roles';
 import { useUsers } from '@/lib/use-users';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
@@ -43,11 +43,13 @@ const RECORDING_PAGES_MAX = 10;
 
 export function HistoryPage() {
   const me = useMe();
-  const staff = isStaff(me.role);
+  const staff = can(me, 'others:read');
+  // The owner filter lists the users, which needs managing them.
+  const pickOwner = staff && can(me, 'users:admin');
   const [filter, setFilter] = useState<HistoryFilter>(NO_FILTER);
   // Typing a date fires a change per keystroke; ask the server once the user paused.
   const [query] = useDebouncedValue(filter, 300);
-  const users = useUsers(me.role === 'admin');
+  const users = useUsers(pickOwner);
   const keys = useQuery({
     queryKey: ['stream-keys', null],
     queryFn: ({ signal }) => call(api.GET('/api/v1/stream-keys', { params: { query: {} }, signal })),
@@ -125,7 +127,7 @@ export function HistoryPage() {
       <HistoryFilters
         value={filter}
         onChange={setFilter}
-        users={me.role === 'admin' ? users.data : undefined}
+        users={pickOwner ? users.data : undefined}
         keys={keys.data ?? []}
       />
       {sessions.error && (

@@ -15,7 +15,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call, describeError, type Schemas } from '@/lib/api';
-import { isStaff } from '@/lib/roles';
+import { can } from '@/lib/roles';
 import { copyText } from '../common/clipboard';
 import { CopyButton } from '../common/copy-button';
 import { useMe } from '../shell/me-context';
@@ -40,8 +40,8 @@ async function copyAndSay(text: string, what: string) {
 export function KeyActions({ streamKey: key, onRegenerated, onBan }: KeyActionsProps) {
   const me = useMe();
   const queryClient = useQueryClient();
-  const canManage = me.role === 'admin' || (me.role === 'publisher' && key.ownerId === me.id);
-  const staff = isStaff(me.role);
+  const canManage = can(me, 'others:write') || (can(me, 'keys:write') && key.ownerId === me.id);
+  const staff = can(me, 'streams:write');
   const revoked = key.revokedAt !== null;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['stream-keys'] });
   const failed = (title: string) => (error: unknown) =>

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, type Schemas } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
+import { can } from '@/lib/roles';
 import { userLabel, useUsers } from '@/lib/use-users';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
@@ -23,14 +24,18 @@ type CreatedKey = Schemas['CreatedStreamKeyDto'];
 
 export function KeysPage() {
   const me = useMe();
-  const admin = me.role === 'admin';
+  const everyone = can(me, 'others:read');
+  // The owner filter and the new key's owner list the users, which needs managing them.
+  const listsUsers = can(me, 'users:admin');
+  const pickOwner = everyone && listsUsers;
+  const issueForOthers = can(me, 'others:write') && listsUsers;
   const queryClient = useQueryClient();
   const [ownerFilter, setOwnerFilter] = useState<string | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<CreatedKey | null>(null);
   const [banning, setBanning] = useState<StreamKey | null>(null);
-  const users = useUsers(admin);
+  const users = useUsers(listsUsers);
   const keys = useQuery({
     queryKey: ['stream-keys', ownerFilter],
     queryFn: ({ signal }) =>
@@ -59,15 +64,15 @@ export function KeysPage() {
   const ownerName = (id: string) => (id === me.id ? 'You' : (ownerNames.get(id) ?? `User ${id.slice(0, 8)}`));
   const visible = sortKeys((keys.data ?? []).filter((k) => showRevoked || !k.revokedAt));
   const revokedCount = (keys.data ?? []).filter((k) => k.revokedAt).length;
-  const canCreate = me.role !== 'moderator';
-  const showOwner = me.role !== 'publisher';
+  const canCreate = can(me, 'keys:write');
+  const showOwner = everyone;
 
   return (
     <>
       <PageHeader
         title="Stream keys"
         description={
-          me.role === 'publisher'
+          !everyone
             ? 'Your keys for OBS or ffmpeg. Each key has its own public playback link.'
             : 'Stream keys of every user. Secrets are never shown again after creation.'
         }
@@ -79,9 +84,9 @@ export function KeysPage() {
           )
         }
       />
-      {(admin || revokedCount > 0) && (
+      {(pickOwner || revokedCount > 0) && (
         <Group mb="md" gap="lg" align="flex-end">
-          {admin && (
+          {pickOwner && (
             <Select
               label="Owner"
               placeholder="All users"
@@ -201,7 +206,7 @@ export function KeysPage() {
           setCreating(false);
           setSecret(created);
         }}
-        users={admin ? users.data : undefined}
+        users={issueForOthers ? users.data : undefined}
         defaultOwnerId={ownerFilter}
       />
       <KeySecretModal created={secret} onClose={() => setSecret(null)} />

@@ -6,14 +6,15 @@ import { IconBroadcast } from '@tabler/icons-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { ROLE_LABELS } from '@/lib/roles';
-import { useMe } from './me-context';
+import { roleLabel } from '@/lib/roles';
+import { useMe, useRoles } from './me-context';
 import { isActive, navItems } from './navigation';
 import { UserMenu } from './user-menu';
 
 /** Header, role-aware navigation (a drawer behind the burger on phones) and the page. */
 export function DashboardShell({ children }: { children: ReactNode }) {
   const me = useMe();
+  const roles = useRoles();
   const pathname = usePathname();
   const [opened, { toggle, close }] = useDisclosure(false);
   // Below the `sm` breakpoint the navbar slides out of view; keep its links out of the tab order then.
@@ -49,7 +50,7 @@ export function DashboardShell({ children }: { children: ReactNode }) {
               </Group>
             </UnstyledButton>
             <Badge variant="light" color="gray" visibleFrom="xs">
-              {ROLE_LABELS[me.role]}
+              {roleLabel(roles, me.role)}
             </Badge>
           </Group>
           <UserMenu />
@@ -63,7 +64,7 @@ export function DashboardShell({ children }: { children: ReactNode }) {
         inert={phone && !opened}
       >
         <ScrollArea>
-          {navItems(me.role).map((item) => {
+          {navItems(me).map((item) => {
             const active = isActive(item, pathname);
             return (
               <NavLink

@@ -7,30 +7,37 @@ import {
   IconWebhook,
   type Icon,
 } from '@tabler/icons-react';
-import type { Role } from '@/lib/api';
+import type { Scope } from '@/lib/api';
+import { can } from '@/lib/roles';
+import type { Me } from './me-context';
 
 export interface NavItem {
   href: string;
   label: string;
   icon: Icon;
-  /** Roles that see the item; every role when absent. */
-  roles?: Role[];
+  /** The scope a user needs to see the item (and use its page). */
+  needs: Scope;
 }
 
 /**
- * Publishers: their live streams, keys, history and API tokens. Moderators see every live stream on the
- * same page (the API answers by role). Admins also manage users and webhooks.
+ * The pages a user's scopes open (GET /api/v1/me); each answers with what their role reaches: their own
+ * streams, keys and history, or everyone's.
  */
-export function navItems(role: Role): NavItem[] {
+export function navItems(me: Me): NavItem[] {
   const items: NavItem[] = [
-    { href: '/', label: role === 'publisher' ? 'My live streams' : 'Live streams', icon: IconBroadcast },
-    { href: '/keys/', label: 'Stream keys', icon: IconKey },
-    { href: '/history/', label: 'History', icon: IconHistory },
-    { href: '/tokens/', label: 'API tokens', icon: IconPlugConnected },
-    { href: '/users/', label: 'Users', icon: IconUsers, roles: ['admin'] },
-    { href: '/webhooks/', label: 'Webhooks', icon: IconWebhook, roles: ['admin'] },
+    {
+      href: '/',
+      label: can(me, 'others:read') ? 'Live streams' : 'My live streams',
+      icon: IconBroadcast,
+      needs: 'streams:read',
+    },
+    { href: '/keys/', label: 'Stream keys', icon: IconKey, needs: 'keys:read' },
+    { href: '/history/', label: 'History', icon: IconHistory, needs: 'sessions:read' },
+    { href: '/tokens/', label: 'API tokens', icon: IconPlugConnected, needs: 'tokens:write' },
+    { href: '/users/', label: 'Users', icon: IconUsers, needs: 'users:admin' },
+    { href: '/webhooks/', label: 'Webhooks', icon: IconWebhook, needs: 'webhooks:admin' },
   ];
-  return items.filter((item) => !item.roles || item.roles.includes(role));
+  return items.filter((item) => can(me, item.needs));
 }
 
 /** The live page also owns the stream detail page (`/stream/?id=`). */

@@ -5,8 +5,8 @@ import { IconChevronDown, IconLogout } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { api, call } from '@/lib/api';
-import { ROLE_LABELS } from '@/lib/roles';
-import { displayName, useMe } from './me-context';
+import { roleLabel } from '@/lib/roles';
+import { displayName, useMe, useRoles } from './me-context';
 
 function initials(name: string): string {
   const parts = name
@@ -18,6 +18,7 @@ function initials(name: string): string {
 
 export function UserMenu() {
   const me = useMe();
+  const roles = useRoles();
   const router = useRouter();
   const queryClient = useQueryClient();
   const name = displayName(me);
@@ -55,7 +56,7 @@ export function UserMenu() {
             {me.email}
           </Text>
           <Badge mt={6} size="sm" variant="light">
-            {ROLE_LABELS[me.role]}
+            {roleLabel(roles, me.role)}
           </Badge>
         </Menu.Label>
         <Menu.Divider />

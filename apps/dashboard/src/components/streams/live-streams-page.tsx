@@ -5,7 +5,7 @@ import { IconBroadcastOff, IconKey } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { api, call } from '@/lib/api';
-import { isStaff } from '@/lib/roles';
+import { can } from '@/lib/roles';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
 import { useMe } from '../shell/me-context';
@@ -14,7 +14,8 @@ import { useBitrateHistory } from './use-bitrate-history';
 
 export function LiveStreamsPage() {
   const me = useMe();
-  const staff = isStaff(me.role);
+  const staff = can(me, 'others:read');
+  const hasKeys = can(me, 'keys:write');
   const live = useQuery({
     queryKey: ['streams', 'live'],
     queryFn: ({ signal }) => call(api.GET('/api/v1/streams/live', { signal })),
@@ -59,12 +60,12 @@ export function LiveStreamsPage() {
           withIndicatorBackground
           title="Nobody is live right now"
           description={
-            me.role === 'moderator'
+            !hasKeys
               ? 'Streams show up here within a couple of seconds of a publisher going live.'
               : 'Point OBS or ffmpeg at the server with one of your stream keys and your stream appears here within seconds.'
           }
         >
-          {me.role !== 'moderator' && (
+          {hasKeys && (
             <EmptyState.Actions>
               <Button component={Link} href="/keys/" leftSection={<IconKey size={16} aria-hidden />} variant="light">
                 Stream keys and OBS settings

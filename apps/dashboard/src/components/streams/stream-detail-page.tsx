@@ -19,7 +19,7 @@ import {
   formatResolution,
 } from '@/lib/format';
 import { livePlaybackPath } from '@/lib/playback-url';
-import { isStaff } from '@/lib/roles';
+import { can } from '@/lib/roles';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
 import { StatList } from '../common/stat-list';
@@ -140,7 +140,7 @@ function StreamDetail({ id }: { id: string }) {
     info.playbackId && (!signed || token.data)
       ? livePlaybackPath(info.playbackId, signed ? token.data?.token : undefined)
       : undefined;
-  const canStop = isStaff(me.role) && !ended;
+  const canStop = can(me, 'streams:write') && !ended;
 
   return (
     <>

@@ -5,16 +5,20 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call, type Role } from '@/lib/api';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from '@/lib/roles';
+import { pickerOrder, roleLabel } from '@/lib/roles';
 import { ErrorAlert } from '../common/error-alert';
+import { useRoles } from '../shell/me-context';
 import { MIN_PASSWORD } from './password';
 import { NewPasswordField } from './password-field';
 
 export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
+  const roles = pickerOrder(useRoles());
+  // New users start with the least powerful role.
+  const leastPowerful = roles[0]!.name;
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('publisher');
+  const [role, setRole] = useState<Role>(leastPowerful);
   const [password, setPassword] = useState('');
 
   const create = useMutation({
@@ -33,11 +37,11 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
       void queryClient.invalidateQueries({ queryKey: ['users'] });
       notifications.show({
         color: 'teal',
-        message: `${user.displayName ?? user.email} can now sign in as ${ROLE_LABELS[user.role].toLowerCase()}.`,
+        message: `${user.displayName ?? user.email} can now sign in as ${roleLabel(roles, user.role).toLowerCase()}.`,
       });
       setDisplayName('');
       setEmail('');
-      setRole('publisher');
+      setRole(leastPowerful);
       setPassword('');
       create.reset();
       onClose();
@@ -72,8 +76,8 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
           />
           <Radio.Group label="Role" value={role} onChange={(value) => setRole(value as Role)} required>
             <Stack gap="xs" mt={6}>
-              {ROLES.map((r) => (
-                <Radio key={r} value={r} label={ROLE_LABELS[r]} description={ROLE_DESCRIPTIONS[r]} />
+              {roles.map((r) => (
+                <Radio key={r.name} value={r.name} label={r.label} description={r.description} />
               ))}
             </Stack>
           </Radio.Group>

@@ -8,17 +8,18 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, describeError, type Role } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
-import { ROLE_LABELS, ROLES } from '@/lib/roles';
+import { pickerOrder, roleLabel } from '@/lib/roles';
 import { useUsers, type User } from '@/lib/use-users';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
 import { TableSkeleton } from '../common/table-skeleton';
-import { displayName, useMe } from '../shell/me-context';
+import { displayName, useMe, useRoles } from '../shell/me-context';
 import { CreateUserModal } from './create-user-modal';
 import { ResetPasswordModal } from './reset-password-modal';
 
 export function UsersPage() {
   const me = useMe();
+  const roles = pickerOrder(useRoles());
   const queryClient = useQueryClient();
   const users = useUsers(true);
   const [creating, setCreating] = useState(false);
@@ -31,7 +32,7 @@ export function UsersPage() {
       void queryClient.invalidateQueries({ queryKey: ['users'] });
       const message =
         change.role !== undefined
-          ? `${name} is now ${ROLE_LABELS[user.role].toLowerCase()}.`
+          ? `${name} is now ${roleLabel(roles, user.role).toLowerCase()}.`
           : user.disabled
             ? `${name} is disabled: signed out, live streams stopped.`
             : `${name} can sign in again.`;
@@ -43,7 +44,7 @@ export function UsersPage() {
 
   const changeRole = (user: User, role: Role) =>
     modals.openConfirmModal({
-      title: `Make ${displayName(user)} ${ROLE_LABELS[role].toLowerCase()}?`,
+      title: `Make ${displayName(user)} ${roleLabel(roles, role).toLowerCase()}?`,
       children: <Text size="sm">They are signed out and sign in again with the new role.</Text>,
       labels: { confirm: 'Change role', cancel: 'Cancel' },
       onConfirm: () => update.mutate({ id: user.id, change: { role }, name: displayName(user) }),
@@ -135,7 +136,7 @@ export function UsersPage() {
                         value={user.role}
                         disabled={self || update.isPending}
                         title={self ? 'You cannot change your own role' : undefined}
-                        data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+                        data={roles.map((r) => ({ value: r.name, label: r.label }))}
                         onChange={(e) => changeRole(user, e.currentTarget.value as Role)}
                       />
                     </Table.Td>

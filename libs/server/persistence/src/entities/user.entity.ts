@@ -1,7 +1,5 @@
+import type { Role } from '@rapidrtmp/server-access';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const USER_ROLES = ['admin', 'moderator', 'publisher'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
 
 @Entity({ name: 'users' })
 export class UserEntity {
@@ -19,8 +17,9 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
+  /** One of ROLE_TABLE's roles (@rapidrtmp/server-access); the users_role_check constraint lists them. */
   @Column({ type: 'varchar', length: 16 })
-  role!: UserRole;
+  role!: Role;
 
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;

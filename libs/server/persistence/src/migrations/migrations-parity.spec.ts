@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ROLES } from '@rapidrtmp/server-access';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options.js';
 import { type EmbeddedTestDatabase, startEmbeddedTestDatabase } from '../testing/embedded-test-database.js';
@@ -82,6 +83,21 @@ describe('migrations', () => {
   it('are idempotent: a second run applies nothing', async () => {
     assert.deepEqual(await serverSource.runMigrations(), []);
     assert.deepEqual(await embeddedSource.runMigrations(), []);
+  });
+
+  it('admit every role of ROLE_TABLE, and nothing else, in users.role (a new role needs a migration)', async () => {
+    for (const role of ROLES) {
+      await serverSource.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, 'x', $2)`, [
+        `${role}@roles.example.com`,
+        role,
+      ]);
+    }
+    await assert.rejects(
+      serverSource.query(
+        `INSERT INTO users (email, password_hash, role) VALUES ('king@roles.example.com', 'x', 'king')`,
+      ),
+      /users_role_check/,
+    );
   });
 
   it('let the embedded database generate uuids without extensions', async () => {

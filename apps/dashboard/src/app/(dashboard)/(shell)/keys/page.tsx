@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
+import { RequirePermission } from '@/components/common/require-permission';
 import { KeysPage } from '@/components/keys/keys-page';
 
 export const metadata: Metadata = { title: 'Stream keys' };
 
 export default function Page() {
-  return <KeysPage />;
+  return (
+    <RequirePermission permission="keys:read">
+      <KeysPage />
+    </RequirePermission>
+  );
 }

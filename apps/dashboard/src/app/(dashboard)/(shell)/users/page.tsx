@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
-import { RequireRole } from '@/components/common/require-role';
+import { RequirePermission } from '@/components/common/require-permission';
 import { UsersPage } from '@/components/users/users-page';
 
 export const metadata: Metadata = { title: 'Users' };
 
 export default function Page() {
   return (
-    <RequireRole roles={['admin']}>
+    <RequirePermission permission="users:admin">
       <UsersPage />
-    </RequireRole>
+    </RequirePermission>
   );
 }

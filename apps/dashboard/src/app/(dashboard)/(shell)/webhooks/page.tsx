@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
-import { RequireRole } from '@/components/common/require-role';
+import { RequirePermission } from '@/components/common/require-permission';
 import { WebhooksPage } from '@/components/webhooks/webhooks-page';
 
 export const metadata: Metadata = { title: 'Webhooks' };
 
 export default function Page() {
   return (
-    <RequireRole roles={['admin']}>
+    <RequirePermission permission="webhooks:admin">
       <WebhooksPage />
-    </RequireRole>
+    </RequirePermission>
   );
 }

@@ -1,0 +1,75 @@
+import { SCOPES, type Scope } from './scopes.js';
+
+/**
+ * Whose resources a role reaches; every role reaches its own.
+ * - `others:read`: sees every user's stream keys, live streams, history and recordings (and, with
+ *   `streams:write`, stops their streams and bans their keys);
+ * - `others:write`: manages other users' stream keys and API tokens, and issues them for others.
+ */
+export const CAPABILITIES = ['others:read', 'others:write'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface RoleDefinition {
+  /** For people: the dashboard shows these (GET /api/v1/roles). */
+  label: string;
+  description: string;
+  /** What a login of this role carries, and the most an API token of its users can hold. */
+  scopes: readonly Scope[];
+  capabilities: readonly Capability[];
+}
+
+/**
+ * Every role and what it may do: the one place a role is defined. Routes ask for scopes (`@Access`),
+ * services for capabilities (`can`); nothing else names a role. Adding one is an entry here plus its name
+ * in the users_role_check constraint (a migration). Most powerful first: lists and messages keep this order.
+ */
+export const ROLE_TABLE = {
+  admin: {
+    label: 'Admin',
+    description: 'Everything, including users and webhooks.',
+    scopes: SCOPES,
+    capabilities: ['others:read', 'others:write'],
+  },
+  moderator: {
+    label: 'Moderator',
+    description: 'Sees and stops every live stream, bans keys.',
+    scopes: ['streams:read', 'streams:write', 'keys:read', 'sessions:read', 'tokens:write'],
+    capabilities: ['others:read'],
+  },
+  publisher: {
+    label: 'Publisher',
+    description: 'Streams with their own keys; sees their own streams and history.',
+    scopes: ['streams:read', 'keys:read', 'keys:write', 'sessions:read', 'tokens:write'],
+    capabilities: [],
+  },
+} as const satisfies Record<string, RoleDefinition>;
+
+export type Role = keyof typeof ROLE_TABLE;
+
+export const ROLES = Object.keys(ROLE_TABLE) as Role[];
+
+/** The role of the user created at first start (AdminBootstrapService): it can do everything. */
+export const FIRST_USER_ROLE: Role = 'admin';
+
+/** Whether the role reaches that far (for a request's principal: its role; scopes are the guard's). */
+export function can(who: Role | { role: Role }, capability: Capability): boolean {
+  const role = typeof who === 'string' ? who : who.role;
+  return roleCapabilities(role).includes(capability);
+}
+
+export function roleCapabilities(role: Role): readonly Capability[] {
+  return ROLE_TABLE[role].capabilities;
+}
+
+export function roleScopes(role: Role): readonly Scope[] {
+  return ROLE_TABLE[role].scopes;
+}
+
+export function roleHasScope(role: Role, scope: Scope): boolean {
+  return roleScopes(role).includes(scope);
+}
+
+/** The roles whose logins carry every one of `scopes` (every role for none), in table order. */
+export function rolesWith(scopes: readonly Scope[]): Role[] {
+  return ROLES.filter((role) => scopes.every((scope) => roleHasScope(role, scope)));
+}

@@ -1,2 +1,0 @@
-export * from './api.module.js';
-export * from './streams/stream-control.service.js';

@@ -1,0 +1,75 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { can, roleHasScope, type Principal } from '@rapidrtmp/server-access';
+import { AuditLog } from '@rapidrtmp/server-persistence';
+import { UsersRepository } from '@rapidrtmp/server-users';
+import { CredentialsRepository } from './credentials.repository.js';
+import {
+  type ApiTokenDto,
+  type CreateApiTokenDto,
+  type CreatedApiTokenDto,
+  toApiTokenDto,
+} from './dto/api-tokens.dto.js';
+import { API_TOKEN_PREFIX, displayPrefix, newSecret, sha256 } from './secrets.js';
+
+/**
+ * Scoped API tokens: a user manages their own (admins anyone's). A token never holds a scope its owner's
+ * role lacks; its secret is shown once, at creation, and only its hash is stored.
+ */
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    private readonly credentials: CredentialsRepository,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** The caller's tokens; an admin may name another user. */
+  async list(principal: Principal, userId?: string): Promise<ApiTokenDto[]> {
+    const ownerId = can(principal, 'others:write') && userId ? userId : principal.userId;
+    return (await this.credentials.listTokens(ownerId)).map(toApiTokenDto);
+  }
+
+  async create(principal: Principal, input: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
+    const ownerId = input.userId ?? principal.userId;
+    if (ownerId !== principal.userId && !can(principal, 'others:write'))
+      throw new ForbiddenException('Only admins issue tokens for other users.');
+    const owner = await this.users.findById(ownerId);
+    if (!owner) throw new NotFoundException('No such user.');
+    const beyondRole = input.scopes.filter((s) => !roleHasScope(owner.role, s));
+    if (beyondRole.length) throw new BadRequestException(`A ${owner.role} cannot hold scope ${beyondRole.join(', ')}.`);
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw new BadRequestException('expiresAt must be in the future.');
+    const token = newSecret(API_TOKEN_PREFIX);
+    const saved = await this.credentials.insertToken({
+      ownerId,
+      label: input.label,
+      tokenHash: sha256(token),
+      tokenPrefix: displayPrefix(token),
+      scopes: [...new Set(input.scopes)],
+      expiresAt,
+    });
+    await this.audit.record({
+      actorId: principal.userId,
+      action: 'api_token.created',
+      targetType: 'api_token',
+      targetId: saved.id,
+      details: { ownerId, scopes: saved.scopes },
+    });
+    return { ...toApiTokenDto(saved), token };
+  }
+
+  /** Someone else's token is "not found" unless the caller is an admin; revoking twice keeps the first time. */
+  async revoke(principal: Principal, id: string): Promise<void> {
+    const token = await this.credentials.findToken(id);
+    if (!token || (token.ownerId !== principal.userId && !can(principal, 'others:write')))
+      throw new NotFoundException('No such token.');
+    if (!token.revokedAt) await this.credentials.revokeToken(id, new Date());
+    await this.audit.record({
+      actorId: principal.userId,
+      action: 'api_token.revoked',
+      targetType: 'api_token',
+      targetId: id,
+    });
+  }
+}
