@@ -16,16 +16,19 @@ import {
   testClip,
   waitFor,
 } from '@rapidrtmp/test-support';
+import { ApiClient } from './support/api-client.js';
 import { artifactPath, launchChromium } from './support/browser.js';
 import { startPlayerPageServer } from './support/player-page.js';
 
 const CLUSTER_SECRET = 'cluster secret for the e2e test, 32+ characters';
+const ADMIN = { email: 'admin@example.com', password: 'admin password for the cluster' };
 const LEASE_SECONDS = 6;
 
 interface PlayerState {
   currentTime: number;
   fatal: unknown[];
-  waiting: unknown[];
+  waiting: Array<{ at: number; wall: number }>;
+  started: number;
   latencies: number[];
   lowLatency: boolean;
 }
@@ -57,6 +60,7 @@ async function playerState(tab: Page): Promise<PlayerState> {
       currentTime: (document.getElementById('v') as HTMLVideoElement).currentTime,
       fatal: report.fatal,
       waiting: report.waiting,
+      started: report.started,
       latencies: report.latencies,
       lowLatency: (window as any).hls.lowLatencyMode as boolean,
     };
@@ -87,6 +91,8 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
           CLUSTER_SECRET,
           CLUSTER_LEASE_SECONDS: String(LEASE_SECONDS),
           STORAGE_LOCAL_DIR: mediaDir,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
           HLS_REPUBLISH_GRACE_SECONDS: '10',
           ...env,
         },
@@ -117,7 +123,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     if (mediaDir) rmSync(mediaDir, { recursive: true, force: true });
   });
 
-  it('takes a key on one node only, serves it from every node (hls.js through B, ffmpeg through C) and ends it everywhere', async () => {
+  it('takes a key on one node only, serves it from every node (hls.js through B, ffmpeg through C), lists it on every node and stops it from any', async () => {
     const seeded = await seedPublisher(db.url);
     const clip = await testClip({ seconds: 30 });
     const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.a.rtmpPort}/live/${seeded.key}`, [
@@ -175,7 +181,12 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       `LL-HLS latency median: origin A ${median(a.latencies.slice(-8)).toFixed(2)} s, edge B ${median(b.latencies.slice(-8)).toFixed(2)} s`,
     );
     assert.deepEqual(b.fatal, [], 'no fatal hls.js error through the edge');
-    assert.deepEqual(b.waiting, [], 'no stall through the edge');
+    // As in hls-playback: one rebuffer while the first parts arrive is start-up, not a stall.
+    assert.deepEqual(
+      b.waiting.filter((w) => w.wall - b.started > 3000),
+      [],
+      'no stall through the edge',
+    );
     assert.equal(b.lowLatency, true);
     assert.ok(b.currentTime - startB >= 10, `played ${(b.currentTime - startB).toFixed(1)} s of 12 through B`);
     // Loose on purpose (a loaded 2-core machine runs three servers, two players and ffmpeg here); the tight
@@ -187,7 +198,21 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     await tabA.close();
     await tabB.close();
 
-    assert.equal((await publisher.waitForExit(40_000)).code, 0);
+    // Any node lists it (with A's live stats) and a moderator's stop sent to C ends A's publisher.
+    const { client: admin } = await ApiClient.login(nodes.c.baseUrl, ADMIN.email, ADMIN.password);
+    const listed = (await admin.get('/api/v1/streams/live')).body as Array<Record<string, unknown>>;
+    const entry = listed.find((s) => s.playbackId === seeded.playbackId);
+    assert.equal(entry?.nodeId, 'node-a', JSON.stringify(listed));
+    assert.ok(Number(entry?.ingestBitrate) > 0, 'live stats come from the owning node');
+    assert.equal((await admin.get(`/api/v1/streams/${String(entry!.id)}`)).body.nodeId, 'node-a');
+    const stopAt = Date.now();
+    const stopped = await admin.post(`/api/v1/streams/${String(entry!.id)}/stop`, {});
+    assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+    assert.equal(stopped.body.endReason, 'stopped_by_moderator');
+    const exited = await publisher.waitForExit(10_000);
+    const stopMs = Date.now() - stopAt;
+    console.log(`stop sent to C ended A's publisher after ${stopMs} ms`);
+    assert.ok(!exited.timedOut && stopMs < 3000, `A's publisher ended ${stopMs} ms after the stop`);
     const media = fromA.trim().split('\n').pop()!;
     for (const [name, node] of Object.entries(nodes)) {
       let last = { status: 0, body: '' };

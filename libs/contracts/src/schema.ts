@@ -838,6 +838,11 @@ export interface components {
       keyframeIntervalMs?: number;
       /** @example studio */
       keyLabel: string;
+      /**
+       * @description The node the publisher is connected to (NODE_ID)
+       * @example rapidrtmp-0
+       */
+      nodeId: string;
       /** Format: uuid */
       ownerId: string;
       /** @example Ada Lovelace */
@@ -892,6 +897,11 @@ export interface components {
       keyframeIntervalMs?: number;
       /** @example studio */
       keyLabel: string;
+      /**
+       * @description The node the publisher is connected to (NODE_ID)
+       * @example rapidrtmp-0
+       */
+      nodeId: string;
       /** Format: uuid */
       ownerId: string;
       /** @example Ada Lovelace */

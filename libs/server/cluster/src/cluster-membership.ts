@@ -3,14 +3,12 @@ import { AppConfig } from '@rapidrtmp/server-config';
 import { ReadinessChecks } from '@rapidrtmp/server-health';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { type EndedSession, StreamSessionsRepository } from '@rapidrtmp/server-streams';
-import { ClusterRepository } from './cluster.repository.js';
+import { type ClusterNode, ClusterRepository } from './cluster.repository.js';
 import { createClusterMetrics, type ClusterMetrics } from './cluster-metrics.js';
 
-/** A node that stopped renewing its lease, and the sessions that ended with it. */
+/** A node that stopped renewing its lease (or this node's own previous run, at start-up). */
 export interface NodeLoss {
   nodeId: string;
-  sessions: EndedSession[];
 }
 
 export type NodeLossListener = (loss: NodeLoss) => Promise<void> | void;
@@ -28,8 +26,9 @@ export type LeasesLostListener = (
 /**
  * This node's membership: registers in `cluster_nodes`, renews its lease (and its streams' leases) every
  * third of the lease, and sweeps for nodes whose lease ran out. Losses are claimed with a DELETE, so each
- * is handled by exactly one node: its open sessions end as `node_lost` and listeners (recordings,
- * webhooks) react once. A previous run of this node that died is handled the same way at start-up.
+ * is handled by exactly one node: its leases are released and listeners (the sessions, recordings and,
+ * through the sessions, webhooks) react once. A previous run of this node that died is handled the same
+ * way at start-up.
  */
 @Injectable()
 export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,7 +44,6 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     private readonly config: AppConfig,
     private readonly repository: ClusterRepository,
-    private readonly sessions: StreamSessionsRepository,
     private readonly readiness: ReadinessChecks,
     @Inject(ROOT_LOGGER) logger: Logger,
     metrics: MetricsRegistry,
@@ -81,6 +79,11 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
     });
     this.timer = setInterval(() => void this.tick(), (this.leaseSeconds * 1000) / 3);
     this.timer.unref();
+  }
+
+  /** The nodes with a live lease, this one included. */
+  nodes(): Promise<ClusterNode[]> {
+    return this.repository.nodes();
   }
 
   /** Marks this node draining in the directory (shown to operators; it keeps its leases until it leaves). */
@@ -127,14 +130,10 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async handleLoss(nodeId: string): Promise<void> {
-    const sessions = await this.sessions.endSessionsOfLostNode(nodeId);
     await this.repository.releaseLeasesOf(nodeId);
-    if (sessions.length > 0) {
-      this.log.warn({ lostNode: nodeId, sessions: sessions.length }, 'ended the sessions of a lost node (node_lost)');
-    }
     for (const listener of this.lossListeners) {
       try {
-        await listener({ nodeId, sessions });
+        await listener({ nodeId });
       } catch (error) {
         this.log.error({ err: error, lostNode: nodeId }, 'node loss listener failed');
       }

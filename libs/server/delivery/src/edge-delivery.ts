@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { PeerClient, type PeerAnswer } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { EdgePlayback, type Origin } from './edge-playback.js';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.js';
 import { Coalescer, ImmutableCache } from './immutable-cache.js';
-import { type OriginAnswer, OriginClient } from './origin-client.js';
 import type { PlaybackAnswer } from './playback-source.js';
 import { ENDED_RETENTION_MS } from './retention.js';
 import { ViewerTracker } from './viewer-tracker.js';
@@ -20,10 +20,10 @@ import { ViewerTracker } from './viewer-tracker.js';
 export class EdgeDelivery {
   private readonly log: Logger;
   private readonly metrics: EdgeMetrics;
-  private readonly client: OriginClient;
+  private readonly client: PeerClient;
   private readonly cache: ImmutableCache;
-  private readonly objects = new Coalescer<OriginAnswer>();
-  private readonly playlists = new Coalescer<OriginAnswer>();
+  private readonly objects = new Coalescer<PeerAnswer>();
+  private readonly playlists = new Coalescer<PeerAnswer>();
   private readonly viewers = new Map<string, ViewerTracker>();
   /** Where each playback id was last pulled from, so players can finish a playlist that just ended there. */
   private readonly recentOrigins = new Map<string, { origin: Origin; until: number }>();
@@ -32,7 +32,7 @@ export class EdgeDelivery {
   constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
     this.log = logger.child({ module: 'edge' });
     this.metrics = createEdgeMetrics(metrics);
-    this.client = new OriginClient(config.cluster.secret);
+    this.client = new PeerClient(config.cluster.secret);
     this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
   }
@@ -88,7 +88,7 @@ export class EdgeDelivery {
   }
 
   private async upstream(
-    coalescer: Coalescer<OriginAnswer>,
+    coalescer: Coalescer<PeerAnswer>,
     origin: Origin,
     path: string,
     kind: 'playlist' | 'object',
@@ -111,7 +111,7 @@ export class EdgeDelivery {
       reuseMs,
     );
     if (shared) this.metrics.coalesced.inc({ kind });
-    let answer: OriginAnswer;
+    let answer: PeerAnswer;
     try {
       answer = await value;
     } catch {

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
+import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,6 @@ import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
-import { isPeerRequest } from './peer-request.js';
 import { withToken } from './playback-token.js';
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';

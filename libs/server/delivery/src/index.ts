@@ -2,7 +2,6 @@ export * from './byte-range.js';
 export * from './delivery-metrics.js';
 export * from './delivery.module.js';
 export * from './edge-delivery.js';
-export * from './peer-request.js';
 export * from './hls-playback.js';
 export * from './hls-routes.js';
 export * from './hls-stream.js';

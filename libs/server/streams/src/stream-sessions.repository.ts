@@ -168,6 +168,15 @@ export class StreamSessionsRepository {
     return rows.map(toRecord);
   }
 
+  /** Sessions still open on other nodes (their publishers are live there), oldest first. */
+  async openElsewhere(nodeId: string): Promise<SessionRecord[]> {
+    const rows: Row[] = await this.sessions.query(
+      `${SELECT} WHERE s.ended_at IS NULL AND s.node_id <> $1 ORDER BY s.started_at, s.id`,
+      [nodeId],
+    );
+    return rows.map(toRecord);
+  }
+
   async findRecord(id: string): Promise<SessionRecord | undefined> {
     const rows: Row[] = await this.sessions.query(`${SELECT} WHERE s.id = $1`, [id]);
     return rows[0] ? toRecord(rows[0]) : undefined;

@@ -14,7 +14,7 @@ export class StreamsController {
   @Get('live')
   @ApiOperation({ summary: 'Live streams with their stats (publishers: their own)', operationId: 'listLiveStreams' })
   @ApiOkResponse({ type: [LiveStreamDto] })
-  live(@CurrentPrincipal() principal: Principal): LiveStreamDto[] {
+  live(@CurrentPrincipal() principal: Principal): Promise<LiveStreamDto[]> {
     return this.streams.live(principal);
   }
 
@@ -22,7 +22,7 @@ export class StreamsController {
   @Get(':id')
   @ApiOperation({ summary: 'A live stream with its last five minutes of ingest', operationId: 'getLiveStream' })
   @ApiOkResponse({ type: LiveStreamDetailDto })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): LiveStreamDetailDto {
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<LiveStreamDetailDto> {
     return this.streams.get(principal, id);
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { principalOf } from '@rapidrtmp/server-access/testing';
+import { loadConfig } from '@rapidrtmp/server-config';
 import type { EndReason } from '@rapidrtmp/server-domain';
 import { recordingAuditLog } from '@rapidrtmp/server-persistence/testing';
 import type { LivePlayback, StreamKeyAuthorizer, StreamKeysService } from '@rapidrtmp/server-stream-keys';
@@ -48,21 +49,22 @@ function setup() {
     sessions as unknown as SessionsService,
     audit,
     new StreamControl(registry, { invalidate: () => undefined } as unknown as StreamKeyAuthorizer),
+    loadConfig({ NODE_ID: 'node-a' }),
   );
   return { service, add, bans, audit, endWith: (session: SessionDto | undefined) => (ended = session) };
 }
 
 describe('StreamsService', () => {
-  it('lists a publisher’s own live streams and every stream to a moderator, oldest first, with stats', () => {
+  it('lists a publisher’s own live streams and every stream to a moderator, oldest first, with stats', async () => {
     const { service, add } = setup();
     const theirs = add('other', 30);
     const own = add('pub', 10);
     const older = add('pub', 60);
     assert.deepEqual(
-      service.live(PUBLISHER).map((s) => s.id),
+      (await service.live(PUBLISHER)).map((s) => s.id),
       [older.stream.info.id, own.stream.info.id],
     );
-    const all = service.live(MODERATOR);
+    const all = await service.live(MODERATOR);
     assert.deepEqual(
       all.map((s) => s.id),
       [older.stream.info.id, theirs.stream.info.id, own.stream.info.id],
@@ -70,17 +72,18 @@ describe('StreamsService', () => {
     const [first] = all;
     assert.equal(first!.playbackUrl, `https://s.test/live/${older.stream.info.playbackId}/index.m3u8`);
     assert.equal(first!.viewers, older.stream.info.playbackId.length);
+    assert.equal(first!.nodeId, 'node-a');
     assert.ok(first!.durationSeconds >= 60 && first!.durationSeconds < 62);
   });
 
-  it('shows one stream with its per-second timeline to those who see it, "not found" to others', () => {
+  it('shows one stream with its per-second timeline to those who see it, "not found" to others', async () => {
     const { service, add } = setup();
     const { stream } = add('other', 5);
     stream.stats.addBytes(1000);
-    const detail = service.get(MODERATOR, stream.info.id);
+    const detail = await service.get(MODERATOR, stream.info.id);
     assert.equal(detail.timeline.at(-1)!.bits, 8000);
-    assert.throws(() => service.get(PUBLISHER, stream.info.id), { status: 404, message: 'No such live stream.' });
-    assert.throws(() => service.get(MODERATOR, 'missing'), { status: 404 });
+    await assert.rejects(service.get(PUBLISHER, stream.info.id), { status: 404, message: 'No such live stream.' });
+    await assert.rejects(service.get(MODERATOR, 'missing'), { status: 404 });
   });
 
   it('stops a stream as the moderator, bans its key when asked, audits, and answers with the ended session', async () => {

@@ -1,7 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException, Optional } from '@nestjs/common';
 import { can, type Principal } from '@rapidrtmp/server-access';
+import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import { LivePlayback, StreamKeysService } from '@rapidrtmp/server-stream-keys';
+import { ClusterStreams } from './cluster-streams.js';
 import type { SessionDto } from './dto/sessions.dto.js';
 import type { LiveStreamDetailDto, LiveStreamDto, StopStreamDto } from './dto/streams.dto.js';
 import type { LiveStream } from './live-stream.js';
@@ -13,8 +15,8 @@ import { SessionsService } from './sessions.service.js';
 const STOP_WAIT_MS = 2000;
 
 /**
- * Live streams on this node with their ingest stats: publishers see their own, moderators and admins
- * everyone's, and may stop one (optionally banning its key).
+ * Live streams on every node with their ingest stats: publishers see their own, moderators and admins
+ * everyone's, and may stop one (optionally banning its key) whichever node it is on.
  */
 @Injectable()
 export class StreamsService {
@@ -25,32 +27,41 @@ export class StreamsService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditLog,
     private readonly control: StreamControl,
+    private readonly config: AppConfig,
+    @Optional() private readonly cluster?: ClusterStreams,
   ) {}
 
-  /** Oldest first. */
-  live(principal: Principal): LiveStreamDto[] {
-    return this.registry
-      .list()
-      .filter((s) => can(principal, 'others:read') || s.info.ownerId === principal.userId)
-      .sort((a, b) => a.info.startedAt.getTime() - b.info.startedAt.getTime())
-      .map((s) => this.toDto(s));
+  /** Oldest first, from every node. */
+  async live(principal: Principal): Promise<LiveStreamDto[]> {
+    const all = [...this.localLive(), ...((await this.cluster?.live()) ?? [])];
+    return all
+      .filter((s) => can(principal, 'others:read') || s.ownerId === principal.userId)
+      .sort((a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime());
   }
 
-  /** With the last five minutes of ingest, second by second. */
-  get(principal: Principal, id: string): LiveStreamDetailDto {
-    const stream = this.visible(principal, id);
-    return {
-      ...this.toDto(stream),
-      timeline: stream.stats
-        .timeline()
-        .map((s) => ({ at: s.at, bits: s.bytes * 8, frames: s.videoFrames, keyframes: s.keyframes })),
-    };
+  /** This node's live streams, for the other nodes' listings. */
+  localLive(): LiveStreamDto[] {
+    return this.registry.list().map((s) => this.toDto(s));
+  }
+
+  /** One of this node's live streams with its timeline, for another node's API. */
+  localDetail(id: string): LiveStreamDetailDto {
+    const stream = this.registry.get(id);
+    if (!stream) throw new NotFoundException('No such live stream.');
+    return this.detailOf(stream);
+  }
+
+  /** With the last five minutes of ingest, second by second; from whichever node has it. */
+  async get(principal: Principal, id: string): Promise<LiveStreamDetailDto> {
+    const local = this.registry.get(id);
+    const detail = local ? this.detailOf(local) : await this.cluster?.detail(id);
+    if (!detail || !this.mayView(principal, detail.ownerId)) throw new NotFoundException('No such live stream.');
+    return detail;
   }
 
   /** Disconnects the publisher (the playlist ends), optionally bans the key; answers with the ended session. */
   async stop(principal: Principal, id: string, input: StopStreamDto): Promise<SessionDto> {
-    const stream = this.visible(principal, id);
-    const { streamKeyId } = stream.info;
+    const { streamKeyId } = await this.target(principal, id);
     if (input.banSeconds) {
       const until = new Date(Date.now() + input.banSeconds * 1000);
       await this.keys.banWhileStopping(streamKeyId, until, input.reason ?? null);
@@ -68,11 +79,28 @@ export class StreamsService {
     return session;
   }
 
-  private visible(principal: Principal, id: string): LiveStream {
-    const stream = this.registry.get(id);
-    if (!stream || (!can(principal, 'others:read') && stream.info.ownerId !== principal.userId))
+  /** The key of a live stream the principal may see, on this node or another. */
+  private async target(principal: Principal, id: string): Promise<{ streamKeyId: string }> {
+    const local = this.registry.get(id)?.info;
+    const remote = local ? undefined : await this.cluster?.openSession(id);
+    const ownerId = local?.ownerId ?? remote?.ownerId;
+    const streamKeyId = local?.streamKeyId ?? remote?.streamKeyId;
+    if (!streamKeyId || !ownerId || !this.mayView(principal, ownerId))
       throw new NotFoundException('No such live stream.');
-    return stream;
+    return { streamKeyId };
+  }
+
+  private mayView(principal: Principal, ownerId: string): boolean {
+    return can(principal, 'others:read') || ownerId === principal.userId;
+  }
+
+  private detailOf(stream: LiveStream): LiveStreamDetailDto {
+    return {
+      ...this.toDto(stream),
+      timeline: stream.stats
+        .timeline()
+        .map((s) => ({ at: s.at, bits: s.bytes * 8, frames: s.videoFrames, keyframes: s.keyframes })),
+    };
   }
 
   private toDto(stream: LiveStream): LiveStreamDto {
@@ -81,6 +109,7 @@ export class StreamsService {
     const audio = tracks.audio;
     return {
       id: info.id,
+      nodeId: this.config.nodeId,
       playbackId: info.playbackId,
       streamKeyId: info.streamKeyId,
       keyLabel: info.keyLabel,

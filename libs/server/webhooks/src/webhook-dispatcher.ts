@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
-import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { type LiveStream, LiveStreamRegistry, LostSessions } from '@rapidrtmp/server-streams';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { lostSessionEvent, streamEvent, type WebhookEvent } from './webhook-events.js';
@@ -27,7 +26,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     private readonly worker: WebhookDeliveryWorker,
     @Inject(ROOT_LOGGER) logger: Logger,
     metrics: MetricsRegistry,
-    @Optional() private readonly membership?: ClusterMembership,
+    @Optional() private readonly lost?: LostSessions,
   ) {
     this.log = logger.child({ module: 'webhooks' });
     this.metrics = createWebhookMetrics(metrics);
@@ -49,9 +48,9 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       this.registry.onEnded((stream) => this.streamEnded(stream)),
     );
     // Sessions of a lost node end on whichever node claimed the loss, once for the cluster.
-    if (this.membership) {
+    if (this.lost) {
       this.unsubscribers.push(
-        this.membership.onNodeLost(({ sessions }) => {
+        this.lost.onSessionsLost((_nodeId, sessions) => {
           for (const session of sessions) this.publish(() => lostSessionEvent(session));
         }),
       );

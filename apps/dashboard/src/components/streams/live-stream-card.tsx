@@ -41,7 +41,7 @@ export function LiveStreamCard({ stream, bitrates }: { stream: LiveStream; bitra
           <LiveBadge />
         </Group>
         <Text size="sm" c="dimmed" mt={-8}>
-          {stream.ownerName} · live for {formatDuration(stream.durationSeconds)}
+          {stream.ownerName} · live for {formatDuration(stream.durationSeconds)} · on {stream.nodeId}
         </Text>
         <StatList
           stats={[

@@ -167,7 +167,7 @@ function StreamDetail({ id }: { id: string }) {
             )}
           </Group>
         }
-        description={`${owner} · started ${formatDateTime(info.startedAt)}`}
+        description={`${owner} · started ${formatDateTime(info.startedAt)}${detail ? ` · on ${detail.nodeId}` : ''}`}
         actions={
           canStop && (
             <Button

@@ -44,6 +44,9 @@ export class LiveStreamDto {
   @ApiProperty({ format: 'uuid', description: 'The stream session id' })
   id!: string;
 
+  @ApiProperty({ example: 'rapidrtmp-0', description: 'The node the publisher is connected to (NODE_ID)' })
+  nodeId!: string;
+
   @ApiProperty({ example: 'k7m2q9x4w8r3t6yz' })
   playbackId!: string;
 
