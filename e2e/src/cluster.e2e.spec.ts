@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { parseMediaPlaylist, segmentMsn } from '@rapidrtmp/hls';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import {
   FfmpegPublisher,
@@ -225,6 +226,85 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
         10_000,
       );
     }
+  });
+
+  it('continues the playlist on another node when the publisher drops and reconnects there within the grace', async () => {
+    const seeded = await seedPublisher(db.url);
+    const clip = await testClip({ seconds: 60 });
+    const first = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.a.rtmpPort}/live/${seeded.key}`, ['-re', '-i', clip]);
+    const path = `/live/${seeded.playbackId}/index.m3u8`;
+    const multivariant = await waitFor(
+      'the stream through C',
+      async () => {
+        const r = await get(nodes.c.baseUrl + path);
+        return r.status === 200 ? r.body : undefined;
+      },
+      20_000,
+    );
+    const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+    const tab = await browser.newPage();
+    await tab.goto(`${page.url}?src=${encodeURIComponent(nodes.c.baseUrl + path)}`);
+    await waitFor(
+      'playback to start',
+      () => tab.evaluate(() => ((window as any).report.started !== null ? true : undefined)),
+      20_000,
+    );
+    await sleep(3000);
+    const before = parseMediaPlaylist((await get(media)).body);
+
+    // The encoder's connection drops (no unpublish), and it comes back on node B.
+    first.child.kill('SIGKILL');
+    await first.waitForExit(5000);
+    const atDrop = (await playerState(tab)).currentTime;
+    const second = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.b.rtmpPort}/live/${seeded.key}`, [
+      '-re',
+      '-i',
+      clip,
+    ]);
+    const after = await waitFor(
+      'the continued playlist to move on',
+      async () => {
+        const r = await get(media);
+        if (r.status !== 200) return undefined;
+        const playlist = parseMediaPlaylist(r.body);
+        const last = segmentMsn(playlist, playlist.segments.length - 1);
+        return last > segmentMsn(before, before.segments.length - 1) + 2 ? playlist : undefined;
+      },
+      30_000,
+      250,
+    );
+    const mediaUri = (body: string) => body.trim().split('\n').pop();
+    assert.equal(mediaUri((await get(nodes.c.baseUrl + path)).body), mediaUri(multivariant), 'the same media playlist');
+    const firstBefore = segmentMsn(before, 0);
+    assert.ok(after.mediaSequence >= firstBefore, 'the media sequence carries on');
+    const joins = after.segments.filter((segment) => segment.discontinuity);
+    assert.equal(joins.length, 1, 'one discontinuity where the publisher moved');
+    // The move costs a hiccup (the encoder reconnecting), then playback goes on through the same playlist.
+    await waitFor(
+      'playback past the move',
+      async () => ((await playerState(tab)).currentTime > atDrop + 1 ? true : undefined),
+      20_000,
+      250,
+    );
+    const resumed = (await playerState(tab)).currentTime;
+    await sleep(10_000);
+    const state = await playerState(tab);
+    assert.deepEqual(state.fatal, [], 'no fatal hls.js error across the move');
+    assert.ok(
+      state.currentTime - resumed > 4,
+      `played ${(state.currentTime - resumed).toFixed(1)} s of 6 after the move`,
+    );
+    await tab.close();
+    const sessions = await queryRows<{ node_id: string; end_reason: string | null }>(
+      db.url,
+      `SELECT node_id, end_reason FROM stream_sessions WHERE stream_key_id = $1 ORDER BY started_at`,
+      [seeded.streamKeyId],
+    );
+    assert.deepEqual(sessions, [
+      { node_id: 'node-a', end_reason: 'publisher_disconnect' },
+      { node_id: 'node-b', end_reason: null },
+    ]);
+    await second.stop();
   });
 
   it('ends a lost node’s session once (node_lost), keeps its recording playable from another node, and frees its key', async () => {

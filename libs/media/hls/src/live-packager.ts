@@ -21,7 +21,7 @@ import type { MultivariantVariant } from './playlist/multivariant-variant.js';
 import { AudioSampleTimer, type SampleTimer, VideoSampleTimer } from './sample-timer.js';
 import { Segmenter } from './segmenter.js';
 import { SegmentWindow } from './segment-window.js';
-import type { DiscontinuityReason, PackagerListener } from './types.js';
+import type { DiscontinuityReason, PackagerListener, PlaylistContinuation } from './types.js';
 
 export interface LivePackagerOptions {
   /** Segment target in seconds (default 2): segments close at the first keyframe at or after it. */
@@ -33,6 +33,8 @@ export interface LivePackagerOptions {
   /** With no video config, start audio-only once this much audio (ms) has arrived (default 1000). */
   audioOnlyAfterMs?: number;
   listener?: PackagerListener;
+  /** Continue a playlist another packager wrote (the same stream republished on another node). */
+  continueFrom?: PlaylistContinuation;
 }
 
 export interface PackagerStats {
@@ -88,7 +90,7 @@ export class LivePackager {
     discontinuities: 0,
   };
 
-  private readonly options: Required<Omit<LivePackagerOptions, 'listener'>>;
+  private readonly options: Required<Omit<LivePackagerOptions, 'listener' | 'continueFrom'>>;
   private readonly listener: PackagerListener | undefined;
   private readonly segmenter: Segmenter;
   private state: 'waiting' | 'running' | 'ended' = 'waiting';
@@ -122,6 +124,25 @@ export class LivePackager {
     this.window = new SegmentWindow({ segmentSeconds, partSeconds, windowSegments, listener: this.listener });
     this.playlistWriter = new LivePlaylistWriter(this.window);
     this.segmenter = new Segmenter(this.window, { segmentSeconds, partSeconds });
+    const from = options.continueFrom;
+    if (from) {
+      this.window.resumeFrom(from);
+      // The next init gets the next index whatever its tracks are (the key never matches '').
+      this.init = { index: from.nextInitIndex - 1, key: '' };
+      this.discontinuityNext = true;
+      this.wallClockEnd = from.wallClockEnd ?? Number.NEGATIVE_INFINITY;
+    }
+  }
+
+  /** Where this playlist stands, for a packager on another node to continue it. */
+  continuation(): PlaylistContinuation {
+    const last = this.window.lastSegment;
+    return {
+      nextMsn: this.window.nextSegmentMsn,
+      discontinuities: this.window.discontinuitiesSoFar,
+      nextInitIndex: (this.init?.index ?? -1) + 1,
+      wallClockEnd: last ? last.programDateTime + last.duration * 1000 : undefined,
+    };
   }
 
   /** Counters for metrics: what was dropped or corrected, and why. */

@@ -4,6 +4,7 @@ import { advancePartLimit } from './delivery-directives.js';
 import { initName, parseResourceName, partName, segmentName } from './resource-names.js';
 import { initialTargetDuration, roundedExtinf } from './target-duration.js';
 import type {
+  PlaylistContinuation,
   BlockingRequest,
   InitSegmentRecord,
   OpenSegment,
@@ -52,6 +53,27 @@ export class SegmentWindow {
 
   constructor(private readonly options: SegmentWindowOptions) {
     this.partTarget = options.partSeconds;
+  }
+
+  /** Picks up where another window stopped: the next segment gets `nextMsn` after a discontinuity. */
+  resumeFrom(continuation: Pick<PlaylistContinuation, 'nextMsn' | 'discontinuities'>): void {
+    this.nextMsn = continuation.nextMsn;
+    this.mediaSequence = continuation.nextMsn;
+    this.discontinuitySequence = continuation.discontinuities;
+    this.discontinuityPending = true;
+  }
+
+  /** The msn the next segment gets (one past the open segment, whose parts may already be listed). */
+  get nextSegmentMsn(): number {
+    return this.open ? this.open.msn + 1 : this.nextMsn;
+  }
+
+  /** Discontinuities before and within the listed segments (what a continuing playlist starts from). */
+  get discontinuitiesSoFar(): number {
+    let count = this.discontinuitySequence;
+    for (const segment of this.segments) if (segment.discontinuity) count++;
+    if (this.open?.discontinuity) count++;
+    return count;
   }
 
   /** The playlist can be published: a first segment exists and fixed the target duration. */

@@ -65,3 +65,19 @@ export interface BlockingRequest {
   msn: number;
   part?: number;
 }
+
+/**
+ * Where a live playlist stands, so another packager (the same stream republished on another node) can
+ * continue it: the same URLs, the media sequence and the discontinuity sequence carrying on after one
+ * EXT-X-DISCONTINUITY.
+ */
+export interface PlaylistContinuation {
+  /** The msn the next segment gets: one past every segment (and partial segment) already listed. */
+  nextMsn: number;
+  /** Discontinuities up to and including the last listed segment (the continuing playlist's sequence). */
+  discontinuities: number;
+  /** The index the next init segment gets (`init-<index>.mp4` names are never reused). */
+  nextInitIndex: number;
+  /** Wall clock (ms) at which the last segment ended, so program date-times never overlap. */
+  wallClockEnd?: number;
+}

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type BlockingRequest, LivePackager, type PackagerEvent, parseResourceName } from '@rapidrtmp/hls';
+import {
+  type BlockingRequest,
+  LivePackager,
+  type PackagerEvent,
+  parseResourceName,
+  type PlaylistContinuation,
+} from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
@@ -12,6 +18,13 @@ import { Waiters } from './waiters.js';
 
 export type HlsStreamState = 'live' | 'reconnecting' | 'ended';
 
+export interface HlsStreamOptions {
+  /** Continue another node's playlist of this playback id (same instance id, sequences carrying on). */
+  continued?: { instanceId: string; continuation: PlaylistContinuation };
+  /** The playlist moved (a segment, the publisher gone, the end): where it stands is shared with other nodes. */
+  onProgress?: (stream: HlsStream) => void;
+}
+
 /** A player that asks before the first segment exists is held this long rather than sent a 404. */
 const FIRST_SEGMENT_WAIT_MS = 8_000;
 
@@ -22,8 +35,11 @@ const FIRST_SEGMENT_WAIT_MS = 8_000;
  * same playlist (continued after a discontinuity); a deliberate end writes EXT-X-ENDLIST.
  */
 export class HlsStream implements PlaybackSource {
-  /** Part of every media URL, so a later stream on the same playback id never reuses a cached URL. */
-  readonly instanceId = randomBytes(5).toString('hex');
+  /**
+   * Part of every media URL, so a later stream on the same playback id never reuses a cached URL; kept
+   * when another node's playlist is continued (its viewers' URLs stay valid).
+   */
+  readonly instanceId: string;
   private readonly packager: LivePackager;
   private readonly waiters = new Waiters();
   private readonly viewers = new ViewerTracker();
@@ -44,14 +60,22 @@ export class HlsStream implements PlaybackSource {
     private readonly log: Logger,
     private readonly onEnded: (stream: HlsStream) => void,
     private readonly archive?: SegmentArchive,
+    private readonly options: HlsStreamOptions = {},
   ) {
+    this.instanceId = options.continued?.instanceId ?? randomBytes(5).toString('hex');
     this.packager = new LivePackager({
       segmentSeconds: settings.segmentSeconds,
       partSeconds: settings.partSeconds,
       windowSegments: settings.windowSegments,
       listener: (event) => this.onPackagerEvent(event),
+      continueFrom: options.continued?.continuation,
     });
     metrics.packagerEvents.track(this, () => packagerEvents(this.packager.stats));
+  }
+
+  /** Where the playlist stands, for a node that continues it. */
+  continuation(): PlaylistContinuation {
+    return this.packager.continuation();
   }
 
   /** Seconds a blocking request may be held: three target durations (RFC 8216bis 6.2.5.2). */
@@ -165,6 +189,7 @@ export class HlsStream implements PlaybackSource {
     this.packager.end();
     this.metrics.packagerEvents.release(this);
     this.waiters.releaseAll();
+    this.options.onProgress?.(this);
     this.onEnded(this);
   }
 
@@ -183,6 +208,7 @@ export class HlsStream implements PlaybackSource {
           this.finish();
         } else {
           this.state = 'reconnecting';
+          this.options.onProgress?.(this);
           this.graceTimer = setTimeout(() => this.finish(), this.settings.republishGraceSeconds * 1000);
           this.graceTimer.unref();
         }
@@ -206,6 +232,7 @@ export class HlsStream implements PlaybackSource {
         this.metrics.parts.inc();
         break;
       case 'segment':
+        this.options.onProgress?.(this);
         if (this.sessionId && this.lastInit && this.archive) {
           this.archive.storeSegment(this.sessionId, event.segment, this.lastInit.name);
           this.archived.note('segment', event.segment.msn, this.sessionId);

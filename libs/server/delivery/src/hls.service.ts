@@ -3,11 +3,12 @@ import { StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { type LiveStreamInfo, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
 import { EdgeDelivery } from './edge-delivery.js';
 import { HlsStream } from './hls-stream.js';
 import type { PlaybackSource } from './playback-source.js';
+import { type ContinuablePlaylist, PlaylistStatesRepository } from './playlist-states.repository.js';
 import { ENDED_RETENTION_MS } from './retention.js';
 import type { SegmentArchive } from './segment-archive.js';
 
@@ -24,6 +25,9 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   private readonly replaced = new Map<string, HlsStream>();
   private readonly log: Logger;
   private unsubscribe: (() => void) | undefined;
+  /** Other nodes' playlists to continue, by the stream session that continues them (set by prepare). */
+  private readonly continued = new Map<string, ContinuablePlaylist>();
+  private readonly writes = new WeakMap<HlsStream, Promise<void>>();
   private archive: SegmentArchive | undefined;
 
   constructor(
@@ -33,6 +37,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     @Inject(ROOT_LOGGER) logger: Logger,
     @Optional() private readonly ownership?: StreamOwnership,
     @Optional() private readonly edge?: EdgeDelivery,
+    @Optional() private readonly playlistStates?: PlaylistStatesRepository,
   ) {
     this.metrics = createDeliveryMetrics(metrics);
     this.log = logger.child({ module: 'hls' });
@@ -44,12 +49,14 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.registry.onStarted((live) => {
+    const unprepare = this.registry.onPreparing((info) => this.prepare(info));
+    const unstart = this.registry.onStarted((live) => {
       const { playbackId } = live.info;
       let stream = this.streams.get(playbackId);
       if (!stream || stream.state === 'ended') {
         // Players still on the ended playlist finish it: its URLs stay valid until it is retired.
         if (stream) this.replaced.set(stream.instanceId, stream);
+        const continued = this.continued.get(live.info.id);
         stream = new HlsStream(
           playbackId,
           this.config.hls,
@@ -57,12 +64,59 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
           this.log,
           (ended) => this.retire(ended),
           this.archive,
+          { continued, onProgress: (progressed) => this.share(progressed) },
         );
         this.streams.set(playbackId, stream);
         this.metrics.streams.set(this.streams.size);
+        if (continued) this.log.info({ playbackId, from: continued.nodeId }, 'continuing the playlist of another node');
+        const claimed = stream;
+        this.write(claimed, () =>
+          this.playlistStates!.claim(playbackId, claimed.instanceId, this.config.nodeId, claimed.continuation()),
+        );
       }
+      this.continued.delete(live.info.id);
       stream.attach(live);
     });
+    this.unsubscribe = () => {
+      unprepare();
+      unstart();
+    };
+  }
+
+  /**
+   * Before a publish starts here: if another node wrote this playback id's playlist and its publisher left
+   * (or the node was lost) within the republish grace, this node continues that playlist.
+   */
+  private async prepare(info: LiveStreamInfo): Promise<void> {
+    const local = this.streams.get(info.playbackId);
+    if (!this.playlistStates || (local && local.state !== 'ended')) return;
+    const within = this.config.hls.republishGraceSeconds + this.config.cluster.leaseSeconds;
+    const found = await this.playlistStates.continuable(info.playbackId, this.config.nodeId, within);
+    if (!found) return;
+    if (this.continued.size > 10_000) this.continued.clear();
+    this.continued.set(info.id, found);
+  }
+
+  /** Tells the other nodes where a playlist stands, in order, without ever blocking or throwing. */
+  private share(stream: HlsStream): void {
+    this.write(stream, () =>
+      this.playlistStates!.update(
+        stream.playbackId,
+        stream.instanceId,
+        this.config.nodeId,
+        stream.state,
+        stream.continuation(),
+      ),
+    );
+  }
+
+  private write(stream: HlsStream, write: () => Promise<void>): void {
+    if (!this.playlistStates) return;
+    const previous = this.writes.get(stream) ?? Promise.resolve();
+    const next = previous
+      .then(write)
+      .catch((error: unknown) => this.log.warn({ err: error }, 'playlist state not shared'));
+    this.writes.set(stream, next);
   }
 
   onModuleDestroy(): void {
@@ -79,13 +133,15 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The source of a playback id (the current stream) or of one stream instance. This node's own stream
-   * while it is live here or the instance asked for is its own; otherwise the node holding the key's
-   * lease, pulled from as an edge. `localOnly` (requests from other nodes) never hops again.
+   * The source of a playback id (the current stream) or of one stream instance: this node's own stream
+   * while it is live here; otherwise the node holding the key's lease, pulled from as an edge; otherwise
+   * what this node still has (an ended playlist players finish). `localOnly` (requests from other
+   * nodes) never hops again.
    */
   async source(playbackId: string, instance?: string, localOnly = false): Promise<PlaybackSource | undefined> {
     const local = this.get(playbackId, instance);
-    if (localOnly || (local && (instance !== undefined || local.state === 'live'))) return local;
+    // A playlist this node no longer feeds may be continued elsewhere (republish on another node).
+    if (localOnly || local?.state === 'live') return local;
     const holder = await this.ownership?.holderOf(playbackId);
     if (holder && holder.nodeId !== this.config.nodeId && holder.url && this.edge) {
       return this.edge.source(

@@ -114,6 +114,7 @@ export class IngestService implements PublishGate, OnModuleInit {
         attempt.publisher,
       );
       this.leases.set(stream, { ...owned.lease, acquiredAt });
+      await this.registry.prepare(stream.info);
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
       this.registry.add(stream);
       return { stream };

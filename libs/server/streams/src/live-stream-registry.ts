@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { LiveStream } from './live-stream.js';
+import type { LiveStream, LiveStreamInfo } from './live-stream.js';
 
 export type LiveStreamListener = (stream: LiveStream) => void;
+/** Async work a consumer needs done before a stream starts (e.g. reading shared state); bounded by the caller. */
+export type LiveStreamPreparer = (info: LiveStreamInfo) => Promise<void>;
 
 /** Every live stream on this node, by session id, playback id and stream key. */
 @Injectable()
@@ -11,6 +13,20 @@ export class LiveStreamRegistry {
   private readonly byKey = new Map<string, LiveStream>();
   private readonly startedListeners = new Set<LiveStreamListener>();
   private readonly endedListeners = new Set<LiveStreamListener>();
+  private readonly preparers = new Set<LiveStreamPreparer>();
+
+  /**
+   * Lets consumers do async work before a stream is added, so their (synchronous) started listeners
+   * have what they need and no media is published before they subscribe. Errors are the preparer's own.
+   */
+  async prepare(info: LiveStreamInfo): Promise<void> {
+    await Promise.all([...this.preparers].map((prepare) => prepare(info).catch(() => undefined)));
+  }
+
+  onPreparing(preparer: LiveStreamPreparer): () => void {
+    this.preparers.add(preparer);
+    return () => this.preparers.delete(preparer);
+  }
 
   /** Registers a stream that is going live; a key can only be live once (the caller decides policy first). */
   add(stream: LiveStream): void {

@@ -4,6 +4,7 @@ import { AuthSessions1764000001000 } from './1764000001000-auth-sessions.js';
 import { Webhooks1764000002000 } from './1764000002000-webhooks.js';
 import { Recordings1764000003000 } from './1764000003000-recordings.js';
 import { Cluster1764000004000 } from './1764000004000-cluster.js';
+import { PlaylistStates1764000005000 } from './1764000005000-playlist-states.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Webhooks1764000002000,
   Recordings1764000003000,
   Cluster1764000004000,
+  PlaylistStates1764000005000,
 ];
