@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (config.cluster.nodeUrl && config.embeddedDatabase) {
+    logger.warn(
+      'NODE_URL is set but DATABASE_URL is not: this node runs its own embedded PostgreSQL and cannot form a cluster with other nodes. Point every node at one shared PostgreSQL with DATABASE_URL.',
+    );
+  }
   // The embedded database starts while the application code loads (about a second each): only this
   // file and its three small imports are loaded before it.
   const embedded = config.embeddedDatabase
