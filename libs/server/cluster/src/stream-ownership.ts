@@ -78,10 +78,10 @@ export class StreamOwnership {
     this.metrics.ownershipChanges.inc({ change: 'lost' });
   }
 
-  /** Which node serves a playback id right now (briefly cached); undefined when no node does. */
-  async holderOf(playbackId: string): Promise<LeaseHolder | undefined> {
+  /** Which node serves a playback id right now (briefly cached unless `fresh`); undefined when no node does. */
+  async holderOf(playbackId: string, fresh = false): Promise<LeaseHolder | undefined> {
     const cached = this.holders.get(playbackId);
-    if (cached && cached.until > Date.now()) return cached.holder;
+    if (!fresh && cached && cached.until > Date.now()) return cached.holder;
     const holder = await this.repository.holderOfPlayback(playbackId);
     if (this.holders.size > 10_000) this.holders.clear();
     this.holders.set(playbackId, { holder, until: Date.now() + HOLDER_CACHE_MS });

@@ -6,7 +6,7 @@ import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { EdgePlayback, type Origin } from './edge-playback.js';
 import { createEdgeMetrics, type EdgeMetrics } from './edge-metrics.js';
 import { Coalescer, ImmutableCache } from './immutable-cache.js';
-import type { PlaybackAnswer } from './playback-source.js';
+import type { PlaybackAnswer, PlaybackSource } from './playback-source.js';
 import { ENDED_RETENTION_MS } from './retention.js';
 import { ViewerTracker } from './viewer-tracker.js';
 
@@ -37,11 +37,16 @@ export class EdgeDelivery {
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
   }
 
-  /** A source for a stream instance owned by `origin`. */
-  source(origin: Origin, playbackId: string, instance: string | undefined): EdgePlayback {
+  /** A source for a stream instance owned by `origin`; `failover` finds the next holder if it stops answering. */
+  source(
+    origin: Origin,
+    playbackId: string,
+    instance: string | undefined,
+    failover?: () => Promise<PlaybackSource | undefined>,
+  ): EdgePlayback {
     if (this.recentOrigins.size >= 10_000) this.recentOrigins.clear();
     this.recentOrigins.set(playbackId, { origin, until: Date.now() + ENDED_RETENTION_MS });
-    return new EdgePlayback(this, origin, playbackId, instance, false);
+    return new EdgePlayback(this, origin, playbackId, instance, { failover, holdMs: this.timeoutMs });
   }
 
   /**
@@ -51,7 +56,7 @@ export class EdgeDelivery {
   endedSource(playbackId: string, instance: string | undefined): EdgePlayback | undefined {
     const recent = this.recentOrigins.get(playbackId);
     if (!recent || recent.until < Date.now()) return undefined;
-    return new EdgePlayback(this, recent.origin, playbackId, instance, true);
+    return new EdgePlayback(this, recent.origin, playbackId, instance, { ended: true });
   }
 
   async playlist(origin: Origin, path: string, reuseMs: number): Promise<PlaybackAnswer<string>> {

@@ -104,7 +104,7 @@ export class HlsRoutes implements OnModuleInit {
     const { playbackId, instance } = req.params;
     if (!PLAYBACK_ID.test(playbackId) || (instance !== undefined && !INSTANCE_ID.test(instance))) return undefined;
     const peer = isPeerRequest(req.headers, this.config.cluster.secret);
-    const source = await this.hls.source(playbackId, instance, peer);
+    const source = await this.hls.source(playbackId, instance, { localOnly: peer });
     if (!source) return undefined;
     const token = req.query.token;
     if (peer) return { source, authorized: true, sign: (body: string) => body };

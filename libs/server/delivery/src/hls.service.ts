@@ -12,6 +12,15 @@ import { type ContinuablePlaylist, PlaylistStatesRepository } from './playlist-s
 import { ENDED_RETENTION_MS } from './retention.js';
 import type { SegmentArchive } from './segment-archive.js';
 
+export interface SourceOptions {
+  /** A request from another node: only this node's own stream, never passed on. */
+  localOnly?: boolean;
+  /** Ask the directory now rather than trust the last second's answer. */
+  fresh?: boolean;
+  /** Whether an edge source may move to the next holder when its origin stops answering (default yes). */
+  failover?: boolean;
+}
+
 /**
  * Where each playback id's HLS comes from. Streams ingested here: one HlsStream per playback id, created
  * when a publish starts and dropped a while after it ended. Streams another node owns: pulled from it
@@ -138,16 +147,26 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
    * what this node still has (an ended playlist players finish). `localOnly` (requests from other
    * nodes) never hops again.
    */
-  async source(playbackId: string, instance?: string, localOnly = false): Promise<PlaybackSource | undefined> {
+  async source(
+    playbackId: string,
+    instance?: string,
+    options: SourceOptions = {},
+  ): Promise<PlaybackSource | undefined> {
     const local = this.get(playbackId, instance);
     // A playlist this node no longer feeds may be continued elsewhere (republish on another node).
-    if (localOnly || local?.state === 'live') return local;
-    const holder = await this.ownership?.holderOf(playbackId);
+    if (options.localOnly || local?.state === 'live') return local;
+    const holder = await this.ownership?.holderOf(playbackId, options.fresh);
     if (holder && holder.nodeId !== this.config.nodeId && holder.url && this.edge) {
+      // If the holder stops answering (lost), whoever holds the stream next is asked instead.
+      const failover =
+        options.failover === false
+          ? undefined
+          : () => this.source(playbackId, instance, { fresh: true, failover: false });
       return this.edge.source(
         { nodeId: holder.nodeId, url: holder.url, signedPlayback: holder.signedPlayback },
         playbackId,
         instance,
+        failover,
       );
     }
     return local ?? (holder ? undefined : this.edge?.endedSource(playbackId, instance));
