@@ -28,6 +28,11 @@ export class EdgeDelivery {
   /** Where each playback id was last pulled from, so players can finish a playlist that just ended there. */
   private readonly recentOrigins = new Map<string, { origin: Origin; until: number }>();
   private readonly timeoutMs: number;
+  /**
+   * How long a blocking reload's answer is reused for later viewers asking the same `_HLS_msn`/`_HLS_part`
+   * (it lists that part; a newer one would too): one part duration, as CDNs cache these responses.
+   */
+  readonly blockingReuseMs: number;
 
   constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
     this.log = logger.child({ module: 'edge' });
@@ -35,6 +40,7 @@ export class EdgeDelivery {
     this.client = new PeerClient(config.cluster.secret);
     this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
+    this.blockingReuseMs = Math.round(config.hls.partSeconds * 1000);
   }
 
   /** A source for a stream instance owned by `origin`; `failover` finds the next holder if it stops answering. */

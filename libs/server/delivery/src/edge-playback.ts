@@ -56,8 +56,9 @@ export class EdgePlayback implements PlaybackSource {
       : request.part === undefined
         ? `?_HLS_msn=${request.msn}`
         : `?_HLS_msn=${request.msn}&_HLS_part=${request.part}`;
-    return this.settle(this.edge.playlist(this.origin, path + query, request ? 0 : 200), (next) =>
-      next.mediaPlaylist(request),
+    return this.settle(
+      this.edge.playlist(this.origin, path + query, request ? this.edge.blockingReuseMs : 200),
+      (next) => next.mediaPlaylist(request),
     );
   }
 

@@ -50,21 +50,32 @@ export class Coalescer<T> {
   constructor(private readonly maxRecent = 10_000) {}
 
   run(key: string, fetch: () => Promise<T>, reuseMs = 0): { value: Promise<T>; shared: boolean } {
+    const now = Date.now();
     const recent = this.recent.get(key);
-    if (recent && recent.until > Date.now()) return { value: Promise.resolve(recent.value), shared: true };
+    if (recent && recent.until > now) return { value: Promise.resolve(recent.value), shared: true };
     const pending = this.inflight.get(key);
     if (pending) return { value: pending, shared: true };
     const value = fetch().finally(() => this.inflight.delete(key));
     this.inflight.set(key, value);
     if (reuseMs > 0) {
       void value.then(
-        (result) => {
-          if (this.recent.size >= this.maxRecent) this.recent.clear();
-          this.recent.set(key, { value: result, until: Date.now() + reuseMs });
-        },
+        (result) => this.keep(key, result, Date.now() + reuseMs),
         () => undefined,
       );
     }
     return { value, shared: false };
+  }
+
+  /** Answers expire quickly; expired ones are swept as the map grows, so memory follows the request rate. */
+  private keep(key: string, value: T, until: number): void {
+    this.recent.delete(key);
+    this.recent.set(key, { value, until });
+    if (this.recent.size <= this.maxRecent / 10) return;
+    const now = Date.now();
+    // Insertion order is expiry order for one reuse window: stop at the first live entry.
+    for (const [old, entry] of this.recent) {
+      if (entry.until > now && this.recent.size <= this.maxRecent) break;
+      this.recent.delete(old);
+    }
   }
 }
