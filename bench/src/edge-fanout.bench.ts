@@ -6,7 +6,8 @@
 //
 //   node bench/dist/edge-fanout.bench.js
 //   BENCH_CLIENTS=200 BENCH_SECONDS=60 BENCH_PHASES=edge,origin BENCH_IDLE_SECONDS=10 BENCH_RAMP_SECONDS=2
-//   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
+//   BENCH_RELOAD_JITTER_MS=0 BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
+//   BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -59,6 +60,8 @@ const WARMUP_SECONDS = 5;
 const PHASES = (process.env.BENCH_PHASES ?? 'edge,origin')
   .split(',')
   .filter((phase): phase is 'edge' | 'origin' => phase === 'edge' || phase === 'origin');
+/** Each client waits a random 0..this many ms before each blocking reload, as viewers at various distances would. */
+const RELOAD_JITTER_MS = Math.min(2000, Math.max(0, envNumber('BENCH_RELOAD_JITTER_MS', 0)));
 /** Extra node flags for both nodes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (one profile per node). */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const CLUSTER_SECRET = 'edge fan-out benchmark secret, 32+ characters';
@@ -105,8 +108,15 @@ class Recorder {
   /** Listed parts dropped from a full queue (a client that fell behind). */
   skipped = 0;
 
+  /** `reload <msn>.<part>` -> when a client of this group first had the answer. */
+  readonly firstAnswered = new Map<string, number>();
+  /** Blocking reloads asked (inside the window) after another client already had that answer, and how late. */
+  readonly lateReloads: number[] = [];
+
   asked(key: string, at: number): void {
     if (!this.firstAsked.has(key)) this.firstAsked.set(key, at);
+    const answered = this.firstAnswered.get(key);
+    if (answered !== undefined && inside(at, this.window)) this.lateReloads.push(at - answered);
   }
 
   answered(kind: Kind, status: string, bytes: number, at: number): void {
@@ -266,6 +276,8 @@ class LlHlsClient {
       this.clock.learn(playlist);
       if (playlist.endList) return;
       directive = this.next(playlist);
+      // A viewer further away asks later (BENCH_RELOAD_JITTER_MS; 0 by default: every client on loopback).
+      if (RELOAD_JITTER_MS > 0) await sleep(Math.random() * RELOAD_JITTER_MS);
     }
   }
 
@@ -357,6 +369,8 @@ class LlHlsClient {
       const { status, body, bytes } = await httpGet(url, this.agent, this.headers, keepBody);
       const at = Date.now();
       this.recorder.answered(kind, String(status), bytes, at);
+      if (asked?.startsWith('reload') && status === 200 && !this.recorder.firstAnswered.has(asked))
+        this.recorder.firstAnswered.set(asked, at);
       return { status, body: body ?? EMPTY, bytes, at };
     } catch (error) {
       const at = Date.now();
@@ -675,7 +689,8 @@ async function main(): Promise<void> {
   console.log(runHeader('RapidRTMP edge fan-out'));
   console.log(
     `${CLIENTS} clients per phase (${PHASES.join(', ')}), ${SECONDS} s measured after ${RAMP_SECONDS} s ramp + ` +
-      `${WARMUP_SECONDS} s warm-up; calibration ${IDLE_SECONDS} s; one stream, ${clipLabel(LIVE_CLIP)}, looped`,
+      `${WARMUP_SECONDS} s warm-up; calibration ${IDLE_SECONDS} s; one stream, ${clipLabel(LIVE_CLIP)}, looped` +
+      (RELOAD_JITTER_MS > 0 ? `; blocking reloads delayed by a random 0..${RELOAD_JITTER_MS} ms` : ''),
   );
   const cleanup = new Cleanup();
   try {
@@ -774,6 +789,14 @@ async function main(): Promise<void> {
         phases.filter((phase) => phase.target === 'B').map(upstreamRow),
       ),
     );
+    for (const phase of phases.filter((p) => p.target === 'B')) {
+      const late = phase.recorder.lateReloads;
+      console.log(
+        `${phase.name}: ${fmt(late.length)} blocking reloads were asked after another client already had that answer` +
+          (late.length > 0 ? ` (by p50 ${fmt(median(late))} / max ${fmt(Math.max(...late))} ms)` : '') +
+          '; through an edge that keeps no answer, each such ask that arrives after the upstream request has ended is another.',
+      );
+    }
     console.log('');
     console.log(
       table(
