@@ -14,6 +14,30 @@ export interface ServerOptions {
   nodeArgs?: string[];
   /** Copy the server's output to this file. */
   logFile?: string;
+  /** Run as a node of a cluster (NODE_ID, NODE_URL on its own HTTP port, CLUSTER_SECRET, ...). */
+  cluster?: ClusterNode;
+}
+
+/** A node of a cluster: several servers on one DATABASE_URL (see e2e/src/cluster.e2e.spec.ts). */
+export interface ClusterNode {
+  nodeId: string;
+  /** CLUSTER_SECRET, 32 characters or more, the same on every node. */
+  secret: string;
+  /** CLUSTER_LEASE_SECONDS (default: the server's). */
+  leaseSeconds?: number;
+  /** STORAGE_LOCAL_DIR shared by the nodes (default: each node's DATA_DIR/media). */
+  mediaDir?: string;
+}
+
+function clusterEnv(node: ClusterNode, httpPort: number): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ID: node.nodeId,
+    NODE_URL: `http://127.0.0.1:${httpPort}`,
+    CLUSTER_SECRET: node.secret,
+  };
+  if (node.leaseSeconds !== undefined) env.CLUSTER_LEASE_SECONDS = String(node.leaseSeconds);
+  if (node.mediaDir !== undefined) env.STORAGE_LOCAL_DIR = node.mediaDir;
+  return env;
 }
 
 /** Starts the server on `databaseUrl` and waits for /readyz; `cleanup` stops it and removes its data dir. */
@@ -24,15 +48,17 @@ export async function startServer(
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-server-'));
   cleanup.add('server data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  const httpPort = await freePort();
+  const cluster = options.cluster ? clusterEnv(options.cluster, httpPort) : {};
   const server = ServerProcess.spawn(
     {
-      env: { DATABASE_URL: databaseUrl, ...options.env },
+      env: { DATABASE_URL: databaseUrl, ...cluster, ...options.env },
       dataDir,
       nodeArgs: options.nodeArgs,
       logFile: options.logFile,
       maxLines: 50, // the last lines, for a start-up failure message
     },
-    await freePort(),
+    httpPort,
     await freePort(),
   );
   cleanup.add('RapidRTMP server', async () => void (await server.stop()));

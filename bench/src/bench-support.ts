@@ -1,8 +1,10 @@
 // Helpers of the benchmarks alone: statistics, tables, /proc readers, commands (the ones shared with the
 // end-to-end tests, such as ports, waits and the test clip, are in @rapidrtmp/test-support).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { type ClipSpec, SERVER_ENTRY } from '@rapidrtmp/test-support';
 
 /** A number from the environment, or the fallback. */
 export function envNumber(name: string, fallback: number): number {
@@ -39,6 +41,41 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => cell(c, i)).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+// ---- what a run prints about itself -----------------------------------------------------------------
+
+/** The 1, 5 and 15 minute load averages (other jobs share these cores). */
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+/** The first line of a run: what, when, on which machine, and how busy it was. */
+export function runHeader(title: string): string {
+  return (
+    `${title}, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
+    `Node ${process.version}, load average ${loadAverage()}`
+  );
+}
+
+/** The last line of a run. */
+export function runFooter(started: number): string {
+  return `Load average at the end: ${loadAverage()}; total ${((Date.now() - started) / 1000).toFixed(0)} s.`;
+}
+
+/** `1280x720p30 H.264 2500k + AAC 128k` */
+export function clipLabel(clip: ClipSpec): string {
+  return `${clip.width}x${clip.height}p${clip.fps} H.264 ${clip.videoKbps}k + AAC ${clip.audioKbps}k`;
+}
+
+/** Throws unless ffmpeg runs and the server is built (runs that publish to the real server). */
+export function requireFfmpegAndServer(): void {
+  const missing: string[] = [];
+  if (!commandWorks('ffmpeg', ['-version'])) missing.push('ffmpeg');
+  if (!existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
+  if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
 }
 
 // ---- /proc ------------------------------------------------------------------------------------------
@@ -106,6 +143,15 @@ export function rssBytes(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** busy and total jiffies of the whole machine, from the first line of /proc/stat. */
+export function machineJiffies(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const numbers = values.map(Number);
+  const total = numbers.reduce((a, b) => a + b, 0);
+  const idle = numbers[3] + (numbers[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
 }
 
 /** Direct children of a process, from /proc/<pid>/stat ppid fields. */

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { FlvDemuxer } from '@rapidrtmp/flv';
@@ -15,7 +15,7 @@ import { LivePackager } from '@rapidrtmp/hls';
 import { MediaFormatError } from '@rapidrtmp/media-core';
 import { HANDSHAKE_SIZE, RtmpServerSession } from '@rapidrtmp/rtmp';
 import { listenOnFreePort, LIVE_CLIP, REPO_ROOT, testClip } from '@rapidrtmp/test-support';
-import { commandWorks, ensureNodeFlags, envNumber, fmt, median, table } from './bench-support.js';
+import { commandWorks, ensureNodeFlags, envNumber, fmt, loadAverage, median, table } from './bench-support.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -286,9 +286,7 @@ async function main(): Promise<void> {
 
   console.log(
     `RapidRTMP ingest replay, ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs ` +
-      `(${cpus()[0]?.model ?? '?'}), load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}, ${SLICE_BYTES}-byte reads`,
+      `(${cpus()[0]?.model ?? '?'}), load average ${loadAverage()}, ${SLICE_BYTES}-byte reads`,
   );
   for (const input of inputs) {
     const probe = openReplay(input, true);
@@ -348,11 +346,7 @@ async function main(): Promise<void> {
   );
   console.log('');
   console.log(`Session set-up + handshake (untimed above, per connection): ${setup.join('; ')}.`);
-  console.log(
-    `Load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (other processes share these cores).`,
-  );
+  console.log(`Load average at the end: ${loadAverage()} (other processes share these cores).`);
   console.log(
     [
       '',

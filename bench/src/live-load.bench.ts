@@ -8,10 +8,10 @@
 //   BENCH_STREAMS=1,10,25 BENCH_WINDOW_SECONDS=20 BENCH_SERVERS=rapidrtmp,nginx BENCH_LAG_MODE=block|poll
 //   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=300
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkReader, HANDSHAKE_SIZE } from '@rapidrtmp/rtmp';
 import { freePort, listenOnFreePort, LIVE_CLIP, SERVER_ENTRY, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
@@ -21,8 +21,11 @@ import {
   cpuSeconds,
   envNumber,
   fmt,
+  machineJiffies,
   percentile,
   rssBytes,
+  runFooter,
+  runHeader,
   table,
   threadCpuSeconds,
 } from './bench-support.js';
@@ -56,15 +59,6 @@ const MB = 1024 * 1024;
 // ---- everything started here, stopped in finally ---------------------------------------------------
 
 // ---- measurement --------------------------------------------------------------------------------------
-
-/** busy and total jiffies of the whole machine, from the first line of /proc/stat. */
-function machineJiffies(): { busy: number; total: number } {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const numbers = values.map(Number);
-  const total = numbers.reduce((a, b) => a + b, 0);
-  const idle = numbers[3] + (numbers[4] ?? 0); // idle + iowait
-  return { busy: total - idle, total };
-}
 
 interface WindowResult {
   seconds: number;
@@ -716,12 +710,7 @@ async function main(): Promise<void> {
   if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
 
   const clip = await testClip(LIVE_CLIP, console.log);
-  console.log(
-    `RapidRTMP live load, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
-      `Node ${process.version}, load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-  );
+  console.log(runHeader('RapidRTMP live load'));
   console.log(
     `clip: ${LIVE_CLIP.width}x${LIVE_CLIP.height}p${LIVE_CLIP.fps} H.264 ${LIVE_CLIP.videoKbps}k (bf ${LIVE_CLIP.bframes}, GOP ${LIVE_CLIP.gop}) + AAC ${LIVE_CLIP.audioKbps}k, ` +
       `${LIVE_CLIP.seconds} s looped; ${WINDOW_SECONDS} s measured per run after ${WARMUP_SECONDS} s warm-up; lag mode: ${LAG_MODE}`,
@@ -816,11 +805,7 @@ async function main(): Promise<void> {
       '  (its files are read from disk here), so its CPU excludes delivery.',
     ].join('\n'),
   );
-  console.log(
-    `Load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-  );
+  console.log(runFooter(started));
 }
 
 await runBenchmark(main, MAX_SECONDS + 120);

@@ -12,8 +12,8 @@
 //   BENCH_QUEUE_MAX_MIB=64 BENCH_ON_FIRST=1
 //   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FakeGcsServer } from '@rapidrtmp/server-storage/testing';
@@ -22,12 +22,21 @@ import {
   type MetricSample,
   metricValue,
   scrapeMetrics,
-  SERVER_ENTRY,
   sleep,
   testClip,
   waitFor,
 } from '@rapidrtmp/test-support';
-import { commandWorks, cpuSeconds, envNumber, fmt, rssBytes, table } from './bench-support.js';
+import {
+  clipLabel,
+  cpuSeconds,
+  envNumber,
+  fmt,
+  requireFfmpegAndServer,
+  rssBytes,
+  runFooter,
+  runHeader,
+  table,
+} from './bench-support.js';
 import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
 import { type BenchServer as Server, startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers, type SeededKey } from './bench-database.js';
@@ -284,19 +293,11 @@ const mb = (bytes: number, decimals = 1) => fmt(bytes / MB, decimals);
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const missing: string[] = [];
-  if (!commandWorks('ffmpeg', ['-version'])) missing.push('ffmpeg');
-  if (!existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
-  if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
+  requireFfmpegAndServer();
   const clip = await testClip(LIVE_CLIP, console.log);
+  console.log(runHeader('RapidRTMP recording cost'));
   console.log(
-    `RapidRTMP recording cost, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
-      `Node ${process.version}, load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-  );
-  console.log(
-    `N = ${STREAMS} publishers of ${LIVE_CLIP.width}x${LIVE_CLIP.height}p${LIVE_CLIP.fps} H.264 ${LIVE_CLIP.videoKbps}k + AAC ${LIVE_CLIP.audioKbps}k ` +
+    `N = ${STREAMS} publishers of ${clipLabel(LIVE_CLIP)} ` +
       `(looped, -c copy); ${WINDOW_SECONDS} s per local phase, ${OUTAGE_SECONDS} s outage, after ${WARMUP_SECONDS} s warm-up`,
   );
 
@@ -564,11 +565,7 @@ async function main(): Promise<void> {
         'spool while the queue is flat means spooled data is still held in memory.',
     );
   }
-  console.log(
-    `Samples: ${down.samples.length} (every ${SAMPLE_MS} ms). Load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-  );
+  console.log(`Samples: ${down.samples.length} (every ${SAMPLE_MS} ms). ${runFooter(started)}`);
 }
 
 await runBenchmark(main, MAX_SECONDS);
