@@ -25,7 +25,9 @@ COPY --from=build /app/libs ./libs
 COPY --from=build /app/apps/server/package.json ./apps/server/package.json
 COPY --from=build /app/apps/server/dist ./apps/server/dist
 COPY --from=build /app/apps/dashboard/out ./apps/dashboard/out
-RUN mkdir -p /data && chown node:node /data
+# /srv/media: where several containers mount one shared media volume (STORAGE_LOCAL_DIR, compose.yaml);
+# a fresh named volume takes the owner of the directory it is mounted on, so both are the node user's.
+RUN mkdir -p /data /srv/media && chown node:node /data /srv/media
 USER node
 VOLUME ["/data"]
 EXPOSE 8080/tcp 1935/tcp
