@@ -108,10 +108,8 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
   before(async () => {
     db = await createTestDatabase('rr_cluster_e2e');
     mediaDir = mkdtempSync(join(tmpdir(), 'rr-cluster-media-'));
-    // One after another: the first start creates the admin and runs the migrations.
-    nodes.a = await startNode('a');
-    nodes.b = await startNode('b');
-    nodes.c = await startNode('c');
+    // All at once on the empty database: they take turns on the migrations and create the admin once.
+    [nodes.a, nodes.b, nodes.c] = await Promise.all([startNode('a'), startNode('b'), startNode('c')]);
     browser = await launchChromium();
     page = await startPlayerPageServer();
   });

@@ -6,3 +6,4 @@ export * from './audit-log.js';
 export * from './keyset-cursor.js';
 export * from './legacy-pglite-import.js';
 export * from './query-rows.js';
+export * from './migrate.js';

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from './audit-log.js';
 import { dataSourceOptions, type DatabaseTarget } from './data-source-options.js';
 import { ENTITIES } from './entities/index.js';
+import { migrate } from './migrate.js';
 import { hasLegacyPgliteDatabase, importLegacyPglite, legacyPgliteDir } from './legacy-pglite-import.js';
 
 /** The embedded PostgreSQL this node started, or `undefined` with DATABASE_URL. */
@@ -68,7 +69,7 @@ export class PersistenceModule {
           },
           dataSourceFactory: async (dataSource) => {
             const opened = await new DataSource(dataSource!).initialize();
-            await opened.runMigrations({ transaction: 'all' });
+            await migrate(opened);
             return opened;
           },
         }),

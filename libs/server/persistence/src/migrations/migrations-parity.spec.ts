@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROLES } from '@rapidrtmp/server-access';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options.js';
+import { migrate } from '../migrate.js';
 import { type EmbeddedTestDatabase, startEmbeddedTestDatabase } from '../testing/embedded-test-database.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
@@ -105,5 +106,20 @@ describe('migrations', () => {
       `INSERT INTO users (email, password_hash, role) VALUES ('a@example.com', 'x', 'admin') RETURNING id`,
     );
     assert.match(row.id, /^[0-9a-f-]{36}$/);
+  });
+
+  it('let nodes starting together on an empty database migrate it once, without failing', async () => {
+    const fresh = await createTestDatabase('rr_migrate_race');
+    const nodes = await Promise.all(
+      [1, 2, 3].map(() => new DataSource(dataSourceOptions({ databaseUrl: fresh.url })).initialize()),
+    );
+    try {
+      await Promise.all(nodes.map((node) => migrate(node)));
+      const [{ count }] = await nodes[0]!.query('SELECT count(*)::int AS count FROM schema_migrations');
+      assert.equal(count, nodes[0]!.migrations.length);
+    } finally {
+      for (const node of nodes) await node.destroy();
+      await fresh.drop();
+    }
   });
 });
