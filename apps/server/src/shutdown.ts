@@ -4,13 +4,17 @@ import { ReadinessChecks } from '@rapidrtmp/server-health';
 import { RtmpListener } from '@rapidrtmp/server-ingest';
 import type { Logger } from '@rapidrtmp/server-logging';
 
-/** What closing needs after the drain: publishers told, history and recordings written, database closed. */
-const CLOSE_BUDGET_MS = 2000;
+/**
+ * What closing needs after the drain: publishers told, history written, the last segments uploaded (the
+ * spool in DATA_DIR may not survive the pod), the database closed. A fifth of the grace, at least 2 s.
+ */
+const closeBudgetMs = (graceMs: number) => Math.min(Math.max(2000, graceMs / 5), graceMs / 2);
 
 /**
  * SIGTERM/SIGINT drain the node, then close it, within `graceMs` (SHUTDOWN_GRACE_MS):
  * 1. /readyz turns 503 (`draining`) at once; no new RTMP connections or publishes are accepted.
- * 2. Live publishers keep streaming until they leave or the grace minus the close budget has passed,
+ * 2. Live publishers keep streaming until they leave or the grace minus the close budget (a fifth of it,
+ *    at least 2 s) has passed,
  *    so viewers here and on other nodes keep watching while encoders move to another node.
  * 3. Modules close (onModuleDestroy / beforeApplicationShutdown end the remaining streams, write their
  *    history and recordings, close the database) and the process exits 0.
@@ -30,7 +34,7 @@ export function installShutdown(app: INestApplication, logger: Logger, graceMs: 
     watchdog.unref();
     app.get(ReadinessChecks).drain();
     void app.get(ClusterMembership).drain();
-    const drainUntil = started + Math.max(0, graceMs - Math.min(CLOSE_BUDGET_MS, graceMs / 2));
+    const drainUntil = started + Math.max(0, graceMs - closeBudgetMs(graceMs));
     app
       .get(RtmpListener)
       .drain(drainUntil)
