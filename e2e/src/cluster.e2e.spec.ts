@@ -94,6 +94,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
           STORAGE_LOCAL_DIR: mediaDir,
           ADMIN_EMAIL: ADMIN.email,
           ADMIN_PASSWORD: ADMIN.password,
+          PLAYBACK_SIGNING_SECRET: 'one playback signing secret shared by the nodes',
           HLS_REPUBLISH_GRACE_SECONDS: '10',
           ...env,
         },
@@ -223,6 +224,44 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
         },
         10_000,
       );
+    }
+  });
+
+  it('checks signed playback on every node: a token from any node plays through another', async () => {
+    const seeded = await seedPublisher(db.url);
+    await queryRows(db.url, `UPDATE stream_keys SET signed_playback = true WHERE id = $1`, [seeded.streamKeyId]);
+    const clip = await testClip({ seconds: 30 });
+    const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.a.rtmpPort}/live/${seeded.key}`, [
+      '-re',
+      '-i',
+      clip,
+    ]);
+    try {
+      const path = `/live/${seeded.playbackId}/index.m3u8`;
+      await waitFor('the stream on A', async () => (await get(`${nodes.a.baseUrl}${path}`)).status !== 404, 20_000);
+      assert.equal((await get(nodes.b.baseUrl + path)).status, 403, 'no token, no playback through the edge');
+      assert.equal((await get(`${nodes.b.baseUrl}${path}?token=1.forged`)).status, 403);
+      const { client: admin } = await ApiClient.login(nodes.c.baseUrl, ADMIN.email, ADMIN.password);
+      const token = (await admin.post(`/api/v1/stream-keys/${seeded.streamKeyId}/playback-token`, { ttlSeconds: 120 }))
+        .body.token as string;
+      const signed = await waitFor(
+        'the signed playlist through B',
+        async () => {
+          const r = await get(`${nodes.b.baseUrl}${path}?token=${encodeURIComponent(token)}`);
+          return r.status === 200 ? r.body : undefined;
+        },
+        15_000,
+      );
+      const mediaUri = signed.trim().split('\n').pop()!;
+      assert.match(mediaUri, /\?token=/, 'the edge puts the viewer’s token on every URI');
+      const media = (await get(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${mediaUri}`)).body;
+      const segment = /^(seg-\d+\.m4s\?token=\S+)$/m.exec(media)?.[1];
+      assert.ok(segment, media);
+      const instance = mediaUri.split('/')[0];
+      const object = await fetch(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${instance}/${segment}`);
+      assert.equal(object.status, 200);
+    } finally {
+      await publisher.stop();
     }
   });
 
