@@ -33,6 +33,8 @@ export class EdgeDelivery {
    * (it lists that part; a newer one would too): one part duration, as CDNs cache these responses.
    */
   readonly blockingReuseMs: number;
+  /** How long a request for a stream whose node stopped answering waits for another node to take it. */
+  private readonly failoverHoldMs: number;
 
   constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
     this.log = logger.child({ module: 'edge' });
@@ -41,6 +43,9 @@ export class EdgeDelivery {
     this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
     this.blockingReuseMs = Math.round(config.hls.partSeconds * 1000);
+    // Players give up on a request after 10 s without a first byte (hls.js): answer 503 before that, and
+    // they retry (a player riding out a node loss retries until the lease ran out and the encoder moved).
+    this.failoverHoldMs = Math.min(this.timeoutMs, 9000);
   }
 
   /** A source for a stream instance owned by `origin`; `failover` finds the next holder if it stops answering. */
@@ -52,7 +57,7 @@ export class EdgeDelivery {
   ): EdgePlayback {
     if (this.recentOrigins.size >= 10_000) this.recentOrigins.clear();
     this.recentOrigins.set(playbackId, { origin, until: Date.now() + ENDED_RETENTION_MS });
-    return new EdgePlayback(this, origin, playbackId, instance, { failover, holdMs: this.timeoutMs });
+    return new EdgePlayback(this, origin, playbackId, instance, { failover, holdMs: this.failoverHoldMs });
   }
 
   /**
