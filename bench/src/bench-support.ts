@@ -22,7 +22,7 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = (p / 100) * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);
-  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
 export const median = (values: readonly number[]) => percentile(values, 50);
@@ -37,7 +37,7 @@ export function fmt(value: number | undefined, decimals = 0): string {
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-–+0-9.,≥ /%]*$/.test(r[i] ?? '')));
-  const cell = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]) : text.padEnd(widths[i]));
+  const cell = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const line = (cells: string[]) => `| ${cells.map((c, i) => cell(c, i)).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
@@ -147,10 +147,10 @@ export function rssBytes(pid: number): number {
 
 /** busy and total jiffies of the whole machine, from the first line of /proc/stat. */
 export function machineJiffies(): { busy: number; total: number } {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
   const numbers = values.map(Number);
   const total = numbers.reduce((a, b) => a + b, 0);
-  const idle = numbers[3] + (numbers[4] ?? 0); // idle + iowait
+  const idle = numbers[3]! + (numbers[4] ?? 0); // idle + iowait
   return { busy: total - idle, total };
 }
 

@@ -299,7 +299,7 @@ class LlHlsClient {
       if (last) this.cursor = { msn: last.msn, index: last.part ?? Number.MAX_SAFE_INTEGER };
     } else {
       for (let i = 0; i < entries.length; i++) {
-        const parts = entries[i].parts;
+        const parts = entries[i]!.parts;
         if (!parts || segmentMsn(playlist, i) < this.cursor.msn) continue;
         for (const part of parts) {
           const position = partPosition(part.uri);
@@ -349,7 +349,7 @@ class LlHlsClient {
     const answer = await this.get(url, 'multivariant');
     if (answer.status !== 200) return undefined;
     try {
-      return new URL(parseMultivariantPlaylist(answer.body).variants[0].uri, url).href;
+      return new URL(parseMultivariantPlaylist(answer.body).variants[0]!.uri, url).href;
     } catch {
       this.recorder.answered('multivariant', 'unparsable', 0, answer.at);
       return undefined;
@@ -531,7 +531,7 @@ function deltaBy(metrics: [MetricSample[], MetricSample[]], name: string, labels
   for (const sample of metrics[1]) {
     if (sample.name !== name) continue;
     const key = labels.map((label) => sample.labels[label]).join(' ');
-    const picked = Object.fromEntries(labels.map((label) => [label, sample.labels[label]]));
+    const picked = Object.fromEntries(labels.map((label) => [label, sample.labels[label]!]));
     const value = delta(metrics, name, picked);
     if (value !== 0) byLabel.set(key, value);
   }
@@ -703,11 +703,11 @@ async function main(): Promise<void> {
     const b = await startServer(cleanup, databaseUrl, { cluster: node('node-b'), nodeArgs: SERVER_NODE_ARGS });
     const [key] = await seedPublishers(databaseUrl, 1);
     // Delivery is measured, not recording: A writes no segments to the store.
-    await queryRows(databaseUrl, 'UPDATE stream_keys SET recording_enabled = false WHERE id = $1', [key.streamKeyId]);
-    const publisher = startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${a.rtmpPort}/live/${key.key}`]);
-    await waitLive(a.baseUrl, [key.playbackId]);
-    await waitLive(b.baseUrl, [key.playbackId]);
-    const nodes: Nodes = { a, b, ffmpegPid: publisher.children[0].pid!, databaseUrl };
+    await queryRows(databaseUrl, 'UPDATE stream_keys SET recording_enabled = false WHERE id = $1', [key!.streamKeyId]);
+    const publisher = startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${a.rtmpPort}/live/${key!.key}`]);
+    await waitLive(a.baseUrl, [key!.playbackId]);
+    await waitLive(b.baseUrl, [key!.playbackId]);
+    const nodes: Nodes = { a, b, ffmpegPid: publisher.children[0]!.pid!, databaseUrl };
     console.log(`  node A ${a.baseUrl} (owner, pid ${a.child.pid}), node B ${b.baseUrl} (edge, pid ${b.child.pid})`);
 
     // The reference: one client on A from now to the end, alone during the calibration.
@@ -717,7 +717,7 @@ async function main(): Promise<void> {
     cleanup.add('reference client', () => referenceStop.abort());
     const referenceRun = new LlHlsClient(
       a.baseUrl,
-      key.playbackId,
+      key!.playbackId,
       'edge-fanout reference',
       reference,
       clock,
@@ -741,7 +741,7 @@ async function main(): Promise<void> {
       );
     }
     for (const name of PHASES) {
-      const phase = await clientPhase(name, nodes, key.playbackId, clock, cleanup);
+      const phase = await clientPhase(name, nodes, key!.playbackId, clock, cleanup);
       phases.push(phase);
       console.log(
         `  ${name}: ${phase.recorder.windowRequests} requests in the window, failures: ${phase.recorder.failures()}`,

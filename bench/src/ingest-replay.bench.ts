@@ -176,13 +176,13 @@ function allocation(input: Input, withHls: boolean, packetsPerReplay: number): A
       const replay = openReplay(input, withHls);
       const from = Math.floor(input.slices.length / 4);
       const to = Math.min(input.slices.length, from + Math.ceil(ALLOC_WINDOW_BYTES / SLICE_BYTES));
-      for (let i = 0; i < from; i++) replay.session.receive(input.slices[i]);
+      for (let i = 0; i < from; i++) replay.session.receive(input.slices[i]!);
       const before = replay.counts.packets;
       measured = measureAllocated(() => {
-        for (let i = from; i < to; i++) replay.session.receive(input.slices[i]);
+        for (let i = from; i < to; i++) replay.session.receive(input.slices[i]!);
       });
       packets = replay.counts.packets - before;
-      for (let i = to; i < input.slices.length; i++) replay.session.receive(input.slices[i]);
+      for (let i = to; i < input.slices.length; i++) replay.session.receive(input.slices[i]!);
       replay.finish();
     }
     const result = {

@@ -87,7 +87,7 @@ async function measureWindow(
   const machine0 = machineJiffies();
   const bench0 = process.cpuUsage();
   const server0 = sum(pids0, cpuSeconds);
-  const threads0 = threadCpuSeconds(pids0[0]);
+  const threads0 = threadCpuSeconds(pids0[0]!);
   const publishers0 = sum(publisherPids, cpuSeconds);
   const start = Date.now();
   let peak = 0;
@@ -98,7 +98,7 @@ async function measureWindow(
   const end = Date.now();
   const pids1 = serverPids();
   const server1 = sum(pids1, cpuSeconds);
-  const threads1 = threadCpuSeconds(pids0[0]);
+  const threads1 = threadCpuSeconds(pids0[0]!);
   const publishers1 = sum(publisherPids, cpuSeconds);
   const bench1 = process.cpuUsage(bench0);
   const machine1 = machineJiffies();
@@ -276,8 +276,9 @@ async function startRelay(cleanup: Cleanup, targetPort: number): Promise<{ port:
         for (const message of reader.push(bytes)) {
           const payload = message.payload;
           if (message.typeId === 1 && payload.length >= 4) reader.setChunkSize(payload.readUInt32BE(0) & 0x7fffffff);
-          else if (message.typeId === 9 && payload.length >= 2 && (payload[0] & 0x0f) === 7 && payload[1] === 1) {
-            if (clock.firstKeyframeTs === undefined && payload[0] >> 4 === 1) clock.firstKeyframeTs = message.timestamp;
+          else if (message.typeId === 9 && payload.length >= 2 && (payload[0]! & 0x0f) === 7 && payload[1] === 1) {
+            if (clock.firstKeyframeTs === undefined && payload[0]! >> 4 === 1)
+              clock.firstKeyframeTs = message.timestamp;
             clock.samples.push([message.timestamp, now]);
           }
         }
@@ -361,8 +362,8 @@ export function parseMediaPlaylist(text: string): {
   // PDT is on every segment here; carry it forward anyway for playlists that only tag some.
   for (let i = 1; i < segments.length; i++) {
     const previous = segments[i - 1];
-    if (segments[i].pdt === undefined && previous.pdt !== undefined && previous.duration !== undefined)
-      segments[i].pdt = previous.pdt + previous.duration * 1000;
+    if (segments[i]!.pdt === undefined && previous!.pdt !== undefined && previous!.duration !== undefined)
+      segments[i]!.pdt = previous!.pdt + previous!.duration * 1000;
   }
   return { segments, hint, discontinuities };
 }
@@ -468,8 +469,8 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     const lags = targets.map((t) => newStreamLag(t.clock));
     const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
     const followers = keys.map((k, i) =>
-      followRapid(baseUrl, k.playbackId, stop.signal, window, lags[i]).catch((error: unknown) => {
-        lags[i].errors++;
+      followRapid(baseUrl, k.playbackId, stop.signal, window, lags[i]!).catch((error: unknown) => {
+        lags[i]!.errors++;
         if (!stop.signal.aborted) console.error(`  follower ${k.playbackId}: ${(error as Error).message}`);
       }),
     );
@@ -553,7 +554,7 @@ function nginxLags(watch: NginxStreamWatch, window: { start: number; end: number
   let elapsed = 0;
   const ids = [...watch.segments.keys()].sort((a, b) => a - b);
   for (let k = 0; k < ids.length; k++) {
-    const segment = watch.segments.get(ids[k])!;
+    const segment = watch.segments.get(ids[k]!)!;
     if (ids[k] !== k) break; // a fragment we never saw listed: the cumulative sum would be wrong from here
     const end = watch.anchor + (elapsed + segment.duration) * 1000;
     if (segment.listedAt >= window.start && segment.listedAt <= window.end) lags.push(segment.listedAt - end);
@@ -656,7 +657,7 @@ rtmp {
     const measured = await measureWindow(pids, publishers, WINDOW_SECONDS);
     await sleep(POLL_MS * 2); // the last poll of the window
     const lags = watches.map((w, i) => ({
-      ...newStreamLag(targets[i].clock),
+      ...newStreamLag(targets[i]!.clock),
       anchor: w.anchor,
       segments: nginxLags(w, measured),
     }));
@@ -768,10 +769,10 @@ async function main(): Promise<void> {
     const runs = results.filter((r) => r.server === server).sort((a, b) => a.streams - b.streams);
     if (runs.length < 2) continue;
     const [low, high] = [runs[0], runs[runs.length - 1]];
-    const marginal = (high.window.serverRssEnd - low.window.serverRssEnd) / (high.streams - low.streams) / MB;
-    const cpu = (high.window.serverCpuPercent - low.window.serverCpuPercent) / (high.streams - low.streams);
+    const marginal = (high!.window.serverRssEnd - low!.window.serverRssEnd) / (high!.streams - low!.streams) / MB;
+    const cpu = (high!.window.serverCpuPercent - low!.window.serverCpuPercent) / (high!.streams - low!.streams);
     console.log(
-      `${server}: marginal cost per added stream (N=${low.streams} -> N=${high.streams}): ${fmt(marginal, 2)} MB RSS, ${fmt(cpu, 2)} % CPU`,
+      `${server}: marginal cost per added stream (N=${low!.streams} -> N=${high!.streams}): ${fmt(marginal, 2)} MB RSS, ${fmt(cpu, 2)} % CPU`,
     );
   }
   console.log('');

@@ -218,7 +218,7 @@ async function measure(server: Server, publishers: ChildProcess[], seconds: numb
     seconds: wall,
     cpuPercent: ((cpu1 - cpu0) / wall) * 100,
     idleRss: 0,
-    rssStart: samples[0].rss,
+    rssStart: samples[0]!.rss,
     rssEnd: samples.at(-1)!.rss,
     rssPeak: Math.max(...samples.map((s) => s.rss)),
     before,
@@ -227,7 +227,7 @@ async function measure(server: Server, publishers: ChildProcess[], seconds: numb
     storedBefore,
     storedAfter,
     publishersAlive: publishers.filter((p) => p.exitCode === null && p.signalCode === null).length,
-    machineLoad: loadavg()[0],
+    machineLoad: loadavg()[0]!,
   };
 }
 
@@ -527,14 +527,14 @@ async function main(): Promise<void> {
   );
   console.log('');
   // RSS over time, every 5 s of the window.
-  const t0 = down.samples[0].at;
+  const t0 = down.samples[0]!.at;
   const every: Sample[] = [];
   for (const s of down.samples) if (every.length === 0 || s.at - every.at(-1)!.at >= 5000) every.push(s);
   if (every.at(-1) !== last) every.push(last);
   /** RSS of another phase at the same offset into its window, for comparison. */
   const rssAt = (w: Window | undefined, offset: number) => {
     if (!w) return '–';
-    const start = w.samples[0].at;
+    const start = w.samples[0]!.at;
     const nearest = w.samples.reduce((best, s) =>
       Math.abs(s.at - start - offset) < Math.abs(best.at - start - offset) ? s : best,
     );

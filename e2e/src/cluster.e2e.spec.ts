@@ -467,12 +467,12 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     );
     await sleep(LEASE_SECONDS * 1000);
     assert.equal(webhooks.length, 1, 'one stream.ended for the cluster, not one per node');
-    const [{ count }] = await queryRows<{ count: number }>(
+    const [row] = await queryRows<{ count: number }>(
       db.url,
       `SELECT count(*)::int AS count FROM webhook_deliveries WHERE payload->'data'->>'streamId' = $1`,
       [ended!.id],
     );
-    assert.equal(count, 1);
+    assert.equal(row?.count, 1);
 
     // The lost node's recording plays from B out of the shared media tree.
     const vod = await decode(`${nodes.b.baseUrl}/vod/${ended!.id}/index.m3u8`, 5);

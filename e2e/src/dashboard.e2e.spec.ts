@@ -299,7 +299,7 @@ describe(
       const ffmpeg = publishers[0];
       const stoppedAt = Date.now();
       await dialog.getByRole('button', { name: 'Stop stream' }).click();
-      const exit = await ffmpeg.waitForExit(10_000);
+      const exit = await ffmpeg!.waitForExit(10_000);
       assert.equal(exit.timedOut, false, 'ffmpeg was disconnected');
       assert.ok(Date.now() - stoppedAt < 5000, `ffmpeg gone after ${Date.now() - stoppedAt} ms`);
 
@@ -420,7 +420,7 @@ describe(
       // The publisher stops: the playlist ends (ENDLIST), the player says so. hls.js's preload-hint request
       // for a part that will never exist is answered 404; that one is expected.
       const endNoise = guard.expect({ why: 'stream ended on purpose', url: /\/live\//, status: 404 });
-      await publishers[1].stop();
+      await publishers[1]!.stop();
       await frame.getByText('Stream ended').waitFor({ timeout: 20_000 });
       await screenshotBoth(page, 'embed-ended');
 

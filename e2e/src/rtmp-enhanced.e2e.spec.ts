@@ -216,7 +216,7 @@ describe('Enhanced RTMP (HEVC, AV1) ingest to HLS', { timeout: 120_000 }, () => 
           200,
         );
         const init = await fetchResource(mediaUrl, edge.initUri!);
-        const segment = await fetchResource(mediaUrl, edge.segments[0]);
+        const segment = await fetchResource(mediaUrl, edge.segments[0]!);
 
         const stsd = ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd'];
         const entry = findBox(init, [...stsd, codec.fourCc]);

@@ -75,7 +75,7 @@ describe('RTMP ingest under hostile clients, next to a live publisher', { timeou
   async function rejectedCounts(): Promise<Counts> {
     const counts: Counts = {};
     for (const sample of await scrape()) {
-      if (sample.name === 'rapidrtmp_rtmp_rejected_total') counts[sample.labels.reason] = sample.value;
+      if (sample.name === 'rapidrtmp_rtmp_rejected_total') counts[sample.labels.reason!] = sample.value;
     }
     return counts;
   }
@@ -315,7 +315,7 @@ describe('RTMP ingest under hostile clients, next to a live publisher', { timeou
       // Held, not refused (refusal would be immediate, as max_connections_per_ip), and cut by the timer.
       // The server may accept a socket before this busy process runs its connect callback: allow for
       // the time the opening took.
-      assert.ok(first >= HANDSHAKE_TIMEOUT_MS - TIMER_SLACK_MS - openedIn, `one closed after ${first} ms`);
+      assert.ok(first! >= HANDSHAKE_TIMEOUT_MS - TIMER_SLACK_MS - openedIn, `one closed after ${first} ms`);
       assert.ok(last <= HANDSHAKE_TIMEOUT_MS + 3000, `one lived ${last} ms`);
       assert.deepEqual(await newRejections(from, HALF_OPEN_COUNT), { handshake_timeout: HALF_OPEN_COUNT });
       await waitFor(
@@ -372,7 +372,7 @@ describe('RTMP ingest under hostile clients, next to a live publisher', { timeou
       'SELECT end_reason FROM stream_sessions WHERE stream_key_id = $1',
       [flooder.streamKeyId],
     );
-    console.log(`slow reader: its session ended as ${session.end_reason}`);
+    console.log(`slow reader: its session ended as ${session!.end_reason}`);
     assert.ok(rssPeak - rssBefore < RSS_BOUND_BYTES, `RSS grew ${mib(rssPeak - rssBefore)} during the flood`);
     lastSeenEdge = await expectAdvancedPast(lastSeenEdge, 'after the ping flood');
   });
@@ -416,20 +416,20 @@ describe('RTMP ingest under hostile clients, next to a live publisher', { timeou
     );
     assert.deepEqual(watch.failures, [], 'every playlist poll during the attacks answered 200');
     for (let i = 1; i < samples.length; i++) {
-      assert.ok(samples[i].lastSegment >= samples[i - 1].lastSegment, 'the live edge never goes back');
-      assert.ok(samples[i].mediaSequence >= samples[i - 1].mediaSequence, 'the media sequence never goes back');
+      assert.ok(samples[i]!.lastSegment >= samples[i - 1]!.lastSegment, 'the live edge never goes back');
+      assert.ok(samples[i]!.mediaSequence >= samples[i - 1]!.mediaSequence, 'the media sequence never goes back');
     }
     assert.ok(
       samples.every((s) => !s.ended),
       'no ENDLIST during the attacks',
     );
     // No gap longer than a few segments between consecutive new segments while the attacks ran.
-    let lastChange = samples[0].at;
+    let lastChange = samples[0]!.at;
     let longestStall = 0;
     for (let i = 1; i < samples.length; i++) {
-      if (samples[i].lastSegment > samples[i - 1].lastSegment) {
-        longestStall = Math.max(longestStall, samples[i].at - lastChange);
-        lastChange = samples[i].at;
+      if (samples[i]!.lastSegment > samples[i - 1]!.lastSegment) {
+        longestStall = Math.max(longestStall, samples[i]!.at - lastChange);
+        lastChange = samples[i]!.at;
       }
     }
     console.log(`longest wait for a new segment while attacked: ${longestStall} ms (segments are 1 s)`);
@@ -440,7 +440,7 @@ describe('RTMP ingest under hostile clients, next to a live publisher', { timeou
       'SELECT ended_at FROM stream_sessions WHERE stream_key_id = $1',
       [seeded.streamKeyId],
     );
-    assert.equal(session.ended_at, null, 'the live session is still open');
+    assert.equal(session!.ended_at, null, 'the live session is still open');
     await waitFor('only the ffmpeg publisher live', async () =>
       metricValue(await scrape(), 'rapidrtmp_rtmp_live_publishers') === 1 ? true : undefined,
     );

@@ -284,7 +284,7 @@ export async function streamVideoLoop(
   const first = options.firstTimestamp ?? 0;
   for (let i = 0; i < total; i++) {
     if (publisher.isClosed) throw new Error(`the server closed the connection after ${i} frames`);
-    publisher.sendVideo(first + Math.round(i * frameMs), tags[i % tags.length]);
+    publisher.sendVideo(first + Math.round(i * frameMs), tags[i % tags.length]!);
     const due = started + (i + 1) * frameMs;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

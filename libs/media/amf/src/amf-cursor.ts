@@ -34,11 +34,11 @@ export class AmfCursor {
 
   peekU8(): number {
     if (this.remaining < 1) throw new AmfError('amf-truncated', `need 1 byte at ${this.position}`);
-    return this.buffer[this.position];
+    return this.buffer.readUInt8(this.position);
   }
 
   u8(): number {
-    return this.buffer[this.take(1)];
+    return this.buffer.readUInt8(this.take(1));
   }
 
   u16(): number {

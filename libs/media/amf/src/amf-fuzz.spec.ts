@@ -52,7 +52,7 @@ function mutate(random: SeededRandom, samples: Buffer[]): Buffer {
     const at = random.int(0, bytes.length - 1);
     switch (random.int(0, 5)) {
       case 0: // bit flip
-        bytes[at] ^= 1 << random.int(0, 7);
+        bytes[at]! ^= 1 << random.int(0, 7);
         break;
       case 1: // interesting byte (markers, length extremes)
         bytes[at] = random.pick(INTERESTING);

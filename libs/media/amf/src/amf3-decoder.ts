@@ -63,8 +63,9 @@ export function readU29(cursor: AmfCursor): number {
 }
 
 function lookup<T>(table: T[], index: number, what: string): T {
-  if (index >= table.length) throw new AmfError('amf3-bad-reference', `${what} reference ${index} of ${table.length}`);
-  return table[index];
+  const entry = table[index];
+  if (entry === undefined) throw new AmfError('amf3-bad-reference', `${what} reference ${index} of ${table.length}`);
+  return entry;
 }
 
 /** AMF3 spec 3.8: a string, inline (low bit 1) or by index into the string table. Empty strings are never tabled. */

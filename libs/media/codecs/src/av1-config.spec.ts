@@ -67,8 +67,8 @@ describe('AV1 OBUs', () => {
       obus.map((o) => o.type),
       [AV1_OBU.temporalDelimiter, AV1_OBU.sequenceHeader, AV1_OBU.frame],
     );
-    assert.deepEqual([...obus[1].payload], [0xaa, 0xbb]);
-    assert.equal(obus[1].data.buffer, data.buffer);
+    assert.deepEqual([...obus[1]!.payload], [0xaa, 0xbb]);
+    assert.equal(obus[1]!.data.buffer, data.buffer);
     assert.throws(() => readObus(Buffer.from([0x92, 0x00])), /forbidden/);
     assert.throws(
       () => readObus(Buffer.from([0x0a, 0x05, 0x00])),

@@ -16,14 +16,14 @@ export function av1CodecString(seqProfile: number, seqLevelIdx: number, tier: nu
  */
 export function parseAv1Config(record: Buffer): Av1Config {
   if (record.length < RECORD_HEADER_SIZE) throw new MediaFormatError('av1-config-truncated', `${record.length} bytes`);
-  const marker = record[0] >> 7;
-  const version = record[0] & 0x7f;
+  const marker = record.readUInt8(0) >> 7;
+  const version = record.readUInt8(0) & 0x7f;
   if (marker !== 1 || version !== 1) {
     throw new MediaFormatError('av1-config-version', `marker ${marker} version ${version}`);
   }
-  const seqProfile = record[1] >> 5;
-  const seqLevelIdx = record[1] & 0x1f;
-  const flags = record[2];
+  const seqProfile = record.readUInt8(1) >> 5;
+  const seqLevelIdx = record.readUInt8(1) & 0x1f;
+  const flags = record.readUInt8(2);
   const tier = flags >> 7;
   const highBitdepth = (flags >> 6) & 1;
   const twelveBit = (flags >> 5) & 1;

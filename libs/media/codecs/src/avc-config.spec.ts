@@ -19,9 +19,9 @@ describe('parseAvcConfig', () => {
     assert.equal(config.nalLengthSize, 4);
     assert.equal(config.sps.length, 1);
     assert.equal(config.pps.length, 1);
-    assert.equal(config.sps[0][0] & 0x1f, 7);
-    assert.equal(config.pps[0][0] & 0x1f, 8);
-    assert.equal(config.sps[0].buffer, record.buffer, 'parameter sets are views into the record');
+    assert.equal(config.sps[0]![0]! & 0x1f, 7);
+    assert.equal(config.pps[0]![0]! & 0x1f, 8);
+    assert.equal(config.sps[0]!.buffer, record.buffer, 'parameter sets are views into the record');
     assert.deepEqual([config.width, config.height, config.frameRate], [1920, 1080, 30]);
     assert.equal(config.codecString, 'avc1.640028');
   });

@@ -33,8 +33,9 @@ export function parseAvcConfig(record: Buffer): AvcConfig {
   if (nalLengthSize === 3) throw new MediaFormatError('avc-config-length-size', 'lengthSizeMinusOne = 2');
   const sps = readParameterSets(r, r.u8() & 0x1f);
   const pps = readParameterSets(r, r.u8());
-  if (sps.length === 0) throw new MediaFormatError('avc-config-no-sps');
-  const info = parseH264Sps(sps[0]);
+  const firstSps = sps[0];
+  if (firstSps === undefined) throw new MediaFormatError('avc-config-no-sps');
+  const info = parseH264Sps(firstSps);
   return {
     codec: 'avc',
     record,

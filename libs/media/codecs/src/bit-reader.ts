@@ -29,7 +29,7 @@ export class BitReader {
     if (count > this.bitsLeft) this.fail(`need ${count} bits at bit ${this.bitOffset}, have ${this.bitsLeft}`);
     let value = 0;
     for (let remaining = count; remaining > 0;) {
-      const byte = this.buffer[this.bitOffset >>> 3];
+      const byte = this.buffer.readUInt8(this.bitOffset >>> 3); // in range: bitsLeft checked above
       const used = this.bitOffset & 7;
       const take = Math.min(8 - used, remaining);
       const chunk = (byte >>> (8 - used - take)) & ((1 << take) - 1);
@@ -113,7 +113,7 @@ export function removeEmulationPrevention(nal: Buffer): Buffer {
   let written = first;
   let zeros = 0;
   for (let i = first + 1; i < nal.length; i++) {
-    const byte = nal[i];
+    const byte = nal.readUInt8(i);
     if (zeros >= 2 && byte === 3) {
       zeros = 0;
       continue;

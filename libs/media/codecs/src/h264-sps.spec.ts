@@ -52,7 +52,7 @@ function craftSps(opts: {
 
 describe('parseH264Sps', () => {
   it('crops x264 1920x1088 to 1920x1080 and reads VUI timing as time_scale / (2 * num_units_in_tick)', () => {
-    const info = parseH264Sps(parseAvcConfig(fixture('h264-1080p-avcC.bin')).sps[0]);
+    const info = parseH264Sps(parseAvcConfig(fixture('h264-1080p-avcC.bin')).sps[0]!);
     assert.equal(info.profileIdc, 100);
     assert.equal(info.chromaFormatIdc, 1);
     assert.equal(info.codedWidth, 1920);
@@ -64,7 +64,7 @@ describe('parseH264Sps', () => {
   });
 
   it('handles High 4:2:2 10-bit, scaling matrices, interlaced (field pairs) and SAR 16:11 from x264', () => {
-    const info = parseH264Sps(parseAvcConfig(fixture('h264-422p10-interlaced-cqm-avcC.bin')).sps[0]);
+    const info = parseH264Sps(parseAvcConfig(fixture('h264-422p10-interlaced-cqm-avcC.bin')).sps[0]!);
     assert.equal(info.profileIdc, 122);
     assert.equal(info.chromaFormatIdc, 2);
     assert.equal(info.bitDepthLuma, 10);

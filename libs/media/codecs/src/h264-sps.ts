@@ -64,7 +64,8 @@ function readUe(r: BitReader, name: string, max: number): number {
  */
 export function parseH264Sps(nal: Buffer): H264SpsInfo {
   if (nal.length < 4) throw new MediaFormatError('h264-sps-truncated', `${nal.length} bytes`);
-  if ((nal[0] & 0x1f) !== 7) throw new MediaFormatError(ERROR, `NAL type ${nal[0] & 0x1f} is not an SPS`);
+  const nalType = nal.readUInt8(0) & 0x1f;
+  if (nalType !== 7) throw new MediaFormatError(ERROR, `NAL type ${nalType} is not an SPS`);
   const r = new BitReader(removeEmulationPrevention(nal.subarray(1)), 'h264-sps-truncated');
   const profileIdc = r.bits(8);
   const constraintFlags = r.bits(8);

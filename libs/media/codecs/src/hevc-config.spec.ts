@@ -22,7 +22,7 @@ describe('parseHevcConfig', () => {
     assert.equal(config.levelIdc, 60);
     assert.equal(config.nalLengthSize, 4);
     assert.deepEqual([config.vps?.length, config.sps?.length, config.pps?.length], [1, 1, 1]);
-    assert.equal((config.sps![0][0] >> 1) & 0x3f, 33);
+    assert.equal((config.sps![0]![0]! >> 1) & 0x3f, 33);
     // x265 codes 320x240 and crops 2 luma columns/rows through the conformance window
     assert.deepEqual([config.width, config.height], [318, 238]);
     assert.deepEqual([config.chromaFormatIdc, config.bitDepthLuma, config.bitDepthChroma], [1, 8, 8]);
@@ -37,7 +37,7 @@ describe('parseHevcConfig', () => {
   });
 
   it('exposes the SPS coded size next to the cropped one', () => {
-    const sps = parseHevcSps(parseHevcConfig(fixture('hevc-318x238-hvcC.bin')).sps![0]);
+    const sps = parseHevcSps(parseHevcConfig(fixture('hevc-318x238-hvcC.bin')).sps![0]!);
     assert.deepEqual([sps.codedWidth, sps.codedHeight, sps.width, sps.height], [320, 240, 318, 238]);
   });
 
@@ -71,7 +71,7 @@ describe('parseHevcConfig', () => {
     bad[0] = 0;
     assert.throws(() => parseHevcConfig(bad), code('hevc-config-version'));
     bad[0] = 1;
-    bad[21] = (bad[21] & 0xfc) | 2;
+    bad[21] = (bad[21]! & 0xfc) | 2;
     assert.throws(() => parseHevcConfig(bad), code('hevc-config-length-size'));
     const noArrays = Buffer.concat([record.subarray(0, 22), Buffer.from([0])]);
     assert.throws(() => parseHevcConfig(noArrays), code('hevc-config-no-sps'));

@@ -79,8 +79,9 @@ export function parseHevcConfig(record: Buffer): HevcConfig {
       else if (nalType === PPS_NUT) pps.push(nal);
     }
   }
-  if (sps.length === 0) throw new MediaFormatError('hevc-config-no-sps');
-  const info = parseHevcSps(sps[0]);
+  const firstSps = sps[0];
+  if (firstSps === undefined) throw new MediaFormatError('hevc-config-no-sps');
+  const info = parseHevcSps(firstSps);
 
   const fields = {
     profileSpace: profileByte >> 6,

@@ -42,7 +42,7 @@ function skipProfileTierLevel(r: BitReader, maxSubLayersMinus1: number): void {
  */
 export function parseHevcSps(nal: Buffer): HevcSpsInfo {
   if (nal.length < 3) throw new MediaFormatError('hevc-sps-truncated', `${nal.length} bytes`);
-  const nalType = (nal[0] >> 1) & 0x3f;
+  const nalType = (nal.readUInt8(0) >> 1) & 0x3f;
   if (nalType !== SPS_NUT) throw new MediaFormatError(ERROR, `NAL type ${nalType} is not an SPS`);
   const r = new BitReader(removeEmulationPrevention(nal.subarray(2)), 'hevc-sps-truncated');
   r.skip(4); // sps_video_parameter_set_id

@@ -30,7 +30,7 @@ describe('length-prefixed NAL units', () => {
           [0x65, 1, 2, 3],
         ],
       );
-      assert.equal(units[0].buffer, payload.buffer);
+      assert.equal(units[0]!.buffer, payload.buffer);
       assert.equal(isLengthPrefixed(payload, size), true);
     }
   });

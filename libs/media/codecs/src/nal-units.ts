@@ -15,8 +15,9 @@ export const HEVC_NAL = {
   aud: 35,
 } as const;
 
-export const avcNalType = (nal: Buffer): number => nal[0] & 0x1f;
-export const hevcNalType = (nal: Buffer): number => (nal[0] >> 1) & 0x3f;
+// An empty NAL unit reads as type 0 (unspecified), as `undefined & 0x1f` did before the index checks.
+export const avcNalType = (nal: Buffer): number => (nal[0] ?? 0) & 0x1f;
+export const hevcNalType = (nal: Buffer): number => ((nal[0] ?? 0) >> 1) & 0x3f;
 
 function readLength(payload: Buffer, offset: number, lengthSize: number): number {
   switch (lengthSize) {
@@ -25,7 +26,7 @@ function readLength(payload: Buffer, offset: number, lengthSize: number): number
     case 2:
       return payload.readUInt16BE(offset);
     case 1:
-      return payload[offset];
+      return payload.readUInt8(offset);
     default:
       throw new MediaFormatError('nal-length-size-invalid', `NAL length size ${lengthSize}`);
   }
@@ -125,9 +126,10 @@ export function splitAnnexB(payload: Buffer): Buffer[] {
   let start = -1;
   let i = 0;
   while (i + 2 < payload.length) {
-    if (payload[i + 2] > 1) {
+    const third = payload.readUInt8(i + 2); // in range: the loop condition
+    if (third > 1) {
       i += 3; // no start code can end within the next two positions
-    } else if (payload[i] === 0 && payload[i + 1] === 0 && payload[i + 2] === 1) {
+    } else if (payload[i] === 0 && payload[i + 1] === 0 && third === 1) {
       if (start >= 0) units.push(trimTrailingZeros(payload, start, i));
       start = i + 3;
       i += 3;

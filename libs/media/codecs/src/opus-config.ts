@@ -16,12 +16,12 @@ export function isOpusTags(data: Buffer): boolean {
 export function parseOpusConfig(head: Buffer): OpusConfig {
   if (head.length < HEAD_SIZE) throw new MediaFormatError('opus-config-truncated', `${head.length} bytes`);
   if (!head.subarray(0, 8).equals(MAGIC)) throw new MediaFormatError('opus-config-invalid', 'no OpusHead magic');
-  const version = head[8];
+  const version = head.readUInt8(8);
   // 5.1: the major version (upper 4 bits) must be 0; minor versions stay compatible.
   if (version >> 4 !== 0) throw new MediaFormatError('opus-config-version', `version ${version}`);
-  const channels = head[9];
+  const channels = head.readUInt8(9);
   if (channels === 0) throw new MediaFormatError('opus-config-invalid', 'channel count 0');
-  const channelMappingFamily = head[18];
+  const channelMappingFamily = head.readUInt8(18);
   let channelMapping: Buffer | undefined;
   if (channelMappingFamily !== 0) {
     const size = 2 + channels;

@@ -33,7 +33,7 @@ export class ByteReader {
   }
 
   u8(): number {
-    return this.buffer[this.need(1)];
+    return this.buffer.readUInt8(this.need(1));
   }
 
   u16(): number {

@@ -14,7 +14,7 @@ const P = AUDIO_PACKET_TYPE;
 describe('parseAudioTag', () => {
   it('reads ffmpeg AAC: AACPacketType 0 = AudioSpecificConfig, 1 = raw frame, as views', () => {
     const audio = readFlvFile(fixture('aac-only.flv')).tags.filter((t) => t.type === 8);
-    const config = parseAudioTag(audio[0].body);
+    const config = parseAudioTag(audio[0]!.body);
     assert.deepEqual(
       [config.enhanced, config.codec, config.codecTag, config.packetType],
       [false, 'aac', '10', 'sequence-start'],
@@ -22,10 +22,10 @@ describe('parseAudioTag', () => {
     assert.equal(config.payload.toString('hex'), '120856e500');
     // AF = AAC, "44 kHz", 16-bit, stereo: the legacy bits, ignored for AAC
     assert.deepEqual([config.soundRate, config.soundSize, config.soundType], [3, 1, 1]);
-    const frame = parseAudioTag(audio[1].body);
+    const frame = parseAudioTag(audio[1]!.body);
     assert.equal(frame.packetType, 'coded-frames');
-    assert.equal(frame.payload.byteOffset, audio[1].body.byteOffset + 2);
-    assert.equal(frame.payload.buffer, audio[1].body.buffer);
+    assert.equal(frame.payload.byteOffset, audio[1]!.body.byteOffset + 2);
+    assert.equal(frame.payload.buffer, audio[1]!.body.buffer);
   });
 
   it('reports other sound formats as unsupported (MP3 here)', () => {

@@ -49,7 +49,7 @@ export function parseAudioTag(body: Buffer): FlvAudioTag {
   const soundFormat = first >> 4;
   if (soundFormat === SOUND_FORMAT_EX_HEADER) return parseEnhanced(r, first);
 
-  const codecTag = LEGACY_FORMAT_TAGS[soundFormat];
+  const codecTag = LEGACY_FORMAT_TAGS[soundFormat] ?? String(soundFormat); // 4 bits: always in the table
   const soundRate = (first >> 2) & 0x03;
   const soundSize = (first >> 1) & 0x01;
   const soundType = first & 0x01;

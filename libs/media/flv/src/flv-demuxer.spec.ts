@@ -72,16 +72,16 @@ describe('FlvDemuxer on ffmpeg FLV fixtures', () => {
     assert.equal(audio.length, 131);
     assert.deepEqual(keyframeIndexes(video), [0, 30, 60]);
     assert.ok(video.every((p) => p.codec === 'avc' && p.payload.readUInt32BE(0) + 4 <= p.payload.length));
-    for (let i = 1; i < video.length; i++) assert.ok(video[i].dts > video[i - 1].dts, `DTS monotonic at ${i}`);
+    for (let i = 1; i < video.length; i++) assert.ok(video[i]!.dts > video[i - 1]!.dts, `DTS monotonic at ${i}`);
     assert.ok(video.every((p) => p.pts >= p.dts));
     // ffprobe: the first packet is pts 67 / dts 0, 74 packets have pts > dts, and the PTS sum is 139530
-    assert.deepEqual([video[0].dts, video[0].pts], [0, 67]);
+    assert.deepEqual([video[0]!.dts, video[0]!.pts], [0, 67]);
     assert.equal(video.filter((p) => p.pts > p.dts).length, 74);
     assert.equal(
       video.reduce((sum, p) => sum + p.pts, 0),
       139530,
     );
-    assert.deepEqual([audio[0].dts, audio[1].dts], [44, 67]);
+    assert.deepEqual([audio[0]!.dts, audio[1]!.dts], [44, 67]);
     assert.ok(audio.every((p) => p.keyframe && p.pts === p.dts));
     assert.deepEqual(
       events.filter((e) => e.type === 'end'),
@@ -104,7 +104,7 @@ describe('FlvDemuxer on ffmpeg FLV fixtures', () => {
     assert.deepEqual(keyframeIndexes(video), [0, 25]);
     assert.ok(video.every((p) => p.pts === p.dts));
     // ffmpeg shifts video by the AAC priming delay: video starts at 21 ms, audio at 0
-    assert.deepEqual([video[0].dts, audio[0].dts], [21, 0]);
+    assert.deepEqual([video[0]!.dts, audio[0]!.dts], [21, 0]);
   });
 
   it('aac-only.flv: 45 AAC frames at 44.1 kHz mono, no video config', () => {
@@ -147,13 +147,13 @@ describe('FlvDemuxer sequence headers', () => {
     demuxer.pushVideo(0, body);
     body.fill(0);
     assert.equal((demuxer.videoConfig as AvcConfig).record[0], 1);
-    assert.equal((demuxer.videoConfig as AvcConfig).sps[0][0] & 0x1f, 7);
+    assert.equal((demuxer.videoConfig as AvcConfig).sps[0]![0]! & 0x1f, 7);
   });
 
   it('drops and counts frames before the config, the empty AF 00, and keeps going after a bad tag', () => {
     const demuxer = new FlvDemuxer();
     const frames = high.filter((t) => t.type === 9).slice(1, 3);
-    assert.equal(demuxer.pushVideo(0, frames[0].body), undefined);
+    assert.equal(demuxer.pushVideo(0, frames[0]!.body), undefined);
     assert.equal(demuxer.pushAudio(0, Buffer.from([0xaf, 0x01, 0x21, 0x10])), undefined);
     assert.equal(demuxer.pushAudio(0, Buffer.from([0xaf, 0x00])), undefined);
     assert.deepEqual(
@@ -171,7 +171,7 @@ describe('FlvDemuxer sequence headers', () => {
       () => demuxer.pushVideo(33, Buffer.from([0x27, 0x01, 0, 0, 0, 0, 0, 0, 9, 1])),
       code('flv-video-nal-framing'),
     );
-    assert.equal(demuxer.pushVideo(33, frames[1].body)?.type, 'packet');
+    assert.equal(demuxer.pushVideo(33, frames[1]!.body)?.type, 'packet');
   });
 });
 
@@ -179,21 +179,24 @@ describe('FlvDemuxer video frames', () => {
   const tags = readFlvFile(fixture('h264-high-bframes-aac.flv')).tags.filter((t) => t.type === 9);
   const primed = (): FlvDemuxer => {
     const demuxer = new FlvDemuxer();
-    demuxer.pushVideo(0, tags[0].body);
+    demuxer.pushVideo(0, tags[0]!.body);
     return demuxer;
   };
   const avcc = (tag: FlvFileTag): Buffer => tag.body.subarray(5);
 
   it('keeps negative composition times (PTS < DTS)', () => {
-    const event = primed().pushVideo(100, legacyVideoTag({ key: false, packetType: 1, cts: -40, data: avcc(tags[2]) }));
+    const event = primed().pushVideo(
+      100,
+      legacyVideoTag({ key: false, packetType: 1, cts: -40, data: avcc(tags[2]!) }),
+    );
     assert.ok(event?.type === 'packet');
     assert.deepEqual([event.packet.dts, event.packet.pts], [100, 60]);
   });
 
   it('trusts the IDR NAL check over the FLV frame type, and counts the disagreement', () => {
     const demuxer = primed();
-    const notIdr = demuxer.pushVideo(0, legacyVideoTag({ key: true, packetType: 1, data: avcc(tags[2]) }));
-    const idr = demuxer.pushVideo(33, legacyVideoTag({ key: false, packetType: 1, data: avcc(tags[1]) }));
+    const notIdr = demuxer.pushVideo(0, legacyVideoTag({ key: true, packetType: 1, data: avcc(tags[2]!) }));
+    const idr = demuxer.pushVideo(33, legacyVideoTag({ key: false, packetType: 1, data: avcc(tags[1]!) }));
     assert.ok(notIdr?.type === 'packet' && idr?.type === 'packet');
     assert.deepEqual(
       [notIdr.packet.keyframe, idr.packet.keyframe, demuxer.counters.keyframeMismatches],
@@ -202,12 +205,12 @@ describe('FlvDemuxer video frames', () => {
   });
 
   it('converts an Annex-B payload to length-prefixed NAL units, once, and counts it', () => {
-    const units = splitNalUnits(avcc(tags[1]), 4);
+    const units = splitNalUnits(avcc(tags[1]!), 4);
     const annexB = Buffer.concat(units.flatMap((nal) => [Buffer.from([0, 0, 0, 1]), nal]));
     const demuxer = primed();
     const event = demuxer.pushVideo(0, legacyVideoTag({ key: true, packetType: 1, cts: 67, data: annexB }));
     assert.ok(event?.type === 'packet');
-    assert.deepEqual(event.packet.payload, avcc(tags[1]));
+    assert.deepEqual(event.packet.payload, avcc(tags[1]!));
     assert.deepEqual([event.packet.keyframe, demuxer.counters.annexBConverted], [true, 1]);
   });
 
@@ -218,13 +221,13 @@ describe('FlvDemuxer video frames', () => {
     assert.equal(demuxer.pushVideo(0, Buffer.from([0x57, 0x00])), undefined);
     const { emptyFrame, unsupportedVideoCodec, videoCommand } = demuxer.counters.dropped;
     assert.deepEqual([emptyFrame, unsupportedVideoCodec, videoCommand], [1, 1, 1]);
-    assert.deepEqual(demuxer.pushVideo(0, tags[tags.length - 1].body), { type: 'end', track: 'video' });
+    assert.deepEqual(demuxer.pushVideo(0, tags[tags.length - 1]!.body), { type: 'end', track: 'video' });
   });
 
   it('takes timestamps as given: the transport has already extended them past the 32-bit wrap', () => {
     const demuxer = primed();
-    const before = demuxer.pushVideo(0xffffffe0, tags[1].body);
-    const after = demuxer.pushVideo(2 ** 32 + 0x10, tags[2].body);
+    const before = demuxer.pushVideo(0xffffffe0, tags[1]!.body);
+    const after = demuxer.pushVideo(2 ** 32 + 0x10, tags[2]!.body);
     assert.ok(before?.type === 'packet' && after?.type === 'packet');
     assert.deepEqual([before.packet.dts, after.packet.dts], [0xffffffe0, 2 ** 32 + 0x10]);
   });
@@ -261,7 +264,7 @@ describe('FlvDemuxer Enhanced RTMP', () => {
       packets.slice(0, 2).map((p) => p.pts - p.dts),
       [0, 33],
     );
-    assert.ok(packets.every((p, i) => p.codec === 'hevc' && p.payload.equals(units[i])));
+    assert.ok(packets.every((p, i) => p.codec === 'hevc' && p.payload.equals(units[i]!)));
     assert.equal(demuxer.counters.keyframeMismatches, 0);
     assert.deepEqual(
       demuxer.pushVideo(
@@ -295,13 +298,13 @@ describe('FlvDemuxer Enhanced RTMP', () => {
       return event.packet;
     });
     assert.deepEqual(keyframeIndexes(packets), [0, 4]);
-    assert.ok(packets.every((p, i) => p.pts === p.dts && p.payload.equals(units[i])));
+    assert.ok(packets.every((p, i) => p.pts === p.dts && p.payload.equals(units[i]!)));
   });
 
   it('drops HEVC frames while only an AVC config is known (codec switch without a new header)', () => {
     const demuxer = new FlvDemuxer();
     demuxer.pushVideo(0, readFlvFile(fixture('h264-baseline-aac48k.flv')).tags.find((t) => t.type === 9)!.body);
-    const frame = hevcAccessUnits(fixture('hevc-8frames.hevc'))[0];
+    const frame = hevcAccessUnits(fixture('hevc-8frames.hevc'))[0]!;
     assert.equal(
       demuxer.pushVideo(0, exVideoTag({ frameType: 1, packetType: P.codedFramesX, fourCc: 'hvc1', data: frame })),
       undefined,

@@ -18,8 +18,8 @@ describe('readFlvFile', () => {
       [tags.length, count(FLV_TAG_TYPE.script), count(FLV_TAG_TYPE.video), count(FLV_TAG_TYPE.audio)],
       [225, 1, 92, 132],
     );
-    assert.equal(tags[0].offset, 13);
-    assert.equal(tags[1].body.buffer, file.buffer);
+    assert.equal(tags[0]!.offset, 13);
+    assert.equal(tags[1]!.body.buffer, file.buffer);
     assert.equal(Math.max(...tags.map((t) => t.timestamp)), 3062, 'last AAC frame DTS per ffprobe');
   });
 
@@ -31,7 +31,7 @@ describe('readFlvFile', () => {
   it('reads TimestampExtended as the upper 8 bits', () => {
     const tag = Buffer.from([9, 0, 0, 1, 0x12, 0x34, 0x56, 0x7f, 0, 0, 0, 0x17, 0, 0, 0, 12]);
     const file = Buffer.concat([Buffer.from('464c56010100000009', 'hex'), Buffer.alloc(4), tag]);
-    assert.equal(readFlvFile(file).tags[0].timestamp, 0x7f123456);
+    assert.equal(readFlvFile(file).tags[0]!.timestamp, 0x7f123456);
   });
 
   it('fails with typed errors on a bad signature, a cut file or a wrong PreviousTagSize', () => {

@@ -29,10 +29,10 @@ const hevcFrames = hevcAccessUnits(fixture('hevc-8frames.hevc'));
 const av1Frames = av1TemporalUnits(fixture('av1-8frames.obu'));
 const enhancedVideo = [
   exVideoTag({ frameType: 1, packetType: V.sequenceStart, fourCc: 'hvc1', data: fixture('hevc-hvcC.bin') }),
-  exVideoTag({ frameType: 1, packetType: V.codedFrames, fourCc: 'hvc1', cts: 33, data: hevcFrames[0] }),
-  exVideoTag({ frameType: 2, packetType: V.codedFramesX, fourCc: 'hvc1', data: hevcFrames[1] }),
+  exVideoTag({ frameType: 1, packetType: V.codedFrames, fourCc: 'hvc1', cts: 33, data: hevcFrames[0]! }),
+  exVideoTag({ frameType: 2, packetType: V.codedFramesX, fourCc: 'hvc1', data: hevcFrames[1]! }),
   exVideoTag({ frameType: 1, packetType: V.sequenceStart, fourCc: 'av01', data: fixture('av1-av1C.bin') }),
-  exVideoTag({ frameType: 1, packetType: V.codedFrames, fourCc: 'av01', data: av1Frames[1].subarray(0, 200) }),
+  exVideoTag({ frameType: 1, packetType: V.codedFrames, fourCc: 'av01', data: av1Frames[1]!.subarray(0, 200) }),
   exVideoTag({
     frameType: 1,
     packetType: V.sequenceStart,
@@ -70,7 +70,7 @@ describe('FLV parsing under fuzzing', () => {
       maxRuns: 200_000,
       target: (body) => {
         timestamp += 17;
-        const video = (body[0] & 0x80) !== 0 || (body[0] & 0x0f) === 7 || (body[0] & 0x0f) === 12;
+        const video = (body[0]! & 0x80) !== 0 || (body[0]! & 0x0f) === 7 || (body[0]! & 0x0f) === 12;
         for (const parse of [parseVideoTag, parseAudioTag]) {
           try {
             parse(body);
@@ -84,8 +84,8 @@ describe('FLV parsing under fuzzing', () => {
     });
     assert.ok(runs > 1000, `only ${runs} runs`);
     // the demuxer survived thousands of bad tags and still takes good ones
-    demuxer.pushVideo(timestamp, legacyVideo[0]);
-    assert.equal(demuxer.pushVideo(timestamp + 1, legacyVideo[1])?.type, 'packet');
+    demuxer.pushVideo(timestamp, legacyVideo[0]!);
+    assert.equal(demuxer.pushVideo(timestamp + 1, legacyVideo[1]!)?.type, 'packet');
   });
 
   it('readFlvFile throws nothing but MediaFormatError on mutated files (seeded, ~0.3 s)', () => {

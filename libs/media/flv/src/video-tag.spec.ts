@@ -15,17 +15,17 @@ describe('parseVideoTag: legacy FLV VideoTagHeader', () => {
   const videoTags = readFlvFile(fixture('h264-high-bframes-aac.flv')).tags.filter((t) => t.type === 9);
 
   it('reads the AVC sequence header and a coded frame from ffmpeg, payloads as views', () => {
-    const header = parseVideoTag(videoTags[0].body);
+    const header = parseVideoTag(videoTags[0]!.body);
     assert.deepEqual(
       [header.enhanced, header.frameType, header.codec, header.codecTag, header.packetType],
       [false, 1, 'avc', '7', 'sequence-start'],
     );
     assert.equal(header.payload[0], 1, 'AVCDecoderConfigurationRecord version');
-    const frame = parseVideoTag(videoTags[1].body);
+    const frame = parseVideoTag(videoTags[1]!.body);
     assert.deepEqual([frame.packetType, frame.frameType, frame.compositionTime], ['coded-frames', 1, 67]);
-    assert.equal(frame.payload.buffer, videoTags[1].body.buffer);
-    assert.equal(frame.payload.byteOffset, videoTags[1].body.byteOffset + 5);
-    assert.equal(parseVideoTag(videoTags[videoTags.length - 1].body).packetType, 'sequence-end');
+    assert.equal(frame.payload.buffer, videoTags[1]!.body.buffer);
+    assert.equal(frame.payload.byteOffset, videoTags[1]!.body.byteOffset + 5);
+    assert.equal(parseVideoTag(videoTags[videoTags.length - 1]!.body).packetType, 'sequence-end');
   });
 
   it('keeps negative and extreme signed 24-bit composition times', () => {

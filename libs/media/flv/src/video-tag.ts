@@ -88,7 +88,7 @@ function videoTag(
 function parseLegacy(r: ByteReader, first: number, frameType: number): FlvVideoTag {
   const codecId = first & 0x0f;
   const codec: VideoCodec | undefined = codecId === LEGACY_AVC ? 'avc' : codecId === LEGACY_HEVC ? 'hevc' : undefined;
-  const codecTag = LEGACY_CODEC_TAGS[codecId];
+  const codecTag = LEGACY_CODEC_TAGS[codecId] ?? String(codecId); // 4 bits: always in the table
   if (frameType === FRAME_TYPE.command) {
     // FLV spec E.4.3.1: a command frame carries one UI8 instead of video data
     const command = r.u8();

@@ -17,15 +17,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function writeFragmented(name: string, clip: ClipTrack[], seconds: number, ctsShift = 0): string {
   const out: Buffer[] = [writeInitSegment(clip.map(({ id, timescale, config }) => ({ id, timescale, config })))];
   const position = clip.map(() => 0);
-  for (let n = 1; position.some((p, i) => p < clip[i].samples.length); n++) {
+  for (let n = 1; position.some((p, i) => p < clip[i]!.samples.length); n++) {
     const runs = clip.map((track, i) => {
-      const start = position[i];
+      const start = position[i]!;
       let stop = start;
-      while (stop < track.samples.length && track.samples[stop].dts < n * seconds * track.timescale) stop++;
+      while (stop < track.samples.length && track.samples[stop]!.dts < n * seconds * track.timescale) stop++;
       position[i] = stop;
       return {
         trackId: track.id,
-        baseMediaDecodeTime: track.samples[Math.min(start, track.samples.length - 1)].dts,
+        baseMediaDecodeTime: track.samples[Math.min(start!, track.samples.length - 1)]!.dts,
         samples: fragmentSamples(track.samples.slice(start, stop), track.config.codec === 'avc' ? ctsShift : 0),
       };
     });
@@ -53,7 +53,7 @@ function probePackets(path: string, stream: string): { pts: number; dts: number;
     .split('\n')
     .map((line) => {
       const [pts, dts, flags] = line.split(',');
-      return { pts: Number(pts), dts: Number(dts), flags };
+      return { pts: Number(pts), dts: Number(dts), flags: flags ?? '' };
     });
 }
 
@@ -77,24 +77,24 @@ describe('fragmented output decodes with ffmpeg', () => {
   it('negative composition offsets (first frame shown at its decode time) decode with the same presentation order', () => {
     const clip = loadClip(fixture('avc-aac.mp4'));
     const video = clip[0];
-    const shift = video.samples[0].cts - video.samples[0].dts;
+    const shift = video!.samples[0]!.cts - video!.samples[0]!.dts;
     assert.ok(shift > 0, 'the fixture has B-frame reordering delay');
     const path = writeFragmented('negative-cts.mp4', clip, 0.5, shift);
     assert.equal(decodeErrors(path), '');
     const packets = probePackets(path, 'v:0');
-    const ptsFromSource = video.samples.map((s) => s.cts - shift);
+    const ptsFromSource = video!.samples.map((s) => s.cts - shift);
     assert.ok(
-      ptsFromSource.some((pts, i) => pts < video.samples[i].dts),
+      ptsFromSource.some((pts, i) => pts < video!.samples[i]!.dts),
       'some offsets are negative',
     );
     // ffmpeg shifts dts down by the largest negative offset (mov dts_shift); presentation times keep their spacing.
     assert.deepEqual(
-      packets.map((p) => p.pts - packets[0].pts),
-      ptsFromSource.map((pts) => pts - ptsFromSource[0]),
+      packets.map((p) => p.pts - packets[0]!.pts),
+      ptsFromSource.map((pts) => pts - ptsFromSource[0]!),
     );
     assert.equal(
-      packets[0].pts - packets[0].dts,
-      0 - Math.min(...video.samples.map((s, i) => ptsFromSource[i] - s.dts)),
+      packets[0]!.pts - packets[0]!.dts,
+      0 - Math.min(...video!.samples.map((s, i) => ptsFromSource[i]! - s.dts)),
     );
   });
 });

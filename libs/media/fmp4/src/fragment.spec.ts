@@ -15,17 +15,17 @@ const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/${na
 function fragmentClip(clip: ClipTrack[], seconds: number, ctsShift = 0): Buffer[][] {
   const fragments: Buffer[][] = [];
   const position = clip.map(() => 0);
-  for (let n = 1; position.some((p, i) => p < clip[i].samples.length); n++) {
+  for (let n = 1; position.some((p, i) => p < clip[i]!.samples.length); n++) {
     const runs: TrackRun[] = clip.map((track, i) => {
       const end = n * seconds * track.timescale;
-      const start = position[i];
+      const start = position[i]!;
       let stop = start;
-      while (stop < track.samples.length && track.samples[stop].dts < end) stop++;
+      while (stop < track.samples.length && track.samples[stop]!.dts < end) stop++;
       position[i] = stop;
       const shift = track.config.codec === 'avc' ? ctsShift : 0;
       return {
         trackId: track.id,
-        baseMediaDecodeTime: start < track.samples.length ? track.samples[start].dts : 0,
+        baseMediaDecodeTime: start < track.samples.length ? track.samples[start]!.dts : 0,
         samples: fragmentSamples(track.samples.slice(start, stop), shift),
       };
     });
@@ -53,18 +53,18 @@ describe('writeFragment', () => {
       assert.equal(got.length, track.samples.length);
       got.forEach((s, i) => {
         const want = track.samples[i];
-        assert.equal(s.dts, want.dts, `track ${track.id} sample ${i} dts`);
-        assert.equal(s.cts, want.cts, `track ${track.id} sample ${i} cts`);
-        assert.equal(s.duration, want.duration);
-        assert.equal(s.is_sync, want.isSync);
-        assert.deepEqual(whole.subarray(s.offset, s.offset + s.size), want.data);
+        assert.equal(s.dts, want!.dts, `track ${track.id} sample ${i} dts`);
+        assert.equal(s.cts, want!.cts, `track ${track.id} sample ${i} cts`);
+        assert.equal(s.duration, want!.duration);
+        assert.equal(s.is_sync, want!.isSync);
+        assert.deepEqual(whole.subarray(s.offset, s.offset + s.size), want!.data);
       });
     }
   });
 
   it('writes tfhd default-base-is-moof, tfdt v1, trun v1 with data offsets that land in the mdat', () => {
     const parts = fragmentClip(clip, 0.5)[0];
-    const fragment = Buffer.concat(parts);
+    const fragment = Buffer.concat(parts!);
     const boxes = walkBoxes(fragment);
     assert.deepEqual(
       boxes.map((b) => b.type),
@@ -72,24 +72,24 @@ describe('writeFragment', () => {
     );
     const moof = boxes[0];
     const mdat = boxes[boxes.length - 1];
-    assert.equal(parts[0].length, moof.size);
-    assert.equal(parts[1].length, 8);
+    assert.equal(parts![0]!.length, moof!.size);
+    assert.equal(parts![1]!.length, 8);
     for (const tfhd of boxes.filter((b) => b.type === 'tfhd')) assert.equal(tfhd.body.readUInt32BE(0), 0x020000);
     for (const tfdt of boxes.filter((b) => b.type === 'tfdt')) assert.equal(tfdt.body[0], 1);
     const truns = boxes.filter((b) => b.type === 'trun');
-    let expected = mdat.start + 8;
+    let expected = mdat!.start + 8;
     truns.forEach((trun, i) => {
       assert.equal(trun.body[0], 1, 'trun version 1');
       const count = trun.body.readUInt32BE(4);
       const offset = trun.body.readInt32BE(8);
-      assert.equal(moof.start + offset, expected, `run ${i} starts where the previous one ended`);
+      assert.equal(moof!.start + offset, expected, `run ${i} starts where the previous one ended`);
       const perSample = trun.body.readUIntBE(1, 3) & 0x800 ? 16 : 12;
       let bytes = 0;
       for (let s = 0; s < count; s++) bytes += trun.body.readUInt32BE(12 + s * perSample + 4);
       expected += bytes;
-      assert.ok(expected <= mdat.start + mdat.size, 'run ends inside the mdat');
+      assert.ok(expected <= mdat!.start + mdat!.size, 'run ends inside the mdat');
     });
-    assert.equal(expected, mdat.start + mdat.size);
+    assert.equal(expected, mdat!.start + mdat!.size);
   });
 
   it('references the payload Buffers instead of copying them', () => {
@@ -98,7 +98,7 @@ describe('writeFragment', () => {
     assert.equal(out.length, 4);
     assert.equal(out[2], payloads[0]);
     assert.equal(out[3], payloads[1]);
-    assert.equal(out[1].readUInt32BE(0), 8 + 5);
+    assert.equal(out[1]!.readUInt32BE(0), 8 + 5);
   });
 
   it('writes 64-bit decode times past 2^32 and signed composition offsets', () => {

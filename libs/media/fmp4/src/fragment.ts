@@ -48,15 +48,13 @@ export function writeFragment(sequenceNumber: number, tracks: TrackRun[]): Buffe
     throw new MediaFormatError('fmp4-sequence-number-invalid', String(sequenceNumber));
   }
   const runs = tracks.filter((run) => run.samples.length > 0);
-  const runBytes: number[] = [];
-  const offsets: DataOffsetRef[] = [];
+  const placed: { offset: DataOffsetRef; bytes: number }[] = [];
   const trafs: Box[] = [];
   let payloadBytes = 0;
   for (const run of runs) {
     const bytes = validateRun(run);
     const offset: DataOffsetRef = { value: 0 };
-    runBytes.push(bytes);
-    offsets.push(offset);
+    placed.push({ offset, bytes });
     payloadBytes += bytes;
     trafs.push(traf([tfhd(run.trackId), tfdt(run.baseMediaDecodeTime), trun(run.samples, offset)]));
   }
@@ -66,10 +64,10 @@ export function writeFragment(sequenceNumber: number, tracks: TrackRun[]): Buffe
   // data_offset counts from the first byte of the moof (default-base-is-moof, 8.8.7.1) to the run's first
   // byte in the mdat that directly follows it.
   let dataOffset = boxSize(moofBox) + header.length;
-  for (let i = 0; i < runs.length; i++) {
+  for (const { offset, bytes } of placed) {
     if (dataOffset > MAX_I32) throw new MediaFormatError('fmp4-fragment-too-large', `${dataOffset} bytes`);
-    offsets[i].value = dataOffset;
-    dataOffset += runBytes[i];
+    offset.value = dataOffset;
+    dataOffset += bytes;
   }
 
   const out: Buffer[] = [serializeBoxes([moofBox]), header];

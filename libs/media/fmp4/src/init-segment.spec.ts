@@ -20,6 +20,8 @@ describe('writeInitSegment', () => {
     assert.equal(info.isFragmented, true);
     assert.equal(info.tracks.length, 2);
     const [video, audio] = info.tracks;
+    assert.ok(video);
+    assert.ok(audio);
     assert.equal(video.codec, 'avc1.640009');
     assert.equal(video.timescale, 15360);
     assert.equal(video.video?.width, 96);
@@ -74,14 +76,14 @@ describe('writeInitSegment', () => {
     const withRate = writeInitSegment([{ id: 1, timescale: 44100, config, bitrate }]);
     const btrt = findBox(withRate, 'btrt').body;
     assert.deepEqual([btrt.readUInt32BE(0), btrt.readUInt32BE(4), btrt.readUInt32BE(8)], [1500, 64000, 48000]);
-    assert.equal(parseMp4(withRate).info.tracks[0].codec, 'mp4a.40.2');
+    assert.equal(parseMp4(withRate).info.tracks[0]!.codec, 'mp4a.40.2');
   });
 
   it('encodes descriptor sizes above 127 bytes in several bytes (ISO/IEC 14496-1 8.3.3)', () => {
     const asc = Buffer.concat([Buffer.from([0x12, 0x08]), Buffer.alloc(200, 0)]);
     const bytes = writeInitSegment([{ id: 1, timescale: 44100, config: aacConfig(asc, 44100, 1) }]);
     assert.deepEqual(ascFromEsds(findBox(bytes, 'esds').body), asc);
-    assert.equal(parseMp4(bytes).info.tracks[0].codec, 'mp4a.40.2');
+    assert.equal(parseMp4(bytes).info.tracks[0]!.codec, 'mp4a.40.2');
   });
 
   for (const [name, codecs, brand] of [
@@ -93,10 +95,11 @@ describe('writeInitSegment', () => {
     it(`writes a ${codecs} sample entry mp4box.js reads back to the source codec string (${name})`, () => {
       const source = fixture(name);
       const [track] = loadClip(source);
+      assert.ok(track);
       const bytes = writeInitSegment([{ id: 1, timescale: track.timescale, config: track.config }]);
       const { info, errors } = parseMp4(bytes);
       assert.deepEqual(errors, []);
-      assert.equal(info.tracks[0].codec, track.sourceCodec);
+      assert.equal(info.tracks[0]!.codec, track.sourceCodec);
       assert.deepEqual(findBox(bytes, codecs).body, findBox(source, codecs).body);
       if (brand) assert.ok(info.brands.includes(brand));
     });
@@ -104,6 +107,7 @@ describe('writeInitSegment', () => {
 
   it('accepts a vpcC record with or without its FullBox header', () => {
     const [track] = loadClip(fixture('vp9.mp4'));
+    assert.ok(track);
     assert.equal(track.config.codec, 'vp9');
     const withHeader = Buffer.concat([Buffer.from([1, 0, 0, 0]), track.config.record]);
     const a = writeInitSegment([{ id: 1, timescale: 90000, config: track.config }]);
@@ -125,7 +129,7 @@ describe('writeInitSegment', () => {
       code(() => writeInitSegment([])),
       'fmp4-no-tracks',
     );
-    const t = { id: 1, timescale: 48000, config: track.config };
+    const t = { id: 1, timescale: 48000, config: track!.config };
     assert.equal(
       code(() => writeInitSegment([t, t])),
       'fmp4-track-id-invalid',

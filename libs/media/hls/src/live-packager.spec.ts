@@ -55,7 +55,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
   const { packager, recorder } = createPackager();
   publishStream(packager, stream);
   packager.end();
-  const init = recorder.inits[0].data;
+  const init = recorder.inits[0]!.data;
   const videoPackets = stream.packets.filter((p) => p.track === 'video');
   const audioPackets = stream.packets.filter((p) => p.track === 'audio');
 
@@ -68,7 +68,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
     for (const segment of recorder.segments) {
       assert.ok(Math.abs(segment.duration - 2) < 0.035, `EXTINF ${segment.duration}`);
       assert.deepEqual(segment.data, Buffer.concat(segment.parts.map((p) => p.data)));
-      assert.equal(segment.parts[0].independent, true);
+      assert.equal(segment.parts[0]!.independent, true);
     }
     assert.equal(recorder.parts.length, sum(recorder.segments.map((s) => s.parts.length)));
   });
@@ -78,7 +78,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
     const videoRuns = runs.filter((r) => r.trackId === VIDEO);
     assert.equal(videoRuns.length, recorder.parts.length);
     recorder.parts.forEach((part, i) => {
-      const sync = (videoRuns[i].flags[0] & 0x0001_0000) === 0;
+      const sync = (videoRuns[i]!.flags[0]! & 0x0001_0000) === 0;
       assert.equal(part.independent, sync, part.name);
       if (part.index === 0) assert.ok(sync, `${part.name} opens a segment on a keyframe`);
     });
@@ -90,11 +90,11 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
     const runs = fragmentFacts(init, ...recorder.segments.map((s) => s.data));
     for (const trackId of [VIDEO, AUDIO]) {
       const trackRuns = runs.filter((r) => r.trackId === trackId);
-      assert.equal(trackRuns[0].tfdt, 0);
+      assert.equal(trackRuns[0]!.tfdt, 0);
       for (let i = 1; i < trackRuns.length; i++) {
         assert.equal(
-          trackRuns[i].tfdt,
-          trackRuns[i - 1].tfdt + sum(trackRuns[i - 1].durations),
+          trackRuns[i]!.tfdt,
+          trackRuns[i - 1]!.tfdt + sum(trackRuns[i - 1]!.durations),
           `track ${trackId} run ${i}`,
         );
       }
@@ -136,17 +136,17 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
     assert.equal(video.length, videoPackets.length);
     video.forEach((s, i) => {
       const packet = videoPackets[i];
-      assert.equal(s.dts, packet.dts * 90);
-      assert.equal(s.cts, packet.pts * 90);
-      assert.equal(s.is_sync, packet.keyframe);
-      assert.ok(whole.subarray(s.offset, s.offset + s.size).equals(packet.payload));
+      assert.equal(s.dts, packet!.dts * 90);
+      assert.equal(s.cts, packet!.pts * 90);
+      assert.equal(s.is_sync, packet!.keyframe);
+      assert.ok(whole.subarray(s.offset, s.offset + s.size).equals(packet!.payload));
     });
     const audio = parsed.file.getTrackSamplesInfo(AUDIO);
     assert.equal(audio.length, audioPackets.length);
     audio.forEach((s, i) => {
       assert.equal(s.dts, i * 1024, 'audio decode times count samples, not rounded milliseconds');
-      assert.ok(Math.abs(s.dts / 44100 - audioPackets[i].dts / 1000) <= 0.001);
-      assert.ok(whole.subarray(s.offset, s.offset + s.size).equals(audioPackets[i].payload));
+      assert.ok(Math.abs(s.dts / 44100 - audioPackets[i]!.dts / 1000) <= 0.001);
+      assert.ok(whole.subarray(s.offset, s.offset + s.size).equals(audioPackets[i]!.payload));
     });
   });
 
@@ -183,7 +183,7 @@ describe('LivePackager with negative composition times', () => {
     const { packager, recorder } = createPackager();
     publishStream(packager, stream);
     packager.end();
-    const init = recorder.inits[0].data;
+    const init = recorder.inits[0]!.data;
     const offsets = fragmentFacts(init, ...recorder.segments.map((s) => s.data))
       .filter((r) => r.trackId === VIDEO)
       // A run whose offsets are all zero leaves the field out of trun.

@@ -248,14 +248,17 @@ export class LivePackager {
   private waitForStart(packet: MediaPacket, nowMs: number): void {
     if (packet.track === 'audio') {
       this.heldAudio.push(packet);
-      if (!this.configs.video && packet.dts - this.heldAudio[0].dts >= this.options.audioOnlyAfterMs) {
+      const first = this.heldAudio[0] ?? packet; // never empty: `packet` was just pushed
+      if (!this.configs.video && packet.dts - first.dts >= this.options.audioOnlyAfterMs) {
         const held = this.heldAudio;
         this.heldAudio = [];
-        this.start(held[0].dts, nowMs - (packet.dts - held[0].dts));
+        this.start(first.dts, nowMs - (packet.dts - first.dts));
         for (const audio of held) this.feed(audio);
         return;
       }
-      while (this.heldAudio[0].dts < packet.dts - Math.max(AUDIO_HOLD_MS, this.options.audioOnlyAfterMs)) {
+      const holdFrom = packet.dts - Math.max(AUDIO_HOLD_MS, this.options.audioOnlyAfterMs);
+      // Stops at `packet` at the latest (its dts is past holdFrom).
+      for (let oldest = this.heldAudio[0]; oldest && oldest.dts < holdFrom; oldest = this.heldAudio[0]) {
         this.heldAudio.shift();
         this.counters.droppedAudioBeforeStart++;
       }
@@ -296,8 +299,9 @@ export class LivePackager {
 
     const baseSeconds = Math.max(this.trackEndSeconds.video, this.trackEndSeconds.audio);
     for (const t of tracks) t.timer.start(Math.ceil(baseSeconds * t.timer.timescale), originMs);
-    const driver = tracks[0];
-    const follower = tracks[1];
+    const [driver, follower] = tracks;
+    // Unreachable: an epoch starts on a video keyframe or on held audio, so a config is known.
+    if (!driver) throw new Error('live packager: epoch start without a track config');
     const wallClockStart = Math.max(nowMs, this.wallClockEnd);
     this.segmenter.begin({
       driver: { id: driver.id, timescale: driver.timer.timescale },

@@ -36,7 +36,7 @@ function publishChecked(
   packets: ReturnType<typeof syntheticPackets>,
   check: (p: MediaPlaylist, text: string) => void,
 ): void {
-  const first = packets[0].dts;
+  const first = packets[0]!.dts;
   for (const packet of packets) {
     const partsBefore = packager.window.open?.parts.length;
     packager.push(packet, WALL_CLOCK_START + packet.dts - first);
@@ -61,7 +61,7 @@ describe('media playlist (LL-HLS)', () => {
       assert.equal(playlist.independentSegments, true);
       const complete = playlist.segments.filter((s) => s.uri);
       assert.ok(complete.length <= 10);
-      assert.equal(playlist.mediaSequenceBase, Number(/seg-(\d+)/.exec(complete[0].uri)![1]));
+      assert.equal(playlist.mediaSequenceBase, Number(/seg-(\d+)/.exec(complete[0]!.uri)![1]));
       complete.forEach((s, i) => {
         assert.equal(s.uri, `seg-${playlist.mediaSequenceBase! + i}.m4s`);
         assert.ok(roundedExtinf(s.duration) <= playlist.targetDuration);
@@ -90,11 +90,11 @@ describe('media playlist (LL-HLS)', () => {
     for (let i = 1; i < complete.length; i++) {
       const previous = complete[i - 1];
       assert.equal(
-        complete[i].programDateTime!.getTime(),
-        previous.programDateTime!.getTime() + Math.round(previous.duration * 1000),
+        complete[i]!.programDateTime!.getTime(),
+        previous!.programDateTime!.getTime() + Math.round(previous!.duration * 1000),
       );
     }
-    assert.equal(complete[0].programDateTime!.getTime(), WALL_CLOCK_START);
+    assert.equal(complete[0]!.programDateTime!.getTime(), WALL_CLOCK_START);
     const parts = complete.at(-1)!.parts;
     assert.deepEqual(
       parts.map((p) => p.independent === true),
@@ -265,6 +265,7 @@ describe('multivariant playlist', () => {
     assert.equal(playlist.isMasterPlaylist, true);
     assert.equal(playlist.independentSegments, true);
     const [variant] = playlist.variants;
+    assert.ok(variant);
     assert.equal(variant.uri, 'media.m3u8');
     assert.equal(variant.codecs, 'avc1.64001f,mp4a.40.2');
     assert.deepEqual(variant.resolution, { width: 1280, height: 720 });

@@ -128,8 +128,7 @@ export class LivePlaylistWriter {
       ? Infinity
       : source.segments.length - partSegments + (open || hint ? 1 : 0);
     let previousInit: number | undefined;
-    for (let i = 0; i < source.segments.length; i++) {
-      const segment = source.segments[i];
+    for (const [i, segment] of source.segments.entries()) {
       const withMap = segment.initIndex !== previousInit;
       playlist.segments[i] = this.segmentModel(segment, withMap, lowLatency && i >= firstWithParts);
       previousInit = segment.initIndex;

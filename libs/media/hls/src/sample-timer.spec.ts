@@ -72,7 +72,7 @@ describe('VideoSampleTimer', () => {
       samples.map((s) => s.dts),
       [0, 3600, 3601, 10800],
     );
-    assert.equal(samples[2].dts + samples[2].compositionOffset, 80 * 90);
+    assert.equal(samples[2]!.dts + samples[2]!.compositionOffset, 80 * 90);
     assert.equal(timer.adjusted, 1);
     assert.ok(samples.every((s) => s.duration > 0));
   });
@@ -88,7 +88,7 @@ describe('VideoSampleTimer', () => {
       samples.map((s) => s.dts),
       [7200, 10800],
     );
-    assert.equal(samples[1].duration, 3600, 'flush uses the last measured duration');
+    assert.equal(samples[1]!.duration, 3600, 'flush uses the last measured duration');
   });
 });
 
@@ -115,7 +115,7 @@ describe('AudioSampleTimer', () => {
       samples.map((s) => s.dts),
       [0, 1024, 2048, Math.round(0.546 * 44100), Math.round(0.546 * 44100) + 1024],
     );
-    assert.equal(samples[2].duration, samples[3].dts - samples[2].dts);
+    assert.equal(samples[2]!.duration, samples[3]!.dts - samples[2]!.dts);
     assert.equal(timer.reanchored, 1);
   });
 

@@ -162,8 +162,8 @@ describe('SegmentWindow eviction', () => {
       [500, 1],
     ]) {
       window.openSegment(0, false, 0);
-      window.addPart(Buffer.alloc(bytes), seconds, true);
-      window.completeSegment(seconds);
+      window.addPart(Buffer.alloc(bytes!), seconds!, true);
+      window.completeSegment(seconds!);
     }
     assert.deepEqual(window.bandwidth(), { peak: 12000, average: 7200 }); // 36000 bits over 5 s
   });

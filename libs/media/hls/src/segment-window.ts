@@ -156,8 +156,9 @@ export class SegmentWindow {
     const minimum = 3 * (this.targetDuration ?? 0);
     let total = 0;
     for (const s of this.segments) total += s.duration;
-    while (this.segments.length > this.options.windowSegments && total - this.segments[0].duration >= minimum) {
+    while (this.segments.length > this.options.windowSegments) {
       const evicted = this.segments[0];
+      if (!evicted || total - evicted.duration < minimum) break;
       this.segments.shift();
       total -= evicted.duration;
       this.mediaSequence = evicted.msn + 1;

@@ -119,20 +119,24 @@ export class Segmenter {
   /** Emits the part holding the driver samples so far and the follower samples decoding before `cutDts`. */
   private closePart(epoch: EpochStart, cutDts: number): void {
     const samples = this.driverSamples;
-    if (samples.length === 0 || !this.segmentOpen) return;
-    const runs: TrackRun[] = [{ trackId: epoch.driver.id, baseMediaDecodeTime: samples[0].dts, samples }];
+    const first = samples[0];
+    if (first === undefined || !this.segmentOpen) return;
+    const runs: TrackRun[] = [{ trackId: epoch.driver.id, baseMediaDecodeTime: first.dts, samples }];
     const follower = epoch.follower;
     if (follower) {
       const cutSeconds = cutDts / epoch.driver.timescale;
       let count = 0;
-      while (count < this.followerPending.length && this.followerPending[count].dts / follower.timescale < cutSeconds)
+      for (const sample of this.followerPending) {
+        if (sample.dts / follower.timescale >= cutSeconds) break;
         count++;
+      }
       const taken = this.followerPending.splice(0, count);
-      if (taken.length > 0) runs.push({ trackId: follower.id, baseMediaDecodeTime: taken[0].dts, samples: taken });
+      const firstTaken = taken[0];
+      if (firstTaken) runs.push({ trackId: follower.id, baseMediaDecodeTime: firstTaken.dts, samples: taken });
     }
     runs.sort((a, b) => a.trackId - b.trackId);
     const chunk = Buffer.concat(writeFragment(this.sequenceNumber++, runs));
-    this.window.addPart(chunk, this.partTicks / epoch.driver.timescale, samples[0].keyframe);
+    this.window.addPart(chunk, this.partTicks / epoch.driver.timescale, first.keyframe);
     this.segmentTicks += this.partTicks;
     this.segmentSamples += samples.length;
     this.driverSamples = [];

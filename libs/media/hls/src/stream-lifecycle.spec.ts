@@ -76,20 +76,20 @@ describe('publisher loss and republish', () => {
       playlist.segments.map((s) => s.discontinuity === true),
       [false, false, false, true, false, false],
     );
-    assert.equal(playlist.segments[3].map.uri, 'init-0.mp4');
+    assert.equal(playlist.segments[3]!.map.uri, 'init-0.mp4');
     assert.equal(recorder.inits.length, 1);
-    assert.equal(playlist.segments[3].programDateTime!.getTime(), backAt);
+    assert.equal(playlist.segments[3]!.programDateTime!.getTime(), backAt);
     assert.ok(recorder.events.some((e) => e.type === 'discontinuity' && e.reason === 'republish'));
   });
 
   it('keeps tfdt monotonic per track although the publisher restarted its clock at 0', () => {
     assertMonotonicDecodeTimes(recorder);
-    const runs = fragmentFacts(recorder.inits[0].data, recorder.segments[3].data);
-    assert.ok(runs[0].tfdt / 90000 >= 6, 'the second session continues after the first');
+    const runs = fragmentFacts(recorder.inits[0]!.data, recorder.segments[3]!.data);
+    assert.ok(runs[0]!.tfdt / 90000 >= 6, 'the second session continues after the first');
   });
 
   it('decodes across the republish', () => {
-    decodes('republish.mp4', concatenated(recorder.inits[0].data, recorder.segments));
+    decodes('republish.mp4', concatenated(recorder.inits[0]!.data, recorder.segments));
   });
 });
 
@@ -113,12 +113,12 @@ describe('encoder reconfiguration (new SPS and resolution)', () => {
       recorder.inits.map((i) => i.name),
       ['init-0.mp4', 'init-1.mp4'],
     );
-    assert.equal(parseMp4(recorder.inits[1].data).info.videoTracks[0].video?.width, 160);
+    assert.equal(parseMp4(recorder.inits[1]!.data).info.videoTracks[0]!.video?.width, 160);
     const playlist = HLS.parse(packager.mediaPlaylist()!) as MediaPlaylist;
     const changed = playlist.segments.findIndex((s) => s.discontinuity);
     assert.equal(changed, 3);
-    assert.equal(playlist.segments[changed].map.uri, 'init-1.mp4');
-    assert.equal(playlist.segments[changed - 1].map.uri, 'init-0.mp4');
+    assert.equal(playlist.segments[changed]!.map.uri, 'init-1.mp4');
+    assert.equal(playlist.segments[changed - 1]!.map.uri, 'init-0.mp4');
     assert.ok(recorder.events.some((e) => e.type === 'discontinuity' && e.reason === 'config-change'));
     assert.equal(packager.variant()?.resolution?.width, 160);
   });
@@ -128,14 +128,14 @@ describe('encoder reconfiguration (new SPS and resolution)', () => {
     decodes(
       'before.mp4',
       concatenated(
-        recorder.inits[0].data,
+        recorder.inits[0]!.data,
         recorder.segments.filter((s) => s.initIndex === 0),
       ),
     );
     decodes(
       'after.mp4',
       concatenated(
-        recorder.inits[1].data,
+        recorder.inits[1]!.data,
         recorder.segments.filter((s) => s.initIndex === 1),
       ),
     );
@@ -186,10 +186,10 @@ describe('stream start', () => {
     const stats = packager.stats;
     assert.equal(stats.droppedVideoBeforeKeyframe, 15);
     assert.ok(stats.droppedAudioBeforeStart >= 21);
-    const runs = fragmentFacts(recorder.inits[0].data, recorder.segments[0].data);
+    const runs = fragmentFacts(recorder.inits[0]!.data, recorder.segments[0]!.data);
     const firstVideo = runs.find((r) => r.trackId === 1)!;
     const firstAudio = runs.find((r) => r.trackId === 2)!;
-    assert.equal(firstVideo.flags[0] & 0x0001_0000, 0, 'first sample is sync');
+    assert.equal(firstVideo.flags[0]! & 0x0001_0000, 0, 'first sample is sync');
     assert.ok(firstAudio.tfdt / 44100 >= firstVideo.tfdt / 90000);
   });
 
@@ -198,7 +198,7 @@ describe('stream start', () => {
     packager.setTrackConfig('audio', syntheticConfigs(1280, 720, 44100).audio);
     publish(packager, syntheticPackets({ seconds: 7, video: false, sampleRate: 44100 }), WALL_CLOCK_START);
     packager.end();
-    const { info } = parseMp4(recorder.inits[0].data);
+    const { info } = parseMp4(recorder.inits[0]!.data);
     assert.deepEqual(
       info.tracks.map((t) => [t.id, t.codec]),
       [[2, 'mp4a.40.2']],
@@ -210,7 +210,7 @@ describe('stream start', () => {
     assert.ok(recorder.parts.every((p) => p.independent && p.duration <= 0.5));
     assert.equal(packager.stats.droppedAudioBeforeStart, 0, 'the held second of audio is kept');
     const frames = sum(
-      fragmentFacts(recorder.inits[0].data, ...recorder.segments.map((s) => s.data)).map((r) => r.durations.length),
+      fragmentFacts(recorder.inits[0]!.data, ...recorder.segments.map((s) => s.data)).map((r) => r.durations.length),
     );
     assert.equal(frames, Math.ceil((7 * 44100) / 1024));
     const variant = packager.variant()!;

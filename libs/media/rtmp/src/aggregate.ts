@@ -26,9 +26,9 @@ export function splitAggregate(payload: Buffer, aggregateTimestamp: number): Agg
     if (payload.length - offset < SUB_HEADER) {
       throw new RtmpProtocolError('aggregate-malformed', `sub-message header truncated at ${offset}`);
     }
-    const typeId = payload[offset];
+    const typeId = payload.readUInt8(offset);
     const size = payload.readUIntBE(offset + 1, 3);
-    const raw = (payload.readUIntBE(offset + 4, 3) | (payload[offset + 7] << 24)) >>> 0;
+    const raw = (payload.readUIntBE(offset + 4, 3) | (payload.readUInt8(offset + 7) << 24)) >>> 0;
     const start = offset + SUB_HEADER;
     if (start + size > payload.length) {
       throw new RtmpProtocolError('aggregate-malformed', `sub-message of ${size} bytes overruns the aggregate`);

@@ -30,10 +30,17 @@ export class ByteQueue {
     return copied;
   }
 
+  /** The first received buffer; callers never read past `length`, so one is there. */
+  private front(): Buffer {
+    const first = this.chunks[0];
+    if (first === undefined) throw new RangeError('read past the end of the byte queue');
+    return first;
+  }
+
   skip(count: number): void {
     this.total -= count;
     while (count > 0) {
-      const available = this.chunks[0].length - this.head;
+      const available = this.front().length - this.head;
       if (count < available) {
         this.head += count;
         return;
@@ -57,7 +64,7 @@ export class ByteQueue {
   moveInto(target: Buffer, offset: number, count: number): void {
     let remaining = count;
     while (remaining > 0) {
-      const first = this.chunks[0];
+      const first = this.front();
       const copied = first.copy(target, offset, this.head, Math.min(first.length, this.head + remaining));
       offset += copied;
       remaining -= copied;

@@ -70,7 +70,7 @@ const kinds = (r: Run, kind: 'audio' | 'video') => r.media.filter((m) => m.kind 
 
 function assertNonDecreasing(values: number[], what: string): void {
   for (let i = 1; i < values.length; i++)
-    assert.ok(values[i] >= values[i - 1], `${what} goes back at ${i}: ${values[i - 1]} -> ${values[i]}`);
+    assert.ok(values[i]! >= values[i - 1]!, `${what} goes back at ${i}: ${values[i - 1]} -> ${values[i]}`);
 }
 
 /** Packet sizes of the source file per stream, from ffprobe (undefined when ffprobe is missing). */
@@ -172,11 +172,11 @@ describe('captured publishes', () => {
         const audio = kinds(whole, 'audio');
         assert.equal(video.length, c.video);
         assert.equal(audio.length, c.audio);
-        assert.deepEqual([...video[0].payload.subarray(0, 2)], [0x17, 0x00], 'AVC sequence header');
-        assert.deepEqual([...audio[0].payload.subarray(0, 2)], [0xaf, 0x00], 'AAC AudioSpecificConfig');
+        assert.deepEqual([...video[0]!.payload.subarray(0, 2)], [0x17, 0x00], 'AVC sequence header');
+        assert.deepEqual([...audio[0]!.payload.subarray(0, 2)], [0xaf, 0x00], 'AAC AudioSpecificConfig');
         assert.deepEqual([...video.at(-1)!.payload.subarray(0, 2)], [0x17, 0x02], 'AVC end of sequence');
         assert.equal(
-          video.filter((m) => m.payload[1] === 1 && m.payload[0] >> 4 === 1).length,
+          video.filter((m) => m.payload[1] === 1 && m.payload[0]! >> 4 === 1).length,
           3,
           'one keyframe per second',
         );

@@ -20,7 +20,7 @@ interface Fields {
 }
 
 function chunk(fmt: number, csid: number, fields: Fields, body: Buffer | number[] = []): Buffer {
-  const header = Buffer.alloc([11, 7, 3, 0][fmt]);
+  const header = Buffer.alloc([11, 7, 3, 0][fmt]!);
   if (fmt <= 2) header.writeUIntBE(fields.ext !== undefined ? 0xffffff : (fields.ts ?? 0), 0, 3);
   if (fmt <= 1) {
     header.writeUIntBE(fields.len ?? 0, 3, 3);
@@ -56,6 +56,7 @@ describe('ChunkReader', () => {
   it('reads the 1-, 2- and 3-byte basic header forms (RTMP 5.3.1.1)', () => {
     for (const csid of [2, 3, 63, 64, 319, 320, 1000, 65599]) {
       const [message] = readAll(chunk(0, csid, { len: 3, type: 8, msid: 1 }, [1, 2, 3]));
+      assert.ok(message);
       assert.equal(message.chunkStreamId, csid);
       assert.deepEqual(message.payload, Buffer.of(1, 2, 3));
     }
@@ -97,6 +98,8 @@ describe('ChunkReader', () => {
       chunk(0, 3, { ts: 6, len: 10, type: 9 }, body.subarray(0, 10)),
     ]);
     const [big, small] = readAll(input);
+    assert.ok(big);
+    assert.ok(small);
     assert.deepEqual(big.payload, body);
     assert.deepEqual(small.payload, body.subarray(0, 10));
     // The view shares memory with the input; the reassembled message does not.
@@ -117,7 +120,7 @@ describe('ChunkReader', () => {
       messages.map((m) => m.timestamp),
       [0x01000000, 0x02000000],
     );
-    assert.deepEqual(messages[0].payload, body);
+    assert.deepEqual(messages[0]!.payload, body);
   });
 
   it('accepts continuations that omit the repeated extended timestamp', () => {
@@ -128,11 +131,12 @@ describe('ChunkReader', () => {
       chunk(3, 6, {}, body.subarray(256)),
     ]);
     const [message] = readAll(input);
+    assert.ok(message);
     assert.equal(message.timestamp, 0xfffffff0);
     assert.deepEqual(message.payload, body);
     // and byte by byte, where the 4-byte peek has to wait
     const slices = [...input].map((b) => Buffer.of(b));
-    assert.deepEqual(readAll(slices)[0].payload, body);
+    assert.deepEqual(readAll(slices)[0]!.payload, body);
   });
 
   it('reads the extended field of a type-3 chunk that starts a new message, and wraps at 2^32', () => {
@@ -161,8 +165,8 @@ describe('ChunkReader', () => {
       messages.map((m) => m.typeId),
       [9, 8],
     );
-    assert.deepEqual(messages[0].payload, video);
-    assert.deepEqual(messages[1].payload, audio);
+    assert.deepEqual(messages[0]!.payload, video);
+    assert.deepEqual(messages[1]!.payload, audio);
   });
 
   it('gives the same messages whatever the read sizes', () => {
@@ -189,9 +193,9 @@ describe('ChunkReader', () => {
 
   it('applies Set Chunk Size between messages: 1 (when allowed), and 2^31-1; refuses 0 and the high bit', () => {
     const small = Buffer.concat([chunk(0, 3, { len: 3 }, [1]), chunk(3, 3, {}, [2]), chunk(3, 3, {}, [3])]);
-    assert.deepEqual(readAll(small, { minChunkSize: 1 }, (r) => r.setChunkSize(1))[0].payload, Buffer.of(1, 2, 3));
+    assert.deepEqual(readAll(small, { minChunkSize: 1 }, (r) => r.setChunkSize(1))[0]!.payload, Buffer.of(1, 2, 3));
     const big = bytes(5000, 7);
-    assert.deepEqual(readAll(chunk(0, 3, { len: 5000 }, big), {}, (r) => r.setChunkSize(0x7fffffff))[0].payload, big);
+    assert.deepEqual(readAll(chunk(0, 3, { len: 5000 }, big), {}, (r) => r.setChunkSize(0x7fffffff))[0]!.payload, big);
     assertCode(() => new ChunkReader().setChunkSize(0), 'chunk-size-invalid');
     assertCode(() => new ChunkReader().setChunkSize(0x80000000), 'chunk-size-invalid');
     assertCode(() => new ChunkReader().setChunkSize(0xffffffff), 'chunk-size-invalid');
@@ -243,7 +247,7 @@ describe('ChunkReader', () => {
       if (message.typeId === 1) reader.setChunkSize(message.payload.readUInt32BE(0));
     }
     assert.equal(seen.length, 2);
-    assert.deepEqual(seen[1].payload, body);
+    assert.deepEqual(seen[1]!.payload, body);
   });
 
   it('refuses a message over the maximum size from its header, before buffering it', () => {
@@ -274,7 +278,7 @@ describe('ChunkReader', () => {
     reader.abort(4);
     assert.equal(reader.bufferedBytes, 0);
     const [after] = reader.push(chunk(0, 4, { len: 2 }, [8, 9]));
-    assert.deepEqual(after.payload, Buffer.of(8, 9));
+    assert.deepEqual(after!.payload, Buffer.of(8, 9));
 
     const restarted = readAll(
       Buffer.concat([chunk(0, 4, { len: 200 }, bytes(128)), chunk(1, 4, { ts: 1, len: 1, type: 8 }, [5])]),
@@ -287,6 +291,7 @@ describe('ChunkReader', () => {
 
   it('emits zero-length messages', () => {
     const [message] = readAll(chunk(0, 3, { ts: 9, len: 0, type: 9 }));
+    assert.ok(message);
     assert.equal(message.payload.length, 0);
     assert.equal(message.timestamp, 9);
   });

@@ -34,7 +34,9 @@ export const DEFAULT_MIN_CHUNK_SIZE = 64;
 const EXTENDED_TIMESTAMP = 0xffffff;
 /** Largest chunk header: 3-byte basic header, 11-byte type-0 header, 4-byte extended timestamp. */
 const MAX_HEADER = 18;
-const MESSAGE_HEADER_SIZE = [11, 7, 3, 0]; // by fmt, RTMP 5.3.1.2
+const MESSAGE_HEADER_SIZE = [11, 7, 3, 0] as const; // by fmt, RTMP 5.3.1.2
+/** The 2-bit chunk type (fmt) of a basic header. */
+type ChunkFmt = 0 | 1 | 2 | 3;
 
 /** What RTMP 5.3.1 says a chunk stream remembers from its previous headers. */
 interface ChunkStream {
@@ -167,16 +169,19 @@ export class ChunkReader {
     const available = this.queue.peekInto(header);
     if (available < 1) return 'need-more';
     // RTMP 5.3.1.1: basic header, csid 2..63 in one byte, 64..319 in two, 64..65599 in three.
-    const fmt = header[0] >> 6;
-    let id = header[0] & 0x3f;
+    // `header` is the MAX_HEADER-byte scratch buffer, so every fixed offset below is in range;
+    // `available` says how much of it this read filled.
+    const basic = header.readUInt8(0);
+    const fmt = (basic >> 6) as ChunkFmt; // the top two bits of a byte
+    let id = basic & 0x3f;
     let at = 1;
     if (id === 0) {
       if (available < 2) return 'need-more';
-      id = 64 + header[1];
+      id = 64 + header.readUInt8(1);
       at = 2;
     } else if (id === 1) {
       if (available < 3) return 'need-more';
-      id = 64 + header[1] + header[2] * 256;
+      id = 64 + header.readUInt8(1) + header.readUInt8(2) * 256;
       at = 3;
     }
     const fieldsEnd = at + MESSAGE_HEADER_SIZE[fmt];
@@ -214,7 +219,7 @@ export class ChunkReader {
       }
       if (fmt <= 1) {
         stream.length = header.readUIntBE(at + 3, 3);
-        stream.typeId = header[at + 6];
+        stream.typeId = header.readUInt8(at + 6);
       }
       // A new header while a message is partial abandons it (the peer changed its mind).
       if (stream.payload) this.discard(stream);

@@ -145,7 +145,7 @@ export function decodeControlMessage(typeId: number, payload: Buffer): ControlMe
     case MessageType.SetPeerBandwidth: {
       need(payload, 4, 'set peer bandwidth');
       // Some clients send only the window; treat a missing limit type as dynamic.
-      const limit = LIMIT_TYPES[payload.length >= 5 ? payload[4] : 2] ?? 'dynamic';
+      const limit = LIMIT_TYPES[payload.length >= 5 ? payload.readUInt8(4) : 2] ?? 'dynamic';
       return { type: 'set-peer-bandwidth', windowSize: payload.readUInt32BE(0), limit };
     }
     default:

@@ -22,7 +22,7 @@ const hmac = (key: Buffer, ...parts: Buffer[]): Buffer => {
 /** Written from the client's point of view (librtmp/ffmpeg), independent of handshake.ts. */
 function offsetOf(packet: Buffer, schema: DigestSchema): number {
   const base = schema === 0 ? 8 : 772;
-  return ((packet[base] + packet[base + 1] + packet[base + 2] + packet[base + 3]) % 728) + base + 4;
+  return ((packet[base]! + packet[base + 1]! + packet[base + 2]! + packet[base + 3]!) % 728) + base + 4;
 }
 
 function signedC1(schema: DigestSchema, random: SeededRandom): Buffer {

@@ -40,7 +40,9 @@ export interface ServerHandshake {
  */
 export function digestOffset(packet: Buffer, schema: DigestSchema): number {
   const base = schema === 0 ? 8 : 772;
-  return ((packet[base] + packet[base + 1] + packet[base + 2] + packet[base + 3]) % 728) + base + 4;
+  const sum =
+    packet.readUInt8(base) + packet.readUInt8(base + 1) + packet.readUInt8(base + 2) + packet.readUInt8(base + 3);
+  return (sum % 728) + base + 4;
 }
 
 /** HMAC-SHA256 over the packet without the 32 digest bytes at `offset`. */
@@ -150,7 +152,8 @@ export class ServerHandshakeReceiver {
 
   /** The first `count` buffered bytes (joined), keeping the remainder buffered. */
   private take(count: number): Buffer {
-    const all = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    const only = this.parts.length === 1 ? this.parts[0] : undefined;
+    const all = only ?? Buffer.concat(this.parts);
     this.parts.length = 0;
     if (all.length > count) this.parts.push(all.subarray(count));
     this.buffered -= count;

@@ -26,7 +26,7 @@ function mutate(random: SeededRandom, corpus: Buffer[], protect: number): Buffer
     const at = random.int(protect, bytes.length - 1);
     switch (random.int(0, 6)) {
       case 0:
-        bytes[at] ^= 1 << random.int(0, 7);
+        bytes[at]! ^= 1 << random.int(0, 7);
         break;
       case 1:
         bytes[at] = random.pick(INTERESTING);

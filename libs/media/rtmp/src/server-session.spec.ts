@@ -82,10 +82,13 @@ describe('RtmpServerSession', () => {
       ],
     );
     const [ack, bandwidth, chunkSize, result] = out.take();
+    assert.ok(ack);
+    assert.ok(bandwidth);
+    assert.ok(chunkSize);
     assert.deepEqual([ack.typeId, ack.payload.readUInt32BE(0)], [5, 2_500_000]);
     assert.deepEqual([bandwidth.typeId, bandwidth.payload.readUInt32BE(0), bandwidth.payload[4]], [6, 2_500_000, 2]);
     assert.deepEqual([chunkSize.typeId, chunkSize.payload.readUInt32BE(0)], [1, 4096]);
-    assert.deepEqual(result.values, [
+    assert.deepEqual(result!.values, [
       '_result',
       1,
       { fmsVer: 'FMS/3,0,1,123', capabilities: 31 },
@@ -111,6 +114,8 @@ describe('RtmpServerSession', () => {
     assert.equal(session.acceptPublish(1), true);
     assert.equal(session.acceptPublish(1), false);
     const [begin, status] = out.take();
+    assert.ok(begin);
+    assert.ok(status);
     assert.deepEqual([begin.typeId, [...begin.payload]], [4, [0, 0, 0, 0, 0, 1]]);
     assert.deepEqual(
       [status.messageStreamId, status.values?.[0], (status.values?.[3] as { code: string }).code],
@@ -150,7 +155,7 @@ describe('RtmpServerSession', () => {
     ]) {
       const { session, events, client } = harness({ autoAccept: true });
       session.receive(client.publishSequence());
-      for (const timestamp of sent) session.receive(video(client, timestamp, body));
+      for (const timestamp of sent!) session.receive(video(client, timestamp, body));
       assert.deepEqual(
         events.media.map((m) => m.timestamp),
         expected,
@@ -200,7 +205,7 @@ describe('RtmpServerSession', () => {
     out.take();
     assert.equal(session.rejectPublish(1, 'NetStream.Publish.BadName', 'Unknown stream key.'), true);
     const [status] = out.take();
-    assert.deepEqual(status.values?.[3], {
+    assert.deepEqual(status!.values?.[3], {
       level: 'error',
       code: 'NetStream.Publish.BadName',
       description: 'Unknown stream key.',
@@ -260,7 +265,7 @@ describe('RtmpServerSession', () => {
     const result = out.take().at(-1)!;
     assert.equal((result.values?.[3] as { objectEncoding: number }).objectEncoding, 3);
     session.receive(client.amf3Command(encodeAmf0('createStream', 2, null)));
-    assert.deepEqual(out.take()[0].values, ['_result', 2, null, 1]);
+    assert.deepEqual(out.take()[0]!.values, ['_result', 2, null, 1]);
   });
 
   it('answers Ping Request with Ping Response', () => {
@@ -268,7 +273,7 @@ describe('RtmpServerSession', () => {
     session.receive(client.handshake());
     session.receive(client.message(userControlMessage({ event: 'ping-request', timestamp: 4242 })));
     const [pong] = out.take();
-    assert.deepEqual([...pong.payload], [0, 7, 0, 0, 0x10, 0x92]);
+    assert.deepEqual([...pong!.payload], [0, 7, 0, 0, 0x10, 0x92]);
   });
 
   it('acknowledges each window of received bytes once the peer set one (RTMP 5.4.3)', () => {
@@ -341,7 +346,7 @@ describe('RtmpServerSession', () => {
     out.take();
     session.stop('Stopped by a moderator.');
     const [status] = out.take();
-    assert.deepEqual(status.values?.[3], {
+    assert.deepEqual(status!.values?.[3], {
       level: 'status',
       code: 'NetStream.Unpublish.Success',
       description: 'Stopped by a moderator.',

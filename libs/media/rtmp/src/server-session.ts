@@ -159,7 +159,8 @@ export class RtmpServerSession {
 
   private sendMessages(...messages: RtmpMessage[]): void {
     const bytes = messages.map((message) => this.writer.write(message));
-    this.listener.send(bytes.length === 1 ? bytes[0] : bytes);
+    const only = bytes.length === 1 ? bytes[0] : undefined;
+    this.listener.send(only ?? bytes);
   }
 
   private sendStatus(streamId: number, level: 'status' | 'error', code: string, description: string): void {

@@ -19,7 +19,7 @@ export function toRelative(root: string, file: string): string {
 }
 
 export function isReserved(relativePath: string): boolean {
-  const first = relativePath.replace(/^\/+/, '').split('/')[0];
+  const [first = ''] = relativePath.replace(/^\/+/, '').split('/'); // split gives at least one element
   return (RESERVED_SEGMENTS as readonly string[]).includes(first);
 }
 

@@ -67,6 +67,7 @@ export class WebhookDeliveriesRepository {
        VALUES ($1, $2, $3, $4::jsonb) RETURNING id`,
       [endpointId, event.id, event.type, JSON.stringify(event)],
     );
+    if (!row) throw new Error('INSERT INTO webhook_deliveries … RETURNING id returned no row');
     return row.id;
   }
 

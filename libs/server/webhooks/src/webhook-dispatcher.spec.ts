@@ -56,7 +56,7 @@ describe('WebhookDispatcher', () => {
       queued.map((e) => e.type),
       ['stream.started', 'stream.ended', 'stream.stopped'],
     );
-    const stopped = queued[2].data as { endReason: string; stoppedBy: string };
+    const stopped = queued[2]!.data as { endReason: string; stoppedBy: string };
     assert.equal(stopped.endReason, 'stopped_by_moderator');
     assert.equal(stopped.stoppedBy, 'moderator-1');
     await dispatcher.stop();

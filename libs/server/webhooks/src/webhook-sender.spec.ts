@@ -26,6 +26,7 @@ describe('sendWebhook', () => {
       { ok: true, statusCode: 200, error: null, durationMs: 0, aborted: false },
     );
     const [request] = receiver.on('/ok');
+    assert.ok(request);
     assert.equal(request.body, body);
     assert.equal(request.headers['content-type'], 'application/json');
     assert.equal(request.headers['webhook-id'], 'e1');

@@ -162,13 +162,13 @@ for (const backend of BACKENDS) {
         const [, ended] = await receiver.waitFor('/lifecycle', 2);
 
         for (const request of [started, ended]) {
-          assert.equal(verifySignature(endpoint.secret, request), true);
-          assert.equal(request.headers['content-type'], 'application/json');
-          const seconds = Number(request.headers['webhook-timestamp']);
+          assert.equal(verifySignature(endpoint.secret, request!), true);
+          assert.equal(request!.headers['content-type'], 'application/json');
+          const seconds = Number(request!.headers['webhook-timestamp']);
           assert.ok(Math.abs(seconds - Date.now() / 1000) < 60, 'timestamp is the sending time');
-          assert.equal(JSON.parse(request.body).id, request.headers['webhook-id']);
+          assert.equal(JSON.parse(request!.body).id, request!.headers['webhook-id']);
         }
-        const startedBody = JSON.parse(started.body);
+        const startedBody = JSON.parse(started!.body);
         assert.equal(startedBody.type, 'stream.started');
         assert.deepEqual(Object.keys(startedBody), ['id', 'type', 'createdAt', 'data']);
         assert.deepEqual(startedBody.data, {
@@ -180,7 +180,7 @@ for (const backend of BACKENDS) {
           ownerName: stream.info.ownerName,
           startedAt: stream.info.startedAt.toISOString(),
         });
-        const endedBody = JSON.parse(ended.body);
+        const endedBody = JSON.parse(ended!.body);
         assert.equal(endedBody.type, 'stream.ended');
         assert.equal(endedBody.data.endReason, 'publisher_disconnect');
         assert.equal(endedBody.data.bytesIn, 4096);
@@ -208,7 +208,7 @@ for (const backend of BACKENDS) {
         stream.end({ reason: 'stopped_by_moderator', graceful: true, stoppedBy: adminId });
         registry.remove(stream);
         const [stopped] = await receiver.waitFor('/stopped', 1);
-        const body = JSON.parse(stopped.body);
+        const body = JSON.parse(stopped!.body);
         assert.equal(body.type, 'stream.stopped');
         assert.equal(body.data.endReason, 'stopped_by_moderator');
         assert.equal(body.data.stoppedBy, adminId);
@@ -232,8 +232,14 @@ for (const backend of BACKENDS) {
           assert.equal(new Set(requests.map((r) => r.headers['webhook-id'])).size, 1, 'one event id on every retry');
           assert.ok(requests.every((r) => verifySignature(endpoint.secret, r)));
           // Exponential backoff: 50 ms, then 100 ms (timer granularity allowed for).
-          assert.ok(requests[1].at - requests[0].at >= 40, `first retry after ${requests[1].at - requests[0].at} ms`);
-          assert.ok(requests[2].at - requests[1].at >= 90, `second retry after ${requests[2].at - requests[1].at} ms`);
+          assert.ok(
+            requests[1]!.at - requests[0]!.at >= 40,
+            `first retry after ${requests[1]!.at - requests[0]!.at} ms`,
+          );
+          assert.ok(
+            requests[2]!.at - requests[1]!.at >= 90,
+            `second retry after ${requests[2]!.at - requests[1]!.at} ms`,
+          );
         },
       );
     });
@@ -255,7 +261,7 @@ for (const backend of BACKENDS) {
           assert.equal(log.lastStatusCode, 204);
           const requests = receiver.on('/hang');
           assert.equal(requests.length, 3);
-          assert.ok(requests[1].at - requests[0].at >= 300, 'second attempt only after the first timed out');
+          assert.ok(requests[1]!.at - requests[0]!.at >= 300, 'second attempt only after the first timed out');
         },
       );
     });
@@ -314,6 +320,7 @@ for (const backend of BACKENDS) {
         await withEndpoint('/test-event', { events: ['stream.stopped'] }, async (endpoint) => {
           const queued = await service.sendTest(endpoint.id);
           const [request] = await receiver.waitFor('/test-event', 1);
+          assert.ok(request);
           const body = JSON.parse(request.body);
           assert.equal(body.type, 'webhook.test');
           assert.equal(body.id, queued.eventId);
@@ -436,6 +443,7 @@ for (const backend of BACKENDS) {
         await worker.stop();
         assert.ok(performance.now() - started < 2000, `stop took ${performance.now() - started} ms`);
         const [row] = await service.listDeliveries(endpoint.id, 1);
+        assert.ok(row);
         assert.equal(row.status, 'pending');
         // Aborted, not timed out (that would be attempt 1 with a timeout error).
         assert.equal(row.attempts, 0);

@@ -29,9 +29,9 @@ export async function seedPublisher(
     const playbackId = generatePlaybackId();
     const key = await client.query<{ id: string }>(
       `INSERT INTO stream_keys (owner_id, label, key_hash, key_prefix, playback_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [user.rows[0].id, options.label ?? 'studio', secret.hash, secret.prefix, playbackId],
+      [user.rows[0]!.id, options.label ?? 'studio', secret.hash, secret.prefix, playbackId],
     );
-    return { userId: user.rows[0].id, streamKeyId: key.rows[0].id, key: secret.key, playbackId };
+    return { userId: user.rows[0]!.id, streamKeyId: key.rows[0]!.id, key: secret.key, playbackId };
   } finally {
     await client.end();
   }

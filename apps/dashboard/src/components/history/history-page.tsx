@@ -80,8 +80,8 @@ export function HistoryPage() {
   // Which of these sessions have a recording: one list call (same filters) covering the loaded rows'
   // time span, rather than a call per row. It follows with the rows as more pages load.
   // A minute of slack: a recording starts when its session does, give or take a moment.
-  const oldest =
-    rows.length > 0 ? new Date(Date.parse(rows[rows.length - 1].startedAt) - 60_000).toISOString() : undefined;
+  const lastRow = rows.at(-1);
+  const oldest = lastRow ? new Date(Date.parse(lastRow.startedAt) - 60_000).toISOString() : undefined;
   const filterFrom = localInputToIso(query.from);
   const from = oldest && (!filterFrom || oldest > filterFrom) ? oldest : filterFrom;
   const recordings = useQuery({

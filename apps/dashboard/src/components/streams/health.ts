@@ -63,7 +63,7 @@ export function rollingAverages(values: number[], window: number): number[] {
   const out: number[] = [];
   for (let i = window - 1; i < values.length; i++) {
     let sum = 0;
-    for (let j = i - window + 1; j <= i; j++) sum += values[j];
+    for (const value of values.slice(i - window + 1, i + 1)) sum += value;
     out.push(sum / window);
   }
   return out;

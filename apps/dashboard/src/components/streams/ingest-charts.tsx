@@ -28,7 +28,7 @@ export function IngestCharts({ timeline }: { timeline: Second[] }) {
   );
   const points = window.slice(SMOOTHING_SECONDS - 1).map((second, i) => ({
     time: formatClock(new Date(second.at * 1000)),
-    kbps: Math.round(smoothed[i] / 1000),
+    kbps: Math.round((smoothed[i] ?? 0) / 1000), // same length as this slice: always present
     fps: second.frames,
   }));
   const bitrates = smoothed.filter((v) => v > 0);

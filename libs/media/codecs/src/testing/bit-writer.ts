@@ -36,7 +36,7 @@ export class BitWriter {
   toBuffer(): Buffer {
     const out = Buffer.alloc(Math.ceil(this.bitsOut.length / 8));
     this.bitsOut.forEach((bit, i) => {
-      if (bit) out[i >> 3] |= 0x80 >> (i & 7);
+      if (bit) out[i >> 3]! |= 0x80 >> (i & 7);
     });
     return out;
   }

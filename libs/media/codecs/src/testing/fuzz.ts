@@ -20,10 +20,10 @@ export function mutate(input: Buffer, random: () => number): Buffer {
   if (out.length === 0) return Buffer.from([pick(256)]);
   switch (pick(5)) {
     case 0:
-      for (let i = 1 + pick(4); i > 0; i--) out[position(out.length)] ^= 1 << pick(8);
+      for (let i = 1 + pick(4); i > 0; i--) out[position(out.length)]! ^= 1 << pick(8);
       return out;
     case 1:
-      out[position(out.length)] = SPECIAL_BYTES[pick(SPECIAL_BYTES.length)];
+      out[position(out.length)] = SPECIAL_BYTES[pick(SPECIAL_BYTES.length)]!;
       return out;
     case 2:
       return out.subarray(0, pick(out.length));
@@ -56,12 +56,12 @@ export function fuzz(opts: {
   let runs = 0;
   for (; runs < opts.maxRuns && performance.now() < deadline; runs++) {
     let input = opts.corpus[Math.floor(random() * opts.corpus.length)];
-    for (let depth = 1 + Math.floor(random() * 3); depth > 0; depth--) input = mutate(input, random);
+    for (let depth = 1 + Math.floor(random() * 3); depth > 0; depth--) input = mutate(input!, random);
     try {
-      opts.target(input);
+      opts.target(input!);
     } catch (error) {
       if (!(error instanceof MediaFormatError)) {
-        throw new Error(`seed ${opts.seed} run ${runs}: ${String(error)} on ${input.toString('hex')}`, {
+        throw new Error(`seed ${opts.seed} run ${runs}: ${String(error)} on ${input!.toString('hex')}`, {
           cause: error,
         });
       }

@@ -38,7 +38,7 @@ function configFor(
   if (esds) {
     // ffmpeg writes the template channelcount (2) into mp4a; the ASC's channelConfiguration is the truth.
     const asc = ascFromEsds(esds);
-    return aacConfig(asc, sampleRate, (asc[1] >> 3) & 0x0f || channels);
+    return aacConfig(asc, sampleRate, (asc[1]! >> 3) & 0x0f || channels);
   }
   const dOps = body('dOps');
   if (dOps) return opusConfigFromDops(dOps);
@@ -49,7 +49,7 @@ export function loadClip(source: Buffer): ClipTrack[] {
   const parsed = parseMp4(source);
   const traks = walkBoxes(source).filter((b) => b.type === 'trak');
   return parsed.info.tracks.map((track, i) => {
-    const trakBoxes = walkBoxes(source, traks[i].start + 8, traks[i].start + traks[i].size);
+    const trakBoxes = walkBoxes(source, traks[i]!.start + 8, traks[i]!.start + traks[i]!.size);
     const config = configFor(
       trakBoxes,
       track.video?.width ?? track.track_width,

@@ -5,7 +5,7 @@ import type { AacConfig, Av1Config, AvcConfig, HevcConfig, OpusConfig, Vp9Config
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 export function avcConfigFromRecord(record: Buffer, width: number, height: number): AvcConfig {
-  const spsCount = record[5] & 0x1f;
+  const spsCount = record.readUInt8(5) & 0x1f;
   const sps: Buffer[] = [];
   let at = 6;
   for (let i = 0; i < spsCount; i++) {
@@ -14,7 +14,7 @@ export function avcConfigFromRecord(record: Buffer, width: number, height: numbe
     at += 2 + len;
   }
   const pps: Buffer[] = [];
-  const ppsCount = record[at++];
+  const ppsCount = record.readUInt8(at++);
   for (let i = 0; i < ppsCount; i++) {
     const len = record.readUInt16BE(at);
     pps.push(record.subarray(at + 2, at + 2 + len));
@@ -23,10 +23,10 @@ export function avcConfigFromRecord(record: Buffer, width: number, height: numbe
   return {
     codec: 'avc',
     record,
-    profileIdc: record[1],
-    profileCompatibility: record[2],
-    levelIdc: record[3],
-    nalLengthSize: (record[4] & 0x03) + 1,
+    profileIdc: record.readUInt8(1),
+    profileCompatibility: record.readUInt8(2),
+    levelIdc: record.readUInt8(3),
+    nalLengthSize: (record.readUInt8(4) & 0x03) + 1,
     sps,
     pps,
     width,
@@ -34,7 +34,7 @@ export function avcConfigFromRecord(record: Buffer, width: number, height: numbe
     frameRate: 30,
     sarWidth: 1,
     sarHeight: 1,
-    codecString: `avc1.${hex2(record[1])}${hex2(record[2])}${hex2(record[3])}`,
+    codecString: `avc1.${hex2(record.readUInt8(1))}${hex2(record.readUInt8(2))}${hex2(record.readUInt8(3))}`,
   };
 }
 
@@ -42,16 +42,16 @@ export function aacConfig(asc: Buffer, sampleRate: number, channels: number): Aa
   return {
     codec: 'aac',
     asc,
-    objectType: asc[0] >> 3,
+    objectType: asc.readUInt8(0) >> 3,
     sampleRate,
     channels,
     samplesPerFrame: 1024,
-    codecString: `mp4a.40.${asc[0] >> 3}`,
+    codecString: `mp4a.40.${asc.readUInt8(0) >> 3}`,
   };
 }
 
 export function hevcConfig(record: Buffer, width: number, height: number, codecString: string): HevcConfig {
-  return { codec: 'hevc', record, nalLengthSize: (record[21] & 0x03) + 1, width, height, codecString };
+  return { codec: 'hevc', record, nalLengthSize: (record.readUInt8(21) & 0x03) + 1, width, height, codecString };
 }
 
 export function av1Config(record: Buffer, width: number, height: number, codecString: string): Av1Config {
@@ -66,12 +66,12 @@ export function vp9Config(record: Buffer, width: number, height: number, codecSt
 export function opusConfigFromDops(dops: Buffer): OpusConfig {
   return {
     codec: 'opus',
-    channels: dops[1],
+    channels: dops.readUInt8(1),
     preSkip: dops.readUInt16BE(2),
     inputSampleRate: dops.readUInt32BE(4),
     outputGain: dops.readInt16BE(8),
-    channelMappingFamily: dops[10],
-    channelMapping: dops[10] !== 0 ? dops.subarray(11) : undefined,
+    channelMappingFamily: dops.readUInt8(10),
+    channelMapping: dops.readUInt8(10) !== 0 ? dops.subarray(11) : undefined,
     sampleRate: 48000,
     codecString: 'opus',
   };

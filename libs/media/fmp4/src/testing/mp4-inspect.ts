@@ -117,8 +117,8 @@ export function ascFromEsds(esdsBody: Buffer): Buffer {
     let size = 0;
     for (;;) {
       const byte = esdsBody[at++];
-      size = (size << 7) | (byte & 0x7f);
-      if (!(byte & 0x80)) return size;
+      size = (size << 7) | (byte! & 0x7f);
+      if (!(byte! & 0x80)) return size;
     }
   };
   while (at < esdsBody.length) {

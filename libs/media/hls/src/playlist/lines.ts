@@ -47,15 +47,16 @@ export function playlistLines(input: string | Uint8Array, limits: Partial<Playli
   }
   const lines = text.split('\n');
   if (lines.length > maxLines) throw new PlaylistFormatError('playlist-too-many-lines', 0, `over ${maxLines} lines`);
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    if (line.length > maxLineLength)
+  for (const [i, raw] of lines.entries()) {
+    if (raw.length > maxLineLength)
       throw new PlaylistFormatError('playlist-line-too-long', i + 1, `over ${maxLineLength} characters`);
-    if (line.endsWith('\r')) lines[i] = line = line.slice(0, -1);
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    lines[i] = line;
     if (line.includes('\r')) throw new PlaylistFormatError('playlist-encoding-invalid', i + 1, 'a CR inside a line');
   }
-  if (lines[0].startsWith('\ufeff')) throw new PlaylistFormatError('playlist-encoding-invalid', 1, 'a byte order mark');
-  if (lines[0] !== HEADER) throw new PlaylistFormatError('playlist-header-missing', 1, 'the first line is not #EXTM3U');
+  const first = lines[0] ?? ''; // split always gives at least one line
+  if (first.startsWith('\ufeff')) throw new PlaylistFormatError('playlist-encoding-invalid', 1, 'a byte order mark');
+  if (first !== HEADER) throw new PlaylistFormatError('playlist-header-missing', 1, 'the first line is not #EXTM3U');
   return lines;
 }
 

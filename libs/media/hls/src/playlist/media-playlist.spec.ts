@@ -194,7 +194,7 @@ describe('media playlist model', () => {
     assert.deepEqual(playlist.partialSegment?.parts?.length, 2);
     assert.equal(playlist.partialSegment?.programDateTime, Date.parse('2026-12-04T05:02:33.514Z'));
     assert.deepEqual(playlist.preloadHints, [{ type: 'PART', uri: 'part-5.2.m4s' }]);
-    assert.equal(playlist.segments[0].map?.uri, 'init-0.mp4');
+    assert.equal(playlist.segments[0]!.map?.uri, 'init-0.mp4');
 
     const republished = parseMediaPlaylist(fixture('live-after-republish.m3u8'));
     const changed = republished.segments.find((s) => s.discontinuity)!;
@@ -225,7 +225,7 @@ describe('media playlist model', () => {
         ['../480p/media.m3u8', 110],
       ],
     );
-    assert.equal(parsed.renditionReports[0].lastPart, 3);
+    assert.equal(parsed.renditionReports[0]!.lastPart, 3);
   });
 
   it('accepts the valid variations other writers use, and writes them canonically', () => {
@@ -274,7 +274,7 @@ describe('media playlist model', () => {
     const first = marshalMediaPlaylist(EVERYTHING_MODEL, { cache });
     assert.equal(first, EVERYTHING);
     assert.equal(
-      cache.get(EVERYTHING_MODEL.segments[2]),
+      cache.get(EVERYTHING_MODEL.segments[2]!),
       EVERYTHING.slice(
         EVERYTHING.indexOf('#EXT-X-DISCONTINUITY\n'),
         EVERYTHING.indexOf('#EXT-X-PROGRAM-DATE-TIME:2026-12-04T05:02:32'),

@@ -75,8 +75,9 @@ export function lastListed(playlist: MediaPlaylist): { msn: number; part?: numbe
   const partial = playlist.partialSegment?.parts?.length ?? 0;
   if (partial > 0) return { msn: segmentMsn(playlist, playlist.segments.length), part: partial - 1 };
   const last = playlist.segments.length - 1;
-  if (last < 0) return undefined;
-  const parts = playlist.segments[last].parts?.length ?? 0;
+  const lastSegment = playlist.segments[last];
+  if (!lastSegment) return undefined;
+  const parts = lastSegment.parts?.length ?? 0;
   const msn = segmentMsn(playlist, last);
   return parts > 0 ? { msn, part: parts - 1 } : { msn };
 }
@@ -169,8 +170,8 @@ export function readMediaPlaylist(lines: readonly string[]): MediaPlaylist {
   const preloadHints: MediaPreloadHint[] = [];
   const renditionReports: MediaRenditionReport[] = [];
 
-  for (let i = 1; i < lines.length; i++) {
-    const text = lines[i];
+  for (const [i, text] of lines.entries()) {
+    if (i === 0) continue; // #EXTM3U, checked by splitLines
     const line = i + 1;
     if (text === '' || isComment(text)) continue;
     if (!isTag(text)) {

@@ -66,12 +66,13 @@ describe('multivariant playlist model', () => {
     assert.equal(marshalMultivariantPlaylist(playlist), SERVER);
     assert.equal(playlist.independentSegments, true);
     const [variant] = playlist.variants;
+    assert.ok(variant);
     const parsed = (HLS.parse(SERVER) as HLS.types.MasterPlaylist).variants[0];
     assert.deepEqual(
       [variant.uri, variant.bandwidth, variant.averageBandwidth, variant.codecs?.join(','), variant.resolution],
-      [parsed.uri, parsed.bandwidth, parsed.averageBandwidth, parsed.codecs, parsed.resolution],
+      [parsed!.uri, parsed!.bandwidth, parsed!.averageBandwidth, parsed!.codecs, parsed!.resolution],
     );
-    assert.equal(variant.frameRate, parsed.frameRate);
+    assert.equal(variant.frameRate, parsed!.frameRate);
   });
 
   it('writes renditions and variants in canonical order and reads them back', () => {

@@ -54,6 +54,7 @@ export function readMultivariantPlaylist(lines: readonly string[]): Multivariant
   const seen = new Set<string>();
   for (let i = 1; i < lines.length; i++) {
     const text = lines[i];
+    if (text === undefined) break; // unreachable: i < lines.length
     const line = i + 1;
     if (text === '' || isComment(text)) continue;
     if (!isTag(text)) throw misplaced('URI', line, `not after ${STREAM_INF_TAG}`);

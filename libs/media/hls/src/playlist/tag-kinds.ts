@@ -53,9 +53,9 @@ export type PlaylistKind = 'media' | 'multivariant';
 
 /** The kind the first kind-specific tag announces; `playlist-kind-mismatch` when there is none. */
 export function playlistKind(lines: readonly string[]): PlaylistKind {
-  for (let i = 1; i < lines.length; i++) {
-    if (!isTag(lines[i])) continue;
-    const { name } = splitTag(lines[i]);
+  for (const text of lines.slice(1)) {
+    if (!isTag(text)) continue;
+    const { name } = splitTag(text);
     if (MEDIA_TAGS.has(name)) return 'media';
     if (MULTIVARIANT_TAGS.has(name)) return 'multivariant';
   }

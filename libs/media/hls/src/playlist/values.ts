@@ -67,7 +67,12 @@ export const formatByteRange = (r: ByteRange): string =>
 export function readDateTime(text: string, line: number, what: string): number {
   const m = DATE_TIME.exec(text);
   if (!m) throw invalid(line, what, 'not an ISO 8601 date-time');
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     throw invalid(line, what, 'date-time out of range');
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));

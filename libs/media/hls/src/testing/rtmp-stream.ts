@@ -25,12 +25,12 @@ export interface ClipOptions {
  */
 export function rtmpStreamFromClip(source: Buffer, options: ClipOptions = {}): RtmpStream {
   const [video, audio] = loadClip(source);
-  if (video.config.codec !== 'avc' || audio.config.codec !== 'aac') throw new Error('fixture must be H.264 + AAC');
+  if (video!.config.codec !== 'avc' || audio!.config.codec !== 'aac') throw new Error('fixture must be H.264 + AAC');
   const offset = options.offsetMs ?? 0;
   const shift = options.videoCtsShift ?? 0;
   const ms = (ticks: number, timescale: number): number => Math.round((ticks * 1000) / timescale) + offset;
   const packets: MediaPacket[] = [];
-  for (const s of video.samples) {
+  for (const s of video!.samples) {
     const dts = ms(s.dts, s.timescale);
     packets.push({
       track: 'video',
@@ -41,12 +41,12 @@ export function rtmpStreamFromClip(source: Buffer, options: ClipOptions = {}): R
       payload: s.data,
     });
   }
-  for (const s of audio.samples) {
+  for (const s of audio!.samples) {
     const dts = ms(s.dts, s.timescale);
     packets.push({ track: 'audio', codec: 'aac', dts, pts: dts, keyframe: true, payload: s.data });
   }
   packets.sort((a, b) => a.dts - b.dts || (a.track === b.track ? 0 : a.track === 'video' ? -1 : 1));
-  return { video: video.config, audio: audio.config, packets };
+  return { video: video!.config, audio: audio!.config, packets };
 }
 
 export interface SyntheticOptions {
