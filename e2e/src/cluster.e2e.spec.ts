@@ -208,9 +208,9 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     const entry = listed.find((s) => s.playbackId === seeded.playbackId);
     assert.equal(entry?.nodeId, 'node-a', JSON.stringify(listed));
     assert.ok(Number(entry?.ingestBitrate) > 0, 'live stats come from the owning node');
-    assert.equal((await admin.get(`/api/v1/streams/${String(entry!.id)}`)).body.nodeId, 'node-a');
+    assert.equal((await admin.get(`/api/v1/streams/${String(entry.id)}`)).body.nodeId, 'node-a');
     const stopAt = Date.now();
-    const stopped = await admin.post(`/api/v1/streams/${String(entry!.id)}/stop`, {});
+    const stopped = await admin.post(`/api/v1/streams/${String(entry.id)}/stop`, {});
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.equal(stopped.body.endReason, 'stopped_by_moderator');
     const exited = await publisher.waitForExit(10_000);
@@ -537,7 +537,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       const [recording] = await queryRows<{ gaps: number; segment_count: number }>(
         db.url,
         `SELECT gaps, segment_count FROM recordings WHERE id = $1`,
-        [session!.id],
+        [session.id],
       );
       assert.equal(recording?.gaps, 0, 'every segment of the drained stream is in its recording');
       assert.ok((recording?.segment_count ?? 0) >= 5);

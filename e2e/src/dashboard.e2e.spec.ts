@@ -340,7 +340,7 @@ describe(
         'a same-origin link, so the session cookie goes along',
       );
       const downloaded = await moderator.evaluate(async (url) => {
-        const response = await fetch(url!);
+        const response = await fetch(url);
         const size = (await response.arrayBuffer()).byteLength;
         return { status: response.status, type: response.headers.get('content-type'), size };
       }, href);

@@ -73,7 +73,7 @@ function titleCase(constant: string): string {
   return constant
     .toLowerCase()
     .split('_')
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 }
 

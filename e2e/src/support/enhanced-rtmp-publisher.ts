@@ -196,7 +196,8 @@ export class EnhancedRtmpPublisher {
         if (control?.type === 'set-chunk-size') this.reader.setChunkSize(control.chunkSize);
         if (message.typeId === MessageType.CommandAmf0) {
           const values = decodeAmf0(message.payload);
-          this.commands.push({ name: String(values[0]), transactionId: Number(values[1]), values });
+          const name = typeof values[0] === 'string' ? values[0] : ''; // RTMP 7.1.1: the command name, a string
+          this.commands.push({ name, transactionId: Number(values[1]), values });
         }
       }
     } catch (error) {

@@ -56,7 +56,7 @@ export async function call<T>(request: Promise<FetchResult<T>>): Promise<T> {
 }
 
 function asProblem(body: unknown): Problem {
-  if (body && typeof body === 'object') return body as Problem;
+  if (body && typeof body === 'object') return body;
   return typeof body === 'string' && body.trim() !== '' ? { detail: body.trim().slice(0, 300) } : {};
 }
 

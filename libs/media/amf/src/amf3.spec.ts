@@ -24,7 +24,7 @@ describe('AMF3 decode', () => {
       [[0xff, 0xff, 0xff, 0xff], -1],
     ];
     for (const [bytes, expected] of cases) {
-      assert.deepEqual(decodeAmf3(Buffer.of(0x04, ...bytes)), [expected], `bytes ${bytes}`);
+      assert.deepEqual(decodeAmf3(Buffer.of(0x04, ...bytes)), [expected], `bytes ${bytes.join(',')}`);
       assert.deepEqual(encodeAmf3(expected), Buffer.of(0x04, ...bytes), `value ${expected}`);
     }
   });

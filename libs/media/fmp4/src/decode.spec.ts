@@ -25,7 +25,7 @@ function writeFragmented(name: string, clip: ClipTrack[], seconds: number, ctsSh
       position[i] = stop;
       return {
         trackId: track.id,
-        baseMediaDecodeTime: track.samples[Math.min(start!, track.samples.length - 1)]!.dts,
+        baseMediaDecodeTime: track.samples[Math.min(start, track.samples.length - 1)]!.dts,
         samples: fragmentSamples(track.samples.slice(start, stop), track.config.codec === 'avc' ? ctsShift : 0),
       };
     });

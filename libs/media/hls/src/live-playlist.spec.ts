@@ -19,7 +19,7 @@ type MasterPlaylist = InstanceType<typeof HLS.types.MasterPlaylist>;
 function parseMedia(text: string): MediaPlaylist {
   const playlist = HLS.parse(text);
   assert.equal(playlist.isMasterPlaylist, false);
-  return playlist as MediaPlaylist;
+  return playlist;
 }
 
 function live(options: Parameters<typeof createPackager>[0] = {}): ReturnType<typeof createPackager> {

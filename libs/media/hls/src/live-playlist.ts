@@ -57,6 +57,8 @@ interface OpenModel {
   parts: number;
   withMap: boolean;
   model: PartialSegment;
+  /** `model.parts`, kept typed as present. */
+  partModels: readonly MediaPart[];
 }
 
 interface HeaderModels {
@@ -170,7 +172,7 @@ export class LivePlaylistWriter {
   private partsOf(record: SegmentRecord): readonly MediaPart[] {
     const open = this.open;
     const reuse = open && open.segment.msn === record.msn && open.parts === record.parts.length;
-    return reuse ? open.model.parts! : record.parts.map(partModel);
+    return reuse ? open.partModels : record.parts.map(partModel);
   }
 
   private openModel(segment: OpenSegment, withMap: boolean): PartialSegment {
@@ -178,11 +180,11 @@ export class LivePlaylistWriter {
     if (last && last.segment === segment && last.parts === segment.parts.length && last.withMap === withMap)
       return last.model;
     // Parts already modelled are kept; only the new ones are built.
-    const previous = last?.segment === segment ? last.model.parts! : [];
+    const previous = last?.segment === segment ? last.partModels : [];
     const parts = previous.concat(segment.parts.slice(previous.length).map(partModel));
     if (last) this.text.delete(last.model);
     const model = Object.freeze(segmentTags(segment, withMap, parts));
-    this.open = { segment, parts: segment.parts.length, withMap, model };
+    this.open = { segment, parts: segment.parts.length, withMap, model, partModels: parts };
     return model;
   }
 

@@ -81,7 +81,7 @@ export class ChunkReader {
   private reading: ChunkStream | undefined;
   private chunkRemaining = 0;
   private pending = 0;
-  private failure: unknown;
+  private failure: { error: unknown } | undefined; // what left the reader failed, rethrown by next()
 
   constructor(options: ChunkReaderOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? 8 * 1024 * 1024;
@@ -112,7 +112,7 @@ export class ChunkReader {
       }
     } catch (error) {
       // The peer's next chunks are cut at the size we refused: nothing after this can be parsed.
-      this.failure = error;
+      this.failure = { error };
       throw error;
     }
     this.chunkSize = size;
@@ -139,7 +139,7 @@ export class ChunkReader {
 
   /** The next complete message, or undefined when more bytes are needed. */
   next(): RtmpMessage | undefined {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.failure.error;
     try {
       for (;;) {
         const progress = this.reading ? this.readBody(this.reading) : this.readHeader();
@@ -147,7 +147,7 @@ export class ChunkReader {
         if (progress !== 'continue') return progress;
       }
     } catch (error) {
-      this.failure = error;
+      this.failure = { error };
       throw error;
     }
   }

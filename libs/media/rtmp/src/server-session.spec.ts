@@ -433,8 +433,12 @@ describe('RtmpServerSession', () => {
     const names = out
       .take()
       .filter((m) => m.values)
-      .map((m) => `${m.values![0]}:${m.values![1]}`);
-    assert.deepEqual(names, ['_error:2', '_result:1', '_error:3']);
+      .map((m) => m.values!.slice(0, 2));
+    assert.deepEqual(names, [
+      ['_error', 2],
+      ['_result', 1],
+      ['_error', 3],
+    ]);
     assert.equal(events.connects.length, 1);
   });
 });

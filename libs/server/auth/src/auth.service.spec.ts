@@ -129,8 +129,8 @@ describe('AuthService', () => {
       'sessions:read',
       'tokens:write',
     ]);
-    assert.ok(auth.csrfMatches(principal!.csrfHash, body.csrfToken));
-    assert.ok(!auth.csrfMatches(principal!.csrfHash, 'forged'));
+    assert.ok(auth.csrfMatches(principal.csrfHash, body.csrfToken));
+    assert.ok(!auth.csrfMatches(principal.csrfHash, 'forged'));
     assert.ok(!auth.csrfMatches(undefined, body.csrfToken));
 
     users.rows.get('moderator')!.disabled = true;

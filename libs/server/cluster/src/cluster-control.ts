@@ -85,7 +85,7 @@ export class ClusterControl implements OnApplicationBootstrap, BeforeApplication
       obtained = await driver.obtainMasterConnection();
       const [client, release] = obtained;
       client.on('notification', (notification) => this.receive(notification.payload));
-      client.once('error', (error) => this.lost(error));
+      client.once('error', (error: Error) => this.lost(error));
       await client.query(`LISTEN ${CHANNEL}`);
       this.listener = { client, release };
     } catch (error) {

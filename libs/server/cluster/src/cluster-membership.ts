@@ -39,7 +39,7 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private lastHeartbeatAt = 0;
-  private lastError: unknown;
+  private lastError: string | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -74,7 +74,7 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
     this.readiness.register('cluster', () => {
       const age = Date.now() - this.lastHeartbeatAt;
       if (age > this.leaseSeconds * 1000) {
-        throw new Error(`no heartbeat written for ${Math.round(age / 1000)} s: ${String(this.lastError ?? 'unknown')}`);
+        throw new Error(`no heartbeat written for ${Math.round(age / 1000)} s: ${this.lastError ?? 'unknown'}`);
       }
     });
     this.timer = setInterval(() => void this.tick(), (this.leaseSeconds * 1000) / 3);
@@ -124,7 +124,7 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
       }
       this.metrics.nodes.set((await this.repository.nodes()).length);
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : error;
+      this.lastError = error instanceof Error ? error.message : String(error);
       this.log.warn({ err: error }, 'cluster heartbeat failed');
     }
   }

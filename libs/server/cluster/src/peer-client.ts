@@ -30,7 +30,8 @@ export class PeerClient {
     }
     const chunks: Uint8Array[] = [];
     let total = 0;
-    for await (const chunk of response.body ?? []) {
+    for await (const part of response.body ?? []) {
+      const chunk = part as Uint8Array; // fetch bodies are byte streams (the iterator is typed any)
       total += chunk.length;
       if (total > MAX_BODY_BYTES) throw new Error('answer over the size limit');
       chunks.push(chunk);

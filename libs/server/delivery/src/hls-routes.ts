@@ -112,9 +112,12 @@ export class HlsRoutes implements OnModuleInit {
       source.touchViewer(clientOf(req));
       return { source, authorized: true, sign: (body: string) => body };
     }
-    const authorized = this.signer.verify(playbackId, token);
-    if (authorized) source.touchViewer(clientOf(req));
-    return { source, authorized, sign: (body: string) => withToken(body, token!) };
+    // verify() refuses a missing token; `sign` is used only when authorized.
+    if (token === undefined || !this.signer.verify(playbackId, token)) {
+      return { source, authorized: false, sign: (body: string) => body };
+    }
+    source.touchViewer(clientOf(req));
+    return { source, authorized: true, sign: (body: string) => withToken(body, token) };
   }
 
   private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {

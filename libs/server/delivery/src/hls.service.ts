@@ -79,8 +79,8 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
         this.metrics.streams.set(this.streams.size);
         if (continued) this.log.info({ playbackId, from: continued.nodeId }, 'continuing the playlist of another node');
         const claimed = stream;
-        this.write(claimed, () =>
-          this.playlistStates!.claim(playbackId, claimed.instanceId, this.config.nodeId, claimed.continuation()),
+        this.write(claimed, (states) =>
+          states.claim(playbackId, claimed.instanceId, this.config.nodeId, claimed.continuation()),
         );
       }
       this.continued.delete(live.info.id);
@@ -108,22 +108,17 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
 
   /** Tells the other nodes where a playlist stands, in order, without ever blocking or throwing. */
   private share(stream: HlsStream): void {
-    this.write(stream, () =>
-      this.playlistStates!.update(
-        stream.playbackId,
-        stream.instanceId,
-        this.config.nodeId,
-        stream.state,
-        stream.continuation(),
-      ),
+    this.write(stream, (states) =>
+      states.update(stream.playbackId, stream.instanceId, this.config.nodeId, stream.state, stream.continuation()),
     );
   }
 
-  private write(stream: HlsStream, write: () => Promise<void>): void {
-    if (!this.playlistStates) return;
+  private write(stream: HlsStream, write: (states: PlaylistStatesRepository) => Promise<void>): void {
+    const states = this.playlistStates;
+    if (!states) return;
     const previous = this.writes.get(stream) ?? Promise.resolve();
     const next = previous
-      .then(write)
+      .then(() => write(states))
       .catch((error: unknown) => this.log.warn({ err: error }, 'playlist state not shared'));
     this.writes.set(stream, next);
   }

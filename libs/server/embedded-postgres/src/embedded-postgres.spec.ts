@@ -54,12 +54,12 @@ function startOwnerProcess(dataDir: string): Promise<{ child: ReturnType<typeof 
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /postmaster (\d+)/.exec(output);
       if (match) resolve({ child, postmaster: Number(match[1]) });
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`owner exited (${code}) before starting PostgreSQL:\n${output}`)));
   });
 }

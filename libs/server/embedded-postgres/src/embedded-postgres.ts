@@ -117,7 +117,7 @@ export class EmbeddedPostgres {
         ...(account ? { uid: account.uid, gid: account.gid } : {}),
       },
     );
-    child.stdin!.on('error', () => undefined);
+    child.stdin.on('error', () => undefined);
     const connection = { host: socketDir, port: PORT, user: SUPERUSER, database: DATABASE };
     const instance = new EmbeddedPostgres(child, clusterDir, connection, created, logFile, temporary, options);
     try {

@@ -36,7 +36,8 @@ export function processExists(pid: number): boolean {
 export function isPostgresProcess(pid: number): boolean {
   if (!processExists(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('postgres');
+    const [program = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return program.endsWith('postgres');
   } catch {
     // No /proc (macOS): trust the pid.
     return true;

@@ -17,9 +17,9 @@ export class ReadinessChecks {
    * balancers and Services stop sending it new work while what it serves finishes.
    */
   drain(): void {
-    this.drainingSince ??= Date.now();
+    const since = (this.drainingSince ??= Date.now());
     this.probes.set('draining', () => {
-      throw new Error(`shutting down since ${new Date(this.drainingSince!).toISOString()}`);
+      throw new Error(`shutting down since ${new Date(since).toISOString()}`);
     });
   }
 

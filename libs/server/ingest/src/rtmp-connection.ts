@@ -167,7 +167,7 @@ export class RtmpConnection implements Publisher {
   }
 
   private onMetadata(metadata: AmfObject): void {
-    this.stream?.publish({ type: 'metadata', metadata: metadata as Record<string, unknown> });
+    this.stream?.publish({ type: 'metadata', metadata });
   }
 
   private onMedia(media: RtmpMediaMessage): void {

@@ -67,7 +67,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
    * leave or `deadline` passes (then beforeApplicationShutdown closes them).
    */
   async drain(deadline: number): Promise<void> {
-    this.stopAccepting();
+    void this.stopAccepting(); // never rejects; beforeApplicationShutdown awaits the close
     await this.ingest.drain(deadline);
   }
 

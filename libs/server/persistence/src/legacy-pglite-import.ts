@@ -45,7 +45,8 @@ export async function importLegacyPglite(dataDir: string, target: DataSourceOpti
       );
     }
     await resetIfEmpty(target);
-    const schema = new DataSource({ ...target, migrations: applied.map((name) => known.get(name)!) });
+    const migrations = applied.map((name) => known.get(name)).filter((migration) => migration !== undefined);
+    const schema = new DataSource({ ...target, migrations });
     await schema.initialize();
     try {
       await schema.runMigrations({ transaction: 'all' });
@@ -78,13 +79,22 @@ async function appliedMigrations(legacy: LegacyDatabase): Promise<string[]> {
  * The target must hold no data of its own: an earlier attempt may have left a schema without rows (then
  * it is dropped), but users mean somebody already works on the new database and nothing is overwritten.
  */
+/** The one row an aggregate query returns (`rows` comes untyped from TypeORM's `query`). */
+function firstRow<T>(rows: unknown): T {
+  const [row] = rows as T[];
+  if (row === undefined) throw new Error('the query returned no row');
+  return row;
+}
+
 async function resetIfEmpty(target: DataSourceOptions): Promise<void> {
   const db = await new DataSource({ ...target, migrations: [] }).initialize();
   try {
-    const [{ exists }] = await db.query(`SELECT to_regclass('public.users') IS NOT NULL AS exists`);
-    if (exists) {
-      const [{ count }] = await db.query('SELECT count(*)::int AS count FROM users');
-      if (count > 0) {
+    const usersTable = firstRow<{ exists: boolean }>(
+      await db.query(`SELECT to_regclass('public.users') IS NOT NULL AS exists`),
+    );
+    if (usersTable.exists) {
+      const users = firstRow<{ count: number }>(await db.query('SELECT count(*)::int AS count FROM users'));
+      if (users.count > 0) {
         throw new Error(
           'the embedded PostgreSQL already holds data; move DATA_DIR/db aside (or delete DATA_DIR/postgres to import again)',
         );
@@ -111,15 +121,18 @@ async function copyTables(legacy: LegacyDatabase, target: DataSource): Promise<R
       const { rows } = await legacy.query<{ rows: string }>(
         `SELECT coalesce(json_agg(t), '[]'::json)::text AS rows FROM ${table} t`,
       );
-      const inserted = await tx.query(
-        `WITH moved AS (INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json) RETURNING 1)
-         SELECT count(*)::int AS count FROM moved`,
-        [rows[0]!.rows],
+      const inserted = firstRow<{ count: number }>(
+        await tx.query(
+          `WITH moved AS (INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json) RETURNING 1)
+           SELECT count(*)::int AS count FROM moved`,
+          [firstRow<{ rows: string }>(rows).rows],
+        ),
       );
-      const expected = (await legacy.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table}`)).rows[0]!
-        .count;
-      if (inserted[0].count !== expected)
-        throw new Error(`table ${name}: copied ${inserted[0].count} of ${expected} rows`);
+      const copied = inserted.count;
+      const expected = firstRow<{ count: number }>(
+        (await legacy.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table}`)).rows,
+      ).count;
+      if (copied !== expected) throw new Error(`table ${name}: copied ${copied} of ${expected} rows`);
       counts[name] = expected;
     }
   });

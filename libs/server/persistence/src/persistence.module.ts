@@ -58,9 +58,10 @@ export class PersistenceModule {
           inject: [AppConfig, ROOT_LOGGER],
           useFactory: async (config: AppConfig, logger: Logger) => {
             const postgres = await embeddedFor(config, logger);
-            const target: DatabaseTarget = postgres
-              ? { embedded: postgres.connection }
-              : { databaseUrl: config.databaseUrl! };
+            let target: DatabaseTarget;
+            if (postgres) target = { embedded: postgres.connection };
+            else if (config.databaseUrl) target = { databaseUrl: config.databaseUrl };
+            else throw new Error('neither DATABASE_URL nor an embedded PostgreSQL'); // embeddedFor starts one without it
             const dataSource = dataSourceOptions(target);
             if (postgres && hasLegacyPgliteDatabase(config.dataDir))
               await importLegacy(config.dataDir, dataSource, logger);
@@ -68,7 +69,8 @@ export class PersistenceModule {
             return { ...dataSource, retryAttempts: 2, retryDelay: 1000 };
           },
           dataSourceFactory: async (dataSource) => {
-            const opened = await new DataSource(dataSource!).initialize();
+            if (!dataSource) throw new Error('TypeORM gave no DataSource options'); // useFactory above always does
+            const opened = await new DataSource(dataSource).initialize();
             await migrate(opened);
             return opened;
           },

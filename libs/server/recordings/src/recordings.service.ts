@@ -52,12 +52,16 @@ export class RecordingsService {
   async download(principal: Principal, id: string): Promise<RecordingFile> {
     const recording = await this.visible(principal, id);
     const segments = (await this.repository.segmentsOf(id)).filter((s) => s.state === 'stored');
-    if (segments.length === 0) throw new NotFoundException('This recording has no stored segments.');
-    const initName = segments[0]!.initName;
+    const first = segments[0];
+    if (!first) throw new NotFoundException('This recording has no stored segments.');
+    const initName = first.initName;
     const parts = [initName, ...segments.filter((s) => s.initName === initName).map((s) => s.name)];
     const sizes = await Promise.all(parts.map(async (name) => (await this.store.head(recordingKey(id, name)))?.size));
-    if (sizes.some((size) => size === undefined))
-      throw new NotFoundException('Part of the recording is missing from storage.');
+    let size = 0;
+    for (const partSize of sizes) {
+      if (partSize === undefined) throw new NotFoundException('Part of the recording is missing from storage.');
+      size += partSize;
+    }
     const body = new PassThrough();
     void (async () => {
       try {
@@ -72,7 +76,7 @@ export class RecordingsService {
     })();
     return {
       body,
-      size: sizes.reduce((sum, size) => sum! + size!, 0)!,
+      size,
       filename: `recording-${recording.startedAt.toISOString().replace(/[:.]/g, '-')}.mp4`,
     };
   }

@@ -56,19 +56,21 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnModuleDestroy
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [ADVISORY_LOCK_KEY]);
-      if (!locked) return 0;
+      const [lock] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [ADVISORY_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
+      if (!lock?.locked) return 0;
       try {
         let deleted = 0;
         for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
-          const expired: Array<{ id: string }> = await runner.query(
+          const expired = (await runner.query(
             `SELECT r.id FROM recordings r LEFT JOIN stream_keys k ON k.id = r.stream_key_id
              WHERE r.status IN ('complete', 'incomplete')
                AND COALESCE(k.recording_retention_days, $2::integer) IS NOT NULL
                AND r.ended_at < $1::timestamptz - make_interval(days => COALESCE(k.recording_retention_days, $2::integer))
              ORDER BY r.ended_at LIMIT ${BATCH}`,
             [now, this.config.recordingRetentionDays ?? null],
-          );
+          )) as Array<{ id: string }>;
           for (const { id } of expired) {
             const objects = await this.store.deleteByPrefix(`recordings/${id}/`);
             await this.repository.markDeleted(id);

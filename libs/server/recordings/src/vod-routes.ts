@@ -35,9 +35,11 @@ export class VodRoutes implements OnModuleInit {
   private async playlist(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
     const recording = await this.find(req.params.id);
     if (!recording) return this.fail(reply, 404, 'not found');
-    if (recording.signedPlayback && !this.signer.verify(recording.playbackId, req.query.token))
+    const token = req.query.token;
+    // verify() refuses a missing token.
+    if (recording.signedPlayback && (token === undefined || !this.signer.verify(recording.playbackId, token)))
       return this.fail(reply, 403, 'playback token required');
-    const query = recording.signedPlayback ? `?token=${encodeURIComponent(req.query.token!)}` : '';
+    const query = recording.signedPlayback && token !== undefined ? `?token=${encodeURIComponent(token)}` : '';
     const body = renderVodPlaylist(await this.repository.segmentsOf(recording.id), query);
     return cors(reply)
       .header('content-type', 'application/vnd.apple.mpegurl')

@@ -242,7 +242,9 @@ export class LocalObjectStore implements ObjectStore {
 
 async function writeBody(handle: FileHandle, body: ObjectBody): Promise<void> {
   if (body instanceof Readable) {
-    for await (const chunk of body) await writeAll(handle, [typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+    for await (const chunk of body as AsyncIterable<Buffer | string>) {
+      await writeAll(handle, [typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+    }
     return;
   }
   await writeAll(handle, Buffer.isBuffer(body) ? [body] : body);

@@ -18,5 +18,6 @@ export function bodyStream(body: ObjectBody): Readable {
 export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  const only = parts.length === 1 ? parts[0] : undefined;
+  return only ?? Buffer.concat(parts);
 }

@@ -28,7 +28,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-const HARNESSES: Array<{ name: string; open(): Promise<Harness> }> = [
+const HARNESSES: Array<{ name: string; open: () => Promise<Harness> }> = [
   {
     name: 'LocalObjectStore',
     async open() {

@@ -5,7 +5,11 @@ export async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<v
   const parts = buffers.filter((part) => part.length > 0);
   while (parts.length > 0) {
     let { bytesWritten } = await handle.writev(parts);
-    while (parts.length > 0 && bytesWritten >= parts[0]!.length) bytesWritten -= parts.shift()!.length;
-    if (parts.length > 0 && bytesWritten > 0) parts[0] = parts[0]!.subarray(bytesWritten);
+    for (let first = parts[0]; first && bytesWritten >= first.length; first = parts[0]) {
+      bytesWritten -= first.length;
+      parts.shift();
+    }
+    const partial = parts[0];
+    if (partial && bytesWritten > 0) parts[0] = partial.subarray(bytesWritten);
   }
 }

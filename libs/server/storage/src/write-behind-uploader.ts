@@ -236,9 +236,10 @@ export class WriteBehindUploader {
       const index = this.pending.findIndex((item) => !this.versions.busy.has(item.key));
       if (index < 0) break;
       const [item] = this.pending.splice(index, 1);
-      this.inFlight.add(item!);
-      this.versions.busy.add(item!.key);
-      void this.upload(item!);
+      if (!item) break; // unreachable: `index` was found above
+      this.inFlight.add(item);
+      this.versions.busy.add(item.key);
+      void this.upload(item);
     }
     if (this.pending.length === 0 && this.inFlight.size === 0) {
       for (const wake of this.idleWaiters) wake();
@@ -405,8 +406,8 @@ export class WriteBehindUploader {
   /** Drops queued (not yet running) items of `key` older than the one just enqueued. */
   private discardOlderPending(key: string): void {
     for (let i = this.pending.length - 1; i >= 0; i -= 1) {
-      const item = this.pending[i]!;
-      if (item.key !== key || !this.isSuperseded(item)) continue;
+      const item = this.pending[i];
+      if (!item || item.key !== key || !this.isSuperseded(item)) continue;
       this.pending.splice(i, 1);
       this.queueBytes -= item.size;
       this.dropLive(item, 'superseded');

@@ -75,7 +75,10 @@ export class StreamKeyAuthorizer {
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > now) return cached.found;
     const found = await this.repository.findByHashWithOwner(hash);
-    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size >= CACHE_MAX_ENTRIES) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
     this.cache.set(hash, { found, expiresAt: now + CACHE_TTL_MS });
     return found;
   }

@@ -172,7 +172,10 @@ export class StreamKeysService {
   }
 
   private async reload(id: string): Promise<StreamKeyEntity> {
-    return (await this.keys.findById(id))!;
+    const key = await this.keys.findById(id);
+    // Deleted between the write and this read (a concurrent request): gone, as for any other lookup.
+    if (!key) throw new NotFoundException('No such stream key.');
+    return key;
   }
 
   private async named(key: StreamKeyEntity): Promise<StreamKeyDto> {

@@ -50,7 +50,7 @@ function verifySignature(secret: string, request: ReceivedRequest): boolean {
 
 interface Backend {
   name: string;
-  open(): Promise<{ target: DatabaseTarget; cleanup(): Promise<void> }>;
+  open(): Promise<{ target: DatabaseTarget; cleanup: () => Promise<void> }>;
 }
 
 const BACKENDS: Backend[] = [

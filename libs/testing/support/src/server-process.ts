@@ -69,8 +69,8 @@ export class ServerProcess {
       server.lines.push(...chunk.toString().split('\n').filter(Boolean));
       if (options.maxLines !== undefined) server.lines.splice(0, Math.max(0, server.lines.length - options.maxLines));
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     server.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         server.exitResult = { code, signal, ms: Date.now() - server.startedAt };

@@ -15,7 +15,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
   const queryClient = useQueryClient();
   const roles = pickerOrder(useRoles());
   // New users start with the least powerful role.
-  const leastPowerful = roles[0]!.name;
+  const leastPowerful: Role = roles[0]?.name ?? 'publisher'; // the server always lists its roles
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>(leastPowerful);
@@ -74,7 +74,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
             value={email}
             onChange={(e) => setEmail(e.currentTarget.value)}
           />
-          <Radio.Group label="Role" value={role} onChange={(value) => setRole(value as Role)} required>
+          <Radio.Group label="Role" value={role} onChange={(value) => setRole(value)} required>
             <Stack gap="xs" mt={6}>
               {roles.map((r) => (
                 <Radio key={r.name} value={r.name} label={r.label} description={r.description} />

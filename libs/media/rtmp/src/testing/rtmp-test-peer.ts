@@ -77,7 +77,8 @@ export class ServerOutput {
 
   /** Command names in order, e.g. `['_result', 'onStatus']`. */
   commandNames(): string[] {
-    return this.messages.flatMap((m) => (m.values ? [String(m.values[0])] : []));
+    // A command message starts with its name (RTMP 7.1.1), an AMF string.
+    return this.messages.flatMap((m) => (typeof m.values?.[0] === 'string' ? [m.values[0]] : []));
   }
 
   take(): DecodedServerMessage[] {

@@ -77,7 +77,7 @@ export class FakeGcsServer {
   /** The objects of `bucket` (created empty if needed), for seeding and inspection. */
   objects(bucket = 'media'): Map<string, FakeGcsObject> {
     let objects = this.buckets.get(bucket);
-    if (!objects) this.buckets.set(bucket, (objects = new Map()));
+    if (!objects) this.buckets.set(bucket, (objects = new Map<string, FakeGcsObject>()));
     return objects;
   }
 

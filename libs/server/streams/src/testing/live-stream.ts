@@ -21,6 +21,6 @@ export function makeLiveStream(
     signedPlayback: false,
     recordingEnabled: false,
     ...overrides,
-  } as LiveStreamInfo;
+  };
   return new LiveStream(info, publisher);
 }
