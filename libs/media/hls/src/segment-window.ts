@@ -6,6 +6,7 @@ import { initialTargetDuration, roundedExtinf } from './target-duration.js';
 import type {
   PlaylistContinuation,
   BlockingRequest,
+  ByteChunks,
   InitSegmentRecord,
   OpenSegment,
   PackagerListener,
@@ -114,15 +115,11 @@ export class SegmentWindow {
     const open = this.open;
     this.open = undefined;
     if (!open || open.parts.length === 0) return undefined;
-    // One copy per segment: the segment is served as a single Buffer and its parts become views into
-    // it, releasing the per-part chunks and the ingest buffers their payloads pointed into.
-    const data = Buffer.concat(open.parts.map((p) => p.data));
-    let offset = 0;
-    for (const part of open.parts) {
-      part.data = data.subarray(offset, offset + part.data.length);
-      offset += part.data.length;
-    }
-    const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, data };
+    // No copy: the segment is served and stored as its parts' buffers (writev).
+    const chunks = open.parts.map((part) => part.data);
+    let byteLength = 0;
+    for (const chunk of chunks) byteLength += chunk.length;
+    const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, chunks, byteLength };
     this.segments.push(segment);
     this.applyTargetDuration(segment);
     this.evict();
@@ -180,8 +177,8 @@ export class SegmentWindow {
     return this.inits.get(index)?.data;
   }
 
-  getSegment(msn: number): Buffer | undefined {
-    return this.findSegment(msn)?.data;
+  getSegment(msn: number): ByteChunks | undefined {
+    return this.findSegment(msn)?.chunks;
   }
 
   getPart(msn: number, index: number): Buffer | undefined {
@@ -194,12 +191,12 @@ export class SegmentWindow {
   }
 
   /** Bytes for a resource name (`init-0.mp4`, `seg-5.m4s`, `part-5.2.m4s`), if held. */
-  resolve(name: string): Buffer | undefined {
+  resolve(name: string): ByteChunks | undefined {
     const parsed = parseResourceName(name);
     if (!parsed) return undefined;
-    if (parsed.kind === 'init') return this.getInit(parsed.index);
     if (parsed.kind === 'segment') return this.getSegment(parsed.msn);
-    return this.getPart(parsed.msn, parsed.index);
+    const data = parsed.kind === 'init' ? this.getInit(parsed.index) : this.getPart(parsed.msn, parsed.index);
+    return data && [data];
   }
 
   private findSegment(msn: number): SegmentRecord | undefined {
@@ -261,9 +258,9 @@ export class SegmentWindow {
     let bits = 0;
     let seconds = 0;
     for (const s of this.segments) {
-      const rate = (s.data.length * 8) / Math.max(s.duration, 0.001);
+      const rate = (s.byteLength * 8) / Math.max(s.duration, 0.001);
       if (rate > peak) peak = rate;
-      bits += s.data.length * 8;
+      bits += s.byteLength * 8;
       seconds += s.duration;
     }
     return { peak: Math.ceil(peak), average: Math.ceil(bits / Math.max(seconds, 0.001)) };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ByteChunks } from '@rapidrtmp/hls';
 import { PeerClient, type PeerAnswer } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
@@ -98,17 +99,18 @@ export class EdgeDelivery {
     return answer.ok ? { ok: true, body: answer.body.toString('utf8') } : answer;
   }
 
-  async object(origin: Origin, path: string): Promise<PlaybackAnswer<Buffer>> {
+  async object(origin: Origin, path: string): Promise<PlaybackAnswer<ByteChunks>> {
     const key = `${origin.nodeId}${path}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.metrics.cache.inc({ outcome: 'hit' });
-      return { ok: true, body: cached };
+      return { ok: true, body: [cached] };
     }
     this.metrics.cache.inc({ outcome: 'miss' });
     const answer = await this.upstream(this.objects, origin, path, 'object', 0);
-    if (answer.ok) this.cache.set(key, answer.body);
-    return answer;
+    if (!answer.ok) return answer;
+    this.cache.set(key, answer.body);
+    return { ok: true, body: [answer.body] };
   }
 
   /** Viewers of a playback id watching through this node. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type BlockingRequest,
+  type ByteChunks,
   LivePackager,
   type PackagerEvent,
   parseResourceName,
@@ -140,7 +141,7 @@ export class HlsStream implements PlaybackSource {
     return body ? { ok: true, body } : notFound;
   }
 
-  async resource(name: string): Promise<PlaybackAnswer<Buffer>> {
+  async resource(name: string): Promise<PlaybackAnswer<ByteChunks>> {
     const parsed = parseResourceName(name);
     if (!parsed) return notFound;
     const window = this.packager.window;
@@ -173,10 +174,11 @@ export class HlsStream implements PlaybackSource {
     return outcome;
   }
 
-  private async fromArchive(kind: 'init' | 'segment', number: number, name: string): Promise<Buffer | undefined> {
+  private async fromArchive(kind: 'init' | 'segment', number: number, name: string): Promise<ByteChunks | undefined> {
     const sessionId = this.archived.sessionOf(kind, number);
     if (!sessionId || !this.archive) return undefined;
-    return this.archive.read(sessionId, name).catch(() => undefined);
+    const data = await this.archive.read(sessionId, name).catch(() => undefined);
+    return data && [data];
   }
 
   /** Ends the playlist now (EXT-X-ENDLIST). */

@@ -73,14 +73,14 @@ export class Recorder implements SegmentArchive, OnModuleInit {
       initName,
       duration: segment.duration,
       discontinuity: segment.discontinuity,
-      bytes: segment.data.length,
+      bytes: segment.byteLength,
       programDateTime: new Date(segment.programDateTime),
     };
     this.write(recording, () => this.repository.addSegment(row));
     this.upload(
       recording,
       segment.name,
-      segment.data,
+      [...segment.chunks],
       'video/iso.segment',
       this.segmentStateWriter(recording, segment.msn),
     );
@@ -153,7 +153,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
   private upload(
     recording: ActiveRecording,
     name: string,
-    data: Buffer,
+    data: Buffer | Buffer[],
     contentType: string,
     done: (state: 'stored' | 'failed') => void,
   ): void {
