@@ -150,6 +150,25 @@ describe('SegmentWindow eviction', () => {
     assert.deepEqual(evicted, [0, 1, 2, 3]);
   });
 
+  it('releases the bytes of stored segments away from the live edge, which stay listed', () => {
+    const { window } = windowWith(6, 2);
+    assert.equal(window.release(4, 3), false, 'one of the newest three');
+    assert.equal(window.release(2, 3), true);
+    assert.equal(window.release(2, 3), false, 'already released');
+    assert.equal(window.release(9, 3), false, 'not a complete segment');
+    assert.equal(window.getSegment(2), undefined);
+    assert.equal(window.getPart(2, 1), undefined);
+    assert.equal(window.resolve('seg-2.m4s'), undefined);
+    assert.ok(window.getSegment(3));
+    assert.ok(window.getPart(6, 1), 'parts of the open segment stay');
+    assert.deepEqual(
+      window.segments.map((segment) => segment.msn),
+      [0, 1, 2, 3, 4, 5],
+      'still listed',
+    );
+    assert.equal(window.segments[2]!.byteLength, 16, 'its size still counts for BANDWIDTH');
+  });
+
   it('never keeps less than three target durations listed (6.2.2), whatever the window option', () => {
     const { window } = windowWith(8, 1, 1);
     assert.equal(window.targetDuration, 2);

@@ -31,6 +31,8 @@ interface PartPosition {
   index: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
   a.msn > msn || (a.msn === msn && a.index >= index);
 
@@ -178,12 +180,28 @@ export class SegmentWindow {
   }
 
   getSegment(msn: number): ByteChunks | undefined {
-    return this.findSegment(msn)?.chunks;
+    const segment = this.findSegment(msn);
+    return segment?.released ? undefined : segment?.chunks;
   }
 
   getPart(msn: number, index: number): Buffer | undefined {
-    const parts = this.open?.msn === msn ? this.open.parts : this.findSegment(msn)?.parts;
-    return parts?.[index]?.data;
+    if (this.open?.msn === msn) return this.open.parts[index]?.data;
+    const segment = this.findSegment(msn);
+    return segment?.released ? undefined : segment?.parts[index]?.data;
+  }
+
+  /**
+   * Lets a listed segment's bytes go (it was stored elsewhere and is no longer near the live edge): it
+   * stays in the playlist, and `resolve` no longer has it. Refused for the newest `keepNewest` segments.
+   */
+  release(msn: number, keepNewest: number): boolean {
+    const segment = this.findSegment(msn);
+    const newest = this.lastSegment?.msn ?? -1;
+    if (!segment || segment.released || msn > newest - keepNewest) return false;
+    segment.released = true;
+    segment.chunks = [];
+    for (const part of segment.parts) part.data = EMPTY;
+    return true;
   }
 
   hasPart(msn: number, index: number): boolean {

@@ -18,7 +18,7 @@ export interface PartRecord {
   /** Starts with a sync sample of the driving track (RFC 8216bis 4.4.4.9 INDEPENDENT=YES). */
   independent: boolean;
   /** The chunk bytes (moof + mdat), written once; the segment is served as its parts' buffers in order. */
-  readonly data: Buffer;
+  data: Buffer;
 }
 
 /**
@@ -42,6 +42,8 @@ export interface SegmentRecord {
   /** The parts' buffers in order: the segment's bytes. */
   chunks: ByteChunks;
   byteLength: number;
+  /** Its bytes left memory (SegmentWindow.release): listed still, served from wherever it was stored. */
+  released?: boolean;
 }
 
 /** The segment being built: listed in an LL-HLS playlist through its parts only. */
