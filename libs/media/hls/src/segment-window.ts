@@ -44,9 +44,10 @@ export class SegmentWindow {
   mediaSequence = 0;
   /** EXT-X-DISCONTINUITY-SEQUENCE: discontinuities evicted so far. */
   discontinuitySequence = 0;
-  ended = false;
-  /** A discontinuity is known to come before the next part: no preload hint until it is produced. */
-  discontinuityPending = false;
+  /** Counts every change a playlist shows, so a rendered playlist is reused until the next one. */
+  revision = 0;
+  private endedFlag = false;
+  private discontinuityPendingFlag = false;
   readonly segments: SegmentRecord[] = [];
   open: OpenSegment | undefined;
 
@@ -58,12 +59,27 @@ export class SegmentWindow {
     this.partTarget = options.partSeconds;
   }
 
+  get ended(): boolean {
+    return this.endedFlag;
+  }
+
+  /** A discontinuity is known to come before the next part: no preload hint until it is produced. */
+  get discontinuityPending(): boolean {
+    return this.discontinuityPendingFlag;
+  }
+
+  set discontinuityPending(pending: boolean) {
+    if (pending !== this.discontinuityPendingFlag) this.revision++;
+    this.discontinuityPendingFlag = pending;
+  }
+
   /** Picks up where another window stopped: the next segment gets `nextMsn` after a discontinuity. */
   resumeFrom(continuation: Pick<PlaylistContinuation, 'nextMsn' | 'discontinuities'>): void {
     this.nextMsn = continuation.nextMsn;
     this.mediaSequence = continuation.nextMsn;
     this.discontinuitySequence = continuation.discontinuities;
     this.discontinuityPending = true;
+    this.revision++;
   }
 
   /** The msn the next segment gets (one past the open segment, whose parts may already be listed). */
@@ -91,12 +107,14 @@ export class SegmentWindow {
   addInit(index: number, data: Buffer, tracks: InitSegmentRecord['tracks']): InitSegmentRecord {
     const init: InitSegmentRecord = { index, name: initName(index), data, tracks };
     this.inits.set(index, init);
+    this.revision++;
     this.options.listener?.({ type: 'init', init });
     return init;
   }
 
   openSegment(initIndex: number, discontinuity: boolean, programDateTime: number): OpenSegment {
     this.open = { msn: this.nextMsn++, initIndex, discontinuity, programDateTime, parts: [] };
+    this.revision++;
     return this.open;
   }
 
@@ -106,6 +124,7 @@ export class SegmentWindow {
     const index = open.parts.length;
     const part: PartRecord = { msn: open.msn, index, name: partName(open.msn, index), duration, independent, data };
     open.parts.push(part);
+    this.revision++;
     this.lastPart = { msn: open.msn, index };
     this.discontinuityPending = false;
     this.options.listener?.({ type: 'part', part });
@@ -116,6 +135,7 @@ export class SegmentWindow {
   completeSegment(duration: number): SegmentRecord | undefined {
     const open = this.open;
     this.open = undefined;
+    this.revision++;
     if (!open || open.parts.length === 0) return undefined;
     // No copy: the segment is served and stored as its parts' buffers (writev).
     const chunks = open.parts.map((part) => part.data);
@@ -131,7 +151,8 @@ export class SegmentWindow {
   }
 
   end(): void {
-    this.ended = true;
+    this.endedFlag = true;
+    this.revision++;
   }
 
   private applyTargetDuration(segment: SegmentRecord): void {
