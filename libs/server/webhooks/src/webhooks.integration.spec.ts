@@ -155,11 +155,20 @@ for (const backend of BACKENDS) {
       await withEndpoint('/lifecycle', {}, async (endpoint) => {
         const stream = makeLiveStream();
         registry.add(stream);
-        const [started] = await receiver.waitFor('/lifecycle', 1);
+        // By type, not arrival order: on a loaded machine an answer can miss the 300 ms request timeout, and
+        // the retry of stream.started then arrives before stream.ended.
+        const received = (type: string) =>
+          waitFor(
+            `a ${type} request`,
+            () => receiver.on('/lifecycle').find((r) => (JSON.parse(r.body) as { type: string }).type === type),
+            5000,
+            15,
+          );
+        const started = await received('stream.started');
         stream.stats.addBytes(4096);
         stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
         registry.remove(stream);
-        const [, ended] = await receiver.waitFor('/lifecycle', 2);
+        const ended = await received('stream.ended');
 
         for (const request of [started, ended]) {
           assert.equal(verifySignature(endpoint.secret, request), true);
@@ -187,7 +196,7 @@ for (const backend of BACKENDS) {
         assert.ok(endedBody.data.durationSeconds >= 90);
 
         const log = await delivery(endpoint.id, (d) => d.eventType === 'stream.ended' && d.status === 'succeeded');
-        assert.equal(log.attempts, 1);
+        assert.ok(log.attempts >= 1);
         assert.equal(log.lastStatusCode, 200);
         assert.equal(log.lastError, null);
         assert.equal(log.nextAttemptAt, null);
