@@ -153,5 +153,10 @@ export default [
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  {
+    // Specs patch a prototype method and put it back (`const render = X.prototype.render`).
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/unbound-method': 'off' },
+  },
   prettier,
 ];

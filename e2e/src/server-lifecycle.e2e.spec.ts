@@ -72,7 +72,7 @@ async function assertServing(server: ServerProcess): Promise<void> {
   assert.match(version.version, /^\d+\.\d+\.\d+/);
 }
 
-describe('server lifecycle', { timeout: 120_000 }, () => {
+describe('server lifecycle', { timeout: 300_000 }, () => {
   const databases: TestDatabase[] = [];
   after(async () => {
     for (const db of databases) await db.drop();

@@ -16,18 +16,9 @@ const PAGE = `<!doctype html>
   const video = document.getElementById('v');
   const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [] };
   window.report = report;
-  // retry=patient: a player configured to ride out an outage of its stream's node (hls.js gives up on a
-  // level playlist after two failed retries by default, about 3 s).
-  const patient = params.get('retry') === 'patient'
-    ? { errorRetry: { maxNumRetry: 12, retryDelayMs: 1000, maxRetryDelayMs: 3000 }, timeoutRetry: { maxNumRetry: 6, retryDelayMs: 0, maxRetryDelayMs: 0 } }
-    : undefined;
   const hls = new Hls({
     lowLatencyMode: params.get('ll') !== '0',
     liveDurationInfinity: true,
-    ...(patient && {
-      playlistLoadPolicy: { default: { maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 20000, ...patient } },
-      fragLoadPolicy: { default: { maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 120000, ...patient } },
-    }),
   });
   window.hls = hls;
   hls.on(Hls.Events.ERROR, (_e, data) => {

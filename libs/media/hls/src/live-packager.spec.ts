@@ -67,7 +67,11 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
     );
     for (const segment of recorder.segments) {
       assert.ok(Math.abs(segment.duration - 2) < 0.035, `EXTINF ${segment.duration}`);
-      assert.deepEqual(segment.data, Buffer.concat(segment.parts.map((p) => p.data)));
+      assert.deepEqual(
+        segment.chunks,
+        segment.parts.map((p) => p.data),
+      );
+      assert.equal(segment.byteLength, Buffer.concat(segment.chunks).length);
       assert.equal(segment.parts[0]!.independent, true);
     }
     assert.equal(recorder.parts.length, sum(recorder.segments.map((s) => s.parts.length)));
@@ -87,7 +91,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
   });
 
   it('keeps tfdt continuous per track across parts and segments (next = previous + durations)', () => {
-    const runs = fragmentFacts(init, ...recorder.segments.map((s) => s.data));
+    const runs = fragmentFacts(init, ...recorder.segments.map((s) => Buffer.concat(s.chunks)));
     for (const trackId of [VIDEO, AUDIO]) {
       const trackRuns = runs.filter((r) => r.trackId === trackId);
       assert.equal(trackRuns[0]!.tfdt, 0);
@@ -111,7 +115,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
 
   it('sums sample durations to EXTINF: exactly for video, within one frame for audio', () => {
     for (const segment of recorder.segments) {
-      const runs = fragmentFacts(init, segment.data);
+      const runs = fragmentFacts(init, Buffer.concat(segment.chunks));
       const video = sum(runs.filter((r) => r.trackId === VIDEO).flatMap((r) => r.durations)) / 90000;
       const audio = sum(runs.filter((r) => r.trackId === AUDIO).flatMap((r) => r.durations)) / 44100;
       assert.ok(Math.abs(video - segment.duration) < 1e-9, `video ${video} vs ${segment.duration}`);
@@ -130,7 +134,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
   });
 
   it('carries every payload byte for byte, with B-frame composition offsets from the RTMP times', () => {
-    const whole = Buffer.concat([init, ...recorder.segments.map((s) => s.data)]);
+    const whole = Buffer.concat([init, ...recorder.segments.map((s) => Buffer.concat(s.chunks))]);
     const parsed = parseMp4(whole);
     const video = parsed.file.getTrackSamplesInfo(VIDEO);
     assert.equal(video.length, videoPackets.length);
@@ -151,7 +155,10 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
   });
 
   it('decodes init + segments with ffmpeg without errors, every frame present', () => {
-    const counts = decode('stream.mp4', Buffer.concat([init, ...recorder.segments.map((s) => s.data)]));
+    const counts = decode(
+      'stream.mp4',
+      Buffer.concat([init, ...recorder.segments.map((s) => Buffer.concat(s.chunks))]),
+    );
     assert.deepEqual(counts, { video: videoPackets.length, audio: audioPackets.length });
   });
 
@@ -184,7 +191,7 @@ describe('LivePackager with negative composition times', () => {
     publishStream(packager, stream);
     packager.end();
     const init = recorder.inits[0]!.data;
-    const offsets = fragmentFacts(init, ...recorder.segments.map((s) => s.data))
+    const offsets = fragmentFacts(init, ...recorder.segments.map((s) => Buffer.concat(s.chunks)))
       .filter((r) => r.trackId === VIDEO)
       // A run whose offsets are all zero leaves the field out of trun.
       .flatMap((r) => (r.compositionOffsets.length > 0 ? r.compositionOffsets : r.durations.map(() => 0)));
@@ -193,7 +200,10 @@ describe('LivePackager with negative composition times', () => {
       offsets,
       video.map((p) => (p.pts - p.dts) * 90),
     );
-    const counts = decode('negative.mp4', Buffer.concat([init, ...recorder.segments.map((s) => s.data)]));
+    const counts = decode(
+      'negative.mp4',
+      Buffer.concat([init, ...recorder.segments.map((s) => Buffer.concat(s.chunks))]),
+    );
     assert.equal(counts.video, video.length);
   });
 });

@@ -79,6 +79,11 @@ export class LivePackager {
   readonly window: SegmentWindow;
 
   private readonly playlistWriter: LivePlaylistWriter;
+  /** The last rendering of each playlist and the window revision it shows. */
+  private readonly rendered: {
+    media?: { revision: number; key: string; body: string };
+    multivariant?: { revision: number; key: string; body: string };
+  } = {};
   private readonly counters: PackagerStats = {
     droppedWithoutConfig: 0,
     droppedVideoBeforeKeyframe: 0,
@@ -215,8 +220,15 @@ export class LivePackager {
   }
 
   /** The media playlist, or undefined until the first segment is complete (see target-duration.ts). */
+  /** The live media playlist, rendered once per change of the window (and per options). */
   mediaPlaylist(options?: LivePlaylistOptions): string | undefined {
-    return this.window.ready ? this.playlistWriter.render(options) : undefined;
+    if (!this.window.ready) return undefined;
+    const key = `${options?.lowLatency ?? true}/${options?.partSegments ?? ''}`;
+    const cached = this.rendered.media;
+    if (cached?.revision === this.window.revision && cached.key === key) return cached.body;
+    const body = this.playlistWriter.render(options);
+    this.rendered.media = { revision: this.window.revision, key, body };
+    return body;
   }
 
   /** What the multivariant playlist says about this stream, once a segment exists. */
@@ -240,9 +252,15 @@ export class LivePackager {
     return variant;
   }
 
+  /** The multivariant playlist, rendered once per change of the window (it carries the measured bandwidth). */
   multivariantPlaylist(mediaPlaylistUri = 'media.m3u8'): string | undefined {
+    const cached = this.rendered.multivariant;
+    if (cached?.revision === this.window.revision && cached.key === mediaPlaylistUri) return cached.body;
     const variant = this.variant(mediaPlaylistUri);
-    return variant ? marshalMultivariantPlaylist({ independentSegments: true, variants: [variant] }) : undefined;
+    if (!variant) return undefined;
+    const body = marshalMultivariantPlaylist({ independentSegments: true, variants: [variant] });
+    this.rendered.multivariant = { revision: this.window.revision, key: mediaPlaylistUri, body };
+    return body;
   }
 
   private waitForStart(packet: MediaPacket, nowMs: number): void {

@@ -29,18 +29,21 @@ function windowWith(
 }
 
 describe('SegmentWindow lookups', () => {
-  it('serves inits, segments and parts by name; a complete segment is its parts concatenated', () => {
+  it('serves inits, segments and parts by name; a complete segment is its parts in order', () => {
     const { window } = windowWith(3, 2);
-    assert.equal(window.resolve('init-0.mp4')?.toString(), 'init');
-    assert.equal(window.resolve('seg-1.m4s')?.toString(), 's1p0s1p1s1p2s1p3');
-    assert.equal(window.resolve('part-1.2.m4s')?.toString(), 's1p2');
-    assert.equal(window.resolve('part-3.1.m4s')?.toString(), 's3p1', 'parts of the open segment');
+    const text = (name: string) => {
+      const chunks = window.resolve(name);
+      return chunks && Buffer.concat(chunks).toString();
+    };
+    assert.equal(text('init-0.mp4'), 'init');
+    assert.equal(text('seg-1.m4s'), 's1p0s1p1s1p2s1p3');
+    assert.equal(text('part-1.2.m4s'), 's1p2');
+    assert.equal(text('part-3.1.m4s'), 's3p1', 'parts of the open segment');
     assert.equal(window.resolve('seg-3.m4s'), undefined, 'the open segment is not a segment yet');
     assert.equal(window.resolve('part-3.2.m4s'), undefined);
     assert.equal(window.resolve('../etc/passwd'), undefined);
     const segment = window.getSegment(1)!;
-    const part = window.getPart(1, 2)!;
-    assert.equal(part.buffer, segment.buffer, 'parts of a complete segment are views into it');
+    assert.equal(segment[2], window.getPart(1, 2), 'a complete segment is its parts’ buffers, not a copy');
   });
 
   it('parses only the names it produces', () => {
@@ -145,6 +148,25 @@ describe('SegmentWindow eviction', () => {
       .filter((e) => e.type === 'segment-evicted')
       .map((e) => e.type === 'segment-evicted' && e.segment.msn);
     assert.deepEqual(evicted, [0, 1, 2, 3]);
+  });
+
+  it('releases the bytes of stored segments away from the live edge, which stay listed', () => {
+    const { window } = windowWith(6, 2);
+    assert.equal(window.release(4, 3), false, 'one of the newest three');
+    assert.equal(window.release(2, 3), true);
+    assert.equal(window.release(2, 3), false, 'already released');
+    assert.equal(window.release(9, 3), false, 'not a complete segment');
+    assert.equal(window.getSegment(2), undefined);
+    assert.equal(window.getPart(2, 1), undefined);
+    assert.equal(window.resolve('seg-2.m4s'), undefined);
+    assert.ok(window.getSegment(3));
+    assert.ok(window.getPart(6, 1), 'parts of the open segment stay');
+    assert.deepEqual(
+      window.segments.map((segment) => segment.msn),
+      [0, 1, 2, 3, 4, 5],
+      'still listed',
+    );
+    assert.equal(window.segments[2]!.byteLength, 16, 'its size still counts for BANDWIDTH');
   });
 
   it('never keeps less than three target durations listed (6.2.2), whatever the window option', () => {

@@ -6,6 +6,7 @@ import { initialTargetDuration, roundedExtinf } from './target-duration.js';
 import type {
   PlaylistContinuation,
   BlockingRequest,
+  ByteChunks,
   InitSegmentRecord,
   OpenSegment,
   PackagerListener,
@@ -30,6 +31,8 @@ interface PartPosition {
   index: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
   a.msn > msn || (a.msn === msn && a.index >= index);
 
@@ -41,9 +44,10 @@ export class SegmentWindow {
   mediaSequence = 0;
   /** EXT-X-DISCONTINUITY-SEQUENCE: discontinuities evicted so far. */
   discontinuitySequence = 0;
-  ended = false;
-  /** A discontinuity is known to come before the next part: no preload hint until it is produced. */
-  discontinuityPending = false;
+  /** Counts every change a playlist shows, so a rendered playlist is reused until the next one. */
+  revision = 0;
+  private endedFlag = false;
+  private discontinuityPendingFlag = false;
   readonly segments: SegmentRecord[] = [];
   open: OpenSegment | undefined;
 
@@ -55,12 +59,27 @@ export class SegmentWindow {
     this.partTarget = options.partSeconds;
   }
 
+  get ended(): boolean {
+    return this.endedFlag;
+  }
+
+  /** A discontinuity is known to come before the next part: no preload hint until it is produced. */
+  get discontinuityPending(): boolean {
+    return this.discontinuityPendingFlag;
+  }
+
+  set discontinuityPending(pending: boolean) {
+    if (pending !== this.discontinuityPendingFlag) this.revision++;
+    this.discontinuityPendingFlag = pending;
+  }
+
   /** Picks up where another window stopped: the next segment gets `nextMsn` after a discontinuity. */
   resumeFrom(continuation: Pick<PlaylistContinuation, 'nextMsn' | 'discontinuities'>): void {
     this.nextMsn = continuation.nextMsn;
     this.mediaSequence = continuation.nextMsn;
     this.discontinuitySequence = continuation.discontinuities;
     this.discontinuityPending = true;
+    this.revision++;
   }
 
   /** The msn the next segment gets (one past the open segment, whose parts may already be listed). */
@@ -88,12 +107,14 @@ export class SegmentWindow {
   addInit(index: number, data: Buffer, tracks: InitSegmentRecord['tracks']): InitSegmentRecord {
     const init: InitSegmentRecord = { index, name: initName(index), data, tracks };
     this.inits.set(index, init);
+    this.revision++;
     this.options.listener?.({ type: 'init', init });
     return init;
   }
 
   openSegment(initIndex: number, discontinuity: boolean, programDateTime: number): OpenSegment {
     this.open = { msn: this.nextMsn++, initIndex, discontinuity, programDateTime, parts: [] };
+    this.revision++;
     return this.open;
   }
 
@@ -103,6 +124,7 @@ export class SegmentWindow {
     const index = open.parts.length;
     const part: PartRecord = { msn: open.msn, index, name: partName(open.msn, index), duration, independent, data };
     open.parts.push(part);
+    this.revision++;
     this.lastPart = { msn: open.msn, index };
     this.discontinuityPending = false;
     this.options.listener?.({ type: 'part', part });
@@ -113,16 +135,13 @@ export class SegmentWindow {
   completeSegment(duration: number): SegmentRecord | undefined {
     const open = this.open;
     this.open = undefined;
+    this.revision++;
     if (!open || open.parts.length === 0) return undefined;
-    // One copy per segment: the segment is served as a single Buffer and its parts become views into
-    // it, releasing the per-part chunks and the ingest buffers their payloads pointed into.
-    const data = Buffer.concat(open.parts.map((p) => p.data));
-    let offset = 0;
-    for (const part of open.parts) {
-      part.data = data.subarray(offset, offset + part.data.length);
-      offset += part.data.length;
-    }
-    const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, data };
+    // No copy: the segment is served and stored as its parts' buffers (writev).
+    const chunks = open.parts.map((part) => part.data);
+    let byteLength = 0;
+    for (const chunk of chunks) byteLength += chunk.length;
+    const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, chunks, byteLength };
     this.segments.push(segment);
     this.applyTargetDuration(segment);
     this.evict();
@@ -132,7 +151,8 @@ export class SegmentWindow {
   }
 
   end(): void {
-    this.ended = true;
+    this.endedFlag = true;
+    this.revision++;
   }
 
   private applyTargetDuration(segment: SegmentRecord): void {
@@ -181,13 +201,29 @@ export class SegmentWindow {
     return this.inits.get(index)?.data;
   }
 
-  getSegment(msn: number): Buffer | undefined {
-    return this.findSegment(msn)?.data;
+  getSegment(msn: number): ByteChunks | undefined {
+    const segment = this.findSegment(msn);
+    return segment?.released ? undefined : segment?.chunks;
   }
 
   getPart(msn: number, index: number): Buffer | undefined {
-    const parts = this.open?.msn === msn ? this.open.parts : this.findSegment(msn)?.parts;
-    return parts?.[index]?.data;
+    if (this.open?.msn === msn) return this.open.parts[index]?.data;
+    const segment = this.findSegment(msn);
+    return segment?.released ? undefined : segment?.parts[index]?.data;
+  }
+
+  /**
+   * Lets a listed segment's bytes go (it was stored elsewhere and is no longer near the live edge): it
+   * stays in the playlist, and `resolve` no longer has it. Refused for the newest `keepNewest` segments.
+   */
+  release(msn: number, keepNewest: number): boolean {
+    const segment = this.findSegment(msn);
+    const newest = this.lastSegment?.msn ?? -1;
+    if (!segment || segment.released || msn > newest - keepNewest) return false;
+    segment.released = true;
+    segment.chunks = [];
+    for (const part of segment.parts) part.data = EMPTY;
+    return true;
   }
 
   hasPart(msn: number, index: number): boolean {
@@ -195,12 +231,12 @@ export class SegmentWindow {
   }
 
   /** Bytes for a resource name (`init-0.mp4`, `seg-5.m4s`, `part-5.2.m4s`), if held. */
-  resolve(name: string): Buffer | undefined {
+  resolve(name: string): ByteChunks | undefined {
     const parsed = parseResourceName(name);
     if (!parsed) return undefined;
-    if (parsed.kind === 'init') return this.getInit(parsed.index);
     if (parsed.kind === 'segment') return this.getSegment(parsed.msn);
-    return this.getPart(parsed.msn, parsed.index);
+    const data = parsed.kind === 'init' ? this.getInit(parsed.index) : this.getPart(parsed.msn, parsed.index);
+    return data && [data];
   }
 
   private findSegment(msn: number): SegmentRecord | undefined {
@@ -262,9 +298,9 @@ export class SegmentWindow {
     let bits = 0;
     let seconds = 0;
     for (const s of this.segments) {
-      const rate = (s.data.length * 8) / Math.max(s.duration, 0.001);
+      const rate = (s.byteLength * 8) / Math.max(s.duration, 0.001);
       if (rate > peak) peak = rate;
-      bits += s.data.length * 8;
+      bits += s.byteLength * 8;
       seconds += s.duration;
     }
     return { peak: Math.ceil(peak), average: Math.ceil(bits / Math.max(seconds, 0.001)) };

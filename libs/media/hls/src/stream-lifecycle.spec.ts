@@ -33,7 +33,7 @@ function assertMonotonicDecodeTimes(recorder: Recorder): void {
   const last = new Map<number, number>();
   for (const segment of recorder.segments) {
     const init = recorder.inits.find((i) => i.index === segment.initIndex)!.data;
-    for (const run of fragmentFacts(init, segment.data)) {
+    for (const run of fragmentFacts(init, Buffer.concat(segment.chunks))) {
       const timescale = run.trackId === 1 ? 90000 : 44100;
       const start = run.tfdt / timescale;
       const previousEnd = last.get(run.trackId) ?? 0;
@@ -44,7 +44,7 @@ function assertMonotonicDecodeTimes(recorder: Recorder): void {
 }
 
 const concatenated = (init: Buffer, segments: SegmentRecord[]): Buffer =>
-  Buffer.concat([init, ...segments.map((s) => s.data)]);
+  Buffer.concat([init, ...segments.map((s) => Buffer.concat(s.chunks))]);
 
 describe('publisher loss and republish', () => {
   const first = rtmpStreamFromClip(fixture('avc-aac-128x72.mp4'));
@@ -84,7 +84,7 @@ describe('publisher loss and republish', () => {
 
   it('keeps tfdt monotonic per track although the publisher restarted its clock at 0', () => {
     assertMonotonicDecodeTimes(recorder);
-    const runs = fragmentFacts(recorder.inits[0]!.data, recorder.segments[3]!.data);
+    const runs = fragmentFacts(recorder.inits[0]!.data, Buffer.concat(recorder.segments[3]!.chunks));
     assert.ok(runs[0]!.tfdt / 90000 >= 6, 'the second session continues after the first');
   });
 
@@ -186,7 +186,7 @@ describe('stream start', () => {
     const stats = packager.stats;
     assert.equal(stats.droppedVideoBeforeKeyframe, 15);
     assert.ok(stats.droppedAudioBeforeStart >= 21);
-    const runs = fragmentFacts(recorder.inits[0]!.data, recorder.segments[0]!.data);
+    const runs = fragmentFacts(recorder.inits[0]!.data, Buffer.concat(recorder.segments[0]!.chunks));
     const firstVideo = runs.find((r) => r.trackId === 1)!;
     const firstAudio = runs.find((r) => r.trackId === 2)!;
     assert.equal(firstVideo.flags[0]! & 0x0001_0000, 0, 'first sample is sync');
@@ -210,7 +210,9 @@ describe('stream start', () => {
     assert.ok(recorder.parts.every((p) => p.independent && p.duration <= 0.5));
     assert.equal(packager.stats.droppedAudioBeforeStart, 0, 'the held second of audio is kept');
     const frames = sum(
-      fragmentFacts(recorder.inits[0]!.data, ...recorder.segments.map((s) => s.data)).map((r) => r.durations.length),
+      fragmentFacts(recorder.inits[0]!.data, ...recorder.segments.map((s) => Buffer.concat(s.chunks))).map(
+        (r) => r.durations.length,
+      ),
     );
     assert.equal(frames, Math.ceil((7 * 44100) / 1024));
     const variant = packager.variant()!;

@@ -17,11 +17,17 @@ export interface PartRecord {
   duration: number;
   /** Starts with a sync sample of the driving track (RFC 8216bis 4.4.4.9 INDEPENDENT=YES). */
   independent: boolean;
-  /** The chunk bytes; once the parent segment completes, a view into the segment's Buffer. */
+  /** The chunk bytes (moof + mdat), written once; the segment is served as its parts' buffers in order. */
   data: Buffer;
 }
 
-/** A complete media segment: the concatenation of its parts. */
+/**
+ * Bytes to send as they are, in order (writev, or a Readable over them): a segment is its parts' buffers,
+ * never concatenated into a second copy.
+ */
+export type ByteChunks = readonly Buffer[];
+
+/** A complete media segment: its parts in order, never re-muxed or copied. */
 export interface SegmentRecord {
   msn: number;
   name: string;
@@ -33,7 +39,11 @@ export interface SegmentRecord {
   /** Wall clock of the first sample, ms since the epoch (EXT-X-PROGRAM-DATE-TIME). */
   programDateTime: number;
   parts: PartRecord[];
-  data: Buffer;
+  /** The parts' buffers in order: the segment's bytes. */
+  chunks: ByteChunks;
+  byteLength: number;
+  /** Its bytes left memory (SegmentWindow.release): listed still, served from wherever it was stored. */
+  released?: boolean;
 }
 
 /** The segment being built: listed in an LL-HLS playlist through its parts only. */

@@ -7,6 +7,8 @@ import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 const SEED = 0x0f0221;
 const BUDGET_MS = 1_400; // per test; two tests stay within ~3 s
+/** Run at least this many inputs however slow the machine is (the count, not the clock, bounds a loaded CI run). */
+const MIN_ITERATIONS = 100;
 const HANDSHAKE_BYTES = 1 + 2 * 1536;
 const MAX_MESSAGE = 256 * 1024;
 const MAX_PENDING = 1024 * 1024;
@@ -73,7 +75,7 @@ describe('RTMP fuzz', () => {
     const corpus = captures.map((c) => c.subarray(HANDSHAKE_BYTES, HANDSHAKE_BYTES + 24_000));
     const started = performance.now();
     let iterations = 0;
-    while (performance.now() - started < BUDGET_MS) {
+    while (iterations < MIN_ITERATIONS || performance.now() - started < BUDGET_MS) {
       const reader = new ChunkReader({
         maxMessageSize: MAX_MESSAGE,
         maxPendingBytes: MAX_PENDING,
@@ -97,7 +99,7 @@ describe('RTMP fuzz', () => {
       }
       iterations++;
     }
-    assert.ok(iterations >= 100, `only ${iterations} iterations`);
+    assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
     t.diagnostic(`${iterations} mutated inputs`);
   });
 
@@ -107,7 +109,7 @@ describe('RTMP fuzz', () => {
     const started = performance.now();
     let iterations = 0;
     let failures = 0;
-    while (performance.now() - started < BUDGET_MS) {
+    while (iterations < MIN_ITERATIONS || performance.now() - started < BUDGET_MS) {
       const errors: unknown[] = [];
       const session: RtmpServerSession = new RtmpServerSession(
         {
@@ -132,7 +134,7 @@ describe('RTMP fuzz', () => {
       failures += errors.length;
       iterations++;
     }
-    assert.ok(iterations >= 100, `only ${iterations} iterations`);
+    assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
     t.diagnostic(`${iterations} mutated sessions, ${failures} protocol errors`);
     assert.ok(failures > 0, 'the mutations should break some sessions');
   });

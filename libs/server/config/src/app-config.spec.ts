@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       segmentSeconds: 2,
       partSeconds: 0.5,
       windowSegments: 10,
+      memorySegments: 3,
       republishGraceSeconds: 10,
     });
     assert.equal(config.rtmp.duplicatePublish, 'reject');

@@ -42,6 +42,8 @@ export interface HlsSettings {
   segmentSeconds: number;
   partSeconds: number;
   windowSegments: number;
+  /** Newest complete segments whose bytes stay in memory; older listed ones are read back once stored. */
+  memorySegments: number;
   republishGraceSeconds: number;
 }
 
@@ -150,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       segmentSeconds: raw.HLS_SEGMENT_SECONDS,
       partSeconds: raw.HLS_PART_SECONDS,
       windowSegments: raw.HLS_WINDOW,
+      memorySegments: raw.HLS_MEMORY_SEGMENTS,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
     },
     cluster: {

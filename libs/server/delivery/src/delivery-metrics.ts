@@ -9,6 +9,10 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
     streams: metrics.gauge({ name: 'hls_streams', help: 'Streams with an HLS packager in memory' }),
     segments: metrics.counter({ name: 'hls_segments_total', help: 'HLS media segments produced' }),
     parts: metrics.counter({ name: 'hls_parts_total', help: 'LL-HLS partial segments produced' }),
+    releasedSegments: metrics.counter({
+      name: 'hls_segments_released_total',
+      help: 'Listed segments whose bytes left memory once stored (served from storage after; HLS_MEMORY_SEGMENTS)',
+    }),
     segmentDuration: metrics.histogram({
       name: 'hls_segment_duration_seconds',
       help: 'Duration of produced HLS segments',

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ByteChunks } from '@rapidrtmp/hls';
 import { PeerClient, type PeerAnswer } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
@@ -25,8 +26,13 @@ export class EdgeDelivery {
   private readonly objects = new Coalescer<PeerAnswer>();
   private readonly playlists = new Coalescer<PeerAnswer>();
   private readonly viewers = new Map<string, ViewerTracker>();
-  /** Where each playback id was last pulled from, so players can finish a playlist that just ended there. */
-  private readonly recentOrigins = new Map<string, { origin: Origin; until: number }>();
+  /**
+   * Where each playback id was last pulled from while live, so players can finish a playlist that just ended
+   * there (until `until`), or wait for it to continue on another node (until `resumableUntil`).
+   */
+  private readonly recentOrigins = new Map<string, { origin: Origin; until: number; resumableUntil: number }>();
+  /** How long after its node stopped holding it a stream may still continue elsewhere (republish grace). */
+  private readonly resumableMs: number;
   private readonly timeoutMs: number;
   /**
    * How long a blocking reload's answer is reused for later viewers asking the same `_HLS_msn`/`_HLS_part`
@@ -43,9 +49,10 @@ export class EdgeDelivery {
     this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
     this.blockingReuseMs = Math.round(config.hls.partSeconds * 1000);
-    // Players give up on a request after 10 s without a first byte (hls.js): answer 503 before that, and
-    // they retry (a player riding out a node loss retries until the lease ran out and the encoder moved).
-    this.failoverHoldMs = Math.min(this.timeoutMs, 9000);
+    // Short, then 503: players retry on their own schedule, and a request held close to their timeout (hls.js:
+    // 10 s without a first byte) ends in a timeout they handle worse than an error on a loaded machine.
+    this.failoverHoldMs = Math.min(this.timeoutMs, 3000);
+    this.resumableMs = (config.hls.republishGraceSeconds + 2) * 1000;
   }
 
   /** A source for a stream instance owned by `origin`; `failover` finds the next holder if it stops answering. */
@@ -56,18 +63,35 @@ export class EdgeDelivery {
     failover?: () => Promise<PlaybackSource | undefined>,
   ): EdgePlayback {
     if (this.recentOrigins.size >= 10_000) this.recentOrigins.clear();
-    this.recentOrigins.set(playbackId, { origin, until: Date.now() + ENDED_RETENTION_MS });
+    const now = Date.now();
+    this.recentOrigins.set(playbackId, {
+      origin,
+      until: now + ENDED_RETENTION_MS,
+      resumableUntil: now + this.resumableMs,
+    });
     return new EdgePlayback(this, origin, playbackId, instance, { failover, holdMs: this.failoverHoldMs });
   }
 
   /**
    * A stream no node holds any more but this node pulled recently: its origin keeps the ended playlist
-   * for a while (ENDLIST), and if the origin is gone too the answer is 404, never an error page.
+   * for a while (ENDLIST). If the origin is gone too (a lost node), the publisher may still be moving to
+   * another node: within the republish grace requests are held and then answered 503 (players retry;
+   * hls.js never retries a 404), after it 404.
    */
-  endedSource(playbackId: string, instance: string | undefined): EdgePlayback | undefined {
+  endedSource(
+    playbackId: string,
+    instance: string | undefined,
+    failover?: () => Promise<PlaybackSource | undefined>,
+  ): EdgePlayback | undefined {
     const recent = this.recentOrigins.get(playbackId);
-    if (!recent || recent.until < Date.now()) return undefined;
-    return new EdgePlayback(this, recent.origin, playbackId, instance, { ended: true });
+    const now = Date.now();
+    if (!recent || recent.until < now) return undefined;
+    const resumable = recent.resumableUntil > now;
+    return new EdgePlayback(this, recent.origin, playbackId, instance, {
+      ended: !resumable,
+      failover: resumable ? failover : undefined,
+      holdMs: Math.min(this.failoverHoldMs, recent.resumableUntil - now),
+    });
   }
 
   async playlist(origin: Origin, path: string, reuseMs: number): Promise<PlaybackAnswer<string>> {
@@ -75,17 +99,18 @@ export class EdgeDelivery {
     return answer.ok ? { ok: true, body: answer.body.toString('utf8') } : answer;
   }
 
-  async object(origin: Origin, path: string): Promise<PlaybackAnswer<Buffer>> {
+  async object(origin: Origin, path: string): Promise<PlaybackAnswer<ByteChunks>> {
     const key = `${origin.nodeId}${path}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.metrics.cache.inc({ outcome: 'hit' });
-      return { ok: true, body: cached };
+      return { ok: true, body: [cached] };
     }
     this.metrics.cache.inc({ outcome: 'miss' });
     const answer = await this.upstream(this.objects, origin, path, 'object', 0);
-    if (answer.ok) this.cache.set(key, answer.body);
-    return answer;
+    if (!answer.ok) return answer;
+    this.cache.set(key, answer.body);
+    return { ok: true, body: [answer.body] };
   }
 
   /** Viewers of a playback id watching through this node. */

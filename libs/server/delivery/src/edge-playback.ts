@@ -1,4 +1,4 @@
-import type { BlockingRequest } from '@rapidrtmp/hls';
+import type { BlockingRequest, ByteChunks } from '@rapidrtmp/hls';
 import type { EdgeDelivery } from './edge-delivery.js';
 import { notFound, type PlaybackAnswer, type PlaybackSource } from './playback-source.js';
 
@@ -62,7 +62,7 @@ export class EdgePlayback implements PlaybackSource {
     );
   }
 
-  resource(name: string): Promise<PlaybackAnswer<Buffer>> {
+  resource(name: string): Promise<PlaybackAnswer<ByteChunks>> {
     return this.settle(this.edge.object(this.origin, `/live/${this.playbackId}/${this.instance}/${name}`), (next) =>
       next.resource(name),
     );

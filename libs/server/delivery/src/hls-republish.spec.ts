@@ -85,3 +85,57 @@ describe('HLS republish and the archive', () => {
     });
   }
 });
+
+/** Stores every segment at once and reads it back, like a recorder on a fast store. */
+class StoringArchive implements SegmentArchive {
+  readonly stored = new Map<string, Buffer>();
+  reads = 0;
+  begin(): void {
+    // nothing to set up per session
+  }
+  storeInit(_sessionId: string, name: string, data: Buffer): void {
+    this.stored.set(name, data);
+  }
+  storeSegment(_sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
+    this.stored.set(segment.name, Buffer.concat(segment.chunks));
+    queueMicrotask(() => onStored?.());
+  }
+  async read(_sessionId: string, name: string): Promise<Buffer | undefined> {
+    this.reads++;
+    return this.stored.get(name);
+  }
+}
+
+describe('HLS live window memory', () => {
+  it('keeps the newest HLS_MEMORY_SEGMENTS in memory and serves older listed segments from storage', async () => {
+    const registry = new LiveStreamRegistry();
+    const hls = new HlsService(
+      loadConfig({ HLS_MEMORY_SEGMENTS: '2', HLS_WINDOW: '6' }),
+      registry,
+      new MetricsRegistry(),
+      createLogger('silent'),
+    );
+    const archive = new StoringArchive();
+    hls.useArchive(archive);
+    hls.onModuleInit();
+    const stream = session('s1');
+    registry.add(stream);
+    publishSeconds(stream, 7, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    publishSeconds(stream, 5, 7000);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const hlsStream = hls.get('pb1')!;
+    const playlist = await hlsStream.mediaPlaylist(undefined);
+    assert.ok(playlist.ok);
+    const listed = [...playlist.body.matchAll(/^(seg-\d+\.m4s)$/gm)].map((m) => m[1]!);
+    assert.ok(listed.length >= 4, playlist.body);
+    for (const name of listed) {
+      const answer = await hlsStream.resource(name);
+      assert.ok(answer.ok, name);
+      assert.deepEqual(Buffer.concat(answer.body), archive.stored.get(name), `${name} byte for byte`);
+    }
+    assert.equal(archive.reads, listed.length - 2, 'all but the newest two came from storage');
+    hls.onModuleDestroy();
+  });
+});

@@ -1,10 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
+import { type ByteChunks, parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
 import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { chunksBody, chunksLength, sliceChunks } from './byte-chunks.js';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
 import { HlsService } from './hls.service.js';
@@ -75,7 +76,8 @@ export class HlsRoutes implements OnModuleInit {
     if (!viewer.authorized) return this.problem(reply, kind, 403, 'playback token required');
     const answer = await viewer.source.resource(resource);
     if (!answer.ok) return this.problem(reply, kind, answer.status, answer.detail);
-    const body = answer.body;
+    const chunks = answer.body;
+    const size = chunksLength(chunks);
     const etag = `"${req.params.instance}-${resource}"`;
     cors(reply)
       .header('content-type', name.kind === 'init' ? 'video/mp4' : 'video/iso.segment')
@@ -83,16 +85,16 @@ export class HlsRoutes implements OnModuleInit {
       .header('etag', etag)
       .header('accept-ranges', 'bytes');
     if (req.headers['if-none-match'] === etag) return this.send(reply, kind, 304);
-    const range = parseByteRange(req.headers.range, body.length);
+    const range = parseByteRange(req.headers.range, size);
     if (range.kind === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${body.length}`);
+      reply.header('content-range', `bytes */${size}`);
       return this.problem(reply, kind, 416, 'range not satisfiable');
     }
     if (range.kind === 'partial') {
-      reply.header('content-range', `bytes ${range.start}-${range.end}/${body.length}`);
-      return this.send(reply, kind, 206, body.subarray(range.start, range.end + 1));
+      reply.header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+      return this.sendChunks(reply, kind, 206, sliceChunks(chunks, range.start, range.end));
     }
-    return this.send(reply, kind, 200, body);
+    return this.sendChunks(reply, kind, 200, chunks);
   }
 
   /**
@@ -132,6 +134,14 @@ export class HlsRoutes implements OnModuleInit {
   private problem(reply: FastifyReply, kind: HlsRequestKind, status: number, detail: string) {
     cors(reply).header('cache-control', 'no-store').header('content-type', 'text/plain; charset=utf-8');
     return this.send(reply, kind, status, `${detail}\n`);
+  }
+
+  /** Media bytes as held (a segment is its parts' buffers): written in order, never joined into a copy. */
+  private sendChunks(reply: FastifyReply, kind: HlsRequestKind, status: number, chunks: ByteChunks) {
+    const length = chunksLength(chunks);
+    this.hls.metrics.requests.inc({ kind, status: String(status) });
+    this.hls.metrics.bytesOut.inc(length);
+    return reply.code(status).header('content-length', length).send(chunksBody(chunks));
   }
 
   private send(reply: FastifyReply, kind: HlsRequestKind, status: number, body?: Buffer | string) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type BlockingRequest,
+  type ByteChunks,
   LivePackager,
   type PackagerEvent,
   parseResourceName,
@@ -52,6 +53,8 @@ export class HlsStream implements PlaybackSource {
   private sessionId: string | undefined;
   private lastInit: { name: string; data: Buffer } | undefined;
   private readonly archived = new ArchivedSessions();
+  /** Stored segments, oldest first, whose bytes are still in memory. */
+  private readonly stored: number[] = [];
 
   constructor(
     readonly playbackId: string,
@@ -140,7 +143,7 @@ export class HlsStream implements PlaybackSource {
     return body ? { ok: true, body } : notFound;
   }
 
-  async resource(name: string): Promise<PlaybackAnswer<Buffer>> {
+  async resource(name: string): Promise<PlaybackAnswer<ByteChunks>> {
     const parsed = parseResourceName(name);
     if (!parsed) return notFound;
     const window = this.packager.window;
@@ -173,10 +176,11 @@ export class HlsStream implements PlaybackSource {
     return outcome;
   }
 
-  private async fromArchive(kind: 'init' | 'segment', number: number, name: string): Promise<Buffer | undefined> {
+  private async fromArchive(kind: 'init' | 'segment', number: number, name: string): Promise<ByteChunks | undefined> {
     const sessionId = this.archived.sessionOf(kind, number);
     if (!sessionId || !this.archive) return undefined;
-    return this.archive.read(sessionId, name).catch(() => undefined);
+    const data = await this.archive.read(sessionId, name).catch(() => undefined);
+    return data && [data];
   }
 
   /** Ends the playlist now (EXT-X-ENDLIST). */
@@ -219,6 +223,27 @@ export class HlsStream implements PlaybackSource {
     }
   }
 
+  /**
+   * Once a segment is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SEGMENTS
+   * (what players near the live edge ask for); built apart so the callback holds the msn, not the bytes.
+   */
+  private releaser(msn: number): () => void {
+    return () => {
+      this.stored.push(msn);
+      this.releaseStored();
+    };
+  }
+
+  private releaseStored(): void {
+    const window = this.packager.window;
+    const keep = this.settings.memorySegments;
+    for (let msn = this.stored[0]; msn !== undefined; msn = this.stored[0]) {
+      if (msn >= window.mediaSequence && msn > (window.lastSegment?.msn ?? -1) - keep) return;
+      this.stored.shift();
+      if (window.release(msn, keep)) this.metrics.releasedSegments.inc();
+    }
+  }
+
   private onPackagerEvent(event: PackagerEvent): void {
     switch (event.type) {
       case 'init':
@@ -232,9 +257,15 @@ export class HlsStream implements PlaybackSource {
         this.metrics.parts.inc();
         break;
       case 'segment':
+        this.releaseStored();
         this.options.onProgress?.(this);
         if (this.sessionId && this.lastInit && this.archive) {
-          this.archive.storeSegment(this.sessionId, event.segment, this.lastInit.name);
+          this.archive.storeSegment(
+            this.sessionId,
+            event.segment,
+            this.lastInit.name,
+            this.releaser(event.segment.msn),
+          );
           this.archived.note('segment', event.segment.msn, this.sessionId);
         }
         this.metrics.segments.inc();

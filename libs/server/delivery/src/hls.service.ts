@@ -151,12 +151,12 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     // A playlist this node no longer feeds may be continued elsewhere (republish on another node).
     if (options.localOnly || local?.state === 'live') return local;
     const holder = await this.ownership?.holderOf(playbackId, options.fresh);
+    // If the holder stops answering (lost), whoever holds the stream next is asked instead.
+    const failover =
+      options.failover === false
+        ? undefined
+        : () => this.source(playbackId, instance, { fresh: true, failover: false });
     if (holder && holder.nodeId !== this.config.nodeId && holder.url && this.edge) {
-      // If the holder stops answering (lost), whoever holds the stream next is asked instead.
-      const failover =
-        options.failover === false
-          ? undefined
-          : () => this.source(playbackId, instance, { fresh: true, failover: false });
       return this.edge.source(
         { nodeId: holder.nodeId, url: holder.url, signedPlayback: holder.signedPlayback },
         playbackId,
@@ -164,7 +164,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
         failover,
       );
     }
-    return local ?? (holder ? undefined : this.edge?.endedSource(playbackId, instance));
+    return local ?? (holder ? undefined : this.edge?.endedSource(playbackId, instance, failover));
   }
 
   /** Estimated concurrent viewers of a playback id on this node (0 when nothing is packaged or pulled). */

@@ -1,4 +1,4 @@
-import type { BlockingRequest } from '@rapidrtmp/hls';
+import type { BlockingRequest, ByteChunks } from '@rapidrtmp/hls';
 
 /** What a playback request gets: the body, or why not (status and a short detail for the response). */
 export type PlaybackAnswer<T> = { ok: true; body: T } | { ok: false; status: 400 | 404 | 502 | 503; detail: string };
@@ -15,8 +15,8 @@ export interface PlaybackSource {
   multivariant(): Promise<PlaybackAnswer<string>>;
   /** The media playlist; with a blocking request, once that segment or part exists. */
   mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>>;
-  /** An init segment, segment or part (a hinted part is awaited). */
-  resource(name: string): Promise<PlaybackAnswer<Buffer>>;
+  /** An init segment, segment or part (a hinted part is awaited), as buffers to send in order. */
+  resource(name: string): Promise<PlaybackAnswer<ByteChunks>>;
   /** Counts a viewer of this node. */
   touchViewer(client: string): void;
 }

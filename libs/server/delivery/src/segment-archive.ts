@@ -10,7 +10,8 @@ export interface SegmentArchive {
   /** A publish starts feeding a playlist; called before anything of its session is stored. */
   begin(stream: LiveStream): void;
   storeInit(sessionId: string, name: string, data: Buffer): void;
-  storeSegment(sessionId: string, segment: SegmentRecord, initName: string): void;
+  /** `onStored` runs once the segment can be read back (never, if it is not kept or the upload fails). */
+  storeSegment(sessionId: string, segment: SegmentRecord, initName: string, onStored?: () => void): void;
   /** A stored init or segment, for requests that arrive after it left the live window (DVR). */
   read(sessionId: string, name: string): Promise<Buffer | undefined>;
 }

@@ -63,7 +63,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
     this.upload(recording, name, data, 'video/mp4', () => undefined);
   }
 
-  storeSegment(sessionId: string, segment: SegmentRecord, initName: string): void {
+  storeSegment(sessionId: string, segment: SegmentRecord, initName: string, onStored?: () => void): void {
     const recording = this.active.get(sessionId);
     if (!recording) return;
     const row = {
@@ -73,16 +73,16 @@ export class Recorder implements SegmentArchive, OnModuleInit {
       initName,
       duration: segment.duration,
       discontinuity: segment.discontinuity,
-      bytes: segment.data.length,
+      bytes: segment.byteLength,
       programDateTime: new Date(segment.programDateTime),
     };
     this.write(recording, () => this.repository.addSegment(row));
     this.upload(
       recording,
       segment.name,
-      segment.data,
+      [...segment.chunks],
       'video/iso.segment',
-      this.segmentStateWriter(recording, segment.msn),
+      this.segmentStateWriter(recording, segment.msn, onStored),
     );
   }
 
@@ -90,8 +90,15 @@ export class Recorder implements SegmentArchive, OnModuleInit {
    * Built apart from storeSegment so the callback closes over the msn only: a closure over the whole
    * segment kept every spooled segment's bytes in memory during a storage outage.
    */
-  private segmentStateWriter(recording: ActiveRecording, msn: number): (state: 'stored' | 'failed') => void {
-    return (state) => this.write(recording, () => this.repository.setSegmentState(recording.id, msn, state));
+  private segmentStateWriter(
+    recording: ActiveRecording,
+    msn: number,
+    onStored: (() => void) | undefined,
+  ): (state: 'stored' | 'failed') => void {
+    return (state) => {
+      if (state === 'stored') onStored?.();
+      this.write(recording, () => this.repository.setSegmentState(recording.id, msn, state));
+    };
   }
 
   async read(sessionId: string, name: string): Promise<Buffer | undefined> {
@@ -153,7 +160,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
   private upload(
     recording: ActiveRecording,
     name: string,
-    data: Buffer,
+    data: Buffer | Buffer[],
     contentType: string,
     done: (state: 'stored' | 'failed') => void,
   ): void {

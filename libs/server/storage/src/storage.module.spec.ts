@@ -31,7 +31,7 @@ async function boot(config: AppConfig): Promise<INestApplicationContext> {
       ConfigModule.forRoot(config),
       LoggingModule.forRoot(createLogger('silent')),
       HostModule,
-      StorageModule.forRoot({ gcs: { maxRetries: 0, operationTimeoutMs: 1000 }, drainTimeoutMs: 200 }),
+      StorageModule.forRoot({ gcs: { maxRetries: 0, operationTimeoutMs: 5000 }, drainTimeoutMs: 200 }),
     ],
   })
   class TestModule {}
@@ -117,7 +117,7 @@ describe('StorageModule', () => {
     fake.fault = 'hang';
     await assert.rejects(
       boot(loadConfig({ DATA_DIR: dataDir, STORAGE: 'gcs', GCS_BUCKET: 'media', GCS_API_ENDPOINT: endpoint })),
-      /GCS_BUCKET "media" is not usable: .*within 1000 ms/,
+      /GCS_BUCKET "media" is not usable: .*within 5000 ms/,
     );
   });
 });

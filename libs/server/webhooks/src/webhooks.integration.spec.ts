@@ -155,20 +155,29 @@ for (const backend of BACKENDS) {
       await withEndpoint('/lifecycle', {}, async (endpoint) => {
         const stream = makeLiveStream();
         registry.add(stream);
-        const [started] = await receiver.waitFor('/lifecycle', 1);
+        // By type, not arrival order: on a loaded machine an answer can miss the 300 ms request timeout, and
+        // the retry of stream.started then arrives before stream.ended.
+        const received = (type: string) =>
+          waitFor(
+            `a ${type} request`,
+            () => receiver.on('/lifecycle').find((r) => (JSON.parse(r.body) as { type: string }).type === type),
+            5000,
+            15,
+          );
+        const started = await received('stream.started');
         stream.stats.addBytes(4096);
         stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
         registry.remove(stream);
-        const [, ended] = await receiver.waitFor('/lifecycle', 2);
+        const ended = await received('stream.ended');
 
         for (const request of [started, ended]) {
-          assert.equal(verifySignature(endpoint.secret, request!), true);
-          assert.equal(request!.headers['content-type'], 'application/json');
-          const seconds = Number(request!.headers['webhook-timestamp']);
+          assert.equal(verifySignature(endpoint.secret, request), true);
+          assert.equal(request.headers['content-type'], 'application/json');
+          const seconds = Number(request.headers['webhook-timestamp']);
           assert.ok(Math.abs(seconds - Date.now() / 1000) < 60, 'timestamp is the sending time');
-          assert.equal(JSON.parse(request!.body).id, request!.headers['webhook-id']);
+          assert.equal(JSON.parse(request.body).id, request.headers['webhook-id']);
         }
-        const startedBody = JSON.parse(started!.body);
+        const startedBody = JSON.parse(started.body);
         assert.equal(startedBody.type, 'stream.started');
         assert.deepEqual(Object.keys(startedBody), ['id', 'type', 'createdAt', 'data']);
         assert.deepEqual(startedBody.data, {
@@ -180,14 +189,14 @@ for (const backend of BACKENDS) {
           ownerName: stream.info.ownerName,
           startedAt: stream.info.startedAt.toISOString(),
         });
-        const endedBody = JSON.parse(ended!.body);
+        const endedBody = JSON.parse(ended.body);
         assert.equal(endedBody.type, 'stream.ended');
         assert.equal(endedBody.data.endReason, 'publisher_disconnect');
         assert.equal(endedBody.data.bytesIn, 4096);
         assert.ok(endedBody.data.durationSeconds >= 90);
 
         const log = await delivery(endpoint.id, (d) => d.eventType === 'stream.ended' && d.status === 'succeeded');
-        assert.equal(log.attempts, 1);
+        assert.ok(log.attempts >= 1);
         assert.equal(log.lastStatusCode, 200);
         assert.equal(log.lastError, null);
         assert.equal(log.nextAttemptAt, null);
