@@ -53,6 +53,9 @@ interface Playback {
   lowLatencyMode: boolean;
   playedSeconds: number;
   wallSeconds: number;
+  /** From the video element's getVideoPlaybackQuality() at the end, over the whole playback. */
+  droppedFrames: number;
+  totalFrames: number;
   machineBusyPercent: number;
 }
 
@@ -83,9 +86,11 @@ async function play(
     const played1 = await currentTime();
     const machine1 = machineJiffies();
     const wallSeconds = (Date.now() - start) / 1000;
-    const [report, endedAt, lowLatencyMode] = (await tab.evaluate(
-      '[window.report, performance.now(), window.hls.lowLatencyMode]',
-    )) as [PlayerReport, number, boolean];
+    const [report, endedAt, lowLatencyMode, quality] = (await tab.evaluate(
+      `((q) => [window.report, performance.now(), window.hls.lowLatencyMode,
+        { droppedVideoFrames: q.droppedVideoFrames, totalVideoFrames: q.totalVideoFrames }])(
+        document.getElementById('v').getVideoPlaybackQuality())`,
+    )) as [PlayerReport, number, boolean, { droppedVideoFrames: number; totalVideoFrames: number }];
     return {
       server,
       mode,
@@ -94,6 +99,8 @@ async function play(
       lowLatencyMode,
       playedSeconds: played1 - played0,
       wallSeconds,
+      droppedFrames: quality.droppedVideoFrames,
+      totalFrames: quality.totalVideoFrames,
       machineBusyPercent: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100,
     };
   } finally {
@@ -171,6 +178,7 @@ function row(playback: Playback): string[] {
     fmt(stallMs / 1000, 2),
     fmt(ttff),
     `${fmt(playback.playedSeconds, 1)} / ${fmt(playback.wallSeconds, 1)}`,
+    `${fmt(playback.droppedFrames)} / ${fmt(playback.totalFrames)}`,
     `${latency.length} / ${wall.length}`,
     [...errors].map(([details, count]) => `${details}: ${count}`).join(', ') || 'none',
     fmt(playback.machineBusyPercent, 0),
@@ -228,6 +236,7 @@ async function main(): Promise<void> {
         'stall time s',
         'time to first frame ms',
         'played / wall s',
+        'dropped / decoded frames',
         'samples (latency / PDT)',
         'hls.js errors (non-fatal)',
         'machine busy %',
@@ -252,6 +261,7 @@ async function main(): Promise<void> {
       '- Stalls: `waiting` events after the first frame; stall time = until the next `playing` (or the end).',
       '- Time to first frame: from hls.loadSource() to the first `playing`/`timeupdate` with currentTime > 0.',
       '- Played / wall: media seconds played (currentTime) over the wall seconds measured; below 1 means stalls or a slowdown.',
+      '  Dropped / decoded frames: getVideoPlaybackQuality() at the end (whole playback): a decoder short of CPU drops frames.',
       '- Everything (server, ffmpeg, Chromium decoding 720p30 in software) shares the same cores: see machine busy %.',
     ].join('\n'),
   );
