@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type ClipSpec, SERVER_ENTRY } from '@rapidrtmp/test-support';
+import { type ClipSpec, REPO_ROOT, SERVER_ENTRY } from '@rapidrtmp/test-support';
 
 /** A number from the environment, or the fallback. */
 export function envNumber(name: string, fallback: number): number {
@@ -52,11 +52,22 @@ export function loadAverage(): string {
     .join(' ');
 }
 
-/** The first line of a run: what, when, on which machine, and how busy it was. */
+/** The commit of the working tree (`abc1234`, `+ changes` when it differs from it), or `?`. */
+export function gitCommit(): string {
+  try {
+    const git = (args: string[]) =>
+      execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5000 }).trim();
+    return `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--untracked-files=no']) ? ' + changes' : ''}`;
+  } catch {
+    return '?';
+  }
+}
+
+/** The first line of a run: what, when, on which machine, how busy it was, and which commit. */
 export function runHeader(title: string): string {
   return (
     `${title}, ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
-    `Node ${process.version}, load average ${loadAverage()}`
+    `Node ${process.version}, load average ${loadAverage()}, commit ${gitCommit()}`
   );
 }
 

@@ -2,21 +2,21 @@
 // clip) against RapidRTMP (real server process, fresh PostgreSQL database) and against nginx +
 // libnginx-mod-rtmp (hls on, 2 s fragments), one after the other in the same run. Per N and server:
 // server CPU, RSS per stream and the live-edge lag (how long after a part's/segment's last frame
-// arrived it was listed in the playlist).
+// arrived it was listed in the playlist); then, publishers still running, HTTP delivery req/s of one
+// stream's media playlist and of one of its segments (64 keep-alive connections); and a side-by-side
+// table of both servers with the ratio RapidRTMP / nginx-rtmp per figure.
 //
 //   node bench/dist/live-load.bench.js
-//   BENCH_STREAMS=1,10,25 BENCH_WINDOW_SECONDS=20 BENCH_SERVERS=rapidrtmp,nginx BENCH_LAG_MODE=block|poll
-//   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=300
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+//   BENCH_STREAMS=10,25,50 BENCH_WINDOW_SECONDS=20 BENCH_DELIVERY_SECONDS=10 BENCH_SERVERS=rapidrtmp,nginx
+//   BENCH_LAG_MODE=block|poll BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=600
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkReader, HANDSHAKE_SIZE } from '@rapidrtmp/rtmp';
-import { freePort, listenOnFreePort, LIVE_CLIP, SERVER_ENTRY, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
+import { listenOnFreePort, LIVE_CLIP, SERVER_ENTRY, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
 import {
-  childPids,
   commandWorks,
   cpuSeconds,
   envNumber,
@@ -29,17 +29,23 @@ import {
   table,
   threadCpuSeconds,
 } from './bench-support.js';
-import { Cleanup, runBenchmark, startPublishers, track } from './bench-lifecycle.js';
+import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
 import { startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers } from './bench-database.js';
+import { nginxAvailable, startNginxRtmp } from './bench-nginx.js';
+import { type HttpLoadResult, httpLoadInChild } from './http-load.js';
 
-const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '1,10,25')
+const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '10,25,50')
   .split(',')
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0 && n <= 50);
 const WINDOW_SECONDS = envNumber('BENCH_WINDOW_SECONDS', 20);
 const WARMUP_SECONDS = 2;
-const MAX_SECONDS = envNumber('BENCH_MAX_SECONDS', 300);
+const MAX_SECONDS = envNumber('BENCH_MAX_SECONDS', 600);
+/** Seconds of HTTP load per delivery phase (playlist, then segment); 0 skips them. */
+const DELIVERY_SECONDS = Math.min(envNumber('BENCH_DELIVERY_SECONDS', 10), 60);
+/** Keep-alive connections of the load generator (like `wrk -c64`). */
+const DELIVERY_CONNECTIONS = Math.min(envNumber('BENCH_DELIVERY_CONNECTIONS', 64), 256);
 const SERVERS = (process.env.BENCH_SERVERS ?? 'rapidrtmp,nginx').split(',');
 const LAG_MODE = process.env.BENCH_LAG_MODE === 'poll' ? 'poll' : 'block';
 const POLL_MS = 100;
@@ -50,10 +56,6 @@ const WIRE_CLOCK = process.env.BENCH_WIRE_CLOCK !== '0';
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** Where to copy the RapidRTMP server's output (`<path>.n<N>.log`), e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc. */
 const SERVER_LOG = process.env.BENCH_SERVER_LOG;
-const NGINX = '/usr/sbin/nginx';
-const NGINX_MODULE = ['/usr/lib/nginx/modules/ngx_rtmp_module.so', '/usr/share/nginx/modules/ngx_rtmp_module.so'].find(
-  (path) => existsSync(path),
-);
 const MB = 1024 * 1024;
 
 // ---- everything started here, stopped in finally ---------------------------------------------------
@@ -223,7 +225,83 @@ interface RunResult {
   baselineRss: number;
   idleCpuPercent: number;
   lag: LagSamples;
+  delivery?: Delivery;
   note?: string;
+}
+
+// ---- delivery: HTTP req/s of one stream's playlist and of one segment, publishers still running ----------
+
+interface DeliveryPhase extends HttpLoadResult {
+  /** Server CPU over the generator's loops (100 = one core). */
+  serverCpuPercent: number;
+  generatorCpuPercent: number;
+  machineBusyPercent: number;
+}
+
+interface Delivery {
+  playlist: DeliveryPhase;
+  segment: DeliveryPhase;
+  /** The segment loaded: its URI, EXTINF seconds and bytes. */
+  segmentUri: string;
+  segmentSeconds: number;
+}
+
+/** The last segment (plain URI line, complete) of a media playlist and its EXTINF duration. */
+export function lastSegment(playlist: string): { uri: string; seconds: number } | undefined {
+  let duration = NaN;
+  let last: { uri: string; seconds: number } | undefined;
+  for (const line of playlist.split('\n')) {
+    if (line.startsWith('#EXTINF:')) duration = Number(line.slice(8).split(',')[0]);
+    else if (line !== '' && !line.startsWith('#')) last = { uri: line.trim(), seconds: duration };
+  }
+  return last;
+}
+
+/** One load phase against `url`, with the server's CPU sampled over the generator's own interval. */
+async function deliveryPhase(cleanup: Cleanup, serverPids: () => number[], url: string): Promise<DeliveryPhase> {
+  const cpu = () => serverPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  let at0 = { server: 0, machine: machineJiffies(), time: Date.now() };
+  let at1 = at0;
+  const result = await httpLoadInChild(
+    cleanup,
+    { url, connections: DELIVERY_CONNECTIONS, seconds: DELIVERY_SECONDS },
+    {
+      onStart: () => (at0 = { server: cpu(), machine: machineJiffies(), time: Date.now() }),
+      onEnd: () => (at1 = { server: cpu(), machine: machineJiffies(), time: Date.now() }),
+    },
+  );
+  const wall = (at1.time - at0.time) / 1000;
+  return {
+    ...result,
+    serverCpuPercent: ((at1.server - at0.server) / wall) * 100,
+    generatorCpuPercent: (result.cpuSeconds / result.seconds) * 100,
+    machineBusyPercent: ((at1.machine.busy - at0.machine.busy) / (at1.machine.total - at0.machine.total)) * 100,
+  };
+}
+
+/**
+ * The delivery phases for one stream whose media playlist is at `playlistUrl`: (a) plain GETs of the
+ * playlist, (b) GETs of the newest complete segment listed when (b) starts (still in the window for its
+ * whole duration: 10 segments of 2 s for RapidRTMP, 30 s of fragments for nginx-rtmp).
+ */
+async function measureDelivery(
+  cleanup: Cleanup,
+  serverPids: () => number[],
+  playlistUrl: string,
+): Promise<Delivery | undefined> {
+  if (DELIVERY_SECONDS <= 0) return undefined;
+  const playlist = await deliveryPhase(cleanup, serverPids, playlistUrl);
+  await sleep(1000);
+  const text = await (await fetch(playlistUrl, { signal: AbortSignal.timeout(10_000) })).text();
+  const segment = lastSegment(text);
+  if (!segment) throw new Error(`no segment in ${playlistUrl}: ${text.slice(0, 500)}`);
+  const segmentUrl = new URL(segment.uri, playlistUrl).href;
+  return {
+    playlist,
+    segment: await deliveryPhase(cleanup, serverPids, segmentUrl),
+    segmentUri: segment.uri,
+    segmentSeconds: segment.seconds,
+  };
 }
 
 // ---- publishers ------------------------------------------------------------------------------------------
@@ -368,6 +446,16 @@ export function parseMediaPlaylist(text: string): {
   return { segments, hint, discontinuities };
 }
 
+/** `<baseUrl>/live/<playbackId>/<instance>/media.m3u8`, from the stream's multivariant playlist. */
+async function mediaPlaylistUrl(baseUrl: string, playbackId: string): Promise<string> {
+  const multivariant = await (
+    await fetch(`${baseUrl}/live/${playbackId}/index.m3u8`, { signal: AbortSignal.timeout(15_000) })
+  ).text();
+  const mediaUri = multivariant.split('\n').find((line) => line !== '' && !line.startsWith('#'));
+  if (!mediaUri) throw new Error(`no media playlist in ${multivariant}`);
+  return `${baseUrl}/live/${playbackId}/${mediaUri}`;
+}
+
 /**
  * Follows one stream's LL-HLS media playlist like a low-latency player: blocking reloads
  * (`_HLS_msn`/`_HLS_part` of the preload hint; BENCH_LAG_MODE=poll: plain GETs every 100 ms) and, for
@@ -381,12 +469,7 @@ async function followRapid(
   window: { start: number; end: number },
   out: StreamLag,
 ): Promise<void> {
-  const multivariant = await (
-    await fetch(`${baseUrl}/live/${playbackId}/index.m3u8`, { signal: AbortSignal.timeout(15_000) })
-  ).text();
-  const mediaUri = multivariant.split('\n').find((line) => line !== '' && !line.startsWith('#'));
-  if (!mediaUri) throw new Error(`no media playlist in ${multivariant}`);
-  const url = `${baseUrl}/live/${playbackId}/${mediaUri}`;
+  const url = await mediaPlaylistUrl(baseUrl, playbackId);
   const seenParts = new Set<string>();
   const seenSegments = new Set<number>();
   let first = true;
@@ -480,7 +563,13 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     window.end = measured.end;
     stop.abort();
     await Promise.race([Promise.all(followers), sleep(3000)]);
-    return { server: 'RapidRTMP', streams, window: measured, ...idle, lag: finishLags(lags, measured) };
+    const lag = finishLags(lags, measured);
+    const delivery = await measureDelivery(
+      cleanup,
+      () => [server.pid!],
+      await mediaPlaylistUrl(baseUrl, keys[0].playbackId),
+    );
+    return { server: 'RapidRTMP', streams, window: measured, ...idle, lag, delivery };
   } finally {
     stop.abort();
     await cleanup.run();
@@ -563,63 +652,11 @@ function nginxLags(watch: NginxStreamWatch, window: { start: number; end: number
   return lags;
 }
 
-function waitForPort(port: number, timeoutMs: number): Promise<true> {
-  return waitFor(
-    `port ${port}`,
-    () =>
-      new Promise<true | undefined>((resolve) => {
-        const socket = connect({ host: '127.0.0.1', port });
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(undefined));
-      }),
-    timeoutMs,
-  );
-}
-
 async function runNginx(streams: number, clip: string): Promise<RunResult> {
   const cleanup = new Cleanup();
   let polling = true;
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'rr-bench-nginx-'));
-    chmodSync(dir, 0o755); // mkdtemp makes it 0700; the worker (nobody) must reach hls/
-    cleanup.add('nginx temp dir', () => rmSync(dir, { recursive: true, force: true }));
-    const hlsDir = join(dir, 'hls');
-    mkdirSync(hlsDir);
-    chmodSync(hlsDir, 0o777); // the worker may run as nobody
-    const port = await freePort();
-    const conf = join(dir, 'nginx.conf');
-    writeFileSync(
-      conf,
-      `load_module ${NGINX_MODULE};
-daemon off;
-master_process on;
-worker_processes 1;
-pid ${join(dir, 'nginx.pid')};
-error_log ${join(dir, 'error.log')} warn;
-events { worker_connections 1024; }
-rtmp {
-  server {
-    listen 127.0.0.1:${port};
-    chunk_size 4096;
-    application live {
-      live on;
-      record off;
-      hls on;
-      hls_path ${hlsDir};
-      hls_fragment 2s;
-    }
-  }
-}
-`,
-    );
-    const master = spawn(NGINX, ['-p', `${dir}/`, '-c', conf, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-    // SIGQUIT would wait for the publishers' connections; SIGTERM is nginx's fast shutdown.
-    track(cleanup, 'nginx', master, 'SIGTERM');
-    await waitForPort(port, 10_000);
-    const pids = () => [master.pid!, ...childPids(master.pid!)];
+    const { rtmpPort: port, hlsDir, hlsBaseUrl, pids } = await startNginxRtmp(cleanup);
     const idle = await idleBaseline(pids);
 
     const names = Array.from({ length: streams }, (_, i) => `s${i}`);
@@ -662,12 +699,15 @@ rtmp {
       segments: nginxLags(w, measured),
     }));
     const fromBirth = watches.every((w) => w.anchorFromBirthTime);
+    polling = false;
+    const delivery = await measureDelivery(cleanup, pids, `${hlsBaseUrl}${names[0]}.m3u8`);
     return {
       server: 'nginx-rtmp',
       streams,
       window: measured,
       ...idle,
       lag: finishLags(lags, measured),
+      delivery,
       note: fromBirth ? undefined : 'no file birth times here: anchors are poll times (lag biased low by up to 100 ms)',
     };
   } finally {
@@ -702,11 +742,95 @@ function row(result: RunResult): string[] {
   ];
 }
 
+const DELIVERY_HEADERS = [
+  'N',
+  'server',
+  'resource',
+  'bytes',
+  'req/s',
+  'MB/s',
+  'latency p50 / p99 ms',
+  'errors',
+  'server CPU %',
+  'generator CPU %',
+  'machine busy %',
+];
+
+function deliveryRows(result: RunResult): string[][] {
+  const delivery = result.delivery;
+  if (!delivery) return [];
+  const row = (resource: string, phase: DeliveryPhase) => [
+    String(result.streams),
+    result.server,
+    resource,
+    fmt(phase.ok > 0 ? phase.bytes / phase.ok : NaN),
+    fmt(phase.ok / phase.seconds),
+    fmt(phase.bytes / phase.seconds / MB, 1),
+    `${fmt(phase.latencyP50, 1)} / ${fmt(phase.latencyP99, 1)}`,
+    Object.entries(phase.errors)
+      .map(([kind, count]) => `${kind}: ${count}`)
+      .join(', ') || 'none',
+    fmt(phase.serverCpuPercent, 0),
+    fmt(phase.generatorCpuPercent, 0),
+    fmt(phase.machineBusyPercent, 0),
+  ];
+  return [
+    row('media playlist', delivery.playlist),
+    row(`segment ${delivery.segmentUri} (${fmt(delivery.segmentSeconds, 2)} s)`, delivery.segment),
+  ];
+}
+
+/** RapidRTMP / nginx-rtmp; with `lag`, also the difference (a ratio of two lags near 0 ms means little). */
+function ratio(rapid: number, nginx: number, lag = false): string {
+  if (!Number.isFinite(rapid) || !Number.isFinite(nginx)) return '–';
+  const times = Math.abs(nginx) >= (lag ? 5 : 1e-9) ? `${fmt(rapid / nginx, 2)}x` : undefined;
+  if (!lag) return times ?? '–';
+  const difference = `${rapid - nginx >= 0 ? '+' : ''}${fmt(rapid - nginx)} ms`;
+  return times ? `${times} (${difference})` : `${difference} (nginx ~0 ms)`;
+}
+
+/** Per N run on both servers: the figures side by side and their ratio. */
+function comparisonRows(results: RunResult[]): string[][] {
+  const rows: string[][] = [];
+  for (const streams of STREAM_COUNTS) {
+    const rapid = results.find((r) => r.server === 'RapidRTMP' && r.streams === streams);
+    const nginx = results.find((r) => r.server === 'nginx-rtmp' && r.streams === streams);
+    if (!rapid || !nginx) continue;
+    const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
+    const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
+    const figures: Array<[string, number, number, number, boolean]> = [
+      ['server CPU % (1 core = 100)', rapid.window.serverCpuPercent, nginx.window.serverCpuPercent, 1, false],
+      ['RSS per stream MB', rssPerStream(rapid), rssPerStream(nginx), 2, false],
+      ['playlist req/s', reqs(rapid.delivery?.playlist), reqs(nginx.delivery?.playlist), 0, false],
+      ['segment req/s', reqs(rapid.delivery?.segment), reqs(nginx.delivery?.segment), 0, false],
+      [
+        'part lag p50 ms (nginx: segment)',
+        percentile(rapid.lag.parts, 50),
+        percentile(nginx.lag.segments, 50),
+        0,
+        true,
+      ],
+      [
+        'part lag p95 ms (nginx: segment)',
+        percentile(rapid.lag.parts, 95),
+        percentile(nginx.lag.segments, 95),
+        0,
+        true,
+      ],
+      ['segment lag p50 ms', percentile(rapid.lag.segments, 50), percentile(nginx.lag.segments, 50), 0, true],
+      ['segment lag p95 ms', percentile(rapid.lag.segments, 95), percentile(nginx.lag.segments, 95), 0, true],
+    ];
+    for (const [figure, a, b, decimals, lag] of figures)
+      rows.push([String(streams), figure, fmt(a, decimals), fmt(b, decimals), ratio(a, b, lag)]);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const missing: string[] = [];
   if (!commandWorks('ffmpeg', ['-version'])) missing.push('ffmpeg');
-  if (SERVERS.includes('nginx') && (!existsSync(NGINX) || !NGINX_MODULE)) missing.push('nginx + libnginx-mod-rtmp');
+  if (SERVERS.includes('nginx') && !nginxAvailable()) missing.push('nginx + libnginx-mod-rtmp');
   if (SERVERS.includes('rapidrtmp') && !existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (npm run build)`);
   if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}`);
 
@@ -718,7 +842,8 @@ async function main(): Promise<void> {
   );
   const results: RunResult[] = [];
   // Start-up, idle baseline (RapidRTMP: until V8's memory reducer ran, ~25 s), first segments, teardown.
-  const perRunSeconds = (server: string) => WINDOW_SECONDS + WARMUP_SECONDS + (server === 'nginx' ? 12 : 45);
+  const delivery = DELIVERY_SECONDS > 0 ? 2 * DELIVERY_SECONDS + 3 : 0;
+  const perRunSeconds = (server: string) => WINDOW_SECONDS + WARMUP_SECONDS + delivery + (server === 'nginx' ? 12 : 45);
   for (const streams of STREAM_COUNTS) {
     for (const server of SERVERS) {
       if ((Date.now() - started) / 1000 + perRunSeconds(server) > MAX_SECONDS) {
@@ -775,6 +900,15 @@ async function main(): Promise<void> {
       `${server}: marginal cost per added stream (N=${low!.streams} -> N=${high!.streams}): ${fmt(marginal, 2)} MB RSS, ${fmt(cpu, 2)} % CPU`,
     );
   }
+  if (results.some((r) => r.delivery)) {
+    console.log('');
+    console.log(table(DELIVERY_HEADERS, results.flatMap(deliveryRows)));
+  }
+  const compared = comparisonRows(results);
+  if (compared.length > 0) {
+    console.log('');
+    console.log(table(['N', 'figure', 'RapidRTMP', 'nginx-rtmp', 'RapidRTMP / nginx-rtmp'], compared));
+  }
   console.log('');
   console.log(
     [
@@ -804,6 +938,15 @@ async function main(): Promise<void> {
       '  Everything shares the same cores, so under saturation the p95 lags measure the machine as much as the server.',
       '- RapidRTMP also answers one LL-HLS client per stream (about 2 blocking playlist requests/s/stream); nginx serves nothing',
       '  (its files are read from disk here), so its CPU excludes delivery.',
+      `- Delivery (after the window, lag clients stopped, publishers still running): a load generator in a child node process,`,
+      `  ${DELIVERY_CONNECTIONS} keep-alive connections (http.Agent), each a loop of GETs for ${DELIVERY_SECONDS} s: (a) stream 1's media playlist, plain GET`,
+      '  (RapidRTMP /live/<playbackId>/<instance>/media.m3u8 rendered from memory; nginx <name>.m3u8 read from its hls_path by the',
+      '  same nginx, sendfile on, no access log), (b) the newest complete segment listed when (b) starts (RapidRTMP fMP4 from memory,',
+      '  nginx MPEG-TS file). req/s = 200 answers with the full body / wall time; anything else is an error. Server CPU % is sampled',
+      '  over the same interval; the generator shares the two cores with the server (the same for both servers).',
+      '- Ratios: RapidRTMP / nginx-rtmp; above 1 means RapidRTMP uses more (CPU, RSS), serves more (req/s) or lags more. Lags are',
+      '  also given as a difference, since a ratio of lags near 0 ms means little. nginx-rtmp has no parts: its live edge moves',
+      "  by 2 s segments, so the part-lag row compares RapidRTMP's parts with nginx's segments.",
     ].join('\n'),
   );
   console.log(runFooter(started));

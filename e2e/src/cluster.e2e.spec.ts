@@ -19,7 +19,7 @@ import {
 } from '@rapidrtmp/test-support';
 import { ApiClient } from './support/api-client.js';
 import { artifactPath, launchChromium } from './support/browser.js';
-import { startPlayerPageServer } from './support/player-page.js';
+import { startPlayerPageServer } from '@rapidrtmp/test-support/browser';
 
 const CLUSTER_SECRET = 'cluster secret for the e2e test, 32+ characters';
 const ADMIN = { email: 'admin@example.com', password: 'admin password for the cluster' };

@@ -15,7 +15,7 @@ import {
   testClip,
   waitFor,
 } from '@rapidrtmp/test-support';
-import { startPlayerPageServer } from './support/player-page.js';
+import { startPlayerPageServer } from '@rapidrtmp/test-support/browser';
 
 interface PlayerReport {
   errors: Array<{ details: string; fatal: boolean }>;

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { listenOnFreePort } from '@rapidrtmp/test-support';
+import { listenOnFreePort } from './ports.js';
 
 const require = createRequire(import.meta.url);
 
-/** The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees. */
+/**
+ * The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees in
+ * `window.report` (times are `performance.now()` ms). Query: `src` (the playlist), `ll=0` (standard mode),
+ * `retry=patient`, `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
+ * EXT-X-PROGRAM-DATE-TIME every N ms after the first frame, into `report.samples`).
+ */
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>RapidRTMP test player</title>
 <style>body{margin:0;background:#111}video{width:640px;height:360px;background:#000}</style></head>
@@ -14,7 +19,8 @@ const PAGE = `<!doctype html>
 <script>
   const params = new URLSearchParams(location.search);
   const video = document.getElementById('v');
-  const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [] };
+  const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [],
+    loadStartedAt: null, firstFrame: null, stalls: [], samples: [] };
   window.report = report;
   const hls = new Hls({
     lowLatencyMode: params.get('ll') !== '0',
@@ -29,9 +35,29 @@ const PAGE = `<!doctype html>
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
     report.levels = data.levels.map((l) => ({ videoCodec: l.videoCodec, audioCodec: l.audioCodec, width: l.width, height: l.height }));
   });
-  video.addEventListener('playing', () => { if (report.started === null) report.started = performance.now(); });
-  video.addEventListener('waiting', () => { if (report.started !== null) report.waiting.push({ at: video.currentTime, wall: performance.now() }); });
+  const sampleMs = Number(params.get('sampleMs')) || 0;
+  const firstFrame = () => {
+    if (report.firstFrame !== null) return;
+    report.firstFrame = performance.now();
+    if (sampleMs > 0) setInterval(() => report.samples.push({
+      at: performance.now(),
+      latency: hls.latency,
+      wallLatencyMs: hls.playingDate ? Date.now() - hls.playingDate.getTime() : null,
+    }), sampleMs);
+  };
+  video.addEventListener('playing', () => {
+    if (report.started === null) report.started = performance.now();
+    if (video.currentTime > 0) firstFrame();
+    const stall = report.stalls[report.stalls.length - 1];
+    if (stall && stall.end === null) stall.end = performance.now();
+  });
+  video.addEventListener('timeupdate', () => { if (video.currentTime > 0) firstFrame(); });
+  video.addEventListener('waiting', () => {
+    if (report.started !== null) report.waiting.push({ at: video.currentTime, wall: performance.now() });
+    if (report.firstFrame !== null) report.stalls.push({ start: performance.now(), end: null });
+  });
   setInterval(() => { if (hls.latency) report.latencies.push(hls.latency); }, 500);
+  report.loadStartedAt = performance.now();
   hls.loadSource(params.get('src'));
   hls.attachMedia(video);
 </script></body></html>`;

@@ -1,0 +1,271 @@
+// What a viewer gets: hls.js (the version in node_modules) in Debian's Chromium, playing one stream of the
+// bench clip published by ffmpeg, for BENCH_SECONDS each: RapidRTMP in low-latency mode (LL-HLS) and in
+// standard mode, and nginx-rtmp's MPEG-TS HLS in standard mode. Per row: live latency (hls.latency and
+// wall clock against EXT-X-PROGRAM-DATE-TIME), stalls, and time to first frame.
+//
+//   node bench/dist/hlsjs-latency.bench.js
+//   BENCH_SECONDS=60 BENCH_JOIN_SECONDS=10 BENCH_ROWS=rapidrtmp-ll,rapidrtmp-standard,nginx-standard
+//   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { LIVE_CLIP, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
+import { launchChromium, startPlayerPageServer } from '@rapidrtmp/test-support/browser';
+import {
+  clipLabel,
+  envNumber,
+  fmt,
+  machineJiffies,
+  percentile,
+  requireFfmpegAndServer,
+  runFooter,
+  runHeader,
+  table,
+} from './bench-support.js';
+import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
+import { startServer, waitLive } from './bench-server.js';
+import { createDatabase, seedPublishers } from './bench-database.js';
+import { nginxAvailable, startNginxRtmp } from './bench-nginx.js';
+
+/** Seconds of playback measured per row, after the first frame. */
+const SECONDS = Math.min(envNumber('BENCH_SECONDS', 60), 300);
+/** How long the stream has been live (first segment listed) when the player loads it. */
+const JOIN_SECONDS = Math.min(envNumber('BENCH_JOIN_SECONDS', 10), 60);
+const ROWS = (process.env.BENCH_ROWS ?? 'rapidrtmp-ll,rapidrtmp-standard,nginx-standard').split(',');
+const SAMPLE_MS = 250;
+const FIRST_FRAME_TIMEOUT_MS = 30_000;
+
+/** What the test player page (`@rapidrtmp/test-support/browser`) reports, as far as this bench reads it. */
+interface PlayerReport {
+  loadStartedAt: number | null;
+  firstFrame: number | null;
+  stalls: Array<{ start: number; end: number | null }>;
+  samples: Array<{ at: number; latency: number; wallLatencyMs: number | null }>;
+  errors: Array<{ details: string; fatal: boolean }>;
+  fatal: Array<{ details: string }>;
+}
+
+interface Playback {
+  server: string;
+  mode: 'low-latency' | 'standard';
+  report: PlayerReport;
+  /** performance.now() in the page when the measurement ended. */
+  endedAt: number;
+  lowLatencyMode: boolean;
+  playedSeconds: number;
+  wallSeconds: number;
+  /** From the video element's getVideoPlaybackQuality() at the end, over the whole playback. */
+  droppedFrames: number;
+  totalFrames: number;
+  machineBusyPercent: number;
+}
+
+/** Loads `src` in a fresh browser context, waits for the first frame, plays SECONDS and returns the report. */
+async function play(
+  browser: Browser,
+  pageUrl: string,
+  src: string,
+  server: string,
+  mode: Playback['mode'],
+): Promise<Playback> {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const query = new URLSearchParams({ src, ll: mode === 'low-latency' ? '1' : '0', sampleMs: String(SAMPLE_MS) });
+    await tab.goto(`${pageUrl}?${query}`);
+    await waitFor(
+      `${server} ${mode}: first frame`,
+      async () => (await tab.evaluate('window.report.firstFrame !== null')) as boolean,
+      FIRST_FRAME_TIMEOUT_MS,
+      50,
+    );
+    const currentTime = () => tab.evaluate('document.getElementById("v").currentTime') as Promise<number>;
+    const played0 = await currentTime();
+    const machine0 = machineJiffies();
+    const start = Date.now();
+    await sleep(SECONDS * 1000);
+    const played1 = await currentTime();
+    const machine1 = machineJiffies();
+    const wallSeconds = (Date.now() - start) / 1000;
+    const [report, endedAt, lowLatencyMode, quality] = (await tab.evaluate(
+      `((q) => [window.report, performance.now(), window.hls.lowLatencyMode,
+        { droppedVideoFrames: q.droppedVideoFrames, totalVideoFrames: q.totalVideoFrames }])(
+        document.getElementById('v').getVideoPlaybackQuality())`,
+    )) as [PlayerReport, number, boolean, { droppedVideoFrames: number; totalVideoFrames: number }];
+    return {
+      server,
+      mode,
+      report,
+      endedAt,
+      lowLatencyMode,
+      playedSeconds: played1 - played0,
+      wallSeconds,
+      droppedFrames: quality.droppedVideoFrames,
+      totalFrames: quality.totalVideoFrames,
+      machineBusyPercent: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** RapidRTMP (fresh database, one seeded publisher, ffmpeg publishing the clip): one playback per mode. */
+async function runRapid(
+  browser: Browser,
+  pageUrl: string,
+  clip: string,
+  modes: Array<Playback['mode']>,
+): Promise<Playback[]> {
+  const cleanup = new Cleanup();
+  try {
+    const databaseUrl = await createDatabase(cleanup);
+    const server = await startServer(cleanup, databaseUrl);
+    const [key] = await seedPublishers(databaseUrl, 1);
+    startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${server.rtmpPort}/live/${key.key}`]);
+    await waitLive(server.baseUrl, [key.playbackId]);
+    await sleep(JOIN_SECONDS * 1000);
+    const results: Playback[] = [];
+    for (const mode of modes)
+      results.push(
+        await play(browser, pageUrl, `${server.baseUrl}/live/${key.playbackId}/index.m3u8`, 'RapidRTMP', mode),
+      );
+    return results;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+/** nginx-rtmp (hls on, 2 s fragments, served by the same nginx): one playback in standard mode. */
+async function runNginx(browser: Browser, pageUrl: string, clip: string): Promise<Playback> {
+  const cleanup = new Cleanup();
+  try {
+    const nginx = await startNginxRtmp(cleanup);
+    startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${nginx.rtmpPort}/live/s0`]);
+    const src = `${nginx.hlsBaseUrl}s0.m3u8`;
+    await waitFor(
+      'the nginx playlist',
+      () =>
+        fetch(src, { signal: AbortSignal.timeout(5000) }).then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      25_000,
+      200,
+    );
+    await sleep(JOIN_SECONDS * 1000);
+    return await play(browser, pageUrl, src, 'nginx-rtmp', 'standard');
+  } finally {
+    await cleanup.run();
+  }
+}
+
+function row(playback: Playback): string[] {
+  const { report } = playback;
+  const seconds = (values: number[]) =>
+    values.length === 0 ? '–' : `${fmt(percentile(values, 50), 2)} / ${fmt(percentile(values, 95), 2)}`;
+  const latency = report.samples.map((s) => s.latency).filter((l) => Number.isFinite(l) && l > 0);
+  const wall = report.samples.map((s) => s.wallLatencyMs).filter((l): l is number => l !== null && Number.isFinite(l));
+  const stallMs = report.stalls.reduce((sum, s) => sum + ((s.end ?? playback.endedAt) - s.start), 0);
+  const ttff =
+    report.firstFrame !== null && report.loadStartedAt !== null ? report.firstFrame - report.loadStartedAt : NaN;
+  const errors = new Map<string, number>();
+  for (const error of report.errors) errors.set(error.details, (errors.get(error.details) ?? 0) + 1);
+  return [
+    playback.server,
+    `${playback.mode}${playback.lowLatencyMode === (playback.mode === 'low-latency') ? '' : ' (mode not applied!)'}`,
+    seconds(latency),
+    seconds(wall.map((ms) => ms / 1000)),
+    String(report.stalls.length),
+    fmt(stallMs / 1000, 2),
+    fmt(ttff),
+    `${fmt(playback.playedSeconds, 1)} / ${fmt(playback.wallSeconds, 1)}`,
+    `${fmt(playback.droppedFrames)} / ${fmt(playback.totalFrames)}`,
+    `${latency.length} / ${wall.length}`,
+    [...errors].map(([details, count]) => `${details}: ${count}`).join(', ') || 'none',
+    fmt(playback.machineBusyPercent, 0),
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  requireFfmpegAndServer();
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) throw new Error(`missing: ${chromium} (apt-get install chromium)`);
+  const nginxRow = ROWS.includes('nginx-standard');
+  if (nginxRow && !nginxAvailable()) throw new Error('missing: nginx + libnginx-mod-rtmp');
+  const modes = (['low-latency', 'standard'] as const).filter((mode) =>
+    ROWS.includes(mode === 'low-latency' ? 'rapidrtmp-ll' : 'rapidrtmp-standard'),
+  );
+
+  const clip = await testClip(LIVE_CLIP, console.log);
+  console.log(runHeader('hls.js live latency'));
+  const hlsVersion = (await import('hls.js/package.json', { with: { type: 'json' } })).default.version as string;
+  console.log(
+    `clip: ${clipLabel(LIVE_CLIP)} (GOP ${LIVE_CLIP.gop}, bf ${LIVE_CLIP.bframes}), ${LIVE_CLIP.seconds} s looped; ` +
+      `hls.js ${hlsVersion} in ${chromium}; ${SECONDS} s measured per row, joined ${JOIN_SECONDS} s after the stream went live`,
+  );
+
+  const cleanup = new Cleanup();
+  const results: Playback[] = [];
+  try {
+    const browser = await launchChromium();
+    cleanup.add('Chromium', () => browser.close());
+    const page = await startPlayerPageServer();
+    cleanup.add('player page server', () => page.close());
+    if (modes.length > 0) {
+      results.push(...(await runRapid(browser, page.url, clip, modes)));
+      for (const r of results) console.log(`  ${row(r).join(' | ')}`);
+    }
+    if (nginxRow) {
+      const result = await runNginx(browser, page.url, clip);
+      results.push(result);
+      console.log(`  ${row(result).join(' | ')}`);
+    }
+  } finally {
+    await cleanup.run();
+  }
+
+  console.log('');
+  console.log(
+    table(
+      [
+        'server',
+        'hls.js mode',
+        'hls.latency p50 / p95 s',
+        'wall-clock latency (PDT) p50 / p95 s',
+        'stalls',
+        'stall time s',
+        'time to first frame ms',
+        'played / wall s',
+        'dropped / decoded frames',
+        'samples (latency / PDT)',
+        'hls.js errors (non-fatal)',
+        'machine busy %',
+      ],
+      results.map(row),
+    ),
+  );
+  console.log('');
+  console.log(
+    [
+      'How it is measured:',
+      `- One ffmpeg publisher (-re -stream_loop -1 -c copy) of the clip; the player loads the stream ${JOIN_SECONDS} s after its`,
+      '  first segment is listed. RapidRTMP: the built server (defaults: 2 s segments, 0.5 s parts), its multivariant playlist;',
+      '  nginx-rtmp: hls on, hls_fragment 2s, <name>.m3u8 served by the same nginx. The test player page of',
+      '  @rapidrtmp/test-support/browser (hls.js from node_modules, muted autoplay video, its own origin), a fresh browser',
+      '  context per row, hls.js defaults except lowLatencyMode (true / false) and liveDurationInfinity.',
+      `- hls.latency: sampled every ${SAMPLE_MS} ms for ${SECONDS} s from the first frame (hls.js's estimate of the live edge,`,
+      '  playlist edge + its age, minus currentTime).',
+      '- Wall-clock latency: Date.now() - hls.playingDate (EXT-X-PROGRAM-DATE-TIME of the frame on screen). RapidRTMP sets PDT =',
+      "  wall clock at the first keyframe's arrival + media time, so this is the time since the frame on screen reached the",
+      '  server (up to ~67 ms early: ffmpeg -re sends the first frames at once, see live-load). nginx-rtmp writes no PDT: –.',
+      '- Stalls: `waiting` events after the first frame; stall time = until the next `playing` (or the end).',
+      '- Time to first frame: from hls.loadSource() to the first `playing`/`timeupdate` with currentTime > 0.',
+      '- Played / wall: media seconds played (currentTime) over the wall seconds measured; below 1 means stalls or a slowdown.',
+      '  Dropped / decoded frames: getVideoPlaybackQuality() at the end (whole playback): a decoder short of CPU drops frames.',
+      '- Everything (server, ffmpeg, Chromium decoding 720p30 in software) shares the same cores: see machine busy %.',
+    ].join('\n'),
+  );
+  console.log(runFooter(started));
+}
+
+await runBenchmark(main, 3 * (SECONDS + JOIN_SECONDS + 60) + 120);
