@@ -71,14 +71,14 @@ async function play(
   try {
     const tab = await context.newPage();
     const query = new URLSearchParams({ src, ll: mode === 'low-latency' ? '1' : '0', sampleMs: String(SAMPLE_MS) });
-    await tab.goto(`${pageUrl}?${query}`);
+    await tab.goto(`${pageUrl}?${query.toString()}`);
     await waitFor(
       `${server} ${mode}: first frame`,
-      async () => (await tab.evaluate('window.report.firstFrame !== null')) as boolean,
+      async () => await tab.evaluate<boolean>('window.report.firstFrame !== null'),
       FIRST_FRAME_TIMEOUT_MS,
       50,
     );
-    const currentTime = () => tab.evaluate('document.getElementById("v").currentTime') as Promise<number>;
+    const currentTime = () => tab.evaluate<number>('document.getElementById("v").currentTime');
     const played0 = await currentTime();
     const machine0 = machineJiffies();
     const start = Date.now();
@@ -86,11 +86,13 @@ async function play(
     const played1 = await currentTime();
     const machine1 = machineJiffies();
     const wallSeconds = (Date.now() - start) / 1000;
-    const [report, endedAt, lowLatencyMode, quality] = (await tab.evaluate(
+    const [report, endedAt, lowLatencyMode, quality] = await tab.evaluate<
+      [PlayerReport, number, boolean, { droppedVideoFrames: number; totalVideoFrames: number }]
+    >(
       `((q) => [window.report, performance.now(), window.hls.lowLatencyMode,
         { droppedVideoFrames: q.droppedVideoFrames, totalVideoFrames: q.totalVideoFrames }])(
         document.getElementById('v').getVideoPlaybackQuality())`,
-    )) as [PlayerReport, number, boolean, { droppedVideoFrames: number; totalVideoFrames: number }];
+    );
     return {
       server,
       mode,
@@ -120,6 +122,7 @@ async function runRapid(
     const databaseUrl = await createDatabase(cleanup);
     const server = await startServer(cleanup, databaseUrl);
     const [key] = await seedPublishers(databaseUrl, 1);
+    if (!key) throw new Error('no publisher seeded');
     startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${server.rtmpPort}/live/${key.key}`]);
     await waitLive(server.baseUrl, [key.playbackId]);
     await sleep(JOIN_SECONDS * 1000);
@@ -198,7 +201,7 @@ async function main(): Promise<void> {
 
   const clip = await testClip(LIVE_CLIP, console.log);
   console.log(runHeader('hls.js live latency'));
-  const hlsVersion = (await import('hls.js/package.json', { with: { type: 'json' } })).default.version as string;
+  const hlsVersion = (await import('hls.js/package.json', { with: { type: 'json' } })).default.version;
   console.log(
     `clip: ${clipLabel(LIVE_CLIP)} (GOP ${LIVE_CLIP.gop}, bf ${LIVE_CLIP.bframes}), ${LIVE_CLIP.seconds} s looped; ` +
       `hls.js ${hlsVersion} in ${chromium}; ${SECONDS} s measured per row, joined ${JOIN_SECONDS} s after the stream went live`,

@@ -567,7 +567,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     const delivery = await measureDelivery(
       cleanup,
       () => [server.pid!],
-      await mediaPlaylistUrl(baseUrl, keys[0].playbackId),
+      await mediaPlaylistUrl(baseUrl, keys[0]!.playbackId),
     );
     return { server: 'RapidRTMP', streams, window: measured, ...idle, lag, delivery };
   } finally {

@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 /**
  * The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees in
  * `window.report` (times are `performance.now()` ms). Query: `src` (the playlist), `ll=0` (standard mode),
- * `retry=patient`, `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
+ * `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
  * EXT-X-PROGRAM-DATE-TIME every N ms after the first frame, into `report.samples`).
  */
 const PAGE = `<!doctype html>
