@@ -32,6 +32,15 @@ const SECONDS = Math.min(envNumber('BENCH_SECONDS', 60), 300);
 const JOIN_SECONDS = Math.min(envNumber('BENCH_JOIN_SECONDS', 10), 60);
 const ROWS = (process.env.BENCH_ROWS ?? 'rapidrtmp-ll,rapidrtmp-standard,nginx-standard').split(',');
 const SAMPLE_MS = 250;
+/** hls.js maxLiveSyncPlaybackRate (1 = its default: never speeds up to reach its target latency). */
+const PLAYER_RATE = envNumber('BENCH_PLAYER_RATE', 1);
+/** Extra server settings, `K=V,K=V` (e.g. `HLS_PART_SECONDS=0.33`). */
+const SERVER_ENV = Object.fromEntries(
+  (process.env.BENCH_SERVER_ENV ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+);
 const FIRST_FRAME_TIMEOUT_MS = 30_000;
 
 /** What the test player page (`@rapidrtmp/test-support/browser`) reports, as far as this bench reads it. */
@@ -70,7 +79,12 @@ async function play(
   const context = await browser.newContext();
   try {
     const tab = await context.newPage();
-    const query = new URLSearchParams({ src, ll: mode === 'low-latency' ? '1' : '0', sampleMs: String(SAMPLE_MS) });
+    const query = new URLSearchParams({
+      src,
+      ll: mode === 'low-latency' ? '1' : '0',
+      sampleMs: String(SAMPLE_MS),
+      rate: String(PLAYER_RATE),
+    });
     await tab.goto(`${pageUrl}?${query.toString()}`);
     await waitFor(
       `${server} ${mode}: first frame`,
@@ -120,7 +134,7 @@ async function runRapid(
   const cleanup = new Cleanup();
   try {
     const databaseUrl = await createDatabase(cleanup);
-    const server = await startServer(cleanup, databaseUrl);
+    const server = await startServer(cleanup, databaseUrl, { env: SERVER_ENV });
     const [key] = await seedPublishers(databaseUrl, 1);
     if (!key) throw new Error('no publisher seeded');
     startPublishers(cleanup, clip, [`rtmp://127.0.0.1:${server.rtmpPort}/live/${key.key}`]);
@@ -201,6 +215,9 @@ async function main(): Promise<void> {
 
   const clip = await testClip(LIVE_CLIP, console.log);
   console.log(runHeader('hls.js live latency'));
+  console.log(
+    `player: maxLiveSyncPlaybackRate ${PLAYER_RATE}; server settings: ${JSON.stringify(SERVER_ENV)} (defaults otherwise)\n`,
+  );
   const hlsVersion = (await import('hls.js/package.json', { with: { type: 'json' } })).default.version;
   console.log(
     `clip: ${clipLabel(LIVE_CLIP)} (GOP ${LIVE_CLIP.gop}, bf ${LIVE_CLIP.bframes}), ${LIVE_CLIP.seconds} s looped; ` +

@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 /**
  * The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees in
  * `window.report` (times are `performance.now()` ms). Query: `src` (the playlist), `ll=0` (standard mode),
- * `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
+ * `rate=R` (hls.js maxLiveSyncPlaybackRate: catch up to the target latency), `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
  * EXT-X-PROGRAM-DATE-TIME every N ms after the first frame, into `report.samples`).
  */
 const PAGE = `<!doctype html>
@@ -25,6 +25,7 @@ const PAGE = `<!doctype html>
   const hls = new Hls({
     lowLatencyMode: params.get('ll') !== '0',
     liveDurationInfinity: true,
+    maxLiveSyncPlaybackRate: Number(params.get('rate')) || 1,
   });
   window.hls = hls;
   hls.on(Hls.Events.ERROR, (_e, data) => {
