@@ -43,6 +43,7 @@ const BUCKETS: Array<[bucket: string, matches: (url: string, name: string) => bo
     'sockets and streams (node:net, node:stream)',
     (url) => /node:net|node:stream|internal\/streams|stream_base/.test(url),
   ],
+  ['module loading (start-up)', (url, name) => /modules\/(cjs|esm)/.test(url) || name === 'compileSourceTextModule'],
   ['other server code', (url) => url.includes('/libs/') || url.includes('/apps/')],
   ['other node internals', (url) => url.startsWith('node:') || url === ''],
   ['other dependencies', () => true],
@@ -58,6 +59,28 @@ function main(): void {
     const id = profile.samples[i]!;
     selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  /**
+   * Native and node-internal frames (writev, Buffer.concat, fs calls) count for the nearest caller whose
+   * bucket is specific, so I/O shows under the part of the server that asked for it.
+   */
+  const GENERIC = new Set([
+    'other node internals',
+    'sockets and streams (node:net, node:stream)',
+    'other dependencies',
+  ]);
+  const bucketOf = (id: number): string => {
+    const own = byId.get(id)!.callFrame;
+    const ownBucket = BUCKETS.find(([, matches]) => matches(own.url, own.functionName || '(anonymous)'))![0];
+    if (!GENERIC.has(ownBucket)) return ownBucket;
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const { url, functionName } = byId.get(at)!.callFrame;
+      const bucket = BUCKETS.find(([, matches]) => matches(url, functionName || '(anonymous)'))![0];
+      if (!GENERIC.has(bucket)) return bucket;
+    }
+    return ownBucket;
+  };
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const buckets = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -65,7 +88,7 @@ function main(): void {
   for (const [id, ms] of selfMs) {
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
     const name = functionName || '(anonymous)';
-    const bucket = BUCKETS.find(([, matches]) => matches(url, name))![0];
+    const bucket = bucketOf(id);
     buckets.set(bucket, (buckets.get(bucket) ?? 0) + ms);
     if (bucket !== 'idle') busyMs += ms;
     const key = `${name} ${url.replace(/^.*\/(libs|apps|node_modules)\//, '$1/')}:${lineNumber + 1}`;

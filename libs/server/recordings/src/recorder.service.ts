@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
 import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
@@ -7,6 +7,10 @@ import { cutsRecordingShort } from '@rapidrtmp/server-domain';
 import { OBJECT_STORE, type ObjectStore, WriteBehindUploader } from '@rapidrtmp/server-storage';
 import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { RecordingsRepository } from './recordings.repository.js';
+import { SegmentLog } from './segment-log.js';
+
+/** Segment rows of every recording on this node go out once a second, in one statement. */
+const SEGMENT_LOG = { intervalMs: 1000, maxRows: 20_000 };
 
 /** How long the end of a recording waits for its last uploads before it is judged. */
 const FINALIZE_WAIT_MS = 15_000;
@@ -28,9 +32,10 @@ export const recordingKey = (recordingId: string, name: string) => `recordings/$
  * VOD, downloads and gaps are answered from it. A lost upload is never silent: it is a gap on the row.
  */
 @Injectable()
-export class Recorder implements SegmentArchive, OnModuleInit {
+export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
   private readonly active = new Map<string, ActiveRecording>();
   private readonly log: Logger;
+  private readonly segmentLog: SegmentLog;
 
   constructor(
     private readonly registry: LiveStreamRegistry,
@@ -42,6 +47,12 @@ export class Recorder implements SegmentArchive, OnModuleInit {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'recorder' });
+    this.segmentLog = new SegmentLog((rows) => this.repository.upsertSegments(rows), SEGMENT_LOG, this.log);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.segmentLog.stop();
+    await this.segmentLog.flush().catch(() => undefined);
   }
 
   onModuleInit(): void {
@@ -66,7 +77,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
   storeSegment(sessionId: string, segment: SegmentRecord, initName: string, onStored?: () => void): void {
     const recording = this.active.get(sessionId);
     if (!recording) return;
-    const row = {
+    this.segmentLog.add({
       recordingId: recording.id,
       msn: segment.msn,
       name: segment.name,
@@ -75,8 +86,8 @@ export class Recorder implements SegmentArchive, OnModuleInit {
       discontinuity: segment.discontinuity,
       bytes: segment.byteLength,
       programDateTime: new Date(segment.programDateTime),
-    };
-    this.write(recording, () => this.repository.addSegment(row));
+      state: 'pending',
+    });
     this.upload(
       recording,
       segment.name,
@@ -97,7 +108,7 @@ export class Recorder implements SegmentArchive, OnModuleInit {
   ): (state: 'stored' | 'failed') => void {
     return (state) => {
       if (state === 'stored') onStored?.();
-      this.write(recording, () => this.repository.setSegmentState(recording.id, msn, state));
+      this.segmentLog.settle(recording.id, msn, state);
     };
   }
 
@@ -121,15 +132,17 @@ export class Recorder implements SegmentArchive, OnModuleInit {
     };
     this.active.set(info.id, recording);
     this.write(recording, () =>
-      this.repository.create({
-        id: info.id,
-        streamKeyId: info.streamKeyId,
-        ownerId: info.ownerId,
-        playbackId: info.playbackId,
-        startedAt: info.startedAt,
-        storageBackend: this.store.kind,
-        signedPlayback: info.signedPlayback,
-      }),
+      this.repository
+        .create({
+          id: info.id,
+          streamKeyId: info.streamKeyId,
+          ownerId: info.ownerId,
+          playbackId: info.playbackId,
+          startedAt: info.startedAt,
+          storageBackend: this.store.kind,
+          signedPlayback: info.signedPlayback,
+        })
+        .then(() => this.segmentLog.recordingReady(recording.id)),
     );
   }
 
@@ -145,6 +158,8 @@ export class Recorder implements SegmentArchive, OnModuleInit {
       ]);
     }
     await recording.chain;
+    await this.segmentLog.flush();
+    this.segmentLog.forget(recording.id);
     const segments = await this.repository.segmentsOf(recording.id);
     const complete =
       segments.length > 0 &&

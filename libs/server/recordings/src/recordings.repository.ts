@@ -9,6 +9,9 @@ import {
 } from '@rapidrtmp/server-persistence';
 import type { Repository } from 'typeorm';
 
+/** Rows per upsert statement (9 parameters each; PostgreSQL allows 65,535). */
+const UPSERT_ROWS = 1000;
+
 /** Which recordings, newest first (deleted ones never): every field narrows. */
 export interface RecordingQuery extends KeysetWindow {
   ownerId?: string;
@@ -32,12 +35,33 @@ export class RecordingsRepository {
     await this.recordings.insert({ ...values, status: 'recording' });
   }
 
-  async addSegment(values: Omit<RecordingSegmentEntity, 'state'>): Promise<void> {
-    await this.segments.insert({ ...values, state: 'pending' });
-  }
-
-  async setSegmentState(recordingId: string, msn: number, state: 'stored' | 'failed'): Promise<void> {
-    await this.segments.update({ recordingId, msn }, { state });
+  /** Inserts segment rows or moves them to a new state, in one statement per 1,000 rows. */
+  async upsertSegments(rows: RecordingSegmentEntity[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += UPSERT_ROWS) {
+      const values: unknown[] = [];
+      const tuples = rows.slice(start, start + UPSERT_ROWS).map((row) => {
+        const at = values.length;
+        values.push(
+          row.recordingId,
+          row.msn,
+          row.name,
+          row.initName,
+          row.duration,
+          row.discontinuity,
+          row.bytes,
+          row.programDateTime,
+          row.state,
+        );
+        return `(${Array.from({ length: 9 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+      });
+      await this.segments.query(
+        `INSERT INTO recording_segments
+           (recording_id, msn, name, init_name, duration, discontinuity, bytes, program_date_time, state)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT (recording_id, msn) DO UPDATE SET state = EXCLUDED.state`,
+        values,
+      );
+    }
   }
 
   /** Newest first, keyset-paginated on (started_at, id). */
