@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       partSeconds: 0.5,
       windowSegments: 10,
       memorySegments: 3,
+      storageCacheBytes: 32 * 1024 * 1024,
       republishGraceSeconds: 10,
     });
     assert.equal(config.rtmp.duplicatePublish, 'reject');

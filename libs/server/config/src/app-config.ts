@@ -44,6 +44,8 @@ export interface HlsSettings {
   windowSegments: number;
   /** Newest complete segments whose bytes stay in memory; older listed ones are read back once stored. */
   memorySegments: number;
+  /** Segments read back from storage (older than the memory window) are cached up to this many bytes. */
+  storageCacheBytes: number;
   republishGraceSeconds: number;
 }
 
@@ -153,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       partSeconds: raw.HLS_PART_SECONDS,
       windowSegments: raw.HLS_WINDOW,
       memorySegments: raw.HLS_MEMORY_SEGMENTS,
+      storageCacheBytes: raw.HLS_STORAGE_CACHE_BYTES,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
     },
     cluster: {

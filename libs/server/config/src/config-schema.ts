@@ -109,6 +109,7 @@ export const configSchema = z
     HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
     HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
     HLS_MEMORY_SEGMENTS: integer(3, 2, 1000, 'segment count'),
+    HLS_STORAGE_CACHE_BYTES: integer(32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, 'byte count'),
     HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
 
     // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.

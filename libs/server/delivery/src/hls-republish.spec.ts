@@ -136,6 +136,8 @@ describe('HLS live window memory', () => {
       assert.deepEqual(Buffer.concat(answer.body), archive.stored.get(name), `${name} byte for byte`);
     }
     assert.equal(archive.reads, listed.length - 2, 'all but the newest two came from storage');
+    await Promise.all([hlsStream.resource(listed[0]!), hlsStream.resource(listed[0]!)]);
+    assert.equal(archive.reads, listed.length - 2, 'read from storage once, then from the cache');
     hls.onModuleDestroy();
   });
 });

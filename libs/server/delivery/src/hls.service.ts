@@ -5,6 +5,7 @@ import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { type LiveStreamInfo, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.js';
+import { CachedArchive } from './cached-archive.js';
 import { EdgeDelivery } from './edge-delivery.js';
 import { HlsStream } from './hls-stream.js';
 import type { PlaybackSource } from './playback-source.js';
@@ -54,7 +55,7 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
 
   /** Where packaged segments go besides the live window (the recorder); set before streams start. */
   useArchive(archive: SegmentArchive): void {
-    this.archive = archive;
+    this.archive = new CachedArchive(archive, this.config.hls.storageCacheBytes);
   }
 
   onModuleInit(): void {
