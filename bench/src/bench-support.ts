@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { type ClipSpec, REPO_ROOT, SERVER_ENTRY } from '@rapidrtmp/test-support';
 
 /** A number from the environment, or the fallback. */
+/** Extra server settings from `BENCH_SERVER_ENV=K=V,K=V` (e.g. `HLS_PART_SECONDS=0.25`). */
+export function serverEnv(): Record<string, string> {
+  return Object.fromEntries(
+    (process.env.BENCH_SERVER_ENV ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+  );
+}
+
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? NaN : Number(raw);

@@ -19,6 +19,7 @@ import {
   requireFfmpegAndServer,
   runFooter,
   runHeader,
+  serverEnv,
   table,
 } from './bench-support.js';
 import { Cleanup, runBenchmark, startPublishers } from './bench-lifecycle.js';
@@ -35,12 +36,7 @@ const SAMPLE_MS = 250;
 /** hls.js maxLiveSyncPlaybackRate (1 = its default: never speeds up to reach its target latency). */
 const PLAYER_RATE = envNumber('BENCH_PLAYER_RATE', 1);
 /** Extra server settings, `K=V,K=V` (e.g. `HLS_PART_SECONDS=0.33`). */
-const SERVER_ENV = Object.fromEntries(
-  (process.env.BENCH_SERVER_ENV ?? '')
-    .split(',')
-    .filter((pair) => pair.includes('='))
-    .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
-);
+const SERVER_ENV = serverEnv();
 const FIRST_FRAME_TIMEOUT_MS = 30_000;
 
 /** What the test player page (`@rapidrtmp/test-support/browser`) reports, as far as this bench reads it. */

@@ -26,6 +26,7 @@ import {
   rssBytes,
   runFooter,
   runHeader,
+  serverEnv,
   table,
   threadCpuSeconds,
 } from './bench-support.js';
@@ -527,6 +528,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       rtmpPort,
       startedAt,
     } = await startServer(cleanup, databaseUrl, {
+      env: serverEnv(),
       nodeArgs: SERVER_NODE_ARGS,
       logFile: SERVER_LOG ? `${SERVER_LOG}.n${streams}.log` : undefined,
     });

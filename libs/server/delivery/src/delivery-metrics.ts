@@ -1,10 +1,21 @@
 import type { PackagerStats } from '@rapidrtmp/hls';
-import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { BoundLabels, CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
 
 export type HlsRequestKind = 'multivariant' | 'playlist' | 'init' | 'segment' | 'part' | 'other';
 
 /** HLS packaging and delivery metrics (labels are kinds and statuses, never ids). */
 export function createDeliveryMetrics(metrics: MetricsRegistry) {
+  const requests = metrics.counter({
+    name: 'hls_requests_total',
+    help: 'HLS requests by resource kind and status',
+    labelNames: ['kind', 'status'],
+  });
+  const blockingWait = metrics.histogram({
+    name: 'hls_blocking_wait_seconds',
+    help: 'Time blocking playlist reloads and preload-hint part requests were held',
+    labelNames: ['kind', 'outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+  });
   return {
     streams: metrics.gauge({ name: 'hls_streams', help: 'Streams with an HLS packager in memory' }),
     segments: metrics.counter({ name: 'hls_segments_total', help: 'HLS media segments produced' }),
@@ -23,18 +34,11 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
       help: 'Discontinuities by cause',
       labelNames: ['reason'],
     }),
-    requests: metrics.counter({
-      name: 'hls_requests_total',
-      help: 'HLS requests by resource kind and status',
-      labelNames: ['kind', 'status'],
-    }),
+    /** By kind and status, bound once per pair (every request counts here). */
+    requests: new BoundLabels((kind, status) => requests.labels(kind, status)),
     bytesOut: metrics.counter({ name: 'hls_bytes_out_total', help: 'HLS bytes served from memory' }),
-    blockingWait: metrics.histogram({
-      name: 'hls_blocking_wait_seconds',
-      help: 'Time blocking playlist reloads and preload-hint part requests were held',
-      labelNames: ['kind', 'outcome'],
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
-    }),
+    /** By kind and outcome, bound once per pair. */
+    blockingWait: new BoundLabels((kind, outcome) => blockingWait.labels(kind, outcome)),
     /** LivePackager.stats, per stream (see packagerEvents). */
     packagerEvents: new CountsExporter(metrics, {
       name: 'hls_packager_events_total',

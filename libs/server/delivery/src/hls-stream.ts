@@ -169,10 +169,7 @@ export class HlsStream implements PlaybackSource {
   private async timedWait(kind: 'playlist' | 'part', ready: () => boolean): Promise<boolean> {
     const started = performance.now();
     const outcome = await this.waiters.wait(ready, this.blockingTimeoutMs);
-    this.metrics.blockingWait.observe(
-      { kind, outcome: outcome ? 'ready' : 'timeout' },
-      (performance.now() - started) / 1000,
-    );
+    this.metrics.blockingWait.get(kind, outcome ? 'ready' : 'timeout').observe((performance.now() - started) / 1000);
     return outcome;
   }
 

@@ -13,6 +13,9 @@ export class ViewerTracker {
 
   touch(client: string): void {
     const now = this.clock();
+    const seen = this.lastSeen.get(client);
+    // A player asks several times a second (blocking reloads, parts): once a second is enough to count it.
+    if (seen !== undefined && now - seen < 1000) return;
     this.lastSeen.delete(client);
     this.lastSeen.set(client, now);
     if (this.lastSeen.size > MAX_TRACKED) this.prune(now);
