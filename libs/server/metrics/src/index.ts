@@ -2,3 +2,4 @@ export * from './metrics.module.js';
 export * from './metrics-registry.js';
 export * from './counts-exporter.js';
 export * from './bound-labels.js';
+export * from './overload-detector.js';

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistry } from './metrics-registry.js';
+import { OverloadMonitor } from './overload-monitor.js';
 
 /**
  * `GET /metrics` in Prometheus text format: Node's default process metrics under their standard names,
@@ -12,7 +13,7 @@ import { MetricsRegistry } from './metrics-registry.js';
   imports: [
     PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } }),
   ],
-  providers: [MetricsRegistry],
+  providers: [MetricsRegistry, OverloadMonitor],
   exports: [MetricsRegistry],
 })
 export class MetricsModule {}
