@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { SegmentLog, type SegmentLogRow } from './segment-log.js';
+import { segmentRow } from './testing/segment-row.js';
 
-const row = (recordingId: string, msn: number): SegmentLogRow => ({
-  recordingId,
-  msn,
-  name: `seg-${msn}.m4s`,
-  initName: 'init-0.mp4',
-  duration: 2,
-  discontinuity: false,
-  bytes: 1000,
-  programDateTime: new Date(0),
-  state: 'pending',
-});
+const row = (recordingId: string, msn: number): SegmentLogRow =>
+  segmentRow(msn, { recordingId, state: 'pending', programDateTime: new Date(0) });
 
 /** Records each batch as `recording/msn:state` entries; fails while `down` is set. */
 function writer() {

@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import HLS from 'hls-parser';
 import { parseMediaPlaylist } from '@rapidrtmp/hls';
-import type { RecordingSegmentEntity } from '@rapidrtmp/server-persistence';
+import { segmentRow } from './testing/segment-row.js';
 import { renderVodPlaylist, vodPlaylist } from './vod-playlist.js';
 
-const segment = (msn: number, overrides: Partial<RecordingSegmentEntity> = {}): RecordingSegmentEntity => ({
-  recordingId: 'r',
-  msn,
-  name: `seg-${msn}.m4s`,
-  initName: 'init-0.mp4',
-  duration: 2,
-  discontinuity: false,
-  bytes: 1000,
-  programDateTime: new Date(1_700_000_000_000 + msn * 2000),
-  state: 'stored',
-  ...overrides,
-});
+const segment = segmentRow;
 
 describe('renderVodPlaylist', () => {
   it('lists stored segments as a VOD playlist with ENDLIST', () => {
