@@ -35,6 +35,9 @@ interface PlayerState {
   lowLatency: boolean;
 }
 
+/** The media playlist URI a multivariant playlist names (its last line). */
+const mediaUri = (body: string) => body.trim().split('\n').pop();
+
 async function get(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   return { status: response.status, body: await response.text() };
@@ -84,6 +87,20 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
   const nodes: Record<'a' | 'b' | 'c', ServerProcess> = {} as never;
   let browser: Browser;
   let page: Awaited<ReturnType<typeof startPlayerPageServer>>;
+
+  /** Waits until C serves the stream; its multivariant path and playlist, and its media playlist's URL through C. */
+  async function throughC(playbackId: string): Promise<{ path: string; multivariant: string; media: string }> {
+    const path = `/live/${playbackId}/index.m3u8`;
+    const multivariant = await waitFor(
+      'the stream through C',
+      async () => {
+        const r = await get(nodes.c.baseUrl + path);
+        return r.status === 200 ? r.body : undefined;
+      },
+      20_000,
+    );
+    return { path, multivariant, media: `${nodes.c.baseUrl}/live/${playbackId}/${mediaUri(multivariant)}` };
+  }
 
   async function startNode(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const [httpPort, rtmpPort] = [await freePort(), await freePort()];
@@ -256,12 +273,12 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
         },
         15_000,
       );
-      const mediaUri = signed.trim().split('\n').pop()!;
-      assert.match(mediaUri, /\?token=/, 'the edge puts the viewer’s token on every URI');
-      const media = (await get(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${mediaUri}`)).body;
+      const signedUri = signed.trim().split('\n').pop()!;
+      assert.match(signedUri, /\?token=/, 'the edge puts the viewer’s token on every URI');
+      const media = (await get(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${signedUri}`)).body;
       const segment = /^(seg-\d+\.m4s\?token=\S+)$/m.exec(media)?.[1];
       assert.ok(segment, media);
-      const instance = mediaUri.split('/')[0];
+      const instance = signedUri.split('/')[0];
       const object = await fetch(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${instance}/${segment}`);
       assert.equal(object.status, 200);
     } finally {
@@ -273,16 +290,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     const seeded = await seedPublisher(db.url);
     const clip = await testClip({ seconds: 60 });
     const first = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.a.rtmpPort}/live/${seeded.key}`, ['-re', '-i', clip]);
-    const path = `/live/${seeded.playbackId}/index.m3u8`;
-    const multivariant = await waitFor(
-      'the stream through C',
-      async () => {
-        const r = await get(nodes.c.baseUrl + path);
-        return r.status === 200 ? r.body : undefined;
-      },
-      20_000,
-    );
-    const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+    const { path, multivariant, media } = await throughC(seeded.playbackId);
     const tab = await browser.newPage();
     await tab.goto(`${page.url}?src=${encodeURIComponent(nodes.c.baseUrl + path)}`);
     await waitFor(
@@ -314,7 +322,6 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       30_000,
       250,
     );
-    const mediaUri = (body: string) => body.trim().split('\n').pop();
     assert.equal(mediaUri((await get(nodes.c.baseUrl + path)).body), mediaUri(multivariant), 'the same media playlist');
     const firstBefore = segmentMsn(before, 0);
     assert.ok(after.mediaSequence >= firstBefore, 'the media sequence carries on');
@@ -362,16 +369,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       '-i',
       clip,
     ]);
-    const path = `/live/${seeded.playbackId}/index.m3u8`;
-    const multivariant = await waitFor(
-      'the stream through C',
-      async () => {
-        const r = await get(nodes.c.baseUrl + path);
-        return r.status === 200 ? r.body : undefined;
-      },
-      20_000,
-    );
-    const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+    const { path, multivariant, media } = await throughC(seeded.playbackId);
     await sleep(3000);
     const before = parseMediaPlaylist((await get(media)).body);
 
@@ -428,7 +426,6 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       30_000,
       250,
     );
-    const mediaUri = (body: string) => body.trim().split('\n').pop();
     assert.equal(mediaUri((await get(nodes.c.baseUrl + path)).body), mediaUri(multivariant), 'the same media playlist');
     assert.ok(after.mediaSequence >= segmentMsn(before, 0), 'the media sequence carries on');
     assert.equal(after.segments.filter((segment) => segment.discontinuity).length, 1, 'one discontinuity');
@@ -485,16 +482,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
         '-i',
         clip,
       ]);
-      const path = `/live/${seeded.playbackId}/index.m3u8`;
-      const multivariant = await waitFor(
-        'the stream through C',
-        async () => {
-          const r = await get(nodes.c.baseUrl + path);
-          return r.status === 200 ? r.body : undefined;
-        },
-        20_000,
-      );
-      const media = `${nodes.c.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+      const { path, media } = await throughC(seeded.playbackId);
       const lastMsn = async () =>
         Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec((await get(media)).body)?.[1] ?? -1) +
         ((await get(media)).body.match(/#EXTINF/g)?.length ?? 0);

@@ -81,7 +81,7 @@ export class LivePackager {
   private readonly playlistWriter: LivePlaylistWriter;
   /** The last rendering of each playlist and the window revision it shows. */
   private readonly rendered: {
-    media?: { revision: number; key: string; body: string };
+    media?: { revision: number; lowLatency: boolean; partSegments: number | undefined; body: string };
     multivariant?: { revision: number; key: string; body: string };
   } = {};
   private readonly counters: PackagerStats = {
@@ -223,11 +223,17 @@ export class LivePackager {
   /** The live media playlist, rendered once per change of the window (and per options). */
   mediaPlaylist(options?: LivePlaylistOptions): string | undefined {
     if (!this.window.ready) return undefined;
-    const key = `${options?.lowLatency ?? true}/${options?.partSegments ?? ''}`;
+    const lowLatency = options?.lowLatency ?? true;
+    const partSegments = options?.partSegments;
     const cached = this.rendered.media;
-    if (cached?.revision === this.window.revision && cached.key === key) return cached.body;
+    if (
+      cached?.revision === this.window.revision &&
+      cached.lowLatency === lowLatency &&
+      cached.partSegments === partSegments
+    )
+      return cached.body;
     const body = this.playlistWriter.render(options);
-    this.rendered.media = { revision: this.window.revision, key, body };
+    this.rendered.media = { revision: this.window.revision, lowLatency, partSegments, body };
     return body;
   }
 
