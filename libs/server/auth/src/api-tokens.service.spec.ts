@@ -74,6 +74,42 @@ describe('ApiTokensService', () => {
     assert.equal(credentials.tokens.size, 1);
   });
 
+  it('lets a token mint only tokens within its own scopes, and for other users only with users:admin', async () => {
+    const { service, credentials } = setup();
+    // An admin's token holding tokens:write alone: its owner's role allows every scope, the token does not.
+    const narrow = principalOf('admin', 'admin', { via: 'api-token', scopes: ['tokens:write'], credentialId: 't1' });
+    await assert.rejects(service.create(narrow, { label: 'x', scopes: ['users:admin', 'tokens:write'] }), {
+      status: 403,
+      message: 'The token lacks scope users:admin.',
+    });
+    await assert.rejects(service.create(narrow, { label: 'x', scopes: ['tokens:write'], userId: 'publisher' }), {
+      status: 403,
+      message: 'Only a token with scope users:admin issues tokens for other users.',
+    });
+    const other = await service.create(PUBLISHER, { label: 'theirs', scopes: ['streams:read'] });
+    assert.deepEqual(await service.list(narrow, 'publisher'), [], 'its owner’s tokens only');
+    await assert.rejects(service.revoke(narrow, other.id), { status: 404 });
+    assert.equal(credentials.tokens.get(other.id)!.revokedAt, null);
+    const same = await service.create(narrow, { label: 'same', scopes: ['tokens:write'] });
+    assert.deepEqual([same.ownerId, same.scopes], ['admin', ['tokens:write']]);
+
+    const delegate = principalOf('admin', 'admin', {
+      via: 'api-token',
+      scopes: ['users:admin', 'tokens:write', 'keys:read'],
+      credentialId: 't2',
+    });
+    await assert.rejects(service.create(delegate, { label: 'x', scopes: ['keys:write'], userId: 'publisher' }), {
+      status: 403,
+      message: 'The token lacks scope keys:write.',
+    });
+    const issued = await service.create(delegate, { label: 'ok', scopes: ['keys:read'], userId: 'publisher' });
+    assert.equal(issued.ownerId, 'publisher');
+    assert.equal((await service.list(delegate, 'publisher')).length, 2);
+    // A login keeps the role's rule: an admin session issues any scope the owner's role allows.
+    const full = await service.create(ADMIN, { label: 'full', scopes: ['users:admin', 'webhooks:admin'] });
+    assert.deepEqual(full.scopes, ['users:admin', 'webhooks:admin']);
+  });
+
   it('lists the caller’s tokens; only an admin may name another user', async () => {
     const { service } = setup();
     const own = await service.create(MODERATOR, { label: 'mine', scopes: ['streams:read'] });

@@ -13,7 +13,8 @@ import { API_TOKEN_PREFIX, displayPrefix, newSecret, sha256 } from './secrets.js
 
 /**
  * Scoped API tokens: a user manages their own (admins anyone's). A token never holds a scope its owner's
- * role lacks; its secret is shown once, at creation, and only its hash is stored.
+ * role lacks, and a token creating a token hands on no more than it holds itself; its secret is shown once,
+ * at creation, and only its hash is stored.
  */
 @Injectable()
 export class ApiTokensService {
@@ -25,14 +26,21 @@ export class ApiTokensService {
 
   /** The caller's tokens; an admin may name another user. */
   async list(principal: Principal, userId?: string): Promise<ApiTokenDto[]> {
-    const ownerId = can(principal, 'others:write') && userId ? userId : principal.userId;
+    const ownerId = managesOthersTokens(principal) && userId ? userId : principal.userId;
     return (await this.credentials.listTokens(ownerId)).map(toApiTokenDto);
   }
 
   async create(principal: Principal, input: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
     const ownerId = input.userId ?? principal.userId;
-    if (ownerId !== principal.userId && !can(principal, 'others:write'))
-      throw new ForbiddenException('Only admins issue tokens for other users.');
+    if (ownerId !== principal.userId && !managesOthersTokens(principal))
+      throw new ForbiddenException(
+        principal.via === 'api-token'
+          ? 'Only a token with scope users:admin issues tokens for other users.'
+          : 'Only admins issue tokens for other users.',
+      );
+    // A token mints no token stronger than itself (its owner's role may allow more than it holds).
+    const beyondToken = principal.via === 'api-token' ? input.scopes.filter((s) => !principal.scopes.includes(s)) : [];
+    if (beyondToken.length) throw new ForbiddenException(`The token lacks scope ${beyondToken.join(', ')}.`);
     const owner = await this.users.findById(ownerId);
     if (!owner) throw new NotFoundException('No such user.');
     const beyondRole = input.scopes.filter((s) => !roleHasScope(owner.role, s));
@@ -62,7 +70,7 @@ export class ApiTokensService {
   /** Someone else's token is "not found" unless the caller is an admin; revoking twice keeps the first time. */
   async revoke(principal: Principal, id: string): Promise<void> {
     const token = await this.credentials.findToken(id);
-    if (!token || (token.ownerId !== principal.userId && !can(principal, 'others:write')))
+    if (!token || (token.ownerId !== principal.userId && !managesOthersTokens(principal)))
       throw new NotFoundException('No such token.');
     if (!token.revokedAt) await this.credentials.revokeToken(id, new Date());
     await this.audit.record({
@@ -72,4 +80,12 @@ export class ApiTokensService {
       targetId: id,
     });
   }
+}
+
+/**
+ * Whether the caller reaches other users' tokens: an admin's login does; an admin's API token only when it
+ * holds users:admin too (tokens:write alone manages its owner's own tokens).
+ */
+function managesOthersTokens(principal: Principal): boolean {
+  return can(principal, 'others:write') && (principal.via === 'session' || principal.scopes.includes('users:admin'));
 }
