@@ -92,6 +92,8 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     const tab = await browser.newPage();
     const consoleErrors: string[] = [];
     tab.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    const deltaRequests: string[] = [];
+    tab.on('request', (r) => r.url().includes('_HLS_skip=') && deltaRequests.push(r.url()));
     await tab.goto(`${page.url}?src=${encodeURIComponent(multivariantUrl)}`);
     await waitFor(
       'playback to start',
@@ -115,6 +117,15 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
       };
     });
     await tab.screenshot({ path: artifactPath('hls-playback.png') });
+    // The window now spans more than the skip boundary (CAN-SKIP-UNTIL=12): a delta update leaves out the
+    // oldest segments, and hls.js asked for deltas and merged them while it played.
+    const mediaUrl = `${server.baseUrl}/live/${seeded.playbackId}/${multivariant.trim().split('\n').pop()}`;
+    const [full, delta] = await Promise.all([text(mediaUrl), text(`${mediaUrl}?_HLS_skip=YES`)]);
+    assert.match(full.body, /CAN-SKIP-UNTIL=12/);
+    assert.match(delta.body, /#EXT-X-SKIP:SKIPPED-SEGMENTS=[1-9]/);
+    assert.ok(delta.body.length < full.body.length);
+    assert.equal((await text(`${mediaUrl}?_HLS_skip=NO`)).status, 400);
+    assert.ok(deltaRequests.length > 0, 'hls.js requested delta updates');
     assert.deepEqual(state.report.fatal, [], 'no fatal hls.js error');
     assert.ok(state.currentTime - startTime >= 18, `played ${(state.currentTime - startTime).toFixed(1)} s in 20 s`);
     // hls.js in low-latency mode starts a part or two from the live edge and may rebuffer once while the
@@ -140,13 +151,9 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     const published = await publisher.waitForExit(40_000);
     assert.equal(published.code, 0, published.stderr);
     const publisherEnded = Date.now();
-    const media = multivariant.trim().split('\n').pop()!;
     await waitFor(
       'EXT-X-ENDLIST',
-      async () =>
-        (await text(`${server.baseUrl}/live/${seeded.playbackId}/${media}`)).body.includes('#EXT-X-ENDLIST')
-          ? true
-          : undefined,
+      async () => ((await text(mediaUrl)).body.includes('#EXT-X-ENDLIST') ? true : undefined),
       5000,
       50,
     );

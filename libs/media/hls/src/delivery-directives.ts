@@ -23,3 +23,15 @@ export function parseBlockingRequest(msn: string | undefined, part: string | und
 export function advancePartLimit(partTargetSeconds: number): number {
   return partTargetSeconds < 1 ? 3 / partTargetSeconds : 3;
 }
+
+export type SkipParseResult = { ok: true; skip: boolean } | { ok: false; reason: string };
+
+/**
+ * `_HLS_skip` as received: YES asks for a Playlist Delta Update (6.2.5.1). v2 also skips EXT-X-DATERANGE
+ * tags; there are none here, so it is the same request. Anything else is a Bad Request.
+ */
+export function parseSkipRequest(value: string | undefined): SkipParseResult {
+  if (value === undefined) return { ok: true, skip: false };
+  if (value === 'YES' || value === 'v2') return { ok: true, skip: true };
+  return { ok: false, reason: '_HLS_skip must be YES or v2' };
+}

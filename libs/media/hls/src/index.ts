@@ -13,7 +13,13 @@ export {
   type LivePlaylistOptions,
   type LivePlaylistSource,
 } from './live-playlist.js';
-export { parseBlockingRequest, advancePartLimit, type DirectiveParseResult } from './delivery-directives.js';
+export {
+  parseBlockingRequest,
+  parseSkipRequest,
+  advancePartLimit,
+  type DirectiveParseResult,
+  type SkipParseResult,
+} from './delivery-directives.js';
 export { initName, segmentName, partName, parseResourceName, type ResourceName } from './resource-names.js';
 export { initialTargetDuration } from './target-duration.js';
 export {

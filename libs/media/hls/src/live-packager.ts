@@ -75,15 +75,23 @@ function configKey(config: CodecConfig): string {
   }
 }
 
+interface RenderedMedia {
+  revision: number;
+  lowLatency: boolean;
+  partSegments: number | undefined;
+  body: string;
+}
+
 export class LivePackager {
   readonly window: SegmentWindow;
 
   private readonly playlistWriter: LivePlaylistWriter;
   /** The last rendering of each playlist and the window revision it shows. */
   private readonly rendered: {
-    media?: { revision: number; lowLatency: boolean; partSegments: number | undefined; body: string };
+    /** Full playlist and delta update, each cached apart (players alternate between them). */
+    media: [RenderedMedia | undefined, RenderedMedia | undefined];
     multivariant?: { revision: number; key: string; body: string };
-  } = {};
+  } = { media: [undefined, undefined] };
   private readonly counters: PackagerStats = {
     droppedWithoutConfig: 0,
     droppedVideoBeforeKeyframe: 0,
@@ -219,13 +227,16 @@ export class LivePackager {
     this.listener?.({ type: 'ended' });
   }
 
-  /** The media playlist, or undefined until the first segment is complete (see target-duration.ts). */
-  /** The live media playlist, rendered once per change of the window (and per options). */
+  /**
+   * The live media playlist, or undefined until the first segment is complete (see target-duration.ts);
+   * rendered once per change of the window (and per options).
+   */
   mediaPlaylist(options?: LivePlaylistOptions): string | undefined {
     if (!this.window.ready) return undefined;
     const lowLatency = options?.lowLatency ?? true;
     const partSegments = options?.partSegments;
-    const cached = this.rendered.media;
+    const slot = options?.skip ? 1 : 0;
+    const cached = this.rendered.media[slot];
     if (
       cached?.revision === this.window.revision &&
       cached.lowLatency === lowLatency &&
@@ -233,7 +244,7 @@ export class LivePackager {
     )
       return cached.body;
     const body = this.playlistWriter.render(options);
-    this.rendered.media = { revision: this.window.revision, lowLatency, partSegments, body };
+    this.rendered.media[slot] = { revision: this.window.revision, lowLatency, partSegments, body };
     return body;
   }
 

@@ -146,7 +146,7 @@ describe('live playlist writer', () => {
     const writer = new LivePlaylistWriter(packager.window);
     let checks = 0;
     const check = () => {
-      for (const options of [{}, { lowLatency: false }, { partSegments: 1 }]) {
+      for (const options of [{}, { lowLatency: false }, { partSegments: 1 }, { skip: true }]) {
         const text = writer.render(options);
         assert.equal(text, packager.mediaPlaylist(options));
         assert.deepEqual(parseMediaPlaylist(text), JSON.parse(JSON.stringify(writer.model(options))));
@@ -186,6 +186,56 @@ describe('live playlist writer', () => {
     }, TypeError);
     // 5 segments in up to three forms, the open segment and the header: not the 30 segments seen.
     assert.ok(most <= 5 * 3 + 4, `${most} texts cached`);
+  });
+});
+
+describe('playlist delta updates (_HLS_skip)', () => {
+  it('advertise CAN-SKIP-UNTIL of six target durations and skip only segments wholly before it', () => {
+    const { packager } = live();
+    let deltas = 0;
+    publish(packager, syntheticPackets({ seconds: 40 }), WALL_CLOCK_START, () => {
+      if (!packager.window.ready) return;
+      const full = parseMedia(packager.mediaPlaylist()!);
+      const deltaText = packager.mediaPlaylist({ skip: true })!;
+      const delta = parseMedia(deltaText);
+      assert.equal(full.lowLatencyCompatibility!.canSkipUntil, 12);
+      assert.equal(delta.mediaSequenceBase, full.mediaSequenceBase);
+      assert.equal(delta.discontinuitySequenceBase, full.discontinuitySequenceBase);
+      const fullSegments = full.segments.filter((s) => s.uri);
+      const skipped = delta.skip;
+      // What the client merges: the skipped ones from its copy, then exactly the full playlist's tail.
+      assert.deepEqual(
+        delta.segments.map((s) => [s.uri, s.mediaSequenceNumber]),
+        full.segments.slice(skipped).map((s) => [s.uri, s.mediaSequenceNumber]),
+      );
+      const listed = fullSegments.slice(skipped).reduce((sum, s) => sum + s.duration, 0);
+      if (skipped > 0) {
+        deltas++;
+        assert.ok(listed >= 12, `the listed segments cover the skip boundary (${listed} s)`);
+        assert.ok(listed - fullSegments[skipped]!.duration < 12, 'nothing older than needed is listed');
+        assert.match(deltaText, /#EXT-X-SKIP:SKIPPED-SEGMENTS=\d+\n#EXT-X-MAP:URI="init-0.mp4"\n/);
+      } else {
+        assert.doesNotMatch(deltaText, /EXT-X-SKIP/);
+      }
+    });
+    // 10 segments of 2 s: 20 s listed in full, 12-14 s in a delta.
+    assert.ok(deltas > 100, `${deltas} delta updates checked`);
+    const delta = parseMedia(packager.mediaPlaylist({ skip: true })!);
+    assert.ok(delta.skip >= 3 && delta.skip <= 4, `${delta.skip} skipped`);
+  });
+
+  it('never skips past a discontinuity, and plain playlists ignore the request', () => {
+    const { packager } = live();
+    publish(packager, syntheticPackets({ seconds: 4 }), WALL_CLOCK_START);
+    packager.setTrackConfig('video', syntheticConfigs(1920, 1080).video);
+    publish(packager, syntheticPackets({ seconds: 17, offsetMs: 4000 }), WALL_CLOCK_START + 4000);
+    const full = parseMedia(packager.mediaPlaylist()!);
+    const changed = full.segments.findIndex((s) => s.discontinuity);
+    assert.ok(changed > 0 && full.segments.length - changed > 6, 'the discontinuity is old enough to be skipped');
+    const delta = parseMedia(packager.mediaPlaylist({ skip: true })!);
+    assert.equal(delta.skip, changed, 'skips up to the discontinuity, not over it');
+    assert.equal(delta.segments[0]!.discontinuity, true);
+    assert.doesNotMatch(packager.mediaPlaylist({ lowLatency: false, skip: true })!, /EXT-X-SKIP|CAN-SKIP-UNTIL/);
   });
 });
 

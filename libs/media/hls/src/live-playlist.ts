@@ -24,6 +24,11 @@ export interface LivePlaylistOptions {
    * durations from the end of the playlist; counting the open segment keeps them within that.
    */
   partSegments?: number;
+  /**
+   * A Playlist Delta Update (`_HLS_skip=YES`, RFC 8216bis 6.2.5.1): the oldest segments, those wholly before
+   * the Skip Boundary, become one EXT-X-SKIP. Only with `lowLatency`, where CAN-SKIP-UNTIL is advertised.
+   */
+  skip?: boolean;
 }
 
 /** What the renderer reads; SegmentWindow provides it. */
@@ -44,7 +49,12 @@ export interface LivePlaylistSource {
 const PART_HOLD_BACK_PARTS = 3;
 /** HOLD-BACK: at least 3 target durations (4.4.3.8). */
 const HOLD_BACK_TARGETS = 3;
-/** EXT-X-SKIP needs 9; nothing here does, but LL-HLS players and validators expect 9 with parts. */
+/**
+ * CAN-SKIP-UNTIL, in target durations: the smallest Skip Boundary allowed (4.4.3.8). A client may ask for a
+ * delta only while its copy is younger than half of it, so a larger one would only skip less.
+ */
+const SKIP_BOUNDARY_TARGETS = 6;
+/** EXT-X-SKIP needs 9; LL-HLS players and validators expect 9 with parts too. */
 const LOW_LATENCY_VERSION = 9;
 /** EXT-X-MAP outside an I-frames-only playlist needs version 6 (RFC 8216 7). */
 const PLAIN_VERSION = 6;
@@ -82,6 +92,21 @@ function segmentTags(segment: OpenSegment, withMap: boolean, parts: readonly Med
   tags.programDateTime = segment.programDateTime;
   if (parts) tags.parts = Object.freeze(parts) as MediaPart[];
   return tags;
+}
+
+/**
+ * How many of the oldest segments a delta update leaves out: those that end at least `boundary` seconds
+ * before the last complete segment does (6.2.5.1), and none from the first discontinuity on, so that a
+ * client counts discontinuities in the listed segments as it did in the full playlist.
+ */
+export function skippableSegments(segments: readonly SegmentRecord[], boundary: number): number {
+  let remaining = 0;
+  let count = segments.length;
+  // Walk back from the newest until the listed segments cover the boundary.
+  while (count > 0 && remaining < boundary) remaining += segments[--count]!.duration;
+  let skipped = 0;
+  while (skipped < count && !segments[skipped]!.discontinuity) skipped++;
+  return skipped;
 }
 
 /** Writes the live playlist of one window; keep one per window for as long as the window lives. */
@@ -129,10 +154,17 @@ export class LivePlaylistWriter {
     const firstWithParts = awaitingRepublish
       ? Infinity
       : source.segments.length - partSegments + (open || hint ? 1 : 0);
+    const skipped = lowLatency && options.skip ? skippableSegments(source.segments, SKIP_BOUNDARY_TARGETS * target) : 0;
+    if (skipped > 0) {
+      playlist.skip = { skippedSegments: skipped };
+      playlist.segments.length = source.segments.length - skipped;
+    }
+    // The first listed segment carries its EXT-X-MAP even when a skipped one did: the delta must stand alone.
     let previousInit: number | undefined;
-    for (const [i, segment] of source.segments.entries()) {
+    for (let i = skipped; i < source.segments.length; i++) {
+      const segment = source.segments[i]!;
       const withMap = segment.initIndex !== previousInit;
-      playlist.segments[i] = this.segmentModel(segment, withMap, lowLatency && i >= firstWithParts);
+      playlist.segments[i - skipped] = this.segmentModel(segment, withMap, lowLatency && i >= firstWithParts);
       previousInit = segment.initIndex;
     }
     if (open) playlist.partialSegment = this.openModel(open, open.initIndex !== previousInit);
@@ -201,6 +233,7 @@ export class LivePlaylistWriter {
       partTarget,
       serverControl: Object.freeze({
         canBlockReload: true,
+        canSkipUntil: SKIP_BOUNDARY_TARGETS * target,
         partHoldBack: PART_HOLD_BACK_PARTS * partTarget,
         holdBack: HOLD_BACK_TARGETS * target,
       }),

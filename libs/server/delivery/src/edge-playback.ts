@@ -49,16 +49,16 @@ export class EdgePlayback implements PlaybackSource {
     );
   }
 
-  mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>> {
+  mediaPlaylist(request: BlockingRequest | undefined, delta = false): Promise<PlaybackAnswer<string>> {
     const path = `/live/${this.playbackId}/${this.instance}/media.m3u8`;
-    const query = !request
-      ? ''
-      : request.part === undefined
-        ? `?_HLS_msn=${request.msn}`
-        : `?_HLS_msn=${request.msn}&_HLS_part=${request.part}`;
+    const directives: string[] = [];
+    if (request) directives.push(`_HLS_msn=${request.msn}`);
+    if (request?.part !== undefined) directives.push(`_HLS_part=${request.part}`);
+    if (delta) directives.push('_HLS_skip=YES');
+    const query = directives.length > 0 ? `?${directives.join('&')}` : '';
     return this.settle(
       this.edge.playlist(this.origin, path + query, request ? this.edge.blockingReuseMs : 200),
-      (next) => next.mediaPlaylist(request),
+      (next) => next.mediaPlaylist(request, delta),
     );
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ByteChunks, parseBlockingRequest, parseResourceName } from '@rapidrtmp/hls';
+import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
 import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
@@ -17,7 +17,7 @@ const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
 const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
 
 type Params = { playbackId: string; instance?: string; resource?: string };
-type Query = { _HLS_msn?: string; _HLS_part?: string; token?: string };
+type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?: string };
 
 /**
  * `/live/{playbackId}/index.m3u8` (multivariant) and, under `/live/{playbackId}/{instance}/`, the media
@@ -62,7 +62,9 @@ export class HlsRoutes implements OnModuleInit {
     if (!viewer.authorized) return this.problem(reply, 'playlist', 403, 'playback token required');
     const directive = parseBlockingRequest(req.query._HLS_msn, req.query._HLS_part);
     if (!directive.ok) return this.problem(reply, 'playlist', 400, directive.reason);
-    const answer = await viewer.source.mediaPlaylist(directive.request);
+    const skip = parseSkipRequest(req.query._HLS_skip);
+    if (!skip.ok) return this.problem(reply, 'playlist', 400, skip.reason);
+    const answer = await viewer.source.mediaPlaylist(directive.request, skip.skip);
     if (!answer.ok) return this.problem(reply, 'playlist', answer.status, answer.detail);
     return this.playlist(reply, 'playlist', viewer.sign(answer.body));
   }

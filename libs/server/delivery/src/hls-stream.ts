@@ -123,7 +123,7 @@ export class HlsStream implements PlaybackSource {
     return body ? { ok: true, body } : notFound;
   }
 
-  async mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>> {
+  async mediaPlaylist(request: BlockingRequest | undefined, delta = false): Promise<PlaybackAnswer<string>> {
     const window = this.packager.window;
     if (!window.ready) {
       await this.waiters.wait(() => window.ready || this.state === 'ended', FIRST_SEGMENT_WAIT_MS);
@@ -139,7 +139,7 @@ export class HlsStream implements PlaybackSource {
         if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
       }
     }
-    const body = this.packager.mediaPlaylist({ lowLatency: true });
+    const body = this.packager.mediaPlaylist({ lowLatency: true, skip: delta });
     return body ? { ok: true, body } : notFound;
   }
 

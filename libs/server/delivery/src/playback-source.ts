@@ -13,8 +13,11 @@ export interface PlaybackSource {
   readonly signedPlayback: boolean;
   /** The multivariant playlist, once the first segment exists. */
   multivariant(): Promise<PlaybackAnswer<string>>;
-  /** The media playlist; with a blocking request, once that segment or part exists. */
-  mediaPlaylist(request: BlockingRequest | undefined): Promise<PlaybackAnswer<string>>;
+  /**
+   * The media playlist; with a blocking request, once that segment or part exists; as a Playlist Delta
+   * Update (`_HLS_skip`) when `delta` is set and the window is long enough to skip something.
+   */
+  mediaPlaylist(request: BlockingRequest | undefined, delta?: boolean): Promise<PlaybackAnswer<string>>;
   /** An init segment, segment or part (a hinted part is awaited), as buffers to send in order. */
   resource(name: string): Promise<PlaybackAnswer<ByteChunks>>;
   /** Counts a viewer of this node. */
