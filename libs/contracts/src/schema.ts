@@ -566,6 +566,7 @@ export interface components {
         | 'keys:read'
         | 'keys:write'
         | 'sessions:read'
+        | 'recordings:write'
         | 'tokens:write'
         | 'users:admin'
         | 'webhooks:admin'
@@ -614,6 +615,7 @@ export interface components {
         | 'keys:read'
         | 'keys:write'
         | 'sessions:read'
+        | 'recordings:write'
         | 'tokens:write'
         | 'users:admin'
         | 'webhooks:admin'
@@ -645,6 +647,7 @@ export interface components {
         | 'keys:read'
         | 'keys:write'
         | 'sessions:read'
+        | 'recordings:write'
         | 'tokens:write'
         | 'users:admin'
         | 'webhooks:admin'
@@ -1078,6 +1081,7 @@ export interface components {
         | 'keys:read'
         | 'keys:write'
         | 'sessions:read'
+        | 'recordings:write'
         | 'tokens:write'
         | 'users:admin'
         | 'webhooks:admin'
@@ -1788,7 +1792,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Needs role admin or moderator or publisher and scope sessions:read */
+      /** @description Needs role admin or moderator or publisher and scope recordings:write */
       403: {
         headers: {
           [name: string]: unknown;

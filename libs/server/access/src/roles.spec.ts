@@ -41,6 +41,7 @@ describe('ROLE_TABLE', () => {
     allows(['keys:read'], ['admin', 'moderator', 'publisher'], []);
     allows(['keys:write'], ['admin', 'publisher'], ['moderator']);
     allows(['streams:write'], ['admin', 'moderator'], ['publisher']);
+    allows(['recordings:write'], ['admin', 'moderator', 'publisher'], []);
     allows(['streams:read', 'users:admin'], ['admin'], ['moderator', 'publisher']);
   });
 

@@ -33,13 +33,13 @@ export const ROLE_TABLE = {
   moderator: {
     label: 'Moderator',
     description: 'Sees and stops every live stream, bans keys.',
-    scopes: ['streams:read', 'streams:write', 'keys:read', 'sessions:read', 'tokens:write'],
+    scopes: ['streams:read', 'streams:write', 'keys:read', 'sessions:read', 'recordings:write', 'tokens:write'],
     capabilities: ['others:read'],
   },
   publisher: {
     label: 'Publisher',
     description: 'Streams with their own keys; sees their own streams and history.',
-    scopes: ['streams:read', 'keys:read', 'keys:write', 'sessions:read', 'tokens:write'],
+    scopes: ['streams:read', 'keys:read', 'keys:write', 'sessions:read', 'recordings:write', 'tokens:write'],
     capabilities: [],
   },
 } as const satisfies Record<string, RoleDefinition>;

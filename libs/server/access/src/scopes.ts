@@ -5,6 +5,7 @@ export const SCOPES = [
   'keys:read',
   'keys:write',
   'sessions:read',
+  'recordings:write',
   'tokens:write',
   'users:admin',
   'webhooks:admin',

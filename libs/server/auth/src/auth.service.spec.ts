@@ -127,6 +127,7 @@ describe('AuthService', () => {
       'streams:write',
       'keys:read',
       'sessions:read',
+      'recordings:write',
       'tokens:write',
     ]);
     assert.ok(auth.csrfMatches(principal.csrfHash, body.csrfToken));

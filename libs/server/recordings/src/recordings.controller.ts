@@ -47,7 +47,7 @@ export class RecordingsController {
       .send(file.body);
   }
 
-  @Access('sessions:read')
+  @Access('recordings:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({
