@@ -100,13 +100,11 @@ function segmentTags(segment: OpenSegment, withMap: boolean, parts: readonly Med
  * client counts discontinuities in the listed segments as it did in the full playlist.
  */
 export function skippableSegments(segments: readonly SegmentRecord[], boundary: number): number {
-  let remaining = 0;
-  let count = segments.length;
   // Walk back from the newest until the listed segments cover the boundary.
-  while (count > 0 && remaining < boundary) remaining += segments[--count]!.duration;
-  let skipped = 0;
-  while (skipped < count && !segments[skipped]!.discontinuity) skipped++;
-  return skipped;
+  let listedFrom = segments.length;
+  for (let covered = 0; listedFrom > 0 && covered < boundary;) covered += segments[--listedFrom]?.duration ?? 0;
+  const discontinuity = segments.findIndex((segment) => segment.discontinuity);
+  return discontinuity === -1 ? listedFrom : Math.min(listedFrom, discontinuity);
 }
 
 /** Writes the live playlist of one window; keep one per window for as long as the window lives. */
@@ -161,8 +159,8 @@ export class LivePlaylistWriter {
     }
     // The first listed segment carries its EXT-X-MAP even when a skipped one did: the delta must stand alone.
     let previousInit: number | undefined;
-    for (let i = skipped; i < source.segments.length; i++) {
-      const segment = source.segments[i]!;
+    for (const [i, segment] of source.segments.entries()) {
+      if (i < skipped) continue;
       const withMap = segment.initIndex !== previousInit;
       playlist.segments[i - skipped] = this.segmentModel(segment, withMap, lowLatency && i >= firstWithParts);
       previousInit = segment.initIndex;
