@@ -39,6 +39,8 @@ export interface PublishOptions {
   /** E-RTMP `connect` property: the FourCCs this client may send. */
   fourCcList?: string[];
   timeoutMs?: number;
+  /** Our Set Chunk Size (default 4096); a small one makes every media message many type-3 chunks. */
+  chunkSize?: number;
 }
 
 export class EnhancedRtmpPublisher {
@@ -81,8 +83,9 @@ export class EnhancedRtmpPublisher {
     const publisher = new EnhancedRtmpPublisher(socket);
     try {
       await publisher.handshake(timeoutMs);
-      publisher.sendMessage(setChunkSizeMessage(CHUNK_SIZE));
-      publisher.writer.setChunkSize(CHUNK_SIZE);
+      const chunkSize = options.chunkSize ?? CHUNK_SIZE;
+      publisher.sendMessage(setChunkSizeMessage(chunkSize));
+      publisher.writer.setChunkSize(chunkSize);
       publisher.command(0, 'connect', 1, {
         app,
         type: 'nonprivate',
