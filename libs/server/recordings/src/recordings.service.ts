@@ -1,12 +1,17 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { can, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, keysetPage, keysetWindow, type RecordingEntity } from '@rapidrtmp/server-persistence';
 import { OBJECT_STORE, type ObjectStore } from '@rapidrtmp/server-storage';
 import type { RecordingDto, RecordingPageDto, RecordingsFilterDto } from './dto/recordings.dto.js';
+import { concatenatedObjects } from './concatenated-objects.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
 import { recordingKey } from './recorder.service.js';
 import { RecordingsRepository } from './recordings.repository.js';
+
+/** Stored parts a download checks (HEAD) at once: a long recording has thousands. */
+const HEAD_CONCURRENCY = 4;
 
 /** A recording as one MP4 file, streamed from storage part by part. */
 export interface RecordingFile {
@@ -55,25 +60,16 @@ export class RecordingsService {
     const first = segments[0];
     if (!first) throw new NotFoundException('This recording has no stored segments.');
     const initName = first.initName;
-    const parts = [initName, ...segments.filter((s) => s.initName === initName).map((s) => s.name)];
-    const sizes = await Promise.all(parts.map(async (name) => (await this.store.head(recordingKey(id, name)))?.size));
+    const keys = [initName, ...segments.filter((s) => s.initName === initName).map((s) => s.name)].map((name) =>
+      recordingKey(id, name),
+    );
+    const sizes = await mapWithConcurrency(keys, HEAD_CONCURRENCY, async (key) => (await this.store.head(key))?.size);
     let size = 0;
     for (const partSize of sizes) {
       if (partSize === undefined) throw new NotFoundException('Part of the recording is missing from storage.');
       size += partSize;
     }
-    const body = new PassThrough();
-    void (async () => {
-      try {
-        for (const name of parts) {
-          const stream = await this.store.createReadStream(recordingKey(id, name));
-          for await (const chunk of stream) if (!body.write(chunk)) await new Promise((r) => body.once('drain', r));
-        }
-        body.end();
-      } catch (error) {
-        body.destroy(error as Error);
-      }
-    })();
+    const body = concatenatedObjects(this.store, keys);
     return {
       body,
       size,
