@@ -2248,6 +2248,13 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description The key is revoked: a revocation is for good */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   revokeStreamKey: {

@@ -192,10 +192,12 @@ describe('AuthService', () => {
     await assert.rejects(auth.me(principalOf('publisher', 'publisher')), { status: 401 });
   });
 
-  it('changes the own password with the current one: the other sessions end, this one stays', async () => {
-    const { auth, users, audit } = setup();
+  it('changes the own password with the current one: the other sessions end and the tokens, this one stays', async () => {
+    const { auth, users, audit, credentials } = setup();
     const here = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined);
     const elsewhere = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined);
+    const token = await storeToken(credentials, 'publisher', ['streams:read']);
+    const othersToken = await storeToken(credentials, 'moderator', ['streams:read']);
     const principal = (await auth.authenticate(here.body.accessToken, false))!;
     await assert.rejects(auth.changePassword(principal, 'wrong', 'a new long password'), {
       status: 401,
@@ -205,6 +207,8 @@ describe('AuthService', () => {
     assert.equal(users.rows.get('publisher')!.passwordHash, 'hashed:a new long password');
     assert.ok(await auth.authenticate(here.body.accessToken, false));
     assert.equal(await auth.authenticate(elsewhere.body.accessToken, false), undefined);
+    assert.equal(await auth.authenticate(token, false), undefined, 'the API token is revoked');
+    assert.ok(await auth.authenticate(othersToken, false), 'another user’s token is not');
     assert.deepEqual(audit.entries.at(-1), {
       actorId: 'publisher',
       action: 'user.password_changed',

@@ -130,7 +130,7 @@ export class AuthService implements UserSessions {
     };
   }
 
-  /** Needs the current password; the user's other login sessions end. */
+  /** Needs the current password; the user's other login sessions end and every API token of theirs is revoked. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
@@ -138,6 +138,7 @@ export class AuthService implements UserSessions {
     }
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(newPassword) });
     await this.revokeUserSessions(user.id, principal.via === 'session' ? principal.credentialId : undefined);
+    await this.revokeUserTokens(user.id);
     await this.audit.record({
       actorId: user.id,
       action: 'user.password_changed',
@@ -148,6 +149,10 @@ export class AuthService implements UserSessions {
 
   revokeUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
     return this.credentials.revokeUserSessions(userId, exceptSessionId);
+  }
+
+  revokeUserTokens(userId: string): Promise<void> {
+    return this.credentials.revokeUserTokens(userId);
   }
 
   /** The session cookie (httpOnly) and the CSRF cookie the dashboard's script reads; `Secure` behind https. */

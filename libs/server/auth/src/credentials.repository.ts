@@ -47,6 +47,11 @@ export class CredentialsRepository {
     await this.tokens.update({ id }, { revokedAt: at });
   }
 
+  /** Revokes every API token of a user that is not revoked yet (password change or reset, disable). */
+  async revokeUserTokens(ownerId: string): Promise<void> {
+    await this.tokens.update({ ownerId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
   async touchSession(id: string, at: Date): Promise<void> {
     await this.sessions.update({ id }, { lastSeenAt: at });
   }

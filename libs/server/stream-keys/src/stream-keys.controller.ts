@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -81,6 +82,7 @@ export class StreamKeysController {
     operationId: 'regenerateStreamKey',
   })
   @ApiOkResponse({ type: CreatedStreamKeyDto })
+  @ApiConflictResponse({ description: 'The key is revoked: a revocation is for good' })
   regenerate(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentPrincipal() principal: Principal,

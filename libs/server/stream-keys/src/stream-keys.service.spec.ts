@@ -183,17 +183,32 @@ describe('StreamKeysService', () => {
   it('regenerates: a new secret shown once, the same playback id, the old secret no longer matches', async () => {
     const { service, rows, calls, audit } = setup();
     const key = await service.create(PUBLISHER, { label: 'studio' });
-    await service.revoke(PUBLISHER, key.id);
     const fresh = await service.regenerate(PUBLISHER, key.id);
     const row = rows.get(key.id)!;
     assert.notEqual(fresh.key, key.key);
     assert.equal(row.keyHash, hashStreamKey(fresh.key));
     assert.notEqual(row.keyHash, hashStreamKey(key.key));
     assert.equal(fresh.playbackId, key.playbackId);
-    assert.equal(row.revokedAt, null, 'a revoked key works again with its new secret');
     assert.deepEqual(calls.at(-1), `stop ${key.id} key_revoked pub`);
     assert.equal(audit.entries.at(-1)!.action, 'stream_key.regenerated');
     await assert.rejects(service.regenerate(MODERATOR, key.id), { status: 403 });
+  });
+
+  it('keeps a revoked key revoked: its owner (or an admin) regenerating it gets no new secret', async () => {
+    const { service, rows, audit } = setup();
+    const key = await service.create(PUBLISHER, { label: 'studio' });
+    await service.revoke(ADMIN, key.id);
+    const revoked = rows.get(key.id)!.revokedAt;
+    const hash = rows.get(key.id)!.keyHash;
+    for (const who of [PUBLISHER, ADMIN])
+      await assert.rejects(service.regenerate(who, key.id), {
+        status: 409,
+        message: 'This key is revoked for good; create a new one.',
+      });
+    assert.ok(revoked);
+    assert.equal(rows.get(key.id)!.revokedAt, revoked);
+    assert.equal(rows.get(key.id)!.keyHash, hash, 'the secret is unchanged');
+    assert.equal(audit.entries.at(-1)!.action, 'stream_key.revoked');
   });
 
   it('bans (an hour by default, or until a time) and lifts bans, stopping a live stream', async () => {

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { can, type Principal } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, type StreamKeyEntity } from '@rapidrtmp/server-persistence';
@@ -96,11 +96,15 @@ export class StreamKeysService {
     return this.named(await this.reload(id));
   }
 
-  /** A new secret (shown once) for the same playback id; the old one stops working, a revoked key works again. */
+  /**
+   * A new secret (shown once) for the same playback id; the old one stops working. A revoked key stays revoked
+   * (a revocation, an admin's included, is for good): it gets no new secret.
+   */
   async regenerate(principal: Principal, id: string): Promise<CreatedStreamKeyDto> {
-    await this.manageable(principal, id);
+    const key = await this.manageable(principal, id);
+    if (key.revokedAt) throw new ConflictException('This key is revoked for good; create a new one.');
     const secret = generateStreamKey();
-    await this.keys.update(id, { keyHash: secret.hash, keyPrefix: secret.prefix, revokedAt: null });
+    await this.keys.update(id, { keyHash: secret.hash, keyPrefix: secret.prefix });
     this.live.stopKey(id, 'key_revoked', principal.userId);
     await this.audit.record({
       actorId: principal.userId,

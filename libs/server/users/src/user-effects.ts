@@ -7,6 +7,8 @@ import type { EndReason } from '@rapidrtmp/server-domain';
 export abstract class UserSessions {
   /** Ends every login of a user, optionally keeping one (the caller's own, on a password change). */
   abstract revokeUserSessions(userId: string, exceptSessionId?: string): Promise<void>;
+  /** Revokes every API token of a user (a password reset or disable must not leave them working). */
+  abstract revokeUserTokens(userId: string): Promise<void>;
 }
 
 export abstract class UserStreams {

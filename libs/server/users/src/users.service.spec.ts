@@ -53,6 +53,7 @@ function setup() {
   const effects: string[] = [];
   const sessions: UserSessions = {
     revokeUserSessions: async (userId) => void effects.push(`sessions of ${userId} end`),
+    revokeUserTokens: async (userId) => void effects.push(`tokens of ${userId} revoked`),
   };
   const streams: UserStreams = {
     stopUser: (userId: string, reason: EndReason, by: string | null) =>
@@ -101,12 +102,13 @@ describe('UsersService', () => {
     await assert.rejects(service.resetPassword('admin', 'ghost', 'x'.repeat(12)), { status: 404 });
   });
 
-  it('disabling ends the user’s sessions and stops their streams once; the change is audited', async () => {
+  it('disabling ends the user’s sessions, revokes their tokens and stops their streams once; audited', async () => {
     const { service, effects, audit } = setup();
     const disabled = await service.update('admin', 'pub', { disabled: true });
     assert.equal(disabled.disabled, true);
     await service.update('admin', 'pub', { disabled: true });
-    assert.deepEqual(effects, ['sessions of pub end', 'streams of pub stop: user_disabled by admin']);
+    const once = ['sessions of pub end', 'tokens of pub revoked', 'streams of pub stop: user_disabled by admin'];
+    assert.deepEqual(effects, once);
     assert.deepEqual(audit.entries.at(-1), {
       actorId: 'admin',
       action: 'user.updated',
@@ -114,6 +116,9 @@ describe('UsersService', () => {
       targetId: 'pub',
       details: { disabled: true },
     });
+    // Enabling brings no credential back (they were revoked, not suspended).
+    assert.equal((await service.update('admin', 'pub', { disabled: false })).disabled, false);
+    assert.deepEqual(effects, once);
   });
 
   it('a role change ends the user’s sessions (they sign in again with the new role); a rename does not', async () => {
@@ -138,11 +143,11 @@ describe('UsersService', () => {
     assert.deepEqual(effects, []);
   });
 
-  it('resets a password: a new hash, every session ends, audited without the password', async () => {
+  it('resets a password: a new hash, every session ends, every token is revoked, audited without the password', async () => {
     const { service, rows, effects, audit } = setup();
     await service.resetPassword('admin', 'pub', 'another long password');
     assert.equal(rows.get('pub')!.passwordHash, 'hashed:another long password');
-    assert.deepEqual(effects, ['sessions of pub end']);
+    assert.deepEqual(effects, ['sessions of pub end', 'tokens of pub revoked']);
     assert.deepEqual(audit.entries, [
       { actorId: 'admin', action: 'user.password_reset', targetType: 'user', targetId: 'pub' },
     ]);

@@ -7,8 +7,9 @@ import { UserSessions, UserStreams } from './user-effects.js';
 import { UsersRepository } from './users.repository.js';
 
 /**
- * User administration: accounts, roles, passwords. Disabling a user ends their logins and stops their live
- * streams; a role change or a password reset ends their logins. Every change is audited.
+ * User administration: accounts, roles, passwords. Disabling a user ends their logins, revokes their API tokens
+ * (enabling them again brings none back) and stops their live streams; a password reset ends their logins and
+ * revokes their tokens; a role change ends their logins. Every change is audited.
  */
 @Injectable()
 export class UsersService {
@@ -53,6 +54,7 @@ export class UsersService {
     await this.users.update(id, changes);
     if (changes.disabled === true && !user.disabled) {
       await this.sessions.revokeUserSessions(id);
+      await this.sessions.revokeUserTokens(id);
       this.streams.stopUser(id, 'user_disabled', actorId);
     }
     if (changes.role && changes.role !== user.role) await this.sessions.revokeUserSessions(id);
@@ -70,6 +72,7 @@ export class UsersService {
     await this.require(id);
     await this.users.update(id, { passwordHash: await this.hasher.hash(password) });
     await this.sessions.revokeUserSessions(id);
+    await this.sessions.revokeUserTokens(id);
     await this.audit.record({
       actorId,
       action: 'user.password_reset',

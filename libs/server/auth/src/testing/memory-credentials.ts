@@ -37,6 +37,10 @@ export function memoryCredentials() {
     async revokeToken(id, at) {
       tokens.get(id)!.revokedAt = at;
     },
+    async revokeUserTokens(ownerId) {
+      for (const token of tokens.values())
+        if (token.ownerId === ownerId && !token.revokedAt) token.revokedAt = new Date();
+    },
     async touchSession(id, at) {
       sessions.get(id)!.lastSeenAt = at;
     },
