@@ -22,7 +22,7 @@ const WALL_CLOCK_START = Date.UTC(2026, 10, 24, 8, 0, 0);
 function liveWindow(hls: HlsModule): InstanceType<HlsModule['SegmentWindow']> {
   const window = new hls.SegmentWindow({ segmentSeconds: 2, partSeconds: 0.5, windowSegments: 10 });
   window.addInit(0, Buffer.alloc(600), []);
-  const chunk = Buffer.alloc(40_000);
+  const chunk = { chunks: [Buffer.alloc(40_000)], byteLength: 40_000 };
   let clock = WALL_CLOCK_START;
   for (let msn = 0; msn < 15; msn++) {
     window.openSegment(0, false, clock);
@@ -44,7 +44,7 @@ function liveWindow(hls: HlsModule): InstanceType<HlsModule['SegmentWindow']> {
 function growingWindow(hls: HlsModule) {
   const window = new hls.SegmentWindow({ segmentSeconds: 2, partSeconds: 0.5, windowSegments: 10 });
   window.addInit(0, Buffer.alloc(600), []);
-  const chunk = Buffer.alloc(100);
+  const chunk = { chunks: [Buffer.alloc(100)], byteLength: 100 };
   let clock = WALL_CLOCK_START;
   const step = () => {
     if (window.open?.parts.length === 4) {

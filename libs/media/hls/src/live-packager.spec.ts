@@ -69,7 +69,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
       assert.ok(Math.abs(segment.duration - 2) < 0.035, `EXTINF ${segment.duration}`);
       assert.deepEqual(
         segment.chunks,
-        segment.parts.map((p) => p.data),
+        segment.parts.flatMap((p) => p.chunks),
       );
       assert.equal(segment.byteLength, Buffer.concat(segment.chunks).length);
       assert.equal(segment.parts[0]!.independent, true);
@@ -78,7 +78,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
   });
 
   it('starts every segment with a sync video sample and marks parts starting with one independent', () => {
-    const runs = fragmentFacts(init, ...recorder.parts.map((p) => p.data));
+    const runs = fragmentFacts(init, ...recorder.parts.map((p) => Buffer.concat(p.chunks)));
     const videoRuns = runs.filter((r) => r.trackId === VIDEO);
     assert.equal(videoRuns.length, recorder.parts.length);
     recorder.parts.forEach((part, i) => {
@@ -164,7 +164,7 @@ describe('LivePackager with a real H.264 + AAC stream', () => {
 
   it('decodes init + one part on its own when the part is independent', () => {
     const part = recorder.parts.find((p) => p.independent && p.index > 0)!;
-    const counts = decode('part.mp4', Buffer.concat([init, part.data]));
+    const counts = decode('part.mp4', Buffer.concat([init, ...part.chunks]));
     assert.ok(counts.video > 10);
   });
 

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { advancePartLimit, parseBlockingRequest } from './delivery-directives.js';
+import type { PartChunks } from './part-chunks.js';
 import { parseResourceName } from './resource-names.js';
 import { SegmentWindow } from './segment-window.js';
 import type { PackagerEvent } from './types.js';
+
+/** A part of these bytes, as the segmenter hands them over. */
+const partOf = (bytes: Buffer): PartChunks => ({ chunks: [bytes], byteLength: bytes.length });
 
 /** A window with `segments` complete 2 s segments of four 0.5 s parts, then `openParts` parts of the next. */
 function windowWith(
@@ -22,7 +26,7 @@ function windowWith(
   for (let s = 0; s <= segments; s++) {
     window.openSegment(0, false, s * 2000);
     const parts = s < segments ? 4 : openParts;
-    for (let p = 0; p < parts; p++) window.addPart(Buffer.from(`s${s}p${p}`), 0.5, p % 2 === 0);
+    for (let p = 0; p < parts; p++) window.addPart(partOf(Buffer.from(`s${s}p${p}`)), 0.5, p % 2 === 0);
     if (s < segments) window.completeSegment(2);
   }
   return { window, events };
@@ -43,7 +47,7 @@ describe('SegmentWindow lookups', () => {
     assert.equal(window.resolve('part-3.2.m4s'), undefined);
     assert.equal(window.resolve('../etc/passwd'), undefined);
     const segment = window.getSegment(1)!;
-    assert.equal(segment[2], window.getPart(1, 2), 'a complete segment is its parts’ buffers, not a copy');
+    assert.equal(segment[2], window.getPart(1, 2)?.[0], 'a complete segment is its parts’ buffers, not a copy');
   });
 
   it('parses only the names it produces', () => {
@@ -61,8 +65,8 @@ describe('SegmentWindow lookups', () => {
     assert.equal(window.partAvailability(3, 2), 'pending');
     assert.equal(window.partAvailability(3, 3), 'not-found');
     assert.equal(window.partAvailability(4, 0), 'not-found');
-    window.addPart(Buffer.from('x'), 0.5, false);
-    window.addPart(Buffer.from('y'), 0.5, false);
+    window.addPart(partOf(Buffer.from('x')), 0.5, false);
+    window.addPart(partOf(Buffer.from('y')), 0.5, false);
     window.completeSegment(2);
     assert.equal(window.partAvailability(3, 4), 'not-found', 'a hinted part the segmentation skipped is gone');
     assert.deepEqual(window.preloadHint(), { msn: 4, index: 0 });
@@ -97,7 +101,7 @@ describe('SegmentWindow blocking reload (RFC 8216bis 6.2.5.2)', () => {
     const { window } = windowWith(3, 0);
     assert.equal(window.evaluateBlockingRequest({ msn: 2, part: 4 }), 'wait');
     window.openSegment(0, false, 6000);
-    window.addPart(Buffer.from('z'), 0.5, true);
+    window.addPart(partOf(Buffer.from('z')), 0.5, true);
     assert.equal(window.evaluateBlockingRequest({ msn: 2, part: 4 }), 'ready');
   });
 
@@ -184,7 +188,7 @@ describe('SegmentWindow eviction', () => {
       [500, 1],
     ]) {
       window.openSegment(0, false, 0);
-      window.addPart(Buffer.alloc(bytes!), seconds!, true);
+      window.addPart(partOf(Buffer.alloc(bytes!)), seconds!, true);
       window.completeSegment(seconds!);
     }
     assert.deepEqual(window.bandwidth(), { peak: 12000, average: 7200 }); // 36000 bits over 5 s

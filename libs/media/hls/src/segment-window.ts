@@ -1,6 +1,7 @@
 // The sliding window of what a live stream currently serves: init segments, complete segments, the open
 // segment's parts; lookups by name for the HTTP layer and the pure half of blocking reloads.
 import { advancePartLimit } from './delivery-directives.js';
+import type { PartChunks } from './part-chunks.js';
 import { initName, parseResourceName, partName, segmentName } from './resource-names.js';
 import { initialTargetDuration, roundedExtinf } from './target-duration.js';
 import type {
@@ -30,8 +31,6 @@ interface PartPosition {
   msn: number;
   index: number;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
   a.msn > msn || (a.msn === msn && a.index >= index);
@@ -118,11 +117,12 @@ export class SegmentWindow {
     return this.open;
   }
 
-  addPart(data: Buffer, duration: number, independent: boolean): PartRecord {
+  addPart({ chunks, byteLength }: PartChunks, duration: number, independent: boolean): PartRecord {
     const open = this.open;
     if (!open) throw new Error('addPart without an open segment');
     const index = open.parts.length;
-    const part: PartRecord = { msn: open.msn, index, name: partName(open.msn, index), duration, independent, data };
+    const name = partName(open.msn, index);
+    const part: PartRecord = { msn: open.msn, index, name, duration, independent, chunks, byteLength };
     open.parts.push(part);
     this.revision++;
     this.lastPart = { msn: open.msn, index };
@@ -138,9 +138,9 @@ export class SegmentWindow {
     this.revision++;
     if (!open || open.parts.length === 0) return undefined;
     // No copy: the segment is served and stored as its parts' buffers (writev).
-    const chunks = open.parts.map((part) => part.data);
+    const chunks = open.parts.flatMap((part) => part.chunks);
     let byteLength = 0;
-    for (const chunk of chunks) byteLength += chunk.length;
+    for (const part of open.parts) byteLength += part.byteLength;
     const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, chunks, byteLength };
     this.segments.push(segment);
     this.applyTargetDuration(segment);
@@ -206,10 +206,10 @@ export class SegmentWindow {
     return segment?.released ? undefined : segment?.chunks;
   }
 
-  getPart(msn: number, index: number): Buffer | undefined {
-    if (this.open?.msn === msn) return this.open.parts[index]?.data;
+  getPart(msn: number, index: number): ByteChunks | undefined {
+    if (this.open?.msn === msn) return this.open.parts[index]?.chunks;
     const segment = this.findSegment(msn);
-    return segment?.released ? undefined : segment?.parts[index]?.data;
+    return segment?.released ? undefined : segment?.parts[index]?.chunks;
   }
 
   /**
@@ -222,7 +222,7 @@ export class SegmentWindow {
     if (!segment || segment.released || msn > newest - keepNewest) return false;
     segment.released = true;
     segment.chunks = [];
-    for (const part of segment.parts) part.data = EMPTY;
+    for (const part of segment.parts) part.chunks = [];
     return true;
   }
 
@@ -235,8 +235,9 @@ export class SegmentWindow {
     const parsed = parseResourceName(name);
     if (!parsed) return undefined;
     if (parsed.kind === 'segment') return this.getSegment(parsed.msn);
-    const data = parsed.kind === 'init' ? this.getInit(parsed.index) : this.getPart(parsed.msn, parsed.index);
-    return data && [data];
+    if (parsed.kind === 'part') return this.getPart(parsed.msn, parsed.index);
+    const init = this.getInit(parsed.index);
+    return init && [init];
   }
 
   private findSegment(msn: number): SegmentRecord | undefined {

@@ -2,8 +2,9 @@
 //
 // One track drives the cuts: video when present, else audio. The other track (audio beside video)
 // follows: its samples go into the part that covers their decode time. Every part is one fragment
-// holding both tracks (writeFragment), and a segment is its parts concatenated, never re-muxed.
+// holding both tracks (writeFragment), and a segment is its parts' buffers, never re-muxed or copied.
 import { type TrackRun, writeFragment } from '@rapidrtmp/fmp4';
+import { partChunks } from './part-chunks.js';
 import type { TimedSample } from './sample-timer.js';
 import type { SegmentWindow } from './segment-window.js';
 
@@ -135,8 +136,11 @@ export class Segmenter {
       if (firstTaken) runs.push({ trackId: follower.id, baseMediaDecodeTime: firstTaken.dts, samples: taken });
     }
     runs.sort((a, b) => a.trackId - b.trackId);
-    const chunk = Buffer.concat(writeFragment(this.sequenceNumber++, runs));
-    this.window.addPart(chunk, this.partTicks / epoch.driver.timescale, first.keyframe);
+    this.window.addPart(
+      partChunks(writeFragment(this.sequenceNumber++, runs)),
+      this.partTicks / epoch.driver.timescale,
+      first.keyframe,
+    );
     this.segmentTicks += this.partTicks;
     this.segmentSamples += samples.length;
     this.driverSamples = [];

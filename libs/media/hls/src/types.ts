@@ -17,8 +17,12 @@ export interface PartRecord {
   duration: number;
   /** Starts with a sync sample of the driving track (RFC 8216bis 4.4.4.9 INDEPENDENT=YES). */
   independent: boolean;
-  /** The chunk bytes (moof + mdat), written once; the segment is served as its parts' buffers in order. */
-  data: Buffer;
+  /**
+   * The chunk bytes (moof + mdat) in order: the headers, then the samples as views of the buffers they
+   * arrived in (see part-chunks.ts). A segment is its parts' chunks, served and stored without a copy.
+   */
+  chunks: ByteChunks;
+  byteLength: number;
 }
 
 /**
