@@ -28,6 +28,8 @@ export interface LivePackagerOptions {
   segmentSeconds?: number;
   /** LL-HLS part target in seconds (default 0.5). */
   partSeconds?: number;
+  /** PART-HOLD-BACK in part targets (default 3, at least 2: RFC 8216bis 4.4.3.8). */
+  partHoldBackParts?: number;
   /** Complete segments kept in memory and listed (default 10). */
   windowSegments?: number;
   /** With no video config, start audio-only once this much audio (ms) has arrived (default 1000). */
@@ -123,6 +125,7 @@ export class LivePackager {
     this.options = {
       segmentSeconds: options.segmentSeconds ?? 2,
       partSeconds: options.partSeconds ?? 0.5,
+      partHoldBackParts: options.partHoldBackParts ?? 3,
       windowSegments: options.windowSegments ?? 10,
       audioOnlyAfterMs: options.audioOnlyAfterMs ?? 1000,
     };
@@ -135,7 +138,7 @@ export class LivePackager {
     }
     this.listener = options.listener;
     this.window = new SegmentWindow({ segmentSeconds, partSeconds, windowSegments, listener: this.listener });
-    this.playlistWriter = new LivePlaylistWriter(this.window);
+    this.playlistWriter = new LivePlaylistWriter(this.window, { partHoldBackParts: this.options.partHoldBackParts });
     this.segmenter = new Segmenter(this.window, { segmentSeconds, partSeconds });
     const from = options.continueFrom;
     if (from) {

@@ -117,6 +117,13 @@ describe('media playlist (LL-HLS)', () => {
     assert.ok(Math.abs(playlist.segments.reduce((t, s) => t + s.duration, 0) - 7) < 0.04);
   });
 
+  it('says PART-HOLD-BACK in part targets as configured, never under the two the RFC requires', () => {
+    const { packager } = live({ partHoldBackParts: 2 });
+    publish(packager, syntheticPackets({ seconds: 5 }), WALL_CLOCK_START);
+    assert.equal(parseMedia(packager.mediaPlaylist()!).lowLatencyCompatibility!.partHoldBack, 1);
+    assert.throws(() => live({ partHoldBackParts: 1.5 }), /at least 2/);
+  });
+
   it('renders plain HLS without the low-latency tags', () => {
     const { packager } = live();
     publish(packager, syntheticPackets({ seconds: 7 }), WALL_CLOCK_START);

@@ -47,6 +47,12 @@ export interface LivePlaylistSource {
 
 /** PART-HOLD-BACK: at least 2, recommended 3 part targets (4.4.3.8). */
 const PART_HOLD_BACK_PARTS = 3;
+const MIN_PART_HOLD_BACK_PARTS = 2;
+
+export interface LivePlaylistWriterOptions {
+  /** PART-HOLD-BACK in part targets (default 3; at least 2). LL-HLS players aim to play this far behind. */
+  partHoldBackParts?: number | undefined;
+}
 /** HOLD-BACK: at least 3 target durations (4.4.3.8). */
 const HOLD_BACK_TARGETS = 3;
 /**
@@ -116,7 +122,17 @@ export class LivePlaylistWriter {
   private header: HeaderModels | undefined;
   private hint: { msn: number; index: number; model: MediaPreloadHint } | undefined;
 
-  constructor(private readonly source: LivePlaylistSource) {}
+  private readonly partHoldBackParts: number;
+
+  constructor(
+    private readonly source: LivePlaylistSource,
+    options: LivePlaylistWriterOptions = {},
+  ) {
+    const parts = options.partHoldBackParts ?? PART_HOLD_BACK_PARTS;
+    if (!(parts >= MIN_PART_HOLD_BACK_PARTS))
+      throw new RangeError(`PART-HOLD-BACK of ${parts} part targets: at least 2`);
+    this.partHoldBackParts = parts;
+  }
 
   /** The playlist as a model. Its segment objects are shared between calls and frozen. */
   model(options: LivePlaylistOptions = {}): MediaPlaylist {
@@ -232,7 +248,7 @@ export class LivePlaylistWriter {
       serverControl: Object.freeze({
         canBlockReload: true,
         canSkipUntil: SKIP_BOUNDARY_TARGETS * target,
-        partHoldBack: PART_HOLD_BACK_PARTS * partTarget,
+        partHoldBack: this.partHoldBackParts * partTarget,
         holdBack: HOLD_BACK_TARGETS * target,
       }),
       partInf: Object.freeze({ partTarget }),

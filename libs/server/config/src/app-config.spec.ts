@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.hls, {
       segmentSeconds: 2,
       partSeconds: 0.5,
+      partHoldBackParts: 3,
       windowSegments: 10,
       memorySegments: 3,
       storageCacheBytes: 32 * 1024 * 1024,

@@ -41,6 +41,8 @@ export interface RtmpLimits {
 export interface HlsSettings {
   segmentSeconds: number;
   partSeconds: number;
+  /** PART-HOLD-BACK in part targets: how far behind the live edge LL-HLS players sit (RFC 8216bis: at least 2). */
+  partHoldBackParts: number;
   windowSegments: number;
   /** Newest complete segments whose bytes stay in memory; older listed ones are read back once stored. */
   memorySegments: number;
@@ -153,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hls: {
       segmentSeconds: raw.HLS_SEGMENT_SECONDS,
       partSeconds: raw.HLS_PART_SECONDS,
+      partHoldBackParts: raw.HLS_PART_HOLD_BACK_PARTS,
       windowSegments: raw.HLS_WINDOW,
       memorySegments: raw.HLS_MEMORY_SEGMENTS,
       storageCacheBytes: raw.HLS_STORAGE_CACHE_BYTES,

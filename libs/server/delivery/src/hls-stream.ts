@@ -69,6 +69,7 @@ export class HlsStream implements PlaybackSource {
     this.packager = new LivePackager({
       segmentSeconds: settings.segmentSeconds,
       partSeconds: settings.partSeconds,
+      partHoldBackParts: settings.partHoldBackParts,
       windowSegments: settings.windowSegments,
       listener: (event) => this.onPackagerEvent(event),
       continueFrom: options.continued?.continuation,
