@@ -34,6 +34,7 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'keys:read': 'Read stream keys',
   'keys:write': 'Create, rename, regenerate and revoke stream keys',
   'sessions:read': 'Read stream history',
+  'recordings:write': 'Delete recordings',
   'tokens:write': 'Manage API tokens',
   'users:admin': 'Manage users',
   'webhooks:admin': 'Manage webhooks',
