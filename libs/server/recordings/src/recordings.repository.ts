@@ -12,6 +12,14 @@ import type { Repository } from 'typeorm';
 /** Rows per upsert statement (9 parameters each; PostgreSQL allows 65,535). */
 const UPSERT_ROWS = 1000;
 
+/** What VOD playback needs of a recording: whether its key wants signed playback now, not when it was recorded. */
+export interface PlayableRecording {
+  id: string;
+  playbackId: string;
+  status: RecordingStatus;
+  signedPlayback: boolean;
+}
+
 /** Which recordings, newest first (deleted ones never): every field narrows. */
 export interface RecordingQuery extends KeysetWindow {
   ownerId?: string;
@@ -20,7 +28,8 @@ export interface RecordingQuery extends KeysetWindow {
 
 /**
  * The only code that touches recordings and recording_segments, but for the retention sweeper's selection
- * of expired recordings (it runs under an advisory lock on its own connection).
+ * of expired recordings (it runs under an advisory lock on its own connection). It reads one column of
+ * stream_keys: the signed-playback rule VOD follows.
  */
 @Injectable()
 export class RecordingsRepository {
@@ -82,6 +91,22 @@ export class RecordingsRepository {
 
   findById(id: string): Promise<RecordingEntity | null> {
     return this.recordings.findOne({ where: { id } });
+  }
+
+  /**
+   * A recording for playback, with its stream key's signed-playback setting as it is now (turning signing on
+   * closes old recordings too); the setting recorded with it only when the key row is gone.
+   */
+  async findPlayable(id: string): Promise<PlayableRecording | undefined> {
+    const [row] = await queryRows<PlayableRecording>(
+      this.recordings.manager.connection,
+      `SELECT r.id, r.playback_id AS "playbackId", r.status,
+              COALESCE(k.signed_playback, r.signed_playback) AS "signedPlayback"
+       FROM recordings r LEFT JOIN stream_keys k ON k.id = r.stream_key_id
+       WHERE r.id = $1`,
+      [id],
+    );
+    return row;
   }
 
   segmentsOf(recordingId: string): Promise<RecordingSegmentEntity[]> {

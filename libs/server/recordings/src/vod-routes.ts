@@ -80,7 +80,7 @@ export class VodRoutes implements OnModuleInit {
 
   private async find(id: string) {
     if (!UUID.test(id)) return undefined;
-    const recording = await this.repository.findById(id);
+    const recording = await this.repository.findPlayable(id);
     return recording && recording.status !== 'deleted' ? recording : undefined;
   }
 
