@@ -101,6 +101,8 @@ export class AppConfig {
   readonly playbackSigningSecret?: string;
   /** Unset: recordings are kept until deleted. */
   readonly recordingRetentionDays?: number;
+  /** While the database is unreachable, a stream key authorized within this long may still publish (0: none). */
+  readonly keyCacheTtlSeconds!: number;
   readonly rtmp!: RtmpLimits;
   readonly hls!: HlsSettings;
   readonly storage!: StorageSettings;
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,
     recordingRetentionDays: raw.RECORDING_RETENTION_DAYS,
+    keyCacheTtlSeconds: raw.KEY_CACHE_TTL_SECONDS,
     rtmp: {
       maxConnections: raw.RTMP_MAX_CONNECTIONS,
       maxConnectionsPerIp: raw.RTMP_MAX_CONNECTIONS_PER_IP,

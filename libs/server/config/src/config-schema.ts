@@ -92,6 +92,8 @@ export const configSchema = z
     RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
     RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
     RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
+    // While the database is unreachable, a stream key authorized within this long may still publish.
+    KEY_CACHE_TTL_SECONDS: integer(600, 0, 86_400, 'seconds'),
 
     // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
     PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),

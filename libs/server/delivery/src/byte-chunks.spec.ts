@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { chunksBody, chunksLength, sliceChunks } from './byte-chunks.js';
+import { chunksLength, sliceChunks } from './byte-chunks.js';
 
 const chunks = [Buffer.from('abc'), Buffer.from('defg'), Buffer.from('hi')];
 const text = (parts: Buffer[]) => Buffer.concat(parts).toString();
@@ -16,14 +15,5 @@ describe('byte chunks', () => {
     }
     const [view] = sliceChunks(chunks, 4, 5);
     assert.equal(view!.buffer, chunks[1]!.buffer, 'a view, not a copy');
-  });
-
-  it('sends one chunk as a Buffer and several as a stream of the same bytes', async () => {
-    assert.equal(chunksBody([chunks[0]!]), chunks[0]);
-    const body = chunksBody(chunks);
-    assert.ok(body instanceof Readable);
-    const read: Buffer[] = [];
-    for await (const chunk of body) read.push(chunk as Buffer);
-    assert.equal(text(read), 'abcdefghi');
   });
 });

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { ByteChunks } from '@rapidrtmp/hls';
 
 export function chunksLength(chunks: ByteChunks): number {
@@ -20,10 +19,4 @@ export function sliceChunks(chunks: ByteChunks, start: number, end: number): Buf
     if (offset > end) break;
   }
   return out;
-}
-
-/** What a reply sends: the one Buffer as it is, several as a stream over them (written in order, not joined). */
-export function chunksBody(chunks: ByteChunks): Buffer | Readable {
-  const only = chunks.length === 1 ? chunks[0] : undefined;
-  return only ?? Readable.from(chunks, { objectMode: false });
 }

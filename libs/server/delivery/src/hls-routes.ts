@@ -5,11 +5,12 @@ import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { chunksBody, chunksLength, sliceChunks } from './byte-chunks.js';
+import { chunksLength, sliceChunks } from './byte-chunks.js';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
+import { sendChunks } from './send-chunks.js';
 import { withToken } from './playback-token.js';
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
@@ -143,7 +144,7 @@ export class HlsRoutes implements OnModuleInit {
     const length = chunksLength(chunks);
     this.hls.metrics.requests.get(kind, String(status)).inc();
     this.hls.metrics.bytesOut.inc(length);
-    return reply.code(status).header('content-length', length).send(chunksBody(chunks));
+    return sendChunks(reply, status, chunks, length);
   }
 
   private send(reply: FastifyReply, kind: HlsRequestKind, status: number, body?: Buffer | string) {
