@@ -30,7 +30,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const access = this.reflector.getAllAndOverride<RouteAccess>(ROUTE_ACCESS, targets);
     if (!access) {
-      if (request.url.startsWith('/api/')) throw new ForbiddenException('This route has no access policy.');
+      // The route's registered path, not the raw URL: the router decodes `/%61pi/...` to the same route.
+      if (routedPath(request).startsWith('/api/')) throw new ForbiddenException('This route has no access policy.');
       return true;
     }
     const authorization = request.headers.authorization;
@@ -53,5 +54,17 @@ export class AuthGuard implements CanActivate {
     const { csrfHash: _csrfHash, ...clean } = principal;
     request.principal = clean;
     return true;
+  }
+}
+
+/** The path the request was routed by (its route's template); failing that, the URL's path, decoded. */
+function routedPath(request: AuthenticatedRequest): string {
+  const routed = request.routeOptions?.url;
+  if (routed !== undefined) return routed;
+  const path = request.url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // malformed escapes: the router would not have matched them either
   }
 }
