@@ -40,6 +40,11 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
   private ticking: Promise<void> | undefined;
   private lastHeartbeatAt = 0;
   private lastError: string | undefined;
+  /**
+   * No sweep for lost nodes before this time: after this node could not reach the database, the others
+   * probably could not either, and must get a lease's time to renew before anyone is declared lost.
+   */
+  private sweepAfter = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -113,19 +118,24 @@ export class ClusterMembership implements OnApplicationBootstrap, BeforeApplicat
         await this.repository.register(this.config.nodeId, this.config.cluster.nodeUrl ?? null, this.leaseSeconds);
       }
       this.lastHeartbeatAt = Date.now();
+      if (this.lastError !== undefined) {
+        this.sweepAfter = Date.now() + this.leaseSeconds * 1000;
+        this.log.info('cluster heartbeat written again; lost-node sweeps resume after one lease');
+      }
       this.lastError = undefined;
       const held = new Set(heldKeys);
       for (const listener of this.leasesLostListeners)
         listener(held, checkedAt, registered ? 'taken_over' : 'node_lost');
-      for (const nodeId of await this.repository.claimLostNodes()) {
+      const lost = Date.now() < this.sweepAfter ? [] : await this.repository.claimLostNodes();
+      for (const nodeId of lost) {
         this.log.warn({ lostNode: nodeId }, 'node lost: its lease expired');
         this.metrics.nodesLost.inc();
         await this.handleLoss(nodeId);
       }
       this.metrics.nodes.set((await this.repository.nodes()).length);
     } catch (error) {
+      if (this.lastError === undefined) this.log.warn({ err: error }, 'cluster heartbeat failed');
       this.lastError = error instanceof Error ? error.message : String(error);
-      this.log.warn({ err: error }, 'cluster heartbeat failed');
     }
   }
 

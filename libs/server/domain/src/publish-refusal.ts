@@ -1,7 +1,11 @@
 import type { EndReason } from './end-reason.js';
 
-/** Why a publish was refused (the key check, the one-publisher rule, or a node shutting down). */
-export type RefusalReason = 'bad_key' | 'key_revoked' | 'key_banned' | 'owner_disabled' | 'already_live' | 'draining';
+/**
+ * Why a publish was refused (the key check, the one-publisher rule, a node shutting down, or a key that
+ * could not be checked because the database is unreachable and the key was not seen recently).
+ */
+export type RefusalReason =
+  'bad_key' | 'key_revoked' | 'key_banned' | 'owner_disabled' | 'already_live' | 'draining' | 'database_unavailable';
 
 /** A refused publish: the reason (a metric label) and what the publisher is told. */
 export interface PublishRefusal {

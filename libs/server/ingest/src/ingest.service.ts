@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ClusterMembership, type StreamLease, StreamOwnership } from '@rapidrtmp/server-cluster';
+import { ClusterMembership, type LeasedStream, type StreamLease, StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import type { EndReason, PublishRefusal, StreamEnding } from '@rapidrtmp/server-domain';
+import { DatabaseAvailability, DeferredWrites } from '@rapidrtmp/server-persistence';
 import { StreamKeyAuthorizer } from '@rapidrtmp/server-stream-keys';
 import { LiveStream, LiveStreamRegistry, StreamSessionsRepository, type StreamEvent } from '@rapidrtmp/server-streams';
 import { isPublishApp, streamKeyFromPublish } from './publish-target.js';
@@ -12,21 +14,27 @@ interface HeldLease extends StreamLease {
   acquiredAt: number;
 }
 
+/** How long shutdown waits for history writes still queued (a database outage) before it goes on. */
+const SHUTDOWN_WRITES_WAIT_MS = 5000;
+
 /**
  * Decides who goes live and keeps the history: authorizes the key, enforces one publisher per key (on
  * this node, then across the cluster with the key's lease), opens and closes the `stream_sessions` row
  * and registers the LiveStream hub.
+ *
+ * Nothing here lets a database outage touch a live stream: the session rows go through DeferredWrites (in
+ * order per session, queued while the database is unreachable), and a publish during an outage goes live
+ * on a key the authorizer saw recently; on a single node its lease is taken when the database is back, in
+ * a cluster (NODE_URL set) it is refused, since one publisher per key cannot be guaranteed without it.
  */
 @Injectable()
 export class IngestService implements PublishGate, OnModuleInit {
   private readonly log: Logger;
   /** Keys whose publish is being set up, so two racing publishers cannot both pass the live check. */
   private readonly opening = new Set<string>();
-  /** Session rows still being written, awaited on shutdown. */
-  private readonly pendingWrites = new Set<Promise<unknown>>();
-  /** Each stream's row updates run one after another, so a later write is never overtaken by an earlier one. */
-  private readonly writeChains = new WeakMap<LiveStream, Promise<unknown>>();
   private readonly leases = new WeakMap<LiveStream, HeldLease>();
+  /** Streams that went live during an outage, whose lease is taken once the database is back. */
+  private readonly leasesPending = new WeakSet<LiveStream>();
   private draining = false;
 
   constructor(
@@ -36,6 +44,8 @@ export class IngestService implements PublishGate, OnModuleInit {
     private readonly sessions: StreamSessionsRepository,
     private readonly ownership: StreamOwnership,
     private readonly membership: ClusterMembership,
+    private readonly writes: DeferredWrites,
+    private readonly database: DatabaseAvailability,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'ingest' });
@@ -78,26 +88,39 @@ export class IngestService implements PublishGate, OnModuleInit {
         if (this.registry.byStreamKeyId(decision.streamKeyId)) this.registry.remove(live);
       }
       const acquiredAt = Date.now();
-      const owned = await this.ownership.acquire(
-        { streamKeyId: decision.streamKeyId, playbackId: decision.playbackId, signedPlayback: decision.signedPlayback },
-        this.config.rtmp.duplicatePublish,
-      );
-      if ('heldBy' in owned) {
+      const leased = {
+        streamKeyId: decision.streamKeyId,
+        playbackId: decision.playbackId,
+        signedPlayback: decision.signedPlayback,
+      };
+      const owned = await this.acquireLease(leased);
+      if (owned === 'unavailable' && this.config.cluster.nodeUrl !== undefined) {
+        return {
+          refused: {
+            reason: 'database_unavailable',
+            description: 'The database is unreachable, so this node cannot claim the stream key: try again shortly.',
+          },
+        };
+      }
+      if (owned !== 'unavailable' && 'heldBy' in owned) {
         return { refused: { reason: 'already_live', description: 'This stream key is already live on another node.' } };
       }
       const startedAt = new Date();
-      let id: string;
-      try {
-        id = await this.sessions.open({
+      const id = randomUUID();
+      const opened = await this.writes.run(id, 'session open', () =>
+        this.sessions.open({
+          id,
           streamKeyId: decision.streamKeyId,
           ownerId: decision.ownerId,
           nodeId: this.config.nodeId,
           startedAt,
-        });
-      } catch (error) {
-        await this.ownership.release(owned.lease).catch(() => undefined);
-        throw error;
+        }),
+      );
+      if (opened === 'failed') {
+        if (owned !== 'unavailable') await this.ownership.release(owned.lease).catch(() => undefined);
+        throw new Error('the stream session could not be recorded');
       }
+      if (opened === 'deferred') this.log.warn({ streamId: id }, 'publish accepted during a database outage');
       const stream = new LiveStream(
         {
           id,
@@ -113,7 +136,8 @@ export class IngestService implements PublishGate, OnModuleInit {
         },
         attempt.publisher,
       );
-      this.leases.set(stream, { ...owned.lease, acquiredAt });
+      if (owned === 'unavailable') this.acquireLeaseLater(stream, leased);
+      else this.leases.set(stream, { ...owned.lease, acquiredAt });
       await this.registry.prepare(stream.info);
       stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
       this.registry.add(stream);
@@ -128,19 +152,18 @@ export class IngestService implements PublishGate, OnModuleInit {
     this.registry.remove(stream);
     const endedAt = new Date();
     const seconds = Math.max(0.001, (endedAt.getTime() - stream.info.startedAt.getTime()) / 1000);
-    this.track(stream, () =>
-      this.sessions.close(stream.info.id, {
-        endedAt,
-        endReason: ending.reason,
-        stoppedBy: ending.stoppedBy,
-        bytesIn: stream.stats.bytesIn,
-        avgBitrate: Math.round((stream.stats.bytesIn * 8) / seconds),
-      }),
-    );
-    // After the row: a node that takes the key next finds this session ended.
+    const end = {
+      endedAt,
+      endReason: ending.reason,
+      stoppedBy: ending.stoppedBy,
+      bytesIn: stream.stats.bytesIn,
+      avgBitrate: Math.round((stream.stats.bytesIn * 8) / seconds),
+    };
+    void this.writes.run(stream.info.id, 'session close', () => this.sessions.close(stream.info.id, end));
+    // Queued after the row: a node that takes the key next finds this session ended.
     const lease = this.leases.get(stream);
     this.leases.delete(stream);
-    if (lease) this.track(stream, () => this.ownership.release(lease));
+    if (lease) this.releaseLease(stream, lease);
     this.log.info({ streamId: stream.info.id, reason: ending.reason, bytesIn: stream.stats.bytesIn }, 'publish ended');
   }
 
@@ -155,10 +178,53 @@ export class IngestService implements PublishGate, OnModuleInit {
     }
   }
 
-  /** Stops every live stream (shutdown) and waits for their history rows. */
+  /** Stops every live stream (shutdown) and waits (bounded) for their history rows. */
   async stopAll(reason: EndReason): Promise<void> {
     for (const stream of this.registry.list()) stream.publisher.close(reason, null);
-    await Promise.allSettled([...this.pendingWrites]);
+    if (!(await this.writes.settled(SHUTDOWN_WRITES_WAIT_MS))) {
+      this.log.error(
+        { queued: this.writes.size },
+        'shutting down with history writes still queued (database unreachable)',
+      );
+    }
+  }
+
+  /** The key's lease, or 'unavailable' when the database cannot be asked (known down, or the attempt found it so). */
+  private async acquireLease(
+    leased: LeasedStream,
+  ): Promise<{ lease: StreamLease } | { heldBy: string } | 'unavailable'> {
+    if (this.database.down) return 'unavailable';
+    try {
+      return await this.ownership.acquire(leased, this.config.rtmp.duplicatePublish);
+    } catch (error) {
+      if (this.database.report(error)) return 'unavailable';
+      throw error;
+    }
+  }
+
+  /**
+   * A single node that went live during an outage takes the key's lease when the database is back (before
+   * the first heartbeat that would miss it); a holder elsewhere by then wins and this stream ends.
+   */
+  private acquireLeaseLater(stream: LiveStream, leased: LeasedStream): void {
+    this.leasesPending.add(stream);
+    void this.writes.run(stream.info.id, 'lease acquire', async () => {
+      const acquiredAt = Date.now();
+      const owned = await this.ownership.acquire(leased, this.config.rtmp.duplicatePublish);
+      this.leasesPending.delete(stream);
+      if ('heldBy' in owned) {
+        this.log.warn({ streamId: stream.info.id, heldBy: owned.heldBy }, 'stream key live elsewhere after the outage');
+        stream.publisher.close('taken_over', null);
+        return;
+      }
+      const lease = { ...owned.lease, acquiredAt };
+      if (stream.ending) this.releaseLease(stream, lease);
+      else this.leases.set(stream, lease);
+    });
+  }
+
+  private releaseLease(stream: LiveStream, lease: HeldLease): void {
+    void this.writes.run(stream.info.id, 'lease release', () => this.ownership.release(lease));
   }
 
   /** Codecs and resolution go into the session row once known (and again if they change). */
@@ -166,23 +232,13 @@ export class IngestService implements PublishGate, OnModuleInit {
     if (event.type !== 'config') return;
     const video = stream.tracks.video;
     const audio = stream.tracks.audio;
-    this.track(stream, () =>
-      this.sessions.updateMedia(stream.info.id, {
-        videoCodec: video?.codecString ?? null,
-        audioCodec: audio?.codecString ?? null,
-        width: video?.width || null,
-        height: video?.height || null,
-      }),
-    );
-  }
-
-  private track(stream: LiveStream, write: () => Promise<unknown>): void {
-    const previous = this.writeChains.get(stream) ?? Promise.resolve();
-    const tracked = previous
-      .then(write)
-      .catch((error: unknown) => this.log.error({ err: error }, 'stream session write failed'));
-    this.writeChains.set(stream, tracked);
-    this.pendingWrites.add(tracked);
-    void tracked.finally(() => this.pendingWrites.delete(tracked));
+    const media = {
+      videoCodec: video?.codecString ?? null,
+      audioCodec: audio?.codecString ?? null,
+      width: video?.width || null,
+      height: video?.height || null,
+    };
+    // Only the latest codecs matter: updates queued during an outage collapse into one.
+    void this.writes.run(stream.info.id, 'session media', () => this.sessions.updateMedia(stream.info.id, media), true);
   }
 }

@@ -23,11 +23,14 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     installExtensions: false,
     logging: false,
     applicationName: 'rapidrtmp',
-    // Fail fast when the server is unreachable instead of hanging start-up or readiness.
+    // Fail fast when the server is unreachable instead of hanging start-up, readiness or a publish: a new
+    // connection (or a wait for a free one) gives up after 3 s; a statement on a connection that went
+    // silent after 10 s (query_timeout); TCP keepalive notices a dead peer on idle connections.
     connectTimeoutMS: 3000,
   };
+  const pool = { query_timeout: 10_000, keepAlive: true };
   if ('databaseUrl' in target) {
-    return { ...common, url: target.databaseUrl, extra: { max: 10, idleTimeoutMillis: 30_000, query_timeout: 10_000 } };
+    return { ...common, url: target.databaseUrl, extra: { ...pool, max: 10, idleTimeoutMillis: 30_000 } };
   }
   const { host, port, user, database } = target.embedded;
   // One node's traffic needs few connections; idle ones close so an idle server holds no backends.
@@ -37,6 +40,6 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     port,
     username: user,
     database,
-    extra: { max: 5, idleTimeoutMillis: 10_000, query_timeout: 10_000 },
+    extra: { ...pool, max: 5, idleTimeoutMillis: 10_000 },
   };
 }

@@ -7,3 +7,6 @@ export * from './keyset-cursor.js';
 export * from './legacy-pglite-import.js';
 export * from './query-rows.js';
 export * from './migrate.js';
+export * from './database-availability.js';
+export * from './database-errors.js';
+export * from './deferred-writes.js';

@@ -3,8 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
 import { type Logger, ROOT_LOGGER } from '@rapidrtmp/server-logging';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit-log.js';
+import { DatabaseAvailability } from './database-availability.js';
+import { DeferredWrites } from './deferred-writes.js';
 import { dataSourceOptions, type DatabaseTarget } from './data-source-options.js';
 import { ENTITIES } from './entities/index.js';
 import { migrate } from './migrate.js';
@@ -81,8 +84,24 @@ export class PersistenceModule {
         AuditLog,
         { provide: EMBEDDED_POSTGRES, inject: [AppConfig, ROOT_LOGGER], useFactory: embeddedFor },
         EmbeddedPostgresLifecycle,
+        {
+          provide: DatabaseAvailability,
+          inject: [DataSource, ROOT_LOGGER, MetricsRegistry],
+          useFactory: (dataSource: DataSource, logger: Logger, metrics: MetricsRegistry) =>
+            new DatabaseAvailability(
+              () => dataSource.query('SELECT 1'),
+              logger.child({ module: 'persistence' }),
+              metrics,
+            ),
+        },
+        {
+          provide: DeferredWrites,
+          inject: [DatabaseAvailability, ROOT_LOGGER, MetricsRegistry],
+          useFactory: (availability: DatabaseAvailability, logger: Logger, metrics: MetricsRegistry) =>
+            new DeferredWrites(availability, logger.child({ module: 'persistence' }), metrics),
+        },
       ],
-      exports: [TypeOrmModule, AuditLog, EMBEDDED_POSTGRES],
+      exports: [TypeOrmModule, AuditLog, EMBEDDED_POSTGRES, DatabaseAvailability, DeferredWrites],
     };
   }
 }

@@ -4,21 +4,26 @@ import type { SegmentRecord } from '@rapidrtmp/hls';
 import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { DatabaseAvailability, DeferredWrites, RetryLater } from '@rapidrtmp/server-persistence';
 import { OBJECT_STORE, type ObjectStore, WriteBehindUploader } from '@rapidrtmp/server-storage';
 import { type LiveStream, LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { RecordingsRepository } from './recordings.repository.js';
 import { SegmentLog } from './segment-log.js';
 
-/** Segment rows of every recording on this node go out once a second, in one statement. */
-const SEGMENT_LOG = { intervalMs: 1000, maxRows: 20_000 };
+/**
+ * Segment rows of every recording on this node go out once a second, in one statement; during a database
+ * outage up to 100,000 wait (about 2 h of 25 streams at 2 s segments).
+ */
+const SEGMENT_LOG = { intervalMs: 1000, maxRows: 100_000 };
 
 /** How long the end of a recording waits for its last uploads before it is judged. */
 const FINALIZE_WAIT_MS = 15_000;
 
 interface ActiveRecording {
   id: string;
-  /** Row writes in order: the recording row before its segment rows. */
-  chain: Promise<unknown>;
+  /** The recording row could not be written (refused, not merely delayed): nothing to finalize. */
+  createFailed: boolean;
   pendingUploads: number;
   settled: () => void;
   initsStored: Set<string>;
@@ -30,6 +35,9 @@ export const recordingKey = (recordingId: string, name: string) => `recordings/$
  * Keeps every session as a recording: the packager's init segments and segments are uploaded
  * write-behind to `recordings/<session id>/`, and a segment log in the database says what exists, so
  * VOD, downloads and gaps are answered from it. A lost upload is never silent: it is a gap on the row.
+ * Rows survive a database outage: the recording row and its end go through DeferredWrites (after the
+ * session row, on the session's chain), the segment rows wait in the segment log, and a recording that
+ * ends during the outage is finalized once all of its segment rows are written.
  */
 @Injectable()
 export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
@@ -43,11 +51,44 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     private readonly membership: ClusterMembership,
     private readonly repository: RecordingsRepository,
     private readonly uploader: WriteBehindUploader,
+    private readonly writes: DeferredWrites,
+    private readonly database: DatabaseAvailability,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(ROOT_LOGGER) logger: Logger,
+    metrics: MetricsRegistry,
   ) {
     this.log = logger.child({ module: 'recorder' });
-    this.segmentLog = new SegmentLog((rows) => this.repository.upsertSegments(rows), SEGMENT_LOG, this.log);
+    const dropped = metrics.counter({
+      name: 'recording_segment_log_dropped_total',
+      help: 'Recording segment rows dropped because the segment log was full (a long database outage)',
+    });
+    this.segmentLog = new SegmentLog(
+      (rows) => this.writeSegmentRows(rows),
+      {
+        ...SEGMENT_LOG,
+        onDropped: () => dropped.inc(),
+      },
+      this.log,
+    );
+    const segmentLog = this.segmentLog;
+    metrics.gauge({
+      name: 'recording_segment_log_rows',
+      help: 'Recording segment rows held in memory, most waiting to be written (grows during a database outage)',
+      collect() {
+        this.set(segmentLog.size);
+      },
+    });
+  }
+
+  /** Skips the database while it is known to be down (the log retries every interval) and reports a new outage. */
+  private async writeSegmentRows(rows: Parameters<RecordingsRepository['upsertSegments']>[0]): Promise<void> {
+    this.database.assertUp();
+    try {
+      await this.repository.upsertSegments(rows);
+    } catch (error) {
+      this.database.report(error);
+      throw error;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -125,30 +166,35 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     if (!info.recordingEnabled || this.active.has(info.id)) return;
     const recording: ActiveRecording = {
       id: info.id,
-      chain: Promise.resolve(),
+      createFailed: false,
       pendingUploads: 0,
       settled: () => undefined,
       initsStored: new Set(),
     };
     this.active.set(info.id, recording);
-    this.write(recording, () =>
-      this.repository
-        .create({
-          id: info.id,
-          streamKeyId: info.streamKeyId,
-          ownerId: info.ownerId,
-          playbackId: info.playbackId,
-          startedAt: info.startedAt,
-          storageBackend: this.store.kind,
-          signedPlayback: info.signedPlayback,
-        })
-        .then(() => this.segmentLog.recordingReady(recording.id)),
-    );
+    // On the session's chain: the recording row (whose id is the session's) follows the session row.
+    void this.writes
+      .run(info.id, 'recording create', async () => {
+        await this.repository
+          .create({
+            id: info.id,
+            streamKeyId: info.streamKeyId,
+            ownerId: info.ownerId,
+            playbackId: info.playbackId,
+            startedAt: info.startedAt,
+            storageBackend: this.store.kind,
+            signedPlayback: info.signedPlayback,
+          })
+          .catch(ignoreDuplicate);
+        this.segmentLog.recordingReady(recording.id);
+      })
+      .then((outcome) => (recording.createFailed = outcome === 'failed'));
   }
 
   private async finish(stream: LiveStream): Promise<void> {
     const recording = this.active.get(stream.info.id);
     if (!recording) return;
+    const endedAt = new Date();
     // The last segment is already here: the stream's end event closed it before the registry let go.
     this.active.delete(stream.info.id);
     if (recording.pendingUploads > 0) {
@@ -157,15 +203,23 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
         new Promise((resolve) => setTimeout(resolve, FINALIZE_WAIT_MS).unref()),
       ]);
     }
-    await recording.chain;
+    const cutShort = stream.ending ? cutsRecordingShort(stream.ending.reason) : false;
+    void this.writes.run(recording.id, 'recording finalize', () => this.finalize(recording, endedAt, cutShort));
+  }
+
+  /** Totals and status from the segment log, once every segment row of the recording is in the database. */
+  private async finalize(recording: ActiveRecording, endedAt: Date, cutShort: boolean): Promise<void> {
+    if (recording.createFailed) {
+      this.segmentLog.forget(recording.id);
+      return;
+    }
     await this.segmentLog.flush();
-    this.segmentLog.forget(recording.id);
+    const unwritten = this.segmentLog.unwritten(recording.id);
+    if (unwritten > 0) throw new RetryLater(`${unwritten} segment rows of recording ${recording.id} not written yet`);
     const segments = await this.repository.segmentsOf(recording.id);
-    const complete =
-      segments.length > 0 &&
-      segments.every((s) => s.state === 'stored') &&
-      !(stream.ending && cutsRecordingShort(stream.ending.reason));
-    const row = await this.repository.finalize(recording.id, new Date(), complete ? 'complete' : 'incomplete');
+    const complete = segments.length > 0 && segments.every((s) => s.state === 'stored') && !cutShort;
+    const row = await this.repository.finalize(recording.id, endedAt, complete ? 'complete' : 'incomplete');
+    this.segmentLog.forget(recording.id);
     this.log.info(
       { recordingId: recording.id, status: row?.status, segments: row?.segmentCount, gaps: row?.gaps },
       'recording finished',
@@ -196,10 +250,9 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
       },
     });
   }
+}
 
-  private write(recording: ActiveRecording, write: () => Promise<unknown>): void {
-    recording.chain = recording.chain
-      .then(write)
-      .catch((error: unknown) => this.log.error({ err: error }, 'recording row write failed'));
-  }
+/** A retried insert whose first attempt did reach the database (the answer was lost) is done already. */
+function ignoreDuplicate(error: unknown): void {
+  if ((error as { code?: unknown }).code !== '23505') throw error;
 }

@@ -64,16 +64,21 @@ describe('SegmentLog', () => {
 
   it('keeps rows through a database outage and writes them when it returns; bounded meanwhile', async () => {
     const { batches, state, write } = writer();
-    const segments = new SegmentLog(write, { intervalMs: 60_000, maxRows: 3 }, log);
+    let dropped = 0;
+    const segments = new SegmentLog(write, { intervalMs: 60_000, maxRows: 3, onDropped: () => dropped++ }, log);
     segments.recordingReady('a');
     state.down = true;
     for (let msn = 0; msn < 5; msn++) segments.add(row('a', msn));
     segments.settle('a', 4, 'stored');
     await segments.flush();
     assert.deepEqual(batches, []);
+    assert.equal(segments.unwritten('a'), 3, 'what a recording that ends now must wait for');
+    assert.equal(segments.size, 3);
+    assert.equal(dropped, 2);
     state.down = false;
     await segments.flush();
     assert.deepEqual(batches, [['a/2:pending', 'a/3:pending', 'a/4:stored']], 'the oldest two dropped at the bound');
+    assert.equal(segments.unwritten('a'), 0);
     segments.stop();
   });
 

@@ -8,6 +8,8 @@ export interface SegmentLogOptions {
   intervalMs: number;
   /** Rows held in memory at most (a database outage): beyond it the oldest are dropped, with an error. */
   maxRows: number;
+  /** Told about each row dropped for want of room (a metric). */
+  onDropped?: () => void;
 }
 
 const key = (recordingId: string, msn: number) => `${recordingId}/${msn}`;
@@ -64,7 +66,19 @@ export class SegmentLog {
     await this.running;
   }
 
-  /** The recording ended: nothing more comes for it. */
+  /** Rows held in memory (written or not): the queue depth during an outage. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** How many of a recording's rows are not yet in the database in their latest state. */
+  unwritten(recordingId: string): number {
+    let count = 0;
+    for (const id of this.dirty) if (this.rows.get(id)?.recordingId === recordingId) count++;
+    return count;
+  }
+
+  /** The recording ended and its rows are written: nothing more comes for it. */
   forget(recordingId: string): void {
     this.ready.delete(recordingId);
     for (const [id, row] of this.rows) {
@@ -121,6 +135,7 @@ export class SegmentLog {
     if (oldest === undefined) return;
     this.rows.delete(oldest);
     this.dirty.delete(oldest);
+    this.options.onDropped?.();
     this.log.error({ segment: oldest }, 'segment log full (database unreachable?): a segment row was dropped');
   }
 }

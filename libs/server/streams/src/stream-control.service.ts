@@ -55,7 +55,7 @@ export class StreamControl implements OnModuleInit {
         return 1;
       }
       case 'stop-user': {
-        this.authorizer.invalidate();
+        this.authorizer.invalidateOwner(message.userId);
         let stopped = 0;
         for (const stream of this.registry.list()) {
           if (stream.info.ownerId !== message.userId || stream.ended) continue;

@@ -97,9 +97,18 @@ const SELECT = `
 export class StreamSessionsRepository {
   constructor(@InjectRepository(StreamSessionEntity) private readonly sessions: Repository<StreamSessionEntity>) {}
 
-  async open(values: { streamKeyId: string; ownerId: string; nodeId: string; startedAt: Date }): Promise<string> {
-    const saved = await this.sessions.save(this.sessions.create(values));
-    return saved.id;
+  /**
+   * The row of a session that went live; its id is chosen by the caller (so a publish can go live while the
+   * database is unreachable and the row be written when it is back). Writing it twice is harmless.
+   */
+  async open(values: {
+    id: string;
+    streamKeyId: string;
+    ownerId: string;
+    nodeId: string;
+    startedAt: Date;
+  }): Promise<void> {
+    await this.sessions.createQueryBuilder().insert().values(values).orIgnore().execute();
   }
 
   async updateMedia(id: string, media: SessionMedia): Promise<void> {

@@ -4,5 +4,6 @@ export * from './paths.js';
 export * from './ports.js';
 export * from './seed.js';
 export * from './server-process.js';
+export * from './tcp-proxy.js';
 export * from './test-clip.js';
 export * from './wait-for.js';
