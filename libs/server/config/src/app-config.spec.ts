@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       memorySegments: 3,
       storageCacheBytes: 32 * 1024 * 1024,
       republishGraceSeconds: 10,
+      maxBlockingRequests: 10_000,
+      maxBlockingRequestsPerIp: 64,
     });
     assert.equal(config.rtmp.duplicatePublish, 'reject');
     assert.equal(config.rtmp.maxMessageBytes, 8 * 1024 * 1024);

@@ -49,6 +49,9 @@ export interface HlsSettings {
   /** Segments read back from storage (older than the memory window) are cached up to this many bytes. */
   storageCacheBytes: number;
   republishGraceSeconds: number;
+  /** Blocking reloads and hinted-part requests held at once, in total and per client address. */
+  maxBlockingRequests: number;
+  maxBlockingRequestsPerIp: number;
 }
 
 /** Membership of a cluster of nodes on one PostgreSQL (see the README, "Running several nodes"). */
@@ -163,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memorySegments: raw.HLS_MEMORY_SEGMENTS,
       storageCacheBytes: raw.HLS_STORAGE_CACHE_BYTES,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
+      maxBlockingRequests: raw.HLS_MAX_BLOCKING_REQUESTS,
+      maxBlockingRequestsPerIp: raw.HLS_MAX_BLOCKING_REQUESTS_PER_IP,
     },
     cluster: {
       nodeUrl: raw.NODE_URL?.replace(/\/+$/, ''),

@@ -114,6 +114,10 @@ export const configSchema = z
     HLS_MEMORY_SEGMENTS: integer(3, 2, 1000, 'segment count'),
     HLS_STORAGE_CACHE_BYTES: integer(32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, 'byte count'),
     HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
+    // LL-HLS requests held for media not there yet (blocking reloads, hinted parts): per client address and
+    // in total; past either, the request is answered at once (the current playlist) instead of held.
+    HLS_MAX_BLOCKING_REQUESTS: integer(10_000, 1, 1_000_000, 'count'),
+    HLS_MAX_BLOCKING_REQUESTS_PER_IP: integer(64, 1, 1_000_000, 'count'),
 
     // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.
     STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),

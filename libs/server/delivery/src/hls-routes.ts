@@ -3,11 +3,13 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
 import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
+import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chunksLength, sliceChunks } from './byte-chunks.js';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
+import { HeldRequestGate } from './held-request-gate.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { sendChunks } from './send-chunks.js';
@@ -27,12 +29,18 @@ type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?
  */
 @Injectable()
 export class HlsRoutes implements OnModuleInit {
+  /** Bounds the requests held per client address and in total (HLS_MAX_BLOCKING_REQUESTS*). */
+  private readonly holds: HeldRequestGate;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly hls: HlsService,
     private readonly signer: PlaybackSigner,
     private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.holds = new HeldRequestGate(config.hls, metrics);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -65,7 +73,14 @@ export class HlsRoutes implements OnModuleInit {
     if (!directive.ok) return this.problem(reply, 'playlist', 400, directive.reason);
     const skip = parseSkipRequest(req.query._HLS_skip);
     if (!skip.ok) return this.problem(reply, 'playlist', 400, skip.reason);
-    const answer = await viewer.source.mediaPlaylist(directive.request, skip.skip);
+    const { source } = viewer;
+    const answer = directive.request
+      ? await this.holds.run(
+          this.holder(req),
+          () => source.mediaPlaylist(directive.request, skip.skip),
+          () => source.mediaPlaylist(undefined, skip.skip), // past the bound: the playlist as it is now
+        )
+      : await source.mediaPlaylist(undefined, skip.skip);
     if (!answer.ok) return this.problem(reply, 'playlist', answer.status, answer.detail);
     return this.playlist(reply, 'playlist', viewer.sign(answer.body));
   }
@@ -77,7 +92,15 @@ export class HlsRoutes implements OnModuleInit {
     if (!name || !viewer) return this.notFound(reply, 'other');
     const kind: HlsRequestKind = name.kind;
     if (!viewer.authorized) return this.problem(reply, kind, 403, 'playback token required');
-    const answer = await viewer.source.resource(resource);
+    const { source } = viewer;
+    const answer =
+      name.kind === 'part'
+        ? await this.holds.run(
+            this.holder(req),
+            () => source.resource(resource),
+            () => source.resource(resource, { hold: false }),
+          )
+        : await source.resource(resource);
     if (!answer.ok) return this.problem(reply, kind, answer.status, answer.detail);
     const chunks = answer.body;
     const size = chunksLength(chunks);
@@ -123,6 +146,11 @@ export class HlsRoutes implements OnModuleInit {
     }
     source.touchViewer(clientOf(req));
     return { source, authorized: true, sign: (body: string) => withToken(body, token) };
+  }
+
+  /** Whose bound a held request counts against: the client address; none for another node of the cluster. */
+  private holder(req: FastifyRequest): string | undefined {
+    return isPeerRequest(req.headers, this.config.cluster.secret) ? undefined : req.ip;
   }
 
   private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {

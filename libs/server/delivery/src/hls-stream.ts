@@ -144,11 +144,13 @@ export class HlsStream implements PlaybackSource {
     return body ? { ok: true, body } : notFound;
   }
 
-  async resource(name: string): Promise<PlaybackAnswer<ByteChunks>> {
+  async resource(name: string, { hold = true } = {}): Promise<PlaybackAnswer<ByteChunks>> {
     const parsed = parseResourceName(name);
     if (!parsed) return notFound;
     const window = this.packager.window;
     if (parsed.kind === 'part' && window.partAvailability(parsed.msn, parsed.index) === 'pending') {
+      // The client holds as many requests as it may (HeldRequestGate): it asks again later.
+      if (!hold) return { ok: false, status: 503, detail: 'this part is not ready yet; too many held requests' };
       // The preload hint names this part before it exists (RFC 8216bis 6.2.6): hold the request.
       await this.timedWait(
         'part',

@@ -18,8 +18,11 @@ export interface PlaybackSource {
    * Update (`_HLS_skip`) when `delta` is set and the window is long enough to skip something.
    */
   mediaPlaylist(request: BlockingRequest | undefined, delta?: boolean): Promise<PlaybackAnswer<string>>;
-  /** An init segment, segment or part (a hinted part is awaited), as buffers to send in order. */
-  resource(name: string): Promise<PlaybackAnswer<ByteChunks>>;
+  /**
+   * An init segment, segment or part (a hinted part is awaited unless `hold` is false: then 503 at once), as
+   * buffers to send in order.
+   */
+  resource(name: string, options?: { hold?: boolean }): Promise<PlaybackAnswer<ByteChunks>>;
   /** Counts a viewer of this node. */
   touchViewer(client: string): void;
 }

@@ -12,6 +12,11 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
     connections: metrics.gauge({ name: 'rtmp_connections', help: 'Open RTMP connections' }),
     connectionsTotal: metrics.counter({ name: 'rtmp_connections_total', help: 'Accepted RTMP TCP connections' }),
     publishers: metrics.gauge({ name: 'rtmp_live_publishers', help: 'RTMP publishers currently live' }),
+    shed: metrics.counter({
+      name: 'rtmp_connections_shed_total',
+      help: 'Connections not yet authorized that were closed to make room for a new one, by the cap reached',
+      labelNames: ['limit'],
+    }),
     rejected: metrics.counter({
       name: 'rtmp_rejected_total',
       help: 'RTMP connections or publishes refused or closed for a violation, by reason',

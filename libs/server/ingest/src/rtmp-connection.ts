@@ -35,6 +35,14 @@ export interface PublishGate {
   close(stream: LiveStream, ending: StreamEnding): void;
 }
 
+/** What the listener learns about a connection's progress. */
+export interface ConnectionHooks {
+  /** The publish was accepted: the connection may no longer be shed for a newer one. */
+  onAuthorized: () => void;
+  /** The socket closed (once). */
+  onClosed: () => void;
+}
+
 export interface PublishAttempt {
   app: string;
   streamName: string;
@@ -65,7 +73,7 @@ export class RtmpConnection implements Publisher {
     private readonly gate: PublishGate,
     private readonly metrics: IngestMetrics,
     logger: Logger,
-    private readonly onClosed: () => void,
+    private readonly hooks: ConnectionHooks,
   ) {
     this.log = logger.child({ peer: this.remoteAddress });
     metrics.flvEvents.track(this, () => flvDemuxerEvents(this.demuxer.counters));
@@ -136,7 +144,8 @@ export class RtmpConnection implements Publisher {
         publisher: this,
       })
       .then((outcome) => {
-        if (this.closed) {
+        // Closed (or closing: shed, faulted, stopped) while the key was being checked: no stream.
+        if (this.closed || this.closing) {
           if ('stream' in outcome) this.gate.close(outcome.stream, DROPPED);
           return;
         }
@@ -152,6 +161,7 @@ export class RtmpConnection implements Publisher {
         this.stream = outcome.stream;
         this.publishing = true;
         clearTimeout(this.setupTimer);
+        this.hooks.onAuthorized();
         this.metrics.publishers.inc();
         this.session.acceptPublish(request.streamId);
         this.log.info(
@@ -204,6 +214,17 @@ export class RtmpConnection implements Publisher {
     }
   }
 
+  /**
+   * Its slot went to a newer connection (a connection cap was reached and this one was the oldest not yet
+   * publishing): drop it. Counted by the listener as shed, not as a rejection of this client.
+   */
+  shed(): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    this.session.end();
+    this.socket.destroy();
+  }
+
   /** A violation or a limit: count it, end the stream (if any) and drop the connection. */
   private fault(fault: ConnectionFault, detail: string): void {
     if (this.closing || this.closed) return;
@@ -232,6 +253,6 @@ export class RtmpConnection implements Publisher {
     this.session.end();
     this.finishStream(DROPPED);
     this.metrics.flvEvents.release(this);
-    this.onClosed();
+    this.hooks.onClosed();
   }
 }

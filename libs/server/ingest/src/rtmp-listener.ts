@@ -10,7 +10,7 @@ import { AppConfig } from '@rapidrtmp/server-config';
 import { ReadinessChecks } from '@rapidrtmp/server-health';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { ConnectionLimiter } from './connection-limiter.js';
+import { ConnectionLimiter, type ConnectionSlot, type ShedConnection } from './connection-limiter.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { IngestService } from './ingest.service.js';
 import { RtmpConnection } from './rtmp-connection.js';
@@ -21,7 +21,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
   private readonly log: Logger;
   private readonly metrics: IngestMetrics;
   private readonly limiter: ConnectionLimiter;
-  private readonly connections = new Set<RtmpConnection>();
+  private readonly connections = new Map<ConnectionSlot, RtmpConnection>();
   private server: Server | undefined;
   private listening = false;
   private closed: Promise<void> | undefined;
@@ -75,7 +75,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
   async beforeApplicationShutdown(): Promise<void> {
     const closed = this.stopAccepting();
     await this.ingest.stopAll('server_shutdown');
-    for (const connection of this.connections) connection.close('server_shutdown', null);
+    for (const connection of this.connections.values()) connection.close('server_shutdown', null);
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
   }
 
@@ -87,20 +87,33 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
 
   private accept(socket: Socket): void {
     const address = socket.remoteAddress ?? 'unknown';
-    const admission = this.limiter.tryAcquire(address);
-    if (admission !== 'ok') {
-      this.metrics.rejected.inc({ reason: admission });
-      this.log.warn({ peer: address, reason: admission }, 'rtmp connection refused');
+    const admission = this.limiter.admit(address);
+    if ('refused' in admission) {
+      this.metrics.rejected.inc({ reason: admission.refused });
+      this.log.warn({ peer: address, reason: admission.refused }, 'rtmp connection refused');
       socket.destroy();
       return;
     }
+    for (const shed of admission.shed) this.shed(shed);
+    const { slot } = admission;
     this.metrics.connectionsTotal.inc();
     this.metrics.connections.inc();
-    const connection = new RtmpConnection(socket, this.config.rtmp, this.ingest, this.metrics, this.log, () => {
-      this.connections.delete(connection);
-      this.limiter.release(address);
-      this.metrics.connections.dec();
+    const connection = new RtmpConnection(socket, this.config.rtmp, this.ingest, this.metrics, this.log, {
+      onAuthorized: () => this.limiter.authorize(slot),
+      onClosed: () => {
+        this.connections.delete(slot);
+        this.limiter.release(slot);
+        this.metrics.connections.dec();
+      },
     });
-    this.connections.add(connection);
+    this.connections.set(slot, connection);
+  }
+
+  /** A cap was reached: the limiter gave this unauthorized connection's slot to a newer one. */
+  private shed({ slot, limit }: ShedConnection): void {
+    this.metrics.shed.inc({ limit });
+    // Debug only: a flood sheds thousands a second; the counter is what operators watch.
+    this.log.debug({ peer: slot.address, limit }, 'rtmp connection shed for a newer one');
+    this.connections.get(slot)?.shed();
   }
 }
