@@ -27,6 +27,19 @@ import { startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers } from './bench-database.js';
 import { nginxAvailable, startNginxRtmp } from './bench-nginx.js';
 
+/** Where the time to first frame went: each start-up step and the first requests, in ms after loadSource(). */
+function startupLine({ server, mode, report }: Playback): string {
+  const origin = report.loadStartedAt ?? 0;
+  const at = (value: number | string | undefined) => (typeof value === 'number' ? fmt(value - origin) : '–');
+  const steps = ['manifestLoaded', 'levelLoaded', 'mediaLoading', 'mediaLoaded', 'bufferAppended']
+    .map((step) => `${step} ${at(report.startup[step])}`)
+    .join(', ');
+  const requests = report.startRequests
+    .map((r) => `${r.name} ${fmt(r.start - origin)}-${fmt(r.end - origin)}`)
+    .join(', ');
+  return `${server} ${mode} start-up (ms): ${steps}, first frame ${at(report.firstFrame ?? undefined)}; first media ${String(report.startup.firstMedia ?? '–')}; requests: ${requests}`;
+}
+
 /** Seconds of playback measured per row, after the first frame. */
 const SECONDS = Math.min(envNumber('BENCH_SECONDS', 60), 300);
 /** How long the stream has been live (first segment listed) when the player loads it. */
@@ -47,6 +60,9 @@ interface PlayerReport {
   samples: Array<{ at: number; latency: number; wallLatencyMs: number | null }>;
   errors: Array<{ details: string; fatal: boolean }>;
   fatal: Array<{ details: string }>;
+  /** First time of each start-up step (manifestLoaded, levelLoaded, mediaLoading, …) and the first media loaded. */
+  startup: Record<string, number | string>;
+  startRequests: Array<{ name: string; start: number; end: number }>;
 }
 
 interface Playback {
@@ -229,12 +245,12 @@ async function main(): Promise<void> {
     cleanup.add('player page server', () => page.close());
     if (modes.length > 0) {
       results.push(...(await runRapid(browser, page.url, clip, modes)));
-      for (const r of results) console.log(`  ${row(r).join(' | ')}`);
+      for (const r of results) console.log(`  ${row(r).join(' | ')}\n  ${startupLine(r)}`);
     }
     if (nginxRow) {
       const result = await runNginx(browser, page.url, clip);
       results.push(result);
-      console.log(`  ${row(result).join(' | ')}`);
+      console.log(`  ${row(result).join(' | ')}\n  ${startupLine(result)}`);
     }
   } finally {
     await cleanup.run();

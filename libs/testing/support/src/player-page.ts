@@ -20,7 +20,7 @@ const PAGE = `<!doctype html>
   const params = new URLSearchParams(location.search);
   const video = document.getElementById('v');
   const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [],
-    loadStartedAt: null, firstFrame: null, stalls: [], samples: [] };
+    loadStartedAt: null, firstFrame: null, stalls: [], samples: [], startup: {}, startRequests: [] };
   window.report = report;
   const hls = new Hls({
     lowLatencyMode: params.get('ll') !== '0',
@@ -36,10 +36,23 @@ const PAGE = `<!doctype html>
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
     report.levels = data.levels.map((l) => ({ videoCodec: l.videoCodec, audioCodec: l.audioCodec, width: l.width, height: l.height }));
   });
+  // When each step of the start-up first happened (performance.now() ms), to see where time to first frame goes.
+  const firstTime = (name) => { if (!(name in report.startup)) report.startup[name] = performance.now(); };
+  hls.on(Hls.Events.MANIFEST_LOADED, () => firstTime('manifestLoaded'));
+  hls.on(Hls.Events.LEVEL_LOADED, () => firstTime('levelLoaded'));
+  hls.on(Hls.Events.FRAG_LOADING, (_e, data) => {
+    if (data.frag.sn === 'initSegment') return;
+    firstTime('mediaLoading');
+    if (!('firstMedia' in report.startup)) report.startup.firstMedia = data.frag.sn + (data.part ? '.' + data.part.index : '');
+  });
+  hls.on(Hls.Events.FRAG_LOADED, (_e, data) => { if (data.frag.sn !== 'initSegment') firstTime('mediaLoaded'); });
+  hls.on(Hls.Events.BUFFER_APPENDED, () => firstTime('bufferAppended'));
   const sampleMs = Number(params.get('sampleMs')) || 0;
   const firstFrame = () => {
     if (report.firstFrame !== null) return;
     report.firstFrame = performance.now();
+    report.startRequests = performance.getEntriesByType('resource').slice(0, 12).map((r) => ({
+      name: r.name.split('/').pop(), start: r.startTime, end: r.responseEnd }));
     if (sampleMs > 0) setInterval(() => report.samples.push({
       at: performance.now(),
       latency: hls.latency,
