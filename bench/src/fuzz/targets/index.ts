@@ -1,0 +1,23 @@
+import type { FuzzTarget } from '../fuzz-target.js';
+import { amf0Target, amf3Target } from './amf.js';
+import { codecTargets } from './codecs.js';
+import { flvFileTarget, flvTagsTarget } from './flv.js';
+import { byteRangeTarget, hlsQueryTarget, hlsResourceNameTarget, playbackTokenTarget } from './http.js';
+import { objectKeyTarget } from './object-key.js';
+import { chunkReaderTarget, rtmpSessionTarget } from './rtmp.js';
+
+/** Every target, cheapest protocol layer first. */
+export const TARGETS: readonly FuzzTarget[] = [
+  chunkReaderTarget,
+  rtmpSessionTarget,
+  amf0Target,
+  amf3Target,
+  flvTagsTarget,
+  flvFileTarget,
+  ...codecTargets,
+  hlsQueryTarget,
+  hlsResourceNameTarget,
+  playbackTokenTarget,
+  byteRangeTarget,
+  objectKeyTarget,
+];
