@@ -352,6 +352,51 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     );
   });
 
+  it('lets an admin’s token act on other users’ keys only with users:admin, and moderate them by its scope', async () => {
+    const spare = (await a.session.post('/api/v1/stream-keys', { label: 'A spare' })).body;
+    const spareUrl = `/api/v1/stream-keys/${spare.id}`;
+    const keysOnly = (await createToken(admin, ['keys:read', 'keys:write', 'tokens:write', 'streams:write'])).client;
+    const refused = [
+      await keysOnly.post('/api/v1/stream-keys', { label: 'for A', userId: a.id }),
+      await keysOnly.patch(spareUrl, { label: 'taken', signedPlayback: true }),
+      await keysOnly.post(`${spareUrl}/revoke`),
+      await keysOnly.post(`${spareUrl}/regenerate`),
+      await keysOnly.post('/api/v1/api-tokens', { label: 'for A', scopes: ['keys:read'], userId: a.id }),
+      await keysOnly.delete(`/api/v1/api-tokens/${a.tokenId}`),
+    ];
+    assert.deepEqual(
+      refused.map((r) => r.status),
+      [403, 403, 403, 403, 403, 404],
+      JSON.stringify(refused.map((r) => r.body)),
+    );
+    const untouched = (await a.session.get(spareUrl)).body;
+    assert.deepEqual(
+      [untouched.label, untouched.revokedAt, untouched.signedPlayback, untouched.keyPrefix],
+      ['A spare', null, false, spare.keyPrefix],
+    );
+    assert.equal((await a.token.get('/api/v1/me')).status, 200, 'A’s token still works');
+    assert.deepEqual(
+      (await a.session.get('/api/v1/stream-keys')).body.map((k: { ownerId: string }) => k.ownerId),
+      [a.id, a.id],
+      'no key was created for A',
+    );
+
+    // Seeing and banning other users' keys is moderation: streams:write, as a moderator's token has it.
+    assert.equal((await keysOnly.get(spareUrl)).status, 200);
+    assert.equal((await keysOnly.post(`${spareUrl}/ban`, { seconds: 60 })).status, 200);
+    assert.equal((await keysOnly.delete(`${spareUrl}/ban`)).status, 204);
+
+    const delegate = (await createToken(admin, ['keys:read', 'keys:write', 'users:admin'])).client;
+    const forA = await delegate.post('/api/v1/stream-keys', { label: 'for A by the delegate', userId: a.id });
+    assert.equal(forA.status, 201, JSON.stringify(forA.body));
+    assert.equal(forA.body.ownerId, a.id);
+    assert.equal(
+      (await delegate.patch(spareUrl, { label: 'renamed by the delegate' })).body.label,
+      'renamed by the delegate',
+    );
+    assert.equal((await delegate.post(`${spareUrl}/revoke`)).status, 200);
+  });
+
   it('revokes a user’s tokens on a password reset, an own password change and a disable, and keeps revoked keys revoked', async () => {
     const user = await createPublisher('c');
     const me = (client: ApiClient) => client.get('/api/v1/me').then((r) => r.status);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CAPABILITIES, FIRST_USER_ROLE, ROLE_TABLE, ROLES, can, roleHasScope, rolesWith, type Role } from './roles.js';
 import { SCOPES, isScope, type Scope } from './scopes.js';
+import { principalOf } from './testing/principal.js';
 
 describe('ROLE_TABLE', () => {
   it('lists the roles most powerful first, each with known scopes and capabilities', () => {
@@ -47,9 +48,24 @@ describe('ROLE_TABLE', () => {
 
   it('answers capabilities for a role or a principal, and scopes for a role', () => {
     assert.equal(can('moderator', 'others:read'), true);
-    assert.equal(can({ role: 'moderator' }, 'others:write'), false);
-    assert.equal(can({ role: 'publisher' }, 'others:read'), false);
+    assert.equal(can(principalOf('moderator'), 'others:write'), false);
+    assert.equal(can(principalOf('publisher'), 'others:read'), false);
     assert.equal(roleHasScope('publisher', 'keys:write'), true);
     assert.equal(roleHasScope('moderator', 'keys:write'), false);
+  });
+
+  it('lets an API token reach other users’ keys and tokens only with users:admin; a login by its role', () => {
+    const adminToken = (scopes: Scope[]) => principalOf('admin', 'adm', { via: 'api-token', scopes });
+    assert.equal(can(principalOf('admin'), 'others:write'), true, 'an admin’s login');
+    assert.equal(can(adminToken(['keys:write', 'tokens:write']), 'others:write'), false);
+    assert.equal(can(adminToken(['keys:write', 'users:admin']), 'others:write'), true);
+    const moderatorToken = principalOf('moderator', 'mod', { via: 'api-token', scopes: ['users:admin'] as Scope[] });
+    assert.equal(can(moderatorToken, 'others:write'), false, 'the role bounds a token whatever it holds');
+    // Seeing (and moderating) others is the route's scope: a moderator's token reaches as far as its login.
+    assert.equal(
+      can(principalOf('moderator', 'mod', { via: 'api-token', scopes: ['streams:write'] }), 'others:read'),
+      true,
+    );
+    assert.equal(can(adminToken(['keys:read']), 'others:read'), true);
   });
 });

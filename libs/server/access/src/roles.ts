@@ -1,10 +1,12 @@
+import type { Principal } from './principal.js';
 import { SCOPES, type Scope } from './scopes.js';
 
 /**
  * Whose resources a role reaches; every role reaches its own.
  * - `others:read`: sees every user's stream keys, live streams, history and recordings (and, with
  *   `streams:write`, stops their streams and bans their keys);
- * - `others:write`: manages other users' stream keys and API tokens, and issues them for others.
+ * - `others:write`: manages other users' stream keys and API tokens, and issues them for others (an API
+ *   token only with `users:admin` as well: see `can`).
  */
 export const CAPABILITIES = ['others:read', 'others:write'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -51,10 +53,30 @@ export const ROLES = Object.keys(ROLE_TABLE) as Role[];
 /** The role of the user created at first start (AdminBootstrapService): it can do everything. */
 export const FIRST_USER_ROLE: Role = 'admin';
 
-/** Whether the role reaches that far (for a request's principal: its role; scopes are the guard's). */
-export function can(who: Role | { role: Role }, capability: Capability): boolean {
-  const role = typeof who === 'string' ? who : who.role;
-  return roleCapabilities(role).includes(capability);
+/** A request's caller as far as its reach goes: its role, and for an API token the scopes it holds. */
+export type Reacher = Pick<Principal, 'role' | 'via' | 'scopes'>;
+
+/**
+ * What an API token must hold, besides its owner's role, to use a capability (a login has its role's reach).
+ * Acting on other users' keys and tokens (`others:write`) needs `users:admin`: an admin's token for its own
+ * keys (`keys:write`, `tokens:write`) is not an admin over everyone's. `others:read` needs nothing more: what
+ * a moderator does to others (see, stop, ban, delete recordings) is already the route's scope
+ * (`streams:write`, `recordings:write`).
+ */
+const TOKEN_SCOPE_FOR: Record<Capability, Scope | undefined> = {
+  'others:read': undefined,
+  'others:write': 'users:admin',
+};
+
+/**
+ * Whether a role, or a request's caller, reaches that far. For a caller: its role's capability, and for an
+ * API token also the scope the capability asks of tokens (TOKEN_SCOPE_FOR). The route's scopes are the guard's.
+ */
+export function can(who: Role | Reacher, capability: Capability): boolean {
+  if (typeof who === 'string') return roleCapabilities(who).includes(capability);
+  if (!roleCapabilities(who.role).includes(capability)) return false;
+  const tokenScope = TOKEN_SCOPE_FOR[capability];
+  return who.via === 'session' || tokenScope === undefined || who.scopes.includes(tokenScope);
 }
 
 export function roleCapabilities(role: Role): readonly Capability[] {

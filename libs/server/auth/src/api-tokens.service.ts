@@ -12,7 +12,7 @@ import {
 import { API_TOKEN_PREFIX, displayPrefix, newSecret, sha256 } from './secrets.js';
 
 /**
- * Scoped API tokens: a user manages their own (admins anyone's). A token never holds a scope its owner's
+ * Scoped API tokens: a user manages their own (admins anyone's; an admin's token only with users:admin, see `can`). A token never holds a scope its owner's
  * role lacks, and a token creating a token hands on no more than it holds itself; its secret is shown once,
  * at creation, and only its hash is stored.
  */
@@ -26,13 +26,13 @@ export class ApiTokensService {
 
   /** The caller's tokens; an admin may name another user. */
   async list(principal: Principal, userId?: string): Promise<ApiTokenDto[]> {
-    const ownerId = managesOthersTokens(principal) && userId ? userId : principal.userId;
+    const ownerId = can(principal, 'others:write') && userId ? userId : principal.userId;
     return (await this.credentials.listTokens(ownerId)).map(toApiTokenDto);
   }
 
   async create(principal: Principal, input: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
     const ownerId = input.userId ?? principal.userId;
-    if (ownerId !== principal.userId && !managesOthersTokens(principal))
+    if (ownerId !== principal.userId && !can(principal, 'others:write'))
       throw new ForbiddenException(
         principal.via === 'api-token'
           ? 'Only a token with scope users:admin issues tokens for other users.'
@@ -70,7 +70,7 @@ export class ApiTokensService {
   /** Someone else's token is "not found" unless the caller is an admin; revoking twice keeps the first time. */
   async revoke(principal: Principal, id: string): Promise<void> {
     const token = await this.credentials.findToken(id);
-    if (!token || (token.ownerId !== principal.userId && !managesOthersTokens(principal)))
+    if (!token || (token.ownerId !== principal.userId && !can(principal, 'others:write')))
       throw new NotFoundException('No such token.');
     if (!token.revokedAt) await this.credentials.revokeToken(id, new Date());
     await this.audit.record({
@@ -80,12 +80,4 @@ export class ApiTokensService {
       targetId: id,
     });
   }
-}
-
-/**
- * Whether the caller reaches other users' tokens: an admin's login does; an admin's API token only when it
- * holds users:admin too (tokens:write alone manages its owner's own tokens).
- */
-function managesOthersTokens(principal: Principal): boolean {
-  return can(principal, 'others:write') && (principal.via === 'session' || principal.scopes.includes('users:admin'));
 }

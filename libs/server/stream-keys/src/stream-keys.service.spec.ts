@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Scope } from '@rapidrtmp/server-access';
 import { principalOf } from '@rapidrtmp/server-access/testing';
 import { loadConfig } from '@rapidrtmp/server-config';
 import type { StreamKeyEntity, UserEntity } from '@rapidrtmp/server-persistence';
@@ -126,6 +127,37 @@ describe('StreamKeysService', () => {
       status: 404,
       message: 'No such user.',
     });
+  });
+
+  it('lets an admin’s API token create and manage other users’ keys only when it holds users:admin', async () => {
+    const { service, rows } = setup();
+    const token = (scopes: Scope[]) => principalOf('admin', 'adm', { via: 'api-token', scopes, credentialId: 't' });
+    const keysOnly = token(['keys:read', 'keys:write', 'streams:write', 'tokens:write']);
+    await assert.rejects(service.create(keysOnly, { label: 'x', userId: 'pub' }), {
+      status: 403,
+      message: 'Only a token with scope users:admin creates keys for other users.',
+    });
+    const pubs = await service.create(PUBLISHER, { label: 'studio' });
+    const refused = {
+      status: 403,
+      message: 'Only the owner, or an admin’s token with scope users:admin, manages this key.',
+    };
+    await assert.rejects(service.update(keysOnly, pubs.id, { label: 'taken', signedPlayback: true }), refused);
+    await assert.rejects(service.revoke(keysOnly, pubs.id), refused);
+    await assert.rejects(service.regenerate(keysOnly, pubs.id), refused);
+    assert.deepEqual(
+      [rows.get(pubs.id)!.label, rows.get(pubs.id)!.revokedAt, rows.get(pubs.id)!.keyHash],
+      ['studio', null, hashStreamKey(pubs.key)],
+      'nothing changed',
+    );
+    // Its own keys, and moderation (seeing, banning), stay within its scopes.
+    const own = await service.create(keysOnly, { label: 'own' });
+    assert.equal((await service.update(keysOnly, own.id, { label: 'mine' })).label, 'mine');
+    assert.equal((await service.get(keysOnly, pubs.id)).id, pubs.id);
+    assert.ok((await service.ban(keysOnly, pubs.id, { seconds: 60 })).bannedUntil);
+    const delegate = token(['keys:write', 'users:admin']);
+    assert.equal((await service.create(delegate, { label: 'for pub', userId: 'pub' })).ownerId, 'pub');
+    assert.equal((await service.update(delegate, pubs.id, { label: 'renamed' })).label, 'renamed');
   });
 
   it('shows publishers their own keys, moderators and admins everyone’s (or one user’s)', async () => {

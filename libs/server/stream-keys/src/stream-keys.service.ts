@@ -38,11 +38,15 @@ export class StreamKeysService {
     return keys.map((key) => this.toDto(key, names.get(key.ownerId)));
   }
 
-  /** For the caller, or (admins) for another user. The secret is in this answer only. */
+  /** For the caller, or (admins; their tokens with users:admin) for another user. The secret is in this answer only. */
   async create(principal: Principal, input: CreateStreamKeyDto): Promise<CreatedStreamKeyDto> {
     const ownerId = input.userId ?? principal.userId;
     if (ownerId !== principal.userId && !can(principal, 'others:write'))
-      throw new ForbiddenException('Only admins create keys for other users.');
+      throw new ForbiddenException(
+        principal.via === 'api-token'
+          ? 'Only a token with scope users:admin creates keys for other users.'
+          : 'Only admins create keys for other users.',
+      );
     if (!(await this.users.findById(ownerId))) throw new NotFoundException('No such user.');
     const secret = generateStreamKey();
     const { id } = await this.keys.insert({
@@ -167,11 +171,15 @@ export class StreamKeysService {
     return key;
   }
 
-  /** Renaming, revoking and regenerating are for the owner or an admin. */
+  /** Renaming, revoking and regenerating are for the owner or an admin (an admin's token: with users:admin). */
   private async manageable(principal: Principal, id: string): Promise<StreamKeyEntity> {
     const key = await this.visible(principal, id);
     if (!can(principal, 'others:write') && key.ownerId !== principal.userId)
-      throw new ForbiddenException('Only the owner or an admin manages this key.');
+      throw new ForbiddenException(
+        principal.via === 'api-token'
+          ? 'Only the owner, or an admin’s token with scope users:admin, manages this key.'
+          : 'Only the owner or an admin manages this key.',
+      );
     return key;
   }
 
