@@ -352,6 +352,34 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     );
   });
 
+  it('revokes the tokens a token minted, and theirs, with it: A mints B, B mints C, revoking A stops all three', async () => {
+    const tokenA = await createToken(b.session, ['tokens:write', 'streams:read']);
+    const tokenB = await createToken(tokenA.client, ['tokens:write', 'streams:read']);
+    const tokenC = await createToken(tokenB.client, ['streams:read']);
+    const bystander = await createToken(b.session, ['streams:read']);
+    const listed = new Map(
+      (await b.session.get('/api/v1/api-tokens')).body.map((t: { id: string; parentId: string | null }) => [
+        t.id,
+        t.parentId,
+      ]),
+    );
+    assert.deepEqual(
+      [tokenA.id, tokenB.id, tokenC.id].map((id) => listed.get(id)),
+      [null, tokenA.id, tokenB.id],
+    );
+    const me = async (client: ApiClient) => (await client.get('/api/v1/me')).status;
+    assert.deepEqual(await Promise.all([tokenA, tokenB, tokenC].map((t) => me(t.client))), [200, 200, 200]);
+
+    assert.equal((await b.session.delete(`/api/v1/api-tokens/${tokenA.id}`)).status, 204);
+    assert.deepEqual(await Promise.all([tokenA, tokenB, tokenC].map((t) => me(t.client))), [401, 401, 401]);
+    assert.equal(await me(bystander.client), 200, 'a token A did not mint lives on');
+    const afterwards = (await b.session.get('/api/v1/api-tokens')).body as Array<{
+      id: string;
+      revokedAt: string | null;
+    }>;
+    assert.ok([tokenB.id, tokenC.id].every((id) => afterwards.find((t) => t.id === id)?.revokedAt));
+  });
+
   it('lets an admin’s token act on other users’ keys only with users:admin, and moderate them by its scope', async () => {
     const spare = (await a.session.post('/api/v1/stream-keys', { label: 'A spare' })).body;
     const spareUrl = `/api/v1/stream-keys/${spare.id}`;

@@ -558,6 +558,11 @@ export interface components {
       lastUsedAt: string | null;
       /** Format: uuid */
       ownerId: string;
+      /**
+       * Format: uuid
+       * @description The API token that created this one (revoking it revokes this one too); null when a login did
+       */
+      parentId: string | null;
       /** Format: date-time */
       revokedAt: string | null;
       scopes: (
@@ -639,6 +644,11 @@ export interface components {
       lastUsedAt: string | null;
       /** Format: uuid */
       ownerId: string;
+      /**
+       * Format: uuid
+       * @description The API token that created this one (revoking it revokes this one too); null when a login did
+       */
+      parentId: string | null;
       /** Format: date-time */
       revokedAt: string | null;
       scopes: (

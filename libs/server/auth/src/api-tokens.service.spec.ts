@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Scope } from '@rapidrtmp/server-access';
 import { principalOf } from '@rapidrtmp/server-access/testing';
 import { recordingAuditLog } from '@rapidrtmp/server-persistence/testing';
 import { ApiTokensService } from './api-tokens.service.js';
@@ -77,7 +78,12 @@ describe('ApiTokensService', () => {
   it('lets a token mint only tokens within its own scopes, and for other users only with users:admin', async () => {
     const { service, credentials } = setup();
     // An admin's token holding tokens:write alone: its owner's role allows every scope, the token does not.
-    const narrow = principalOf('admin', 'admin', { via: 'api-token', scopes: ['tokens:write'], credentialId: 't1' });
+    const minted = async (scopes: Scope[]) => (await service.create(ADMIN, { label: scopes.join(' '), scopes })).id;
+    const narrow = principalOf('admin', 'admin', {
+      via: 'api-token',
+      scopes: ['tokens:write'],
+      credentialId: await minted(['tokens:write']),
+    });
     await assert.rejects(service.create(narrow, { label: 'x', scopes: ['users:admin', 'tokens:write'] }), {
       status: 403,
       message: 'The token lacks scope users:admin.',
@@ -87,7 +93,11 @@ describe('ApiTokensService', () => {
       message: 'Only a token with scope users:admin issues tokens for other users.',
     });
     const other = await service.create(PUBLISHER, { label: 'theirs', scopes: ['streams:read'] });
-    assert.deepEqual(await service.list(narrow, 'publisher'), [], 'its owner’s tokens only');
+    assert.deepEqual(
+      (await service.list(narrow, 'publisher')).map((t) => t.ownerId),
+      ['admin'],
+      'its owner’s tokens only',
+    );
     await assert.rejects(service.revoke(narrow, other.id), { status: 404 });
     assert.equal(credentials.tokens.get(other.id)!.revokedAt, null);
     const same = await service.create(narrow, { label: 'same', scopes: ['tokens:write'] });
@@ -96,7 +106,7 @@ describe('ApiTokensService', () => {
     const delegate = principalOf('admin', 'admin', {
       via: 'api-token',
       scopes: ['users:admin', 'tokens:write', 'keys:read'],
-      credentialId: 't2',
+      credentialId: await minted(['users:admin', 'tokens:write', 'keys:read']),
     });
     await assert.rejects(service.create(delegate, { label: 'x', scopes: ['keys:write'], userId: 'publisher' }), {
       status: 403,
@@ -108,6 +118,27 @@ describe('ApiTokensService', () => {
     // A login keeps the role's rule: an admin session issues any scope the owner's role allows.
     const full = await service.create(ADMIN, { label: 'full', scopes: ['users:admin', 'webhooks:admin'] });
     assert.deepEqual(full.scopes, ['users:admin', 'webhooks:admin']);
+  });
+
+  it('links a token to the token that minted it: revoking the parent revokes its descendants', async () => {
+    const { service, credentials } = setup();
+    const asToken = (id: string, scopes: Scope[]) =>
+      principalOf('admin', 'admin', { via: 'api-token', scopes, credentialId: id });
+    const a = await service.create(ADMIN, { label: 'A', scopes: ['tokens:write', 'keys:read'] });
+    assert.equal(a.parentId, null, 'a login mints roots');
+    const b = await service.create(asToken(a.id, a.scopes as Scope[]), { label: 'B', scopes: ['tokens:write'] });
+    const c = await service.create(asToken(b.id, b.scopes as Scope[]), { label: 'C', scopes: ['tokens:write'] });
+    assert.deepEqual([b.parentId, c.parentId], [a.id, b.id]);
+    const other = await service.create(ADMIN, { label: 'other', scopes: ['keys:read'] });
+
+    await service.revoke(ADMIN, a.id);
+    const revoked = (id: string) => credentials.tokens.get(id)!.revokedAt;
+    assert.ok(revoked(a.id) && revoked(b.id) && revoked(c.id));
+    assert.equal(revoked(other.id), null);
+    await assert.rejects(service.create(asToken(b.id, ['tokens:write']), { label: 'D', scopes: ['tokens:write'] }), {
+      status: 401,
+      message: 'The token was revoked.',
+    });
   });
 
   it('lists the caller’s tokens; only an admin may name another user', async () => {

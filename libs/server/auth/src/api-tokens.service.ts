@@ -1,4 +1,10 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { can, roleHasScope, type Principal } from '@rapidrtmp/server-access';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import { UsersRepository } from '@rapidrtmp/server-users';
@@ -14,7 +20,7 @@ import { API_TOKEN_PREFIX, displayPrefix, newSecret, sha256 } from './secrets.js
 /**
  * Scoped API tokens: a user manages their own (admins anyone's; an admin's token only with users:admin, see `can`). A token never holds a scope its owner's
  * role lacks, and a token creating a token hands on no more than it holds itself; its secret is shown once,
- * at creation, and only its hash is stored.
+ * at creation, and only its hash is stored. A token minted by a token is revoked with it.
  */
 @Injectable()
 export class ApiTokensService {
@@ -51,12 +57,15 @@ export class ApiTokensService {
     const token = newSecret(API_TOKEN_PREFIX);
     const saved = await this.credentials.insertToken({
       ownerId,
+      // Revoking the minting token revokes this one too.
+      parentId: principal.via === 'api-token' ? principal.credentialId : null,
       label: input.label,
       tokenHash: sha256(token),
       tokenPrefix: displayPrefix(token),
       scopes: [...new Set(input.scopes)],
       expiresAt,
     });
+    if (!saved) throw new UnauthorizedException('The token was revoked.');
     await this.audit.record({
       actorId: principal.userId,
       action: 'api_token.created',
@@ -67,12 +76,15 @@ export class ApiTokensService {
     return { ...toApiTokenDto(saved), token };
   }
 
-  /** Someone else's token is "not found" unless the caller is an admin; revoking twice keeps the first time. */
+  /**
+   * Revokes the token and every token minted from it, down the line. Someone else's token is "not found"
+   * unless the caller is an admin; revoking twice keeps the first time (and still reaches descendants).
+   */
   async revoke(principal: Principal, id: string): Promise<void> {
     const token = await this.credentials.findToken(id);
     if (!token || (token.ownerId !== principal.userId && !can(principal, 'others:write')))
       throw new NotFoundException('No such token.');
-    if (!token.revokedAt) await this.credentials.revokeToken(id, new Date());
+    await this.credentials.revokeToken(id, new Date());
     await this.audit.record({
       actorId: principal.userId,
       action: 'api_token.revoked',

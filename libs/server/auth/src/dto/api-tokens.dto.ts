@@ -55,6 +55,14 @@ export class ApiTokenDto {
   @ApiProperty({ enum: SCOPES, isArray: true })
   scopes!: string[];
 
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The API token that created this one (revoking it revokes this one too); null when a login did',
+  })
+  parentId!: string | null;
+
   @ApiProperty({ nullable: true, type: Date })
   expiresAt!: Date | null;
 
@@ -83,6 +91,7 @@ export function toApiTokenDto(token: ApiTokenEntity): ApiTokenDto {
     tokenPrefix: token.tokenPrefix,
     ownerId: token.ownerId,
     scopes: token.scopes,
+    parentId: token.parentId,
     expiresAt: token.expiresAt,
     revokedAt: token.revokedAt,
     lastUsedAt: token.lastUsedAt,

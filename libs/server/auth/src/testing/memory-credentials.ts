@@ -30,16 +30,23 @@ export function memoryCredentials() {
       return [...tokens.values()].filter((t) => t.ownerId === ownerId);
     },
     async insertToken(values) {
-      const token = { ...values, id: `token-${++next}`, revokedAt: null, lastUsedAt: null, createdAt: new Date() };
+      if (values.parentId && tokens.get(values.parentId)?.revokedAt !== null) return null;
+      const token = {
+        ...values,
+        parentId: values.parentId ?? null,
+        id: `token-${++next}`,
+        revokedAt: null,
+        lastUsedAt: null,
+        createdAt: new Date(),
+      };
       tokens.set(token.id, token);
       return { ...token };
     },
     async revokeToken(id, at) {
-      tokens.get(id)!.revokedAt = at;
+      revokeFamily((t) => t.id === id, at);
     },
     async revokeUserTokens(ownerId) {
-      for (const token of tokens.values())
-        if (token.ownerId === ownerId && !token.revokedAt) token.revokedAt = new Date();
+      revokeFamily((t) => t.ownerId === ownerId, new Date());
     },
     async touchSession(id, at) {
       sessions.get(id)!.lastSeenAt = at;
@@ -57,6 +64,20 @@ export function memoryCredentials() {
           session.revokedAt = new Date();
     },
   } satisfies PublicOf<CredentialsRepository>;
+  /** As the table does: the picked tokens and their descendants, the first revocation time kept. */
+  function revokeFamily(isRoot: (token: ApiTokenEntity) => boolean, at: Date) {
+    const family = new Set([...tokens.values()].filter(isRoot).map((t) => t.id));
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const token of tokens.values()) {
+        if (!token.parentId || !family.has(token.parentId) || family.has(token.id)) continue;
+        family.add(token.id);
+        grew = true;
+      }
+    }
+    for (const id of family) tokens.get(id)!.revokedAt ??= at;
+  }
   return { repository: repository as unknown as CredentialsRepository, sessions, tokens };
 }
 

@@ -9,6 +9,10 @@ export class ApiTokenEntity {
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
 
+  /** The token that created this one (null: a login did); revoking it revokes this one too. */
+  @Column({ name: 'parent_token_id', type: 'uuid', nullable: true })
+  parentId!: string | null;
+
   @Column({ type: 'varchar', length: 100 })
   label!: string;
 

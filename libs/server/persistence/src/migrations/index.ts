@@ -5,6 +5,7 @@ import { Webhooks1764000002000 } from './1764000002000-webhooks.js';
 import { Recordings1764000003000 } from './1764000003000-recordings.js';
 import { Cluster1764000004000 } from './1764000004000-cluster.js';
 import { PlaylistStates1764000005000 } from './1764000005000-playlist-states.js';
+import { ApiTokenParents1764000006000 } from './1764000006000-api-token-parents.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Recordings1764000003000,
   Cluster1764000004000,
   PlaylistStates1764000005000,
+  ApiTokenParents1764000006000,
 ];
