@@ -152,6 +152,11 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     const open = await fetch(vodUrl());
     assert.equal(open.status, 200);
     const segment = /^(seg-\d+\.m4s)$/m.exec(await open.text())![1]!;
+    assert.equal(
+      (await fetch(vodUrl(segment))).headers.get('cache-control'),
+      'public, max-age=31536000, immutable',
+      'open playback: any cache may keep it',
+    );
     assert.equal((await a.session.patch(`/api/v1/stream-keys/${a.keyId}`, { signedPlayback: true })).status, 200);
     try {
       assert.equal((await fetch(vodUrl())).status, 403, 'signing turned on closes the old recording');
@@ -160,12 +165,77 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       const signed = await fetch(vodUrl('index.m3u8', token));
       assert.equal(signed.status, 200);
       assert.match(await signed.text(), new RegExp(`^${segment}\\?token=`, 'm'));
-      assert.equal((await fetch(vodUrl(segment, token))).status, 200);
+      const signedSegment = await fetch(vodUrl(segment, token));
+      assert.equal(signedSegment.status, 200);
+      assert.equal(
+        signedSegment.headers.get('cache-control'),
+        'private, max-age=31536000, immutable',
+        'signed playback: the browser may keep it, a CDN may not',
+      );
     } finally {
       assert.equal((await a.session.patch(`/api/v1/stream-keys/${a.keyId}`, { signedPlayback: false })).status, 200);
     }
     assert.equal((await fetch(vodUrl())).status, 200, 'and turned off opens it again');
   });
+
+  it('keeps a signed live stream’s segments and parts out of shared caches; an open one’s are public', async () => {
+    const signedKey = (await a.session.post('/api/v1/stream-keys', { label: 'A signed', signedPlayback: true })).body;
+    const signedPublishing = FfmpegPublisher.start(`rtmp://127.0.0.1:${server.rtmpPort}/live/${signedKey.key}`, [
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      await testClip(),
+    ]);
+    try {
+      const { token } = (await a.session.post(`/api/v1/stream-keys/${signedKey.id}/playback-token`, {})).body;
+      assert.deepEqual(await liveMediaCaching(signedKey.playbackId, token), {
+        segment: 'private, max-age=86400, immutable',
+        part: 'private, max-age=86400, immutable',
+      });
+      assert.deepEqual(await liveMediaCaching(a.playbackId), {
+        segment: 'public, max-age=86400, immutable',
+        part: 'public, max-age=86400, immutable',
+      });
+    } finally {
+      await signedPublishing.stop();
+    }
+  });
+
+  /** The cache-control of a live stream's latest segment and part, once it has both. */
+  const liveMediaCaching = async (playbackId: string, token?: string) => {
+    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    const base = `${server.baseUrl}/live/${playbackId}/`;
+    const text = async (url: string) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      return response.status === 200 ? response.text() : undefined;
+    };
+    const mediaUri = await waitFor(
+      `${playbackId}: multivariant`,
+      async () => (await text(`${base}index.m3u8${query}`))?.trim().split('\n').pop(),
+      20_000,
+      250,
+    );
+    const instance = mediaUri.split('/')[0]!;
+    const media = await waitFor(
+      `${playbackId}: a segment and a part`,
+      async () => {
+        const body = await text(base + mediaUri);
+        return body && /^seg-\d+\.m4s/m.test(body) && /#EXT-X-PART:.*URI="/.test(body) ? body : undefined;
+      },
+      20_000,
+      250,
+    );
+    const segment = [...media.matchAll(/^(seg-\d+\.m4s\S*)$/gm)].pop()![1]!;
+    const part = [...media.matchAll(/#EXT-X-PART:.*URI="([^"]+)"/g)].pop()![1]!;
+    const cacheControl = async (uri: string) => {
+      const response = await fetch(`${base}${instance}/${uri}`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(response.status, 200, uri);
+      await response.arrayBuffer();
+      return response.headers.get('cache-control');
+    };
+    return { segment: await cacheControl(segment), part: await cacheControl(part) };
+  };
 
   it('gives publisher B (login and token) nothing of publisher A’s on any route', async () => {
     const aIds = () => [a.id, a.keyId, a.playbackId, a.liveId, a.sessionId, a.recordingId, a.tokenId];
@@ -384,6 +454,8 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     const spare = (await a.session.post('/api/v1/stream-keys', { label: 'A spare' })).body;
     const spareUrl = `/api/v1/stream-keys/${spare.id}`;
     const keysOnly = (await createToken(admin, ['keys:read', 'keys:write', 'tokens:write', 'streams:write'])).client;
+    const aKeyCount = async () => (await a.session.get('/api/v1/stream-keys')).body.length as number;
+    const aKeysBefore = await aKeyCount();
     const refused = [
       await keysOnly.post('/api/v1/stream-keys', { label: 'for A', userId: a.id }),
       await keysOnly.patch(spareUrl, { label: 'taken', signedPlayback: true }),
@@ -403,11 +475,7 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       ['A spare', null, false, spare.keyPrefix],
     );
     assert.equal((await a.token.get('/api/v1/me')).status, 200, 'A’s token still works');
-    assert.deepEqual(
-      (await a.session.get('/api/v1/stream-keys')).body.map((k: { ownerId: string }) => k.ownerId),
-      [a.id, a.id],
-      'no key was created for A',
-    );
+    assert.equal(await aKeyCount(), aKeysBefore, 'no key was created for A');
 
     // Seeing and banning other users' keys is moderation: streams:write, as a moderator's token has it.
     assert.equal((await keysOnly.get(spareUrl)).status, 200);

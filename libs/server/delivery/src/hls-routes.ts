@@ -107,7 +107,8 @@ export class HlsRoutes implements OnModuleInit {
     const etag = `"${req.params.instance}-${resource}"`;
     cors(reply)
       .header('content-type', name.kind === 'init' ? 'video/mp4' : 'video/iso.segment')
-      .header('cache-control', 'public, max-age=86400, immutable')
+      // Signed: browsers may keep it, shared caches (a CDN) may not, or signing would be bypassed there.
+      .header('cache-control', `${source.signedPlayback ? 'private' : 'public'}, max-age=86400, immutable`)
       .header('etag', etag)
       .header('accept-ranges', 'bytes');
     if (req.headers['if-none-match'] === etag) return this.send(reply, kind, 304);

@@ -43,7 +43,7 @@ export class VodRoutes implements OnModuleInit {
     const body = renderVodPlaylist(await this.repository.segmentsOf(recording.id), query);
     return cors(reply)
       .header('content-type', 'application/vnd.apple.mpegurl')
-      .header('cache-control', recording.status === 'recording' ? 'no-cache' : 'public, max-age=60')
+      .header('cache-control', recording.status === 'recording' ? 'no-cache' : `${cacheScope(recording)}, max-age=60`)
       .send(body);
   }
 
@@ -61,7 +61,7 @@ export class VodRoutes implements OnModuleInit {
     const etag = `"${info.etag.replace(/"/g, '')}"`;
     cors(reply)
       .header('content-type', parsed.kind === 'init' ? 'video/mp4' : 'video/iso.segment')
-      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('cache-control', `${cacheScope(recording)}, max-age=31536000, immutable`)
       .header('etag', etag)
       .header('accept-ranges', 'bytes');
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
@@ -91,4 +91,12 @@ export class VodRoutes implements OnModuleInit {
       .header('content-type', 'text/plain; charset=utf-8')
       .send(`${detail}\n`);
   }
+}
+
+/**
+ * Who may keep a recording's objects: anyone for open playback; only the viewer's browser when playback is
+ * signed, so a shared cache (a CDN, which may key without the token) never serves them past the signature.
+ */
+function cacheScope(recording: { signedPlayback: boolean }): 'public' | 'private' {
+  return recording.signedPlayback ? 'private' : 'public';
 }
