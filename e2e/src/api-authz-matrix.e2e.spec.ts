@@ -176,6 +176,11 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       assert.equal((await a.session.patch(`/api/v1/stream-keys/${a.keyId}`, { signedPlayback: false })).status, 200);
     }
     assert.equal((await fetch(vodUrl())).status, 200, 'and turned off opens it again');
+    assert.match(
+      (document.paths['/api/v1/stream-keys/{id}']?.patch as { summary?: string } | undefined)?.summary ?? '',
+      /live stream follows from the next publish on, its recordings at once/,
+      'the API says what was just seen',
+    );
   });
 
   it('keeps a signed live stream’s segments and parts out of shared caches; an open one’s are public', async () => {

@@ -239,7 +239,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Rename a key or switch signed playback (from the next publish on) */
+    /** Rename a key or switch signed playback: its live stream follows from the next publish on, its recordings at once */
     patch: operations['updateStreamKey'];
     trace?: never;
   };
@@ -1060,7 +1060,7 @@ export interface components {
     };
     RoleDto: {
       /**
-       * @description Whose resources it reaches beyond its own: `others:read` sees every user’s keys, streams, history and recordings; `others:write` manages other users’ keys and API tokens
+       * @description Whose resources it reaches beyond its own: `others:read` sees every user’s keys, streams, history and recordings; `others:write` manages other users’ keys and API tokens (with an API token: only one that also holds `users:admin`)
        * @example [
        *       "others:read"
        *     ]

@@ -53,7 +53,9 @@ export class StreamKeysController {
   @Access('keys:write')
   @Patch(':id')
   @ApiOperation({
-    summary: 'Rename a key or switch signed playback (from the next publish on)',
+    summary:
+      'Rename a key or switch signed playback: its live stream follows from the next publish on, its ' +
+      'recordings at once',
     operationId: 'updateStreamKey',
   })
   @ApiOkResponse({ type: StreamKeyDto })

@@ -71,7 +71,10 @@ export class StreamKeysService {
     return this.named(await this.visible(principal, id));
   }
 
-  /** A rename or signed-playback switch applies from the next publish on. */
+  /**
+   * A rename or signed-playback switch: a live stream keeps what it published with until the next publish;
+   * recordings (VOD) follow the key's signed-playback setting at once.
+   */
   async update(principal: Principal, id: string, changes: UpdateStreamKeyDto): Promise<StreamKeyDto> {
     await this.manageable(principal, id);
     await this.keys.update(id, changes);

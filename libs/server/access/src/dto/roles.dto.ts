@@ -25,7 +25,8 @@ export class RoleDto {
     isArray: true,
     description:
       'Whose resources it reaches beyond its own: `others:read` sees every user’s keys, streams, history and ' +
-      'recordings; `others:write` manages other users’ keys and API tokens',
+      'recordings; `others:write` manages other users’ keys and API tokens (with an API token: only one that ' +
+      'also holds `users:admin`)',
     example: ['others:read'],
   })
   capabilities!: Capability[];
