@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import type { TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import { queryRows, type ServerProcess } from '@rapidrtmp/test-support';
+import { ADMIN, type AdminServer, startAdminServer } from './support/admin-server.js';
 import { ApiClient } from './support/api-client.js';
-import { queryRows, ServerProcess } from '@rapidrtmp/test-support';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 type Role = 'anonymous' | 'publisher' | 'moderator' | 'admin';
 const ROLES: Role[] = ['anonymous', 'publisher', 'moderator', 'admin'];
 
 describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () => {
+  let started: AdminServer | undefined;
   let db: TestDatabase;
   let server: ServerProcess;
   let admin: ApiClient;
@@ -18,11 +19,8 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
   const ids = {} as Record<Role, string>;
 
   before(async () => {
-    db = await createTestDatabase('rr_api');
-    server = await ServerProcess.start({
-      env: { DATABASE_URL: db.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-    });
-    admin = (await ApiClient.login(server.baseUrl, ADMIN.email, ADMIN.password)).client;
+    started = await startAdminServer('rr_api');
+    ({ db, server, admin } = started);
     clients.anonymous = new ApiClient(server.baseUrl);
     clients.admin = admin;
     ids.admin = (await admin.get('/api/v1/me')).body.id;
@@ -40,8 +38,7 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
   });
 
   after(async () => {
-    await server?.stop();
-    await db?.drop();
+    await started?.stop();
   });
 
   it('logs in with a session cookie and CSRF protection, and logs out at once', async () => {

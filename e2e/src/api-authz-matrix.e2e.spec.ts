@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
-import { FfmpegPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
+import { FfmpegPublisher, type ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
+import { type AdminServer, startAdminServer } from './support/admin-server.js';
 import { ApiClient, type ApiResponse } from './support/api-client.js';
 import { assertCoversEveryOperation } from './support/openapi-operations.js';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 const PASSWORD = 'a publisher password';
 
 /** A request a matrix row sends. */
@@ -51,7 +50,7 @@ function reachedRoute(response: ApiResponse): boolean {
 }
 
 describe('REST API: other owners’ resources and token scopes, on every route', { timeout: 300_000 }, () => {
-  let db: TestDatabase;
+  let started: AdminServer | undefined;
   let server: ServerProcess;
   let admin: ApiClient;
   let document: { paths: Record<string, Record<string, unknown>>; components: any };
@@ -88,11 +87,8 @@ describe('REST API: other owners’ resources and token scopes, on every route',
   };
 
   before(async () => {
-    db = await createTestDatabase('rr_authz');
-    server = await ServerProcess.start({
-      env: { DATABASE_URL: db.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
-    });
-    admin = (await ApiClient.login(server.baseUrl, ADMIN.email, ADMIN.password)).client;
+    started = await startAdminServer('rr_authz');
+    ({ server, admin } = started);
     document = (await new ApiClient(server.baseUrl).get('/api/openapi.json')).body;
 
     const publisherA = await createPublisher('a');
@@ -141,8 +137,7 @@ describe('REST API: other owners’ resources and token scopes, on every route',
 
   after(async () => {
     await publishing?.stop();
-    await server?.stop();
-    await db?.drop();
+    await started?.stop();
   });
 
   const vodUrl = (name = 'index.m3u8', token?: string) =>
