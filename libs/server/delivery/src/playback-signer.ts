@@ -24,14 +24,27 @@ export class PlaybackSigner {
   }
 }
 
+/** HMAC-SHA256 keys shorter than this are guessable; an empty one would make every token forgeable. */
+const MIN_SECRET_BYTES = 32;
+
 function loadOrCreateSecret(dataDir: string): string {
   const path = join(dataDir, 'playback-signing.secret');
+  let secret: string;
   try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
+    secret = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    // Only a missing file is created; an unreadable one must stop the start, not be replaced.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('base64url');
+    secret = randomBytes(32).toString('base64url');
     writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
-    return secret;
   }
+  const bytes = Buffer.byteLength(secret);
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new Error(
+      `${path} holds ${bytes} bytes; at least ${MIN_SECRET_BYTES} are needed to sign playback tokens. ` +
+        'Delete the file (a new random secret is created at start) or set PLAYBACK_SIGNING_SECRET (32+ characters).',
+    );
+  }
+  return secret;
 }
