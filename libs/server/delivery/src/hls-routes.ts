@@ -14,6 +14,7 @@ import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { sendChunks } from './send-chunks.js';
 import { withToken } from './playback-token.js';
+import { viewerKey } from './viewer-tracker.js';
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
@@ -185,5 +186,5 @@ export class HlsRoutes implements OnModuleInit {
 }
 
 function clientOf(req: FastifyRequest): string {
-  return `${req.ip} ${req.headers['user-agent'] ?? ''}`;
+  return viewerKey(req.ip, req.headers['user-agent']);
 }
