@@ -18,12 +18,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, describeError, formatWait, isApiError } from '@/lib/api';
+import { safeNextPath } from '@/lib/safe-next';
 import { hasSessionCookie } from '@/lib/session-cookie';
-
-/** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
-}
 
 function signInError(error: unknown): { title: string; message: string; rateLimited: boolean } {
   if (isApiError(error, 401))
@@ -50,7 +46,7 @@ export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
   const queryClient = useQueryClient();
-  const next = safeNext(params.get('next'));
+  const next = safeNextPath(params.get('next'));
   const expired = params.get('expired') === '1';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
