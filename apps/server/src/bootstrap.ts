@@ -7,6 +7,7 @@ import { type Logger, PinoNestLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { AppModule } from './app.module.js';
 import { instrumentHttp } from './http-metrics.js';
+import { httpServerOptions } from './http-server-options.js';
 import { mountOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { installShutdown } from './shutdown.js';
@@ -18,6 +19,7 @@ export async function bootstrap(
   embedded?: Promise<EmbeddedPostgres>,
 ): Promise<void> {
   const adapter = new FastifyAdapter({
+    ...httpServerOptions(config.http),
     // Per-request lines would drown the log under HLS polling: requests are counted in /metrics instead.
     loggerInstance: logger.child({ module: 'http' }, { level: 'warn' }),
     bodyLimit: 1024 * 1024,

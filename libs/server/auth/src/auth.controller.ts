@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -58,9 +59,18 @@ export class AuthController {
   @Access()
   @Post('me/password')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change your own password; your other sessions end', operationId: 'changeMyPassword' })
+  @ApiOperation({
+    summary: 'Change your own password (needs a login session); your other sessions and your API tokens end',
+    operationId: 'changeMyPassword',
+  })
   @ApiNoContentResponse()
-  changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
-    return this.auth.changePassword(principal, body.currentPassword, body.newPassword);
+  @ApiForbiddenResponse({ description: 'Called with an API token: changing a password needs a login session' })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong passwords (the login limits apply)' })
+  changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    return this.auth.changePassword(principal, body.currentPassword, body.newPassword, request.ip);
   }
 }

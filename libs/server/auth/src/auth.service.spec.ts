@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { HttpException } from '@nestjs/common';
 import { principalOf } from '@rapidrtmp/server-access/testing';
 import { loadConfig } from '@rapidrtmp/server-config';
 import { recordingAuditLog } from '@rapidrtmp/server-persistence/testing';
@@ -199,11 +200,11 @@ describe('AuthService', () => {
     const token = await storeToken(credentials, 'publisher', ['streams:read']);
     const othersToken = await storeToken(credentials, 'moderator', ['streams:read']);
     const principal = (await auth.authenticate(here.body.accessToken, false))!;
-    await assert.rejects(auth.changePassword(principal, 'wrong', 'a new long password'), {
+    await assert.rejects(auth.changePassword(principal, 'wrong', 'a new long password', 'ip'), {
       status: 401,
       message: 'The current password is wrong.',
     });
-    await auth.changePassword(principal, 'publisher password', 'a new long password');
+    await auth.changePassword(principal, 'publisher password', 'a new long password', 'ip');
     assert.equal(users.rows.get('publisher')!.passwordHash, 'hashed:a new long password');
     assert.ok(await auth.authenticate(here.body.accessToken, false));
     assert.equal(await auth.authenticate(elsewhere.body.accessToken, false), undefined);
@@ -215,5 +216,35 @@ describe('AuthService', () => {
       targetType: 'user',
       targetId: 'publisher',
     });
+  });
+
+  it('changes a password only from a login session, never with an API token', async () => {
+    const { auth, credentials, users } = setup();
+    const token = await storeToken(credentials, 'publisher', ['streams:read', 'keys:write']);
+    const principal = (await auth.authenticate(token, false))!;
+    await assert.rejects(auth.changePassword(principal, 'publisher password', 'taken over by a token', 'ip'), {
+      status: 403,
+      message: /needs a login session/,
+    });
+    assert.equal(users.rows.get('publisher')!.passwordHash, 'hashed:publisher password');
+  });
+
+  it('checks the current password under the login limits: guessing it through a session is throttled', async () => {
+    const { auth, later } = setup();
+    const { body } = await auth.login('publisher@example.com', 'publisher password', '10.0.0.1', undefined);
+    const principal = (await auth.authenticate(body.accessToken, false))!;
+    for (let i = 0; i < 5; i++)
+      await assert.rejects(auth.changePassword(principal, `guess ${i}`, 'a new long password', '10.0.0.1'), {
+        status: 401,
+      });
+    const limited = await auth
+      .changePassword(principal, 'publisher password', 'a new long password', '10.0.0.1')
+      .catch((e: unknown) => e);
+    assert.equal((limited as HttpException).getStatus(), 429);
+    await assert.rejects(auth.login('publisher@example.com', 'publisher password', '10.0.0.1', undefined), {
+      status: 429,
+    });
+    later(15 * 60_000);
+    await auth.changePassword(principal, 'publisher password', 'a new long password', '10.0.0.1');
   });
 });

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
 import { isScope, roleCapabilities, roleScopes, type Principal, type Scope } from '@rapidrtmp/server-access';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { AuditLog, type UserEntity } from '@rapidrtmp/server-persistence';
@@ -39,22 +39,16 @@ export class AuthService implements UserSessions {
 
   /** Rate-limited per address and per account; the same 401 for an unknown e-mail, a wrong password or a disabled account. */
   async login(email: string, password: string, ip: string, userAgent: string | undefined): Promise<SignedIn> {
-    const wait = this.limiter.check(ip, email);
-    if (wait > 0) {
-      throw new HttpException(
-        { message: `Too many login attempts. Try again in ${wait} seconds.`, retryAfterSeconds: wait },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    this.throttle(ip, email);
     const user = await this.users.findByEmail(email);
     this.dummyHash ??= this.hasher.hash(newSecret());
     const valid = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !valid || user.disabled) {
-      this.limiter.recordFailure(email);
+      this.limiter.recordFailure(ip, email);
       // Same answer whether the e-mail exists, the password is wrong or the account is disabled.
       throw new UnauthorizedException('Invalid email or password.');
     }
-    this.limiter.recordSuccess(email);
+    this.limiter.recordSuccess(ip, email);
     const token = newSecret(SESSION_TOKEN_PREFIX);
     const csrfToken = newSecret();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
@@ -130,12 +124,22 @@ export class AuthService implements UserSessions {
     };
   }
 
-  /** Needs the current password; the user's other login sessions end and every API token of theirs is revoked. */
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Needs a login session (an API token, which may be a script's or leaked, cannot take over the account) and
+   * the current password, checked under the login limits (a stolen session must not become a password
+   * oracle); the user's other login sessions end and every API token of theirs is revoked.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string, ip: string): Promise<void> {
+    if (principal.via !== 'session') {
+      throw new ForbiddenException('Changing your password needs a login session; an API token cannot do it.');
+    }
+    this.throttle(ip, principal.email);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      this.limiter.recordFailure(ip, principal.email);
       throw new UnauthorizedException('The current password is wrong.');
     }
+    this.limiter.recordSuccess(ip, principal.email);
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(newPassword) });
     await this.revokeUserSessions(user.id, principal.via === 'session' ? principal.credentialId : undefined);
     await this.revokeUserTokens(user.id);
@@ -153,6 +157,17 @@ export class AuthService implements UserSessions {
 
   revokeUserTokens(userId: string): Promise<void> {
     return this.credentials.revokeUserTokens(userId);
+  }
+
+  /** 429 with the wait when the login limits hold this address or account back. */
+  private throttle(ip: string, email: string): void {
+    const wait = this.limiter.check(ip, email);
+    if (wait > 0) {
+      throw new HttpException(
+        { message: `Too many login attempts. Try again in ${wait} seconds.`, retryAfterSeconds: wait },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 
   /** The session cookie (httpOnly) and the CSRF cookie the dashboard's script reads; `Secure` behind https. */

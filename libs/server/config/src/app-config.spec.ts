@@ -54,6 +54,35 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the HTTP edge settings: TRUST_PROXY as a hop count or proxy ranges, timeouts, the metrics guard', () => {
+    assert.deepEqual(loadConfig({}).http, {
+      trustProxy: false,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 120_000,
+      maxConnectionsPerIp: 256,
+      metricsToken: undefined,
+      metricsPort: undefined,
+    });
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1, fd00::/8' }).http.trustProxy, [
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['true', '0', '11', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/2', '::1/129'])
+      assert.match(errorFor({ TRUST_PROXY: bad }).message, /TRUST_PROXY: expected a hop count/, bad);
+    const metrics = loadConfig({ METRICS_TOKEN: 'a metrics token 123', METRICS_PORT: '9464' }).http;
+    assert.equal(metrics.metricsToken, 'a metrics token 123');
+    assert.equal(metrics.metricsPort, 9464);
+    assert.match(errorFor({ METRICS_TOKEN: 'short' }).message, /METRICS_TOKEN: .*\(got "<redacted>"\)/);
+    assert.match(errorFor({ METRICS_PORT: '8080' }).message, /METRICS_PORT: expected a port of its own/);
+    assert.match(
+      errorFor({ HLS_SEGMENT_SECONDS: '6', HTTP_CONNECTION_TIMEOUT_MS: '20000' }).message,
+      /HTTP_CONNECTION_TIMEOUT_MS: expected at least 4 × HLS_SEGMENT_SECONDS/,
+    );
+  });
+
   it('reads the cluster settings, and wants CLUSTER_SECRET with NODE_URL', () => {
     const config = loadConfig({
       NODE_URL: 'http://10.0.0.12:8080/',

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { configSchema, type RawConfig } from './config-schema.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 /** One problem with one environment variable. */
 export interface ConfigIssue {
@@ -24,7 +25,7 @@ export class ConfigError extends Error {
 }
 
 function redact(issue: ConfigIssue): string | undefined {
-  return /PASSWORD|SECRET|DATABASE_URL/.test(issue.variable) ? '<redacted>' : issue.value;
+  return /PASSWORD|SECRET|TOKEN|DATABASE_URL/.test(issue.variable) ? '<redacted>' : issue.value;
 }
 
 export interface RtmpLimits {
@@ -52,6 +53,21 @@ export interface HlsSettings {
   /** Blocking reloads and hinted-part requests held at once, in total and per client address. */
   maxBlockingRequests: number;
   maxBlockingRequestsPerIp: number;
+}
+
+/** The HTTP listener's edge: proxies, timeouts, connection limits, and who may read /metrics. */
+export interface HttpSettings {
+  /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses / CIDR ranges. */
+  trustProxy: false | number | string[];
+  /** Whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** Idle socket (no bytes either way) timeout. */
+  connectionTimeoutMs: number;
+  maxConnectionsPerIp: number;
+  /** Bearer token /metrics requires; unset: none. */
+  metricsToken?: string;
+  /** Serve /metrics on this port only; unset: on the HTTP port. */
+  metricsPort?: number;
 }
 
 /** Membership of a cluster of nodes on one PostgreSQL (see the README, "Running several nodes"). */
@@ -110,6 +126,7 @@ export class AppConfig {
   readonly hls!: HlsSettings;
   readonly storage!: StorageSettings;
   readonly cluster!: ClusterSettings;
+  readonly http!: HttpSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -174,6 +191,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secret: raw.CLUSTER_SECRET,
       leaseSeconds: raw.CLUSTER_LEASE_SECONDS,
       edgeCacheBytes: raw.EDGE_CACHE_BYTES,
+    },
+    http: {
+      trustProxy: raw.TRUST_PROXY === undefined ? false : (parseTrustProxy(raw.TRUST_PROXY) ?? false),
+      requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: raw.HTTP_CONNECTION_TIMEOUT_MS,
+      maxConnectionsPerIp: raw.HTTP_MAX_CONNECTIONS_PER_IP,
+      metricsToken: raw.METRICS_TOKEN,
+      metricsPort: raw.METRICS_PORT,
     },
     storage: {
       backend: raw.STORAGE,

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy.js';
 
-const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected an integer port 1-65535' })
-    .int('expected an integer port 1-65535')
-    .min(1, 'expected an integer port 1-65535')
-    .max(65535, 'expected an integer port 1-65535')
-    .default(fallback);
+const portNumber = z.coerce
+  .number({ error: 'expected an integer port 1-65535' })
+  .int('expected an integer port 1-65535')
+  .min(1, 'expected an integer port 1-65535')
+  .max(65535, 'expected an integer port 1-65535');
+const port = (fallback: number) => portNumber.default(fallback);
 
 const optionalText = z
   .string()
@@ -83,6 +83,28 @@ export const configSchema = z
       .max(60000, 'expected milliseconds between 100 and 60000')
       .default(4000),
 
+    // The HTTP edge. Behind a reverse proxy or ingress: whose X-Forwarded-For to believe (a hop count, or the
+    // proxies' addresses / CIDR ranges); unset, the socket's peer is the client (per-address limits, audit).
+    TRUST_PROXY: optionalText.pipe(
+      z
+        .string()
+        .refine(
+          (text) => parseTrustProxy(text) !== undefined,
+          'expected a hop count 1-10 or a comma-separated list of proxy addresses / CIDR ranges (10.0.0.0/8, ::1)',
+        )
+        .optional(),
+    ),
+    // Time to receive a whole request (headers and body); responses (held LL-HLS reloads, downloads) are not bound by it.
+    HTTP_REQUEST_TIMEOUT_MS: integer(30_000, 1000, 600_000, 'milliseconds'),
+    // A socket with no bytes either way for this long is closed; above the longest LL-HLS hold (3 target durations).
+    HTTP_CONNECTION_TIMEOUT_MS: integer(120_000, 10_000, 3_600_000, 'milliseconds'),
+    // Open HTTP connections per client address (trusted proxies are not limited); beyond it new ones are closed.
+    HTTP_MAX_CONNECTIONS_PER_IP: integer(256, 1, 1_000_000, 'count'),
+    // /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when set.
+    METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
+    // /metrics is served on this port (only) when set, e.g. one the Ingress does not route to.
+    METRICS_PORT: portNumber.optional(),
+
     // RTMP ingest limits: each violation closes only the offending connection.
     RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
     RTMP_MAX_CONNECTIONS_PER_IP: integer(50, 1, 100_000, 'count'),
@@ -153,6 +175,17 @@ export const configSchema = z
         code: 'custom',
         path: ['CLUSTER_SECRET'],
         message: 'required when NODE_URL is set (peers authenticate with it)',
+      });
+    }
+    if (config.METRICS_PORT !== undefined && [config.HTTP_PORT, config.RTMP_PORT].includes(config.METRICS_PORT)) {
+      context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'expected a port of its own' });
+    }
+    // A held blocking playlist reload sends nothing for up to 3 target durations (a target is at least a segment).
+    if (config.HTTP_CONNECTION_TIMEOUT_MS < config.HLS_SEGMENT_SECONDS * 4 * 1000) {
+      context.addIssue({
+        code: 'custom',
+        path: ['HTTP_CONNECTION_TIMEOUT_MS'],
+        message: 'expected at least 4 × HLS_SEGMENT_SECONDS (LL-HLS blocking reloads are held that long)',
       });
     }
     if (config.STORAGE === 'gcs' && config.GCS_BUCKET === undefined) {
