@@ -31,7 +31,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
-        MetricsModule,
+        MetricsModule.forRoot({
+          token: config.http.metricsToken,
+          port: config.http.metricsPort,
+          host: config.host,
+        }),
         PersistenceModule.forRoot(persistence),
         HealthModule,
         StorageModule,

@@ -7,6 +7,7 @@ import { type Logger, PinoNestLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { AppModule } from './app.module.js';
 import { instrumentHttp } from './http-metrics.js';
+import { guardHttpEdge } from './http-edge.js';
 import { httpServerOptions } from './http-server-options.js';
 import { mountOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
@@ -35,7 +36,9 @@ export async function bootstrap(
       bufferLogs: true,
     },
   );
-  instrumentHttp(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
+  const fastify = app.getHttpAdapter().getInstance();
+  instrumentHttp(fastify, app.get(MetricsRegistry));
+  guardHttpEdge(fastify, config, app.get(MetricsRegistry));
   app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ module: 'http' })));
   // Request bodies are validated against their DTOs; unknown fields are rejected, not ignored.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

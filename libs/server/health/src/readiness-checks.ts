@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** Throws (or rejects) when the dependency is not usable; the message is shown in /readyz. */
+/** Throws (or rejects) when the dependency is not usable; /readyz names it, the message goes to the log. */
 export type ReadinessProbe = () => Promise<void> | void;
 
 /**

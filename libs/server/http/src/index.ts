@@ -1,1 +1,3 @@
 export * from './cors.js';
+export * from './connection-limit.js';
+export * from './security-headers.js';
