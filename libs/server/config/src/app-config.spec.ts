@@ -83,6 +83,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads OUTBOUND_ALLOW_CIDRS as canonical ranges (none by default) and refuses anything else', () => {
+    assert.deepEqual(loadConfig({}).outbound, { allowCidrs: [] });
+    assert.deepEqual(loadConfig({ OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8, ::1/128,10.1.2.3/16,FD00::/8' }).outbound, {
+      allowCidrs: ['127.0.0.0/8', '::1/128', '10.1.0.0/16', 'fd00::/8'],
+    });
+    assert.deepEqual(loadConfig({ OUTBOUND_ALLOW_CIDRS: '192.168.1.10' }).outbound.allowCidrs, ['192.168.1.10/32']);
+    for (const bad of ['localhost', '10.0.0.0/33', '127.0.0.0/8,hooks.internal', '*', '10.0.0.0/8/8']) {
+      assert.match(
+        errorFor({ OUTBOUND_ALLOW_CIDRS: bad }).message,
+        /OUTBOUND_ALLOW_CIDRS: expected a comma-separated list of address ranges/,
+        bad,
+      );
+    }
+  });
+
   it('reads the cluster settings, and wants CLUSTER_SECRET with NODE_URL', () => {
     const config = loadConfig({
       NODE_URL: 'http://10.0.0.12:8080/',

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { formatCidr, parseCidrList } from '@rapidrtmp/server-outbound';
 import { configSchema, type RawConfig } from './config-schema.js';
 import { parseTrustProxy } from './trust-proxy.js';
 
@@ -70,6 +71,12 @@ export interface HttpSettings {
   metricsPort?: number;
 }
 
+/** Connections the server opens to addresses users gave it (webhooks; later restream targets). */
+export interface OutboundSettings {
+  /** Internal ranges allowed besides public addresses (OUTBOUND_ALLOW_CIDRS), canonical CIDR text. */
+  allowCidrs: string[];
+}
+
 /** Membership of a cluster of nodes on one PostgreSQL (see the README, "Running several nodes"). */
 export interface ClusterSettings {
   /** Base URL peers reach this node's HTTP listener at; unset: peers cannot pull streams from this node. */
@@ -127,6 +134,7 @@ export class AppConfig {
   readonly storage!: StorageSettings;
   readonly cluster!: ClusterSettings;
   readonly http!: HttpSettings;
+  readonly outbound!: OutboundSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -200,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsToken: raw.METRICS_TOKEN,
       metricsPort: raw.METRICS_PORT,
     },
+    outbound: { allowCidrs: allowCidrs(raw.OUTBOUND_ALLOW_CIDRS) },
     storage: {
       backend: raw.STORAGE,
       localDir: resolve(raw.STORAGE_LOCAL_DIR ?? join(raw.DATA_DIR, 'media')),
@@ -209,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spoolMaxBytes: raw.STORAGE_SPOOL_MAX_BYTES,
     },
   } as AppConfig);
+}
+
+function allowCidrs(text: string | undefined): string[] {
+  const parsed = parseCidrList(text ?? '');
+  return 'ranges' in parsed ? parsed.ranges.map(formatCidr) : [];
 }
 
 /** Empty strings count as unset, as in most twelve-factor tooling. */

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseCidrList } from '@rapidrtmp/server-outbound';
 import { parseTrustProxy } from './trust-proxy.js';
 
 const portNumber = z.coerce
@@ -104,6 +105,18 @@ export const configSchema = z
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     // /metrics is served on this port (only) when set, e.g. one the Ingress does not route to.
     METRICS_PORT: portNumber.optional(),
+
+    // Internal address ranges the server may connect to when a user gives it an address (webhook URLs, later
+    // restream targets); unset, only public addresses (no loopback, private, link-local/metadata, CGNAT …).
+    OUTBOUND_ALLOW_CIDRS: optionalText.pipe(
+      z
+        .string()
+        .refine(
+          (text) => 'ranges' in parseCidrList(text),
+          'expected a comma-separated list of address ranges such as 10.0.0.0/8,fd00::/8 (or single addresses)',
+        )
+        .optional(),
+    ),
 
     // RTMP ingest limits: each violation closes only the offending connection.
     RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
