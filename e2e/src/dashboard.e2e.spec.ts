@@ -97,7 +97,13 @@ describe(
     before(async () => {
       [db, clip] = await Promise.all([createTestDatabase('rr_dashboard'), testClip({ seconds: 10 })]);
       server = await ServerProcess.start({
-        env: { DATABASE_URL: db.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        // The webhook receiver (the embed host) is on 127.0.0.1, which the default outbound policy refuses.
+        env: {
+          DATABASE_URL: db.url,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
+        },
       });
       const home = await fetch(`${server.baseUrl}/`);
       assert.equal(

@@ -14,7 +14,14 @@ export interface AdminServer {
   stop(): Promise<void>;
 }
 
-export async function startAdminServer(databasePrefix: string): Promise<AdminServer> {
+/**
+ * The API tests register webhooks at 127.0.0.1 (a local receiver, or a closed port), which the default outbound
+ * policy refuses; their server allows loopback as an operator would.
+ */
+const API_TEST_ENV = { OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8,::1/128' };
+
+/** `env` adds or overrides server variables (`OUTBOUND_ALLOW_CIDRS: ''` restores the default policy). */
+export async function startAdminServer(databasePrefix: string, env: Record<string, string> = {}): Promise<AdminServer> {
   const db = await createTestDatabase(databasePrefix);
   let server: ServerProcess | undefined;
   const stop = async () => {
@@ -23,7 +30,7 @@ export async function startAdminServer(databasePrefix: string): Promise<AdminSer
   };
   try {
     server = await ServerProcess.start({
-      env: { DATABASE_URL: db.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: { DATABASE_URL: db.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...API_TEST_ENV, ...env },
     });
     const admin = (await ApiClient.login(server.baseUrl, ADMIN.email, ADMIN.password)).client;
     return { db, server, admin, stop };

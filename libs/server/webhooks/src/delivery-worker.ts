@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { OutboundGuard } from '@rapidrtmp/server-outbound';
 import { nextStep } from './backoff.js';
 import { type ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { serializeEvent } from './webhook-events.js';
@@ -31,6 +32,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
+    /** The outbound address policy every delivery connects through. */
+    private readonly guard: OutboundGuard,
     @Inject(ROOT_LOGGER) logger: Logger,
     metrics: MetricsRegistry,
     @Optional() @Inject(WEBHOOK_OPTIONS) options?: Partial<WebhookOptions>,
@@ -127,7 +130,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   }
 
   private async sendInOrder(rows: ClaimedDelivery[]): Promise<void> {
-    let failure: string | null = null;
+    let failure: { error: string; permanent: boolean } | null = null;
     for (const row of rows) {
       try {
         if (this.shutdown.signal.aborted) {
@@ -135,15 +138,21 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         } else if (!row.enabled) {
           await this.deliveries.fail(row.id, 'endpoint disabled');
         } else if (failure !== null) {
-          await this.record(row, { ok: false, statusCode: null, error: failure, durationMs: 0 });
+          await this.record(row, {
+            ok: false,
+            statusCode: null,
+            error: `not sent: the delivery before it failed (${failure.error})`,
+            durationMs: 0,
+            permanent: failure.permanent,
+          });
         } else {
           const result = await sendWebhook(
             { url: row.url, secret: row.secret, eventId: row.eventId, body: serializeEvent(row.payload) },
-            { timeoutMs: this.options.requestTimeoutMs, signal: this.shutdown.signal },
+            { timeoutMs: this.options.requestTimeoutMs, guard: this.guard, signal: this.shutdown.signal },
           );
           if (result.aborted) await this.deliveries.release([row.id], 0);
           else await this.record(row, result);
-          if (!result.ok && !result.aborted) failure = `not sent: the delivery before it failed (${result.error})`;
+          if (!result.ok && !result.aborted) failure = { error: result.error ?? 'failed', permanent: result.permanent };
         }
       } catch (error) {
         // The database failed us; the claim lease makes the row due again later.
@@ -152,13 +161,18 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  /** Stores one attempt and decides what follows: done, retry later, or give up. */
+  /**
+   * Stores one attempt and decides what follows: done, retry later, or give up. A permanent failure (the
+   * outbound policy refused the endpoint's address) gives up at once: retrying only succeeds if the name
+   * starts resolving elsewhere, which for a hostile name is the DNS-rebinding game itself, and the admin
+   * sees the reason in the delivery log right away and can fix the URL or OUTBOUND_ALLOW_CIDRS.
+   */
   private async record(
     row: ClaimedDelivery,
-    result: { ok: boolean; statusCode: number | null; error: string | null; durationMs: number },
+    result: { ok: boolean; statusCode: number | null; error: string | null; durationMs: number; permanent: boolean },
   ): Promise<void> {
     const attempts = row.attempts + 1;
-    const step = nextStep(result.ok, attempts, this.options);
+    const step = result.permanent ? ({ status: 'failed' } as const) : nextStep(result.ok, attempts, this.options);
     await this.deliveries.recordAttempt(row.id, {
       status: step.status,
       statusCode: result.statusCode,

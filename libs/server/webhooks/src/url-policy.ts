@@ -1,3 +1,5 @@
+import { type OutboundGuard, OutboundPolicyError } from '@rapidrtmp/server-outbound';
+
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 /**
@@ -27,5 +29,21 @@ export function urlOrigin(value: string): string {
     return new URL(value).origin;
   } catch {
     return '(invalid url)';
+  }
+}
+
+/**
+ * The outbound-policy refusal of a webhook URL whose host is a literal address (`http://127.0.0.1/`,
+ * `http://[::1]/`, `http://169.254.169.254/`, and spellings such as `http://0x7f.1/` that URL parsing turns
+ * into one), or null. Host names pass here: what they resolve to is checked at each delivery, on the address
+ * the request connects to.
+ */
+export function webhookAddressRefusal(url: string, guard: OutboundGuard): OutboundPolicyError | null {
+  try {
+    guard.checkHost(new URL(url).hostname);
+    return null;
+  } catch (error) {
+    if (error instanceof OutboundPolicyError) return error;
+    throw error;
   }
 }

@@ -9,7 +9,7 @@ export interface WebhookOptions {
   backoffMaxMs: number;
   /** Attempts (the first one included) before a delivery is marked failed. */
   maxAttempts: number;
-  /** A receiver must answer within this time (headers and body). */
+  /** One attempt (lookup, connect, TLS, request, response headers) must finish within this; the body is not read. */
   requestTimeoutMs: number;
   /** Deliveries claimed per worker round. */
   batchSize: number;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
+import { OutboundGuard, OutboundPolicy, type Resolver } from '@rapidrtmp/server-outbound';
 import {
   AuditEventEntity,
   AuditLog,
@@ -37,6 +38,22 @@ const OPTIONS: Partial<WebhookOptions> = {
   requestTimeoutMs: 300,
   pollIntervalMs: 250,
 };
+
+/**
+ * Names resolved by the tests instead of DNS (a hostile name that points inside, and one for the local
+ * receiver); `resolved` counts lookups.
+ */
+const NAMES: Record<string, string> = { 'internal.test': '10.0.0.1', 'receiver.test': '127.0.0.1' };
+const resolved = new Map<string, number>();
+const testResolver: Resolver = (hostname) => {
+  resolved.set(hostname, (resolved.get(hostname) ?? 0) + 1);
+  const address = NAMES[hostname];
+  return address
+    ? Promise.resolve([{ address, family: 4 }])
+    : Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+};
+/** The receiver is on 127.0.0.1: allowed here as OUTBOUND_ALLOW_CIDRS=127.0.0.0/8,::1/128 would. */
+const GUARD = new OutboundGuard(OutboundPolicy.allowing(['127.0.0.0/8', '::1/128']), testResolver);
 
 /** Checks a delivery the way a receiver would, from the documented recipe (not the module's signing code). */
 function verifySignature(secret: string, request: ReceivedRequest): boolean {
@@ -98,13 +115,14 @@ for (const backend of BACKENDS) {
       );
       registry = new LiveStreamRegistry();
       deliveries = new WebhookDeliveriesRepository(dataSource.getRepository(WebhookDeliveryEntity));
-      worker = new WebhookDeliveryWorker(deliveries, logger, metrics, OPTIONS);
+      worker = new WebhookDeliveryWorker(deliveries, GUARD, logger, metrics, OPTIONS);
       dispatcher = new WebhookDispatcher(registry, deliveries, worker, logger, metrics);
       service = new WebhooksService(
         new WebhookEndpointsRepository(dataSource.getRepository(WebhookEndpointEntity)),
         deliveries,
         dispatcher,
         new AuditLog(dataSource.getRepository(AuditEventEntity)),
+        GUARD,
       );
       await receiver.listen();
       dispatcher.start();
@@ -128,10 +146,15 @@ for (const backend of BACKENDS) {
       },
       body: (endpoint: { id: string; secret: string; url: string }) => Promise<void>,
     ): Promise<void> {
-      const endpoint = await service.create(adminId, {
-        url: receiver.url(path, options.behaviour),
-        events: options.events,
-      });
+      await withEndpointAt(receiver.url(path, options.behaviour), body, options.events);
+    }
+
+    async function withEndpointAt(
+      url: string,
+      body: (endpoint: { id: string; secret: string; url: string }) => Promise<void>,
+      events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[],
+    ): Promise<void> {
+      const endpoint = await service.create(adminId, { url, events });
       try {
         await body(endpoint);
       } finally {
@@ -344,7 +367,7 @@ for (const backend of BACKENDS) {
     );
 
     it('two workers on one database send each delivery once', { timeout: 20_000 }, async () => {
-      const second = new WebhookDeliveryWorker(deliveries, logger, metrics, { ...OPTIONS, batchSize: 3 });
+      const second = new WebhookDeliveryWorker(deliveries, GUARD, logger, metrics, { ...OPTIONS, batchSize: 3 });
       second.start();
       try {
         await withEndpoint('/many', { events: ['stream.stopped'] }, async (endpoint) => {
@@ -441,6 +464,87 @@ for (const backend of BACKENDS) {
       );
       assert.ok(audit.every((a: { actor_id: string }) => a.actor_id === adminId));
       assert.doesNotMatch(JSON.stringify(audit), /very-secret|whsec_/, 'no URL tokens or secrets in the audit log');
+    });
+
+    it(
+      'refuses a literal internal address at creation and update with a 400 naming the rule',
+      { timeout: 15_000 },
+      async () => {
+        const refusal = async (promise: Promise<unknown>) => {
+          const error = await promise.then(
+            () => assert.fail('expected a refusal'),
+            (e: unknown) => e,
+          );
+          assert.ok(error instanceof BadRequestException);
+          return error.getResponse() as { message: string; rule: string; address: string };
+        };
+        for (const [url, rule, address] of [
+          ['http://169.254.169.254/latest/meta-data/', 'link-local', '169.254.169.254'],
+          ['http://10.0.0.1:8080/hook', 'private', '10.0.0.1'],
+          ['http://[fd00::1]/hook', 'unique-local', 'fd00::1'],
+          ['http://0.0.0.0:9/hook', 'unspecified', '0.0.0.0'],
+          ['http://[::ffff:192.168.0.1]/hook', 'private', '::ffff:c0a8:1'],
+          ['http://0xa9.254.169.254/', 'link-local', '169.254.169.254'],
+        ] as const) {
+          const response = await refusal(service.create(adminId, { url }));
+          assert.equal(response.rule, rule, url);
+          assert.equal(response.address, address, url);
+          assert.match(response.message, new RegExp(`^url host .*rule ${rule}\\)`), url);
+        }
+        // Allowed ranges and names pass; a PATCH to a refused address is refused and changes nothing.
+        const allowed = await service.create(adminId, { url: 'http://[::1]:9/hook' });
+        const named = await service.create(adminId, { url: 'https://hooks.example.com/rapidrtmp' });
+        try {
+          const response = await refusal(service.update(adminId, named.id, { url: 'http://169.254.169.254/' }));
+          assert.equal(response.rule, 'link-local');
+          assert.equal((await service.get(named.id)).url, 'https://hooks.example.com/rapidrtmp');
+        } finally {
+          await service.delete(adminId, allowed.id);
+          await service.delete(adminId, named.id);
+        }
+      },
+    );
+
+    it(
+      'refuses a host name resolving to 10.0.0.1 at delivery: failed at once, the reason in the delivery log',
+      { timeout: 15_000 },
+      async () => {
+        const url = receiver.url('/rebound').replace('127.0.0.1', 'internal.test');
+        const endpoint = await service.create(adminId, { url, events: ['stream.stopped'] });
+        try {
+          const lookupsBefore = resolved.get('internal.test') ?? 0;
+          const queued = await service.sendTest(endpoint.id);
+          const log = await delivery(endpoint.id, (d) => d.id === queued.deliveryId && d.status !== 'pending');
+          assert.equal(log.status, 'failed', 'a policy refusal is not retried');
+          assert.equal(log.attempts, 1);
+          assert.equal(log.lastStatusCode, null);
+          assert.equal(log.nextAttemptAt, null);
+          assert.equal(
+            log.lastError,
+            'internal.test resolves to 10.0.0.1, a private-use address (RFC 1918) in 10.0.0.0/8: refused by ' +
+              'the outbound address policy (rule private); OUTBOUND_ALLOW_CIDRS can allow internal ranges',
+          );
+          assert.ok((resolved.get('internal.test') ?? 0) > lookupsBefore, 'resolved at delivery time');
+          assert.equal(receiver.on('/rebound').length, 0);
+        } finally {
+          await service.delete(adminId, endpoint.id);
+        }
+      },
+    );
+
+    it('delivers to a host name resolving to an allowed address', { timeout: 15_000 }, async () => {
+      const url = receiver.url('/by-name').replace('127.0.0.1', 'receiver.test');
+      await withEndpointAt(
+        url,
+        async (endpoint) => {
+          const queued = await service.sendTest(endpoint.id);
+          await delivery(endpoint.id, (d) => d.id === queued.deliveryId && d.status === 'succeeded');
+          const [request] = receiver.on('/by-name');
+          assert.ok(request);
+          assert.equal(request.headers.host, `receiver.test:${new URL(url).port}`, 'the Host header names the host');
+        },
+        ['stream.stopped'],
+      );
     });
 
     // Last: it stops the shared worker.

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@rapidrtmp/server-config';
+import { OutboundGuard, OutboundPolicy } from '@rapidrtmp/server-outbound';
 import { WebhookDeliveryWorker } from './delivery-worker.js';
 import { WEBHOOK_ENTITIES } from './entities/index.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
@@ -12,7 +14,8 @@ import { WebhooksService } from './webhooks.service.js';
 /**
  * Webhooks: the admin API, the dispatcher listening to the live stream registry and the delivery worker.
  * Needs the global persistence (TypeORM data source listing WEBHOOK_ENTITIES, AuditLog), streams
- * (LiveStreamRegistry), logging (ROOT_LOGGER) and metrics (MetricsRegistry) modules.
+ * (LiveStreamRegistry), logging (ROOT_LOGGER) and metrics (MetricsRegistry) modules, and reads the
+ * outbound address policy from the global AppConfig (without one: public addresses only).
  * Import `WebhooksModule` for the defaults or `WebhooksModule.forRoot({ ... })` to tune delivery.
  */
 @Module({
@@ -24,6 +27,12 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliveryWorker,
     WebhookDispatcher,
     WebhooksService,
+    {
+      // Deliveries connect only where the outbound policy allows: public addresses plus OUTBOUND_ALLOW_CIDRS.
+      provide: OutboundGuard,
+      useFactory: (config?: AppConfig) => new OutboundGuard(OutboundPolicy.allowing(config?.outbound.allowCidrs ?? [])),
+      inject: [{ token: AppConfig, optional: true }],
+    },
   ],
   exports: [WebhookDispatcher, WebhooksService],
 })

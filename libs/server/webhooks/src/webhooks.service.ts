@@ -1,11 +1,12 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { OutboundGuard } from '@rapidrtmp/server-outbound';
 import { AuditLog } from '@rapidrtmp/server-persistence';
 import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-request.dto.js';
 import type { CreatedWebhookDto, QueuedTestDto, WebhookDeliveryDto, WebhookDto } from './dto/webhook-response.dto.js';
 import type { WebhookDeliveryEntity } from './entities/index.js';
 import type { WebhookEndpointEntity } from './entities/index.js';
 import { generateWebhookSecret } from './signing.js';
-import { urlOrigin } from './url-policy.js';
+import { urlOrigin, webhookAddressRefusal } from './url-policy.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookEndpointsRepository, type WebhookEndpointChanges } from './webhook-endpoints.repository.js';
@@ -22,9 +23,11 @@ export class WebhooksService {
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly audit: AuditLog,
+    private readonly guard: OutboundGuard,
   ) {}
 
   async create(actorId: string, input: CreateWebhookDto): Promise<CreatedWebhookDto> {
+    this.refuseInternalAddress(input.url);
     const endpoint = await this.endpoints.insert({
       url: input.url,
       description: input.description ?? null,
@@ -52,7 +55,10 @@ export class WebhooksService {
 
   async update(actorId: string, id: string, input: UpdateWebhookDto): Promise<WebhookDto> {
     const changes: WebhookEndpointChanges = {};
-    if (input.url !== undefined) changes.url = input.url;
+    if (input.url !== undefined) {
+      this.refuseInternalAddress(input.url);
+      changes.url = input.url;
+    }
     if (input.description !== undefined) changes.description = input.description;
     if (input.events !== undefined) changes.events = input.events;
     if (input.enabled !== undefined) changes.enabled = input.enabled;
@@ -97,6 +103,18 @@ export class WebhooksService {
     const event = testEvent();
     const deliveryId = await this.dispatcher.publishTo(id, event);
     return { deliveryId, eventId: event.id };
+  }
+
+  /** 400 naming the rule when the URL's host is a literal address the outbound policy refuses. */
+  private refuseInternalAddress(url: string): void {
+    const refusal = webhookAddressRefusal(url, this.guard);
+    if (refusal) {
+      throw new BadRequestException({
+        message: `url host ${refusal.message}`,
+        rule: refusal.rule,
+        address: refusal.address,
+      });
+    }
   }
 
   private async require(id: string): Promise<WebhookEndpointEntity> {
