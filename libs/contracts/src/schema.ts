@@ -806,7 +806,7 @@ export interface components {
        */
       events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
       /**
-       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters
+       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters. A host that is a literal internal address (loopback, private, link-local such as 169.254.169.254, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each delivery against the addresses it resolves to
        * @example https://hooks.example.com/rapidrtmp
        */
       url: string;
@@ -1237,7 +1237,7 @@ export interface components {
        */
       events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
       /**
-       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters
+       * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters. A host that is a literal internal address (loopback, private, link-local such as 169.254.169.254, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each delivery against the addresses it resolves to
        * @example https://hooks.example.com/rapidrtmp
        */
       url?: string;

@@ -24,7 +24,11 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 const IfPresent = () => ValidateIf((_object, value) => value !== undefined);
 
 const URL_DOC = {
-  description: `http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most ${MAX_WEBHOOK_URL_LENGTH} characters`,
+  description:
+    `http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most ${MAX_WEBHOOK_URL_LENGTH} characters. ` +
+    'A host that is a literal internal address (loopback, private, link-local such as 169.254.169.254, …) is refused ' +
+    "with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each delivery against " +
+    'the addresses it resolves to',
   example: 'https://hooks.example.com/rapidrtmp',
   maxLength: MAX_WEBHOOK_URL_LENGTH,
 };
