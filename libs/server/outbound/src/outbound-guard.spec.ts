@@ -3,24 +3,9 @@ import { once } from 'node:events';
 import { get as httpGet } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { OutboundGuard, type ResolvedAddress, type Resolver } from './outbound-guard.js';
+import { OutboundGuard, type ResolvedAddress } from './outbound-guard.js';
 import { OutboundPolicy, OutboundPolicyError } from './outbound-policy.js';
-
-/** A fixed name table; `calls` counts lookups per name. Unknown names fail like getaddrinfo does. */
-function tableResolver(table: Record<string, string[] | (() => string[])>) {
-  const calls = new Map<string, number>();
-  const resolver: Resolver = (hostname) => {
-    calls.set(hostname, (calls.get(hostname) ?? 0) + 1);
-    const entry = table[hostname];
-    if (!entry)
-      return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
-    const addresses = typeof entry === 'function' ? entry() : entry;
-    return Promise.resolve(
-      addresses.map((address): ResolvedAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
-    );
-  };
-  return { resolver, calls };
-}
+import { tableResolver } from './testing/table-resolver.js';
 
 const LOOPBACK_ONLY = OutboundPolicy.allowing(['127.0.0.0/8']);
 

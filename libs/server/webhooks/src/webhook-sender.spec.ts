@@ -3,20 +3,15 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { OutboundGuard, OutboundPolicy, type Resolver } from '@rapidrtmp/server-outbound';
+import { OutboundGuard, OutboundPolicy } from '@rapidrtmp/server-outbound';
+import { tableResolver } from '@rapidrtmp/server-outbound/testing';
 import { generateWebhookSecret, signWebhook } from './signing.js';
 import { waitFor } from '@rapidrtmp/test-support';
 import { WebhookReceiver } from './testing/webhook-receiver.js';
 import { sendWebhook } from './webhook-sender.js';
 
 /** Names the tests use instead of DNS; anything else is unknown. */
-const names: Resolver = (hostname) => {
-  const table: Record<string, string> = { 'receiver.test': '127.0.0.1', 'internal.test': '10.0.0.1' };
-  const address = table[hostname];
-  return address
-    ? Promise.resolve([{ address, family: 4 }])
-    : Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
-};
+const { resolver: names } = tableResolver({ 'receiver.test': ['127.0.0.1'], 'internal.test': ['10.0.0.1'] });
 /** The receiver lives on 127.0.0.1, so these tests allow loopback as an operator would with OUTBOUND_ALLOW_CIDRS. */
 const guard = new OutboundGuard(OutboundPolicy.allowing(['127.0.0.0/8']), names);
 

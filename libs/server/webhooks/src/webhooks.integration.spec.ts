@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { OutboundGuard, OutboundPolicy, type Resolver } from '@rapidrtmp/server-outbound';
+import { OutboundGuard, OutboundPolicy } from '@rapidrtmp/server-outbound';
+import { tableResolver } from '@rapidrtmp/server-outbound/testing';
 import {
   AuditEventEntity,
   AuditLog,
@@ -43,15 +44,10 @@ const OPTIONS: Partial<WebhookOptions> = {
  * Names resolved by the tests instead of DNS (a hostile name that points inside, and one for the local
  * receiver); `resolved` counts lookups.
  */
-const NAMES: Record<string, string> = { 'internal.test': '10.0.0.1', 'receiver.test': '127.0.0.1' };
-const resolved = new Map<string, number>();
-const testResolver: Resolver = (hostname) => {
-  resolved.set(hostname, (resolved.get(hostname) ?? 0) + 1);
-  const address = NAMES[hostname];
-  return address
-    ? Promise.resolve([{ address, family: 4 }])
-    : Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
-};
+const { resolver: testResolver, calls: resolved } = tableResolver({
+  'internal.test': ['10.0.0.1'],
+  'receiver.test': ['127.0.0.1'],
+});
 /** The receiver is on 127.0.0.1: allowed here as OUTBOUND_ALLOW_CIDRS=127.0.0.0/8,::1/128 would. */
 const GUARD = new OutboundGuard(OutboundPolicy.allowing(['127.0.0.0/8', '::1/128']), testResolver);
 
