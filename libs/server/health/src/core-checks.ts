@@ -6,6 +6,9 @@ import { AppConfig } from '@rapidrtmp/server-config';
 import { DataSource } from 'typeorm';
 import { ReadinessChecks } from './readiness-checks.js';
 
+/** Their failure degrades the node but keeps it serving what it holds in memory (ReadinessCheckOptions). */
+const SHARED = { critical: false } as const;
+
 /**
  * Registers the checks every node needs: `database` (a round trip) and `data-dir` (DATA_DIR writable:
  * the embedded database, the upload spool and local media live there). The object store adds `storage`.
@@ -19,15 +22,23 @@ export class CoreReadinessChecks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.checks.register('database', async () => {
-      if (!this.dataSource.isInitialized) throw new Error('database connection is closed');
-      await this.dataSource.query('SELECT 1');
-    });
-    this.checks.register('data-dir', async () => {
-      await mkdir(this.config.dataDir, { recursive: true });
-      const probe = join(this.config.dataDir, `.ready-${randomBytes(4).toString('hex')}`);
-      await writeFile(probe, 'ok');
-      await unlink(probe);
-    });
+    this.checks.register(
+      'database',
+      async () => {
+        if (!this.dataSource.isInitialized) throw new Error('database connection is closed');
+        await this.dataSource.query('SELECT 1');
+      },
+      SHARED,
+    );
+    this.checks.register(
+      'data-dir',
+      async () => {
+        await mkdir(this.config.dataDir, { recursive: true });
+        const probe = join(this.config.dataDir, `.ready-${randomBytes(4).toString('hex')}`);
+        await writeFile(probe, 'ok');
+        await unlink(probe);
+      },
+      SHARED,
+    );
   }
 }

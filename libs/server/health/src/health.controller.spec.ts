@@ -20,6 +20,7 @@ describe('/readyz', () => {
   const log: string[] = [];
   const calls = { database: 0, storage: 0 };
   let databaseUp = true;
+  let bucketUp = true;
 
   before(async () => {
     const sink = new Writable({
@@ -44,9 +45,14 @@ describe('/readyz', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       if (!databaseUp) throw new Error(SECRET_DETAIL);
     });
-    checks.register('storage', () => {
-      calls.storage++;
-    });
+    checks.register(
+      'storage',
+      () => {
+        calls.storage++;
+        if (!bucketUp) throw new Error('bucket unreachable');
+      },
+      { critical: false },
+    );
     await app.init();
     fastify = app.getHttpAdapter().getInstance();
     await fastify.ready();
@@ -83,6 +89,21 @@ describe('/readyz', () => {
     });
     assert.doesNotMatch(response.body, /password|10\.0\.0\.3|rapidrtmp/);
     assert.ok(log.some((line) => line.includes('password authentication failed') && /database down/.test(line)));
+  });
+
+  it('stays ready (200, degraded) naming a failing shared dependency, so a Service keeps every pod', async () => {
+    databaseUp = true;
+    bucketUp = false;
+    await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_MS + 200));
+    const response = await fastify.inject({ url: '/readyz' });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), {
+      status: 'degraded',
+      info: { database: { status: 'up' } },
+      error: { storage: { status: 'down' } },
+      details: { database: { status: 'up' }, storage: { status: 'down' } },
+    });
+    bucketUp = true;
   });
 
   it('turns 503 naming draining as soon as the node drains, cache or not', async () => {

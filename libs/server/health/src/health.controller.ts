@@ -22,16 +22,19 @@ export class HealthController {
   }
 
   /**
-   * Readiness: every registered dependency check passes; otherwise 503 naming the failing checks (only
-   * their names: error text stays in the log). Checked at most every 2 s, see ReadinessState.
+   * Readiness, naming the failing checks (only their names: error text stays in the log): 503 `error` when
+   * a critical one fails (draining, the RTMP listener); 200 `degraded` when only a shared dependency does
+   * (database, storage, data dir, cluster heartbeat): live streams keep playing from memory, and failing
+   * every pod at once would take them off the Service. Checked at most every 2 s, see ReadinessState.
    */
   @Get('readyz')
   async readiness(@Res({ passthrough: true }) reply: FastifyReply) {
-    const { ready, checks } = await this.state.current();
+    const { ready, degraded, checks } = await this.state.current();
     const info: Record<string, Status> = {};
     const error: Record<string, Status> = {};
     for (const [name, status] of Object.entries(checks)) (status === 'up' ? info : error)[name] = { status };
     void reply.code(ready ? 200 : 503).header('cache-control', 'no-store');
-    return { status: ready ? 'ok' : 'error', info, error, details: { ...info, ...error } };
+    const status = !ready ? 'error' : degraded ? 'degraded' : 'ok';
+    return { status, info, error, details: { ...info, ...error } };
   }
 }

@@ -8,7 +8,10 @@ const PROBE_TIMEOUT_MS = 2000;
 export const READINESS_CACHE_MS = 2000;
 
 export interface Readiness {
+  /** No critical check fails: the node should get traffic. */
   ready: boolean;
+  /** Ready, but a shared dependency is down (see ReadinessCheckOptions.critical). */
+  degraded: boolean;
   /** Each dependency by name, up or down; why one is down goes to the log, not to the public answer. */
   checks: Record<string, 'up' | 'down'>;
 }
@@ -62,7 +65,9 @@ export class ReadinessState {
       if (failure !== undefined) failures[name] = failure;
     }
     this.logChange(failures);
-    return { ready: Object.keys(failures).length === 0, checks };
+    const failing = Object.keys(failures);
+    const ready = failing.every((name) => !this.checks.isCritical(name));
+    return { ready, degraded: ready && failing.length > 0, checks };
   }
 
   /** Details of failing checks go to the log when they change, so an outage is one line, not one per probe. */

@@ -33,7 +33,8 @@ export class StorageLifecycle implements OnApplicationBootstrap, BeforeApplicati
 
   /** After every onModuleInit, so this `storage` check replaces a plain DATA_DIR one registered there. */
   onApplicationBootstrap(): Promise<void> {
-    this.checks.register('storage', () => this.store.probe());
+    // A bucket outage degrades the node (recordings wait) but live HLS keeps playing from memory.
+    this.checks.register('storage', () => this.store.probe(), { critical: false });
     return this.uploader.start();
   }
 
