@@ -52,7 +52,8 @@ export class AppModule {
         LivePlaybackModule,
         WebhooksModule,
         // Last: the dashboard's static files must not shadow any API or HLS route.
-        WebModule.forRoot(),
+        // Pages may fetch playback URLs from PUBLIC_URL's origin when it is not the one they were served from.
+        WebModule.forRoot({ otherOrigins: [new URL(config.publicUrl).origin] }),
       ],
       controllers: [VersionController],
     };

@@ -64,7 +64,7 @@ export class ApiClient {
     email: string,
     password: string,
   ): Promise<{ client: ApiClient; login: ApiResponse }> {
-    const login = await new ApiClient(baseUrl).post('/api/v1/auth/login', { email, password });
+    const login = await new ApiClient(baseUrl).post('/api/v1/auth/login', { email, password, bearer: true });
     if (login.status !== 200)
       throw new Error(`login as ${email} failed: ${login.status} ${JSON.stringify(login.body)}`);
     return { client: new ApiClient(baseUrl, login.body.accessToken), login };

@@ -96,7 +96,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Change your own password; your other sessions end */
+    /** Change your own password (needs a login session); your other sessions and your API tokens end */
     post: operations['changeMyPassword'];
     delete?: never;
     options?: never;
@@ -936,6 +936,8 @@ export interface components {
       viewers: number;
     };
     LoginDto: {
+      /** @description For clients that do not keep cookies (scripts, CLIs): `true` returns the session token as `accessToken`, to send as `Authorization: Bearer`. Browsers leave it out: their session is the httpOnly cookie, and a token in the JSON would be readable by any script on the page. */
+      bearer?: boolean;
       /** @example admin@example.com */
       email: string;
       /** @example correct horse battery staple */
@@ -943,10 +945,10 @@ export interface components {
     };
     LoginResponseDto: {
       /**
-       * @description Session token: also set as the httpOnly `rr_session` cookie; usable as a Bearer token.
+       * @description Session token, only when the login asked for it (`bearer: true`); usable as a Bearer token. Always set as the httpOnly `rr_session` cookie.
        * @example rrs_…
        */
-      accessToken: string;
+      accessToken?: string;
       /** @description Send as X-CSRF-Token on cookie-authenticated POST/PATCH/DELETE (also set as the `rr_csrf` cookie). */
       csrfToken: string;
       /** Format: date-time */
@@ -1694,8 +1696,19 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Needs role admin or moderator or publisher */
+      /**
+       * @description Called with an API token: changing a password needs a login session
+       *
+       *     Needs role admin or moderator or publisher
+       */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Too many wrong passwords (the login limits apply) */
+      429: {
         headers: {
           [name: string]: unknown;
         };

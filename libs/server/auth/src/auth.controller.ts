@@ -28,7 +28,13 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponseDto> {
-    const signedIn = await this.auth.login(body.email, body.password, request.ip, request.headers['user-agent']);
+    const signedIn = await this.auth.login(
+      body.email,
+      body.password,
+      request.ip,
+      request.headers['user-agent'],
+      body.bearer === true,
+    );
     void reply.header('set-cookie', signedIn.cookies);
     return signedIn.body;
   }

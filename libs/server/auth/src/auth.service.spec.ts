@@ -55,15 +55,16 @@ describe('AuthService', () => {
       'publisher password',
       '10.0.0.1',
       'x'.repeat(400),
+      true,
     );
-    assert.match(body.accessToken, /^rrs_/);
+    assert.match(body.accessToken!, /^rrs_/);
     assert.equal(body.user.id, 'publisher');
     assert.ok(!('passwordHash' in body.user));
     const [session] = [...credentials.sessions.values()];
-    assert.equal(session!.tokenHash, sha256(body.accessToken));
+    assert.equal(session!.tokenHash, sha256(body.accessToken!));
     assert.equal(session!.csrfHash, sha256(body.csrfToken));
     assert.equal(session!.userAgent!.length, 300);
-    assert.ok(!JSON.stringify(session).includes(body.accessToken), 'the token itself is never stored');
+    assert.ok(!JSON.stringify(session).includes(body.accessToken!), 'the token itself is never stored');
     assert.match(cookies[0]!, /^rr_session=rrs_[^;]+; Path=\/; Max-Age=60(4799|4800); SameSite=Lax; HttpOnly; Secure$/);
     assert.match(cookies[1]!, /^rr_csrf=[^;]+; Path=\/; Max-Age=60(4799|4800); SameSite=Lax; Secure$/);
     assert.deepEqual(audit.entries, [
@@ -82,6 +83,9 @@ describe('AuthService', () => {
       undefined,
     );
     assert.ok(plain.cookies.every((c) => !c.includes('Secure')));
+    assert.equal(plain.body.accessToken, undefined, 'a cookie client gets no token in the JSON');
+    assert.match(plain.cookies[0]!, /^rr_session=rrs_/);
+    assert.ok(plain.body.csrfToken);
   });
 
   it('answers an unknown e-mail, a wrong password and a disabled account with the same 401', async () => {
@@ -118,8 +122,8 @@ describe('AuthService', () => {
 
   it('authenticates a session with its role’s scopes until it is revoked, expires or its user is disabled', async () => {
     const { auth, users, credentials } = setup();
-    const { body } = await auth.login('moderator@example.com', 'moderator password', 'ip', undefined);
-    const principal = await auth.authenticate(body.accessToken, true);
+    const { body } = await auth.login('moderator@example.com', 'moderator password', 'ip', undefined, true);
+    const principal = await auth.authenticate(body.accessToken!, true);
     assert.equal(principal?.role, 'moderator');
     assert.equal(principal?.via, 'session');
     assert.equal(principal?.cookie, true);
@@ -136,14 +140,14 @@ describe('AuthService', () => {
     assert.ok(!auth.csrfMatches(undefined, body.csrfToken));
 
     users.rows.get('moderator')!.disabled = true;
-    assert.equal(await auth.authenticate(body.accessToken, false), undefined);
+    assert.equal(await auth.authenticate(body.accessToken!, false), undefined);
     users.rows.get('moderator')!.disabled = false;
     const [session] = [...credentials.sessions.values()];
     session!.expiresAt = new Date(Date.now() - 1);
-    assert.equal(await auth.authenticate(body.accessToken, false), undefined);
+    assert.equal(await auth.authenticate(body.accessToken!, false), undefined);
     session!.expiresAt = new Date(Date.now() + 60_000);
     await auth.logout(principalOf('moderator', 'moderator', { credentialId: session!.id }));
-    assert.equal(await auth.authenticate(body.accessToken, false), undefined);
+    assert.equal(await auth.authenticate(body.accessToken!, false), undefined);
     assert.equal(await auth.authenticate('rrs_unknown', false), undefined);
     assert.equal(await auth.authenticate(`rrs_${'x'.repeat(300)}`, false), undefined);
   });
@@ -167,7 +171,7 @@ describe('AuthService', () => {
 
   it('logs out a session (an API token stays valid) and clears both cookies', async () => {
     const { auth, credentials } = setup();
-    const { body } = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined);
+    const { body } = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined, true);
     const secret = await storeToken(credentials, 'publisher', ['streams:read']);
     const byToken = (await auth.authenticate(secret, false))!;
     const cleared = await auth.logout(byToken);
@@ -175,9 +179,9 @@ describe('AuthService', () => {
       cleared.map((c) => c.split(';').slice(0, 3).join(';')),
       ['rr_session=; Path=/; Max-Age=0', 'rr_csrf=; Path=/; Max-Age=0'],
     );
-    assert.ok(await auth.authenticate(body.accessToken, false), 'logging out with a token ends no session');
-    await auth.logout((await auth.authenticate(body.accessToken, false))!);
-    assert.equal(await auth.authenticate(body.accessToken, false), undefined);
+    assert.ok(await auth.authenticate(body.accessToken!, false), 'logging out with a token ends no session');
+    await auth.logout((await auth.authenticate(body.accessToken!, false))!);
+    assert.equal(await auth.authenticate(body.accessToken!, false), undefined);
     assert.ok(await auth.authenticate(secret, false));
   });
 
@@ -195,19 +199,19 @@ describe('AuthService', () => {
 
   it('changes the own password with the current one: the other sessions end and the tokens, this one stays', async () => {
     const { auth, users, audit, credentials } = setup();
-    const here = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined);
-    const elsewhere = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined);
+    const here = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined, true);
+    const elsewhere = await auth.login('publisher@example.com', 'publisher password', 'ip', undefined, true);
     const token = await storeToken(credentials, 'publisher', ['streams:read']);
     const othersToken = await storeToken(credentials, 'moderator', ['streams:read']);
-    const principal = (await auth.authenticate(here.body.accessToken, false))!;
+    const principal = (await auth.authenticate(here.body.accessToken!, false))!;
     await assert.rejects(auth.changePassword(principal, 'wrong', 'a new long password', 'ip'), {
       status: 401,
       message: 'The current password is wrong.',
     });
     await auth.changePassword(principal, 'publisher password', 'a new long password', 'ip');
     assert.equal(users.rows.get('publisher')!.passwordHash, 'hashed:a new long password');
-    assert.ok(await auth.authenticate(here.body.accessToken, false));
-    assert.equal(await auth.authenticate(elsewhere.body.accessToken, false), undefined);
+    assert.ok(await auth.authenticate(here.body.accessToken!, false));
+    assert.equal(await auth.authenticate(elsewhere.body.accessToken!, false), undefined);
     assert.equal(await auth.authenticate(token, false), undefined, 'the API token is revoked');
     assert.ok(await auth.authenticate(othersToken, false), 'another user’s token is not');
     assert.deepEqual(audit.entries.at(-1), {
@@ -231,8 +235,8 @@ describe('AuthService', () => {
 
   it('checks the current password under the login limits: guessing it through a session is throttled', async () => {
     const { auth, later } = setup();
-    const { body } = await auth.login('publisher@example.com', 'publisher password', '10.0.0.1', undefined);
-    const principal = (await auth.authenticate(body.accessToken, false))!;
+    const { body } = await auth.login('publisher@example.com', 'publisher password', '10.0.0.1', undefined, true);
+    const principal = (await auth.authenticate(body.accessToken!, false))!;
     for (let i = 0; i < 5; i++)
       await assert.rejects(auth.changePassword(principal, `guess ${i}`, 'a new long password', '10.0.0.1'), {
         status: 401,

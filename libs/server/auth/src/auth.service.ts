@@ -37,8 +37,14 @@ export class AuthService implements UserSessions {
     private readonly config: AppConfig,
   ) {}
 
-  /** Rate-limited per address and per account; the same 401 for an unknown e-mail, a wrong password or a disabled account. */
-  async login(email: string, password: string, ip: string, userAgent: string | undefined): Promise<SignedIn> {
+  /** Rate-limited (see LoginRateLimiter); the same 401 for an unknown e-mail, a wrong password or a disabled account. */
+  async login(
+    email: string,
+    password: string,
+    ip: string,
+    userAgent: string | undefined,
+    bearer = false,
+  ): Promise<SignedIn> {
     this.throttle(ip, email);
     const user = await this.users.findByEmail(email);
     this.dummyHash ??= this.hasher.hash(newSecret());
@@ -68,7 +74,9 @@ export class AuthService implements UserSessions {
       targetId: user.id,
       details: { ip },
     });
-    return { body: { accessToken: token, csrfToken, expiresAt, user: toUserDto(user) }, cookies };
+    // The token goes in the JSON only to clients that asked (no cookie jar): a browser's is the httpOnly cookie.
+    const body = { csrfToken, expiresAt, user: toUserDto(user) };
+    return { body: bearer ? { accessToken: token, ...body } : body, cookies };
   }
 
   /** Resolves a session token or API token; undefined when it is unknown, expired, revoked or its user disabled. */
@@ -133,7 +141,7 @@ export class AuthService implements UserSessions {
     if (principal.via !== 'session') {
       throw new ForbiddenException('Changing your password needs a login session; an API token cannot do it.');
     }
-    this.throttle(ip, principal.email);
+    this.throttle(ip, principal.email, false);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
       this.limiter.recordFailure(ip, principal.email);
@@ -160,8 +168,8 @@ export class AuthService implements UserSessions {
   }
 
   /** 429 with the wait when the login limits hold this address or account back. */
-  private throttle(ip: string, email: string): void {
-    const wait = this.limiter.check(ip, email);
+  private throttle(ip: string, email: string, countAttempt = true): void {
+    const wait = this.limiter.check(ip, email, { countAttempt });
     if (wait > 0) {
       throw new HttpException(
         { message: `Too many login attempts. Try again in ${wait} seconds.`, retryAfterSeconds: wait },

@@ -74,6 +74,14 @@ describe('LoginRateLimiter', () => {
     assert.equal(addressBucket('::1'), '0:0:0:0::/64');
   });
 
+  it('a password check by a signed-in user spends no login attempt of the address, but its failures count', () => {
+    const { limiter: l } = limiter();
+    for (let i = 0; i < 30; i++) assert.equal(l.check('10.0.0.1', 'ada@example.com', { countAttempt: false }), 0);
+    assert.equal(l.check('10.0.0.1', 'grace@example.com'), 0, 'logins from the address go on');
+    for (let i = 0; i < 5; i++) l.recordFailure('10.0.0.1', 'ada@example.com');
+    assert.equal(l.check('10.0.0.1', 'ada@example.com', { countAttempt: false }), 900);
+  });
+
   it('forgets an address’s failures for an account when it logs in', () => {
     const { limiter: l } = limiter();
     for (let i = 0; i < 4; i++) l.recordFailure('10.0.0.1', 'ada@example.com');

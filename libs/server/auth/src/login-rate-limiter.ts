@@ -39,8 +39,12 @@ export class LoginRateLimiter {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  /** Seconds to wait before another attempt is allowed, or 0. Counts the attempt against the address. */
-  check(ip: string, email: string): number {
+  /**
+   * Seconds to wait before another attempt is allowed, or 0. A login counts against the address's budget
+   * of attempts; a password check by a signed-in user (`countAttempt: false`) cannot spray accounts, so only
+   * the account's failure limits apply to it.
+   */
+  check(ip: string, email: string, { countAttempt = true } = {}): number {
     const now = this.clock();
     const address = addressBucket(ip);
     const account = email.toLowerCase();
@@ -49,6 +53,7 @@ export class LoginRateLimiter {
     if (fromPair.count >= PER_ACCOUNT_ADDRESS.limit) return secondsUntil(fromPair.resetAt, now);
     const overall = this.current(this.failuresByAccount, account, now, PER_ACCOUNT.windowMs);
     if (overall.count >= PER_ACCOUNT.limit && !this.isTrusted(pair, now)) return secondsUntil(overall.resetAt, now);
+    if (!countAttempt) return 0;
     const attempts = this.current(this.attemptsByAddress, address, now, PER_ADDRESS.windowMs);
     if (attempts.count >= PER_ADDRESS.limit) return secondsUntil(attempts.resetAt, now);
     attempts.count++;

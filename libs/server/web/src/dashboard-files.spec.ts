@@ -10,11 +10,11 @@ describe('dashboard files', () => {
       assert.equal(isReserved(path), false, path);
   });
 
-  it('lets only the embed page be framed', () => {
-    assert.equal(headersFor('index.html')['content-security-policy'], "frame-ancestors 'none'");
+  it('gives a page its policy and lets only the embed page be framed', () => {
+    assert.equal(headersFor('index.html', "default-src 'self'")['content-security-policy'], "default-src 'self'");
     assert.equal(headersFor('keys/index.html')['x-frame-options'], 'DENY');
-    assert.equal(headersFor('embed/index.html')['content-security-policy'], undefined);
-    assert.equal(headersFor('keys/index.txt')['content-security-policy'], undefined);
+    assert.equal(headersFor('embed/index.html', 'p')['x-frame-options'], undefined);
+    assert.equal(headersFor('keys/index.txt', 'p')['content-security-policy'], undefined);
   });
 
   it('escapes the directory it names', () => {

@@ -30,20 +30,37 @@ export function reservedGlobs(): string[] {
 
 /**
  * Response headers for one exported file. Hashed build assets are cached for good; everything else is
- * revalidated (a rebuild changes it). Dashboard pages refuse to be framed (clickjacking); the embed
- * page exists to be framed, by anyone.
+ * revalidated (a rebuild changes it). An HTML page carries its Content-Security-Policy (`policy`, see
+ * dashboard-csp.ts): dashboard pages refuse to be framed (clickjacking), the embed page exists to be
+ * framed, by anyone.
  */
-export function headersFor(relativePath: string): Record<string, string> {
+export function headersFor(relativePath: string, policy?: string): Record<string, string> {
   const headers: Record<string, string> = { 'x-content-type-options': 'nosniff' };
   headers['cache-control'] = relativePath.startsWith('_next/static/')
     ? 'public, max-age=31536000, immutable'
     : 'no-cache';
-  if (relativePath.endsWith('.html') && relativePath !== EMBED_PAGE) {
-    headers['content-security-policy'] = "frame-ancestors 'none'";
-    headers['x-frame-options'] = 'DENY';
-    headers['referrer-policy'] = 'same-origin';
+  if (relativePath.endsWith('.html')) {
+    if (policy !== undefined) headers['content-security-policy'] = policy;
+    if (relativePath !== EMBED_PAGE) {
+      headers['x-frame-options'] = 'DENY';
+      headers['referrer-policy'] = 'same-origin';
+    }
   }
   return headers;
+}
+
+/** Every HTML file of the export, relative to its root (`index.html`, `keys/index.html`, ...). */
+export function htmlFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.html')) files.push(toRelative(root, path));
+    }
+  };
+  walk(root);
+  return files.sort();
 }
 
 /**

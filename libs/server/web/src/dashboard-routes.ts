@@ -5,9 +5,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { pagePolicy } from './dashboard-csp.js';
 import {
   EMBED_PAGE,
   headersFor,
+  htmlFiles,
   missingBuildPage,
   pageDirectories,
   reservedGlobs,
@@ -52,6 +54,8 @@ export class DashboardRoutes implements OnModuleInit {
     }
     const embedPage = existsSync(join(root, EMBED_PAGE)) ? readFileSync(join(root, EMBED_PAGE)) : undefined;
     const pages = pageDirectories(root);
+    const policies = this.policies(root);
+    const headers = (relativePath: string) => headersFor(relativePath, policies.get(relativePath));
     // Encapsulated: the static plugin's decorators and hooks stay inside this scope.
     void fastify.register(async (scope) => {
       await scope.register(fastifyStatic, {
@@ -63,7 +67,7 @@ export class DashboardRoutes implements OnModuleInit {
         decorateReply: false,
         cacheControl: false,
         setHeaders: (reply, path) => {
-          for (const [name, value] of Object.entries(headersFor(toRelative(root, path)))) reply.header(name, value);
+          for (const [name, value] of Object.entries(headers(toRelative(root, path)))) reply.header(name, value);
         },
       });
       for (const page of pages) {
@@ -73,11 +77,22 @@ export class DashboardRoutes implements OnModuleInit {
       if (embedPage) {
         scope.get<EmbedRequest>('/embed/:playbackId', (request, reply) => {
           if (!PLAYBACK_ID.test(request.params.playbackId)) return reply.callNotFound();
-          return reply.headers(headersFor(EMBED_PAGE)).type('text/html; charset=utf-8').send(embedPage);
+          return reply.headers(headers(EMBED_PAGE)).type('text/html; charset=utf-8').send(embedPage);
         });
       }
     });
     this.log.info({ dashboardDir: root, pages: pages.length }, 'serving the dashboard at /');
+  }
+
+  /** Each exported page's CSP, computed once from the page (its inline scripts' hashes). */
+  private policies(root: string): Map<string, string> {
+    const otherOrigins = this.options.otherOrigins;
+    return new Map(
+      htmlFiles(root).map((file) => [
+        file,
+        pagePolicy(readFileSync(join(root, file), 'utf8'), { framable: file === EMBED_PAGE, otherOrigins }),
+      ]),
+    );
   }
 
   private serveMissingBuildPage(fastify: FastifyInstance, root: string): void {

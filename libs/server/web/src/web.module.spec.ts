@@ -28,7 +28,7 @@ class ProbeController {
 function fakeExport(): string {
   const root = mkdtempSync(join(tmpdir(), 'rr-web-'));
   const files: Record<string, string> = {
-    'index.html': '<html>live streams</html>',
+    'index.html': '<html>live streams<script>self.__next_f.push([1])</script></html>',
     'keys/index.html': '<html>keys</html>',
     'keys/index.txt': 'rsc payload',
     'embed/index.html': '<html>embed player</html>',
@@ -83,10 +83,16 @@ describe('WebModule with a built dashboard', () => {
   it('serves the pages with revalidation and refuses to be framed', async () => {
     const home = await fastify.inject({ url: '/' });
     assert.equal(home.statusCode, 200);
-    assert.equal(home.body, '<html>live streams</html>');
+    assert.match(home.body, /^<html>live streams/);
     assert.match(String(home.headers['content-type']), /text\/html/);
     assert.equal(home.headers['cache-control'], 'no-cache');
-    assert.equal(home.headers['content-security-policy'], "frame-ancestors 'none'");
+    const policy = String(home.headers['content-security-policy']);
+    assert.match(policy, /frame-ancestors 'none'/);
+    assert.match(policy, /object-src 'none'/);
+    assert.match(policy, /base-uri 'none'/);
+    assert.match(policy, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+'(;|$)/, 'the inline script by its hash');
+    assert.doesNotMatch(policy, /unsafe-inline[^;]*;[^;]*script|script-src[^;]*unsafe/);
+    assert.equal(home.headers['x-frame-options'], 'DENY');
     assert.equal((await fastify.inject({ url: '/keys/' })).body, '<html>keys</html>');
     assert.equal((await fastify.inject({ url: '/keys/index.txt' })).body, 'rsc payload');
   });
@@ -107,7 +113,8 @@ describe('WebModule with a built dashboard', () => {
     const response = await fastify.inject({ url: '/embed/k7m2q9x4w8r3t6yz?token=abc' });
     assert.equal(response.statusCode, 200);
     assert.equal(response.body, '<html>embed player</html>');
-    assert.equal(response.headers['content-security-policy'], undefined);
+    assert.match(String(response.headers['content-security-policy']), /frame-ancestors \*(;|$)/);
+    assert.match(String(response.headers['content-security-policy']), /object-src 'none'/);
     assert.equal(response.headers['x-frame-options'], undefined);
     assert.equal((await fastify.inject({ url: '/embed/NOT..valid' })).statusCode, 404);
   });

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CAPABILITIES, type Capability } from '@rapidrtmp/server-access';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserDto } from '@rapidrtmp/server-users';
 
 export class LoginDto {
@@ -14,14 +14,28 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(256)
   password!: string;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'For clients that do not keep cookies (scripts, CLIs): `true` returns the session token as `accessToken`, ' +
+      'to send as `Authorization: Bearer`. Browsers leave it out: their session is the httpOnly cookie, and a ' +
+      'token in the JSON would be readable by any script on the page.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  bearer?: boolean;
 }
 
 export class LoginResponseDto {
   @ApiProperty({
-    description: 'Session token: also set as the httpOnly `rr_session` cookie; usable as a Bearer token.',
+    required: false,
+    description:
+      'Session token, only when the login asked for it (`bearer: true`); usable as a Bearer token. ' +
+      'Always set as the httpOnly `rr_session` cookie.',
     example: 'rrs_…',
   })
-  accessToken!: string;
+  accessToken?: string;
 
   @ApiProperty({
     description: 'Send as X-CSRF-Token on cookie-authenticated POST/PATCH/DELETE (also set as the `rr_csrf` cookie).',
