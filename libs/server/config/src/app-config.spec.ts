@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       storageCacheBytes: 32 * 1024 * 1024,
       republishGraceSeconds: 10,
       maxBlockingRequests: 10_000,
-      maxBlockingRequestsPerIp: 64,
+      maxBlockingRequestsPerIp: 1000,
     });
     assert.equal(config.rtmp.duplicatePublish, 'reject');
     assert.equal(config.rtmp.maxMessageBytes, 8 * 1024 * 1024);
@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
-      maxConnectionsPerIp: 256,
+      maxConnectionsPerIp: 4096,
       metricsToken: undefined,
       metricsPort: undefined,
     });

@@ -100,7 +100,8 @@ export const configSchema = z
     // A socket with no bytes either way for this long is closed; above the longest LL-HLS hold (3 target durations).
     HTTP_CONNECTION_TIMEOUT_MS: integer(120_000, 10_000, 3_600_000, 'milliseconds'),
     // Open HTTP connections per client address (trusted proxies are not limited); beyond it new ones are closed.
-    HTTP_MAX_CONNECTIONS_PER_IP: integer(256, 1, 1_000_000, 'count'),
+    // Many viewers share one address behind a corporate NAT (a browser opens several connections each).
+    HTTP_MAX_CONNECTIONS_PER_IP: integer(4096, 1, 1_000_000, 'count'),
     // /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when set.
     METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'expected at least 16 characters').optional()),
     // /metrics is served on this port (only) when set, e.g. one the Ingress does not route to.
@@ -152,7 +153,8 @@ export const configSchema = z
     // LL-HLS requests held for media not there yet (blocking reloads, hinted parts): per client address and
     // in total; past either, the request is answered at once (the current playlist) instead of held.
     HLS_MAX_BLOCKING_REQUESTS: integer(10_000, 1, 1_000_000, 'count'),
-    HLS_MAX_BLOCKING_REQUESTS_PER_IP: integer(64, 1, 1_000_000, 'count'),
+    // An LL-HLS viewer holds about two (a blocking reload and the hinted part): room for ~500 behind one NAT.
+    HLS_MAX_BLOCKING_REQUESTS_PER_IP: integer(1000, 1, 1_000_000, 'count'),
 
     // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.
     STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),
