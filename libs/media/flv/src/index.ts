@@ -3,3 +3,4 @@ export * from './video-tag.js';
 export * from './audio-tag.js';
 export * from './flv-demuxer.js';
 export * from './flv-file-reader.js';
+export * from './flv-muxer.js';
