@@ -2,6 +2,7 @@ export * from './cluster-streams.js';
 export * from './dto/sessions.dto.js';
 export * from './dto/streams.dto.js';
 export * from './live-stream.js';
+export * from './keyframe-window.js';
 export * from './live-stream-registry.js';
 export * from './lost-sessions.js';
 export * from './sessions.controller.js';

@@ -112,4 +112,73 @@ describe('LiveStream', () => {
     assert.equal(stream.stats.keyframeIntervalMs, 1000);
     assert.equal(stream.stats.timeline().length, 3);
   });
+
+  describe('fromKeyframe', () => {
+    const audio = (dts: number): StreamEvent => ({
+      type: 'packet',
+      packet: { track: 'audio', codec: 'aac', dts, pts: dts, keyframe: true, payload: Buffer.alloc(10) },
+    });
+    const label = (e: StreamEvent): string =>
+      e.type === 'packet'
+        ? `${e.packet.track[0]}${e.packet.dts}${e.packet.keyframe && e.packet.track === 'video' ? 'K' : ''}`
+        : e.type;
+
+    it('starts a joining subscriber at the latest keyframe, audio interleaved as it arrived, then live', () => {
+      const stream = new LiveStream(info, publisher);
+      stream.publish({ type: 'config', track: 'audio', config: aac, changed: false });
+      for (const event of [
+        video(0, true),
+        audio(10),
+        video(33, false),
+        video(66, true),
+        audio(70),
+        video(100, false),
+      ]) {
+        stream.publish(event);
+      }
+      const player = recorder();
+      stream.subscribe(player.subscriber, { fromKeyframe: true });
+      stream.publish(video(133, false));
+      assert.deepEqual(player.events.map(label), ['config', 'v66K', 'a70', 'v100', 'v133']);
+      assert.equal(stream.keyframeWindow.keyframe?.dts, 66);
+      const plain = recorder();
+      stream.subscribe(plain.subscriber);
+      assert.deepEqual(plain.events.map(label), ['config']);
+    });
+
+    it('holds media back until the first keyframe when the window has none', () => {
+      const stream = new LiveStream(info, publisher);
+      stream.publish({ type: 'config', track: 'audio', config: aac, changed: false });
+      stream.publish({ type: 'config', track: 'video', config: { codec: 'avc' } as never, changed: false });
+      const player = recorder();
+      const subscription = stream.subscribe(player.subscriber, { fromKeyframe: true });
+      stream.publish(video(0, false));
+      stream.publish(audio(5));
+      stream.publish(video(33, true));
+      stream.publish(audio(40));
+      assert.deepEqual(player.events.map(label), ['config', 'config', 'v33K', 'a40']);
+      assert.equal(subscription.droppedPackets, 2);
+    });
+
+    it('starts audio-only streams live, and forgets the window past its byte bound or at the end', () => {
+      const audioOnly = new LiveStream(info, publisher);
+      audioOnly.publish({ type: 'config', track: 'audio', config: aac, changed: false });
+      audioOnly.publish(audio(0));
+      const listener = recorder();
+      audioOnly.subscribe(listener.subscriber, { fromKeyframe: true });
+      audioOnly.publish(audio(23));
+      assert.deepEqual(listener.events.map(label), ['config', 'a23']);
+
+      const stream = new LiveStream(info, publisher);
+      stream.publish(video(0, true, 10 * 1024 * 1024));
+      stream.publish(video(33, false, 7 * 1024 * 1024));
+      assert.equal(stream.keyframeWindow.snapshot().length, 0, 'over 16 MiB: dropped until the next keyframe');
+      stream.publish(video(66, false));
+      assert.equal(stream.keyframeWindow.snapshot().length, 0);
+      stream.publish(video(100, true));
+      assert.equal(stream.keyframeWindow.heldBytes, 1000);
+      stream.end({ reason: 'publisher_disconnect', graceful: true, stoppedBy: null });
+      assert.equal(stream.keyframeWindow.keyframe, undefined);
+    });
+  });
 });

@@ -1,5 +1,6 @@
-import type { AudioConfig, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
+import type { AudioConfig, MediaPacket, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
 import type { Publisher, StreamEnding } from '@rapidrtmp/server-domain';
+import { KeyframeWindow } from './keyframe-window.js';
 import type { StreamEvent, StreamSubscriber } from './stream-event.js';
 import { StreamStats } from './stream-stats.js';
 
@@ -23,6 +24,12 @@ export interface LiveStreamInfo {
 export interface SubscribeOptions {
   /** Bytes of media a paused subscriber may fall behind before packets are dropped (default 8 MiB). */
   maxQueuedBytes?: number;
+  /**
+   * Start at the latest video keyframe: the packets since it are delivered right after the configs, and
+   * when there is none yet (or the window overflowed) media is held back until the next one. For players
+   * and relays that must begin on a decodable frame; HLS and the recorder cut on keyframes themselves.
+   */
+  fromKeyframe?: boolean;
 }
 
 /**
@@ -45,13 +52,16 @@ export class Subscription {
   ) {}
 
   deliver(event: StreamEvent): void {
-    if (!this.paused) return this.subscriber.onEvent(event);
+    if (this.waitingForKeyframe && event.type === 'packet' && !isKeyframe(event.packet)) {
+      this.droppedPackets++;
+      return;
+    }
+    if (!this.paused) {
+      if (event.type === 'packet') this.waitingForKeyframe = false;
+      return this.subscriber.onEvent(event);
+    }
     if (event.type === 'packet') {
       const { packet } = event;
-      if (this.waitingForKeyframe && !(packet.track === 'video' && packet.keyframe)) {
-        this.droppedPackets++;
-        return;
-      }
       this.waitingForKeyframe = false;
       if (this.queuedBytes + packet.payload.length > this.maxQueuedBytes) {
         this.droppedPackets += 1 + this.dropQueuedPackets();
@@ -65,6 +75,11 @@ export class Subscription {
 
   pause(): void {
     this.paused = true;
+  }
+
+  /** Drop media until the next video keyframe (a fresh start, or a subscriber that fell behind). */
+  skipToKeyframe(): void {
+    this.waitingForKeyframe = true;
   }
 
   resume(): void {
@@ -90,6 +105,10 @@ export class Subscription {
   }
 }
 
+function isKeyframe(packet: MediaPacket): boolean {
+  return packet.track === 'video' && packet.keyframe;
+}
+
 /**
  * The pub/sub hub of one live stream. Ingest publishes demuxed events; consumers (HLS packager,
  * recorder, relays) subscribe. Late subscribers first receive the current codec configs and metadata.
@@ -100,6 +119,8 @@ export class LiveStream {
   metadata: Record<string, unknown> = {};
   /** How it ended, once it has (the only copy of the end state). */
   ending: StreamEnding | undefined;
+  /** Since the latest video keyframe: where joining players start (see `SubscribeOptions.fromKeyframe`). */
+  readonly keyframeWindow = new KeyframeWindow();
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(
@@ -124,9 +145,20 @@ export class LiveStream {
       if (config) subscription.deliver({ type: 'config', track, config, changed: false });
     }
     if (Object.keys(this.metadata).length > 0) subscription.deliver({ type: 'metadata', metadata: this.metadata });
+    if (options.fromKeyframe && !this.ending) this.startAtKeyframe(subscription);
     if (this.ending) subscription.deliver({ type: 'end', ending: this.ending });
     else this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  private startAtKeyframe(subscription: Subscription): void {
+    const window = this.keyframeWindow.snapshot();
+    if (window.length === 0) {
+      // Audio-only streams have no keyframes to wait for: start live.
+      if (this.tracks.video) subscription.skipToKeyframe();
+      return;
+    }
+    for (const packet of window) subscription.deliver({ type: 'packet', packet });
   }
 
   get subscriberCount(): number {
@@ -137,17 +169,22 @@ export class LiveStream {
     if (this.ending) return;
     switch (event.type) {
       case 'config':
-        if (event.track === 'video') this.tracks.video = event.config as VideoConfig;
-        else this.tracks.audio = event.config as AudioConfig;
+        if (event.track === 'video') {
+          // Packets before a new sequence header decode only with the old one.
+          if (event.changed) this.keyframeWindow.clear();
+          this.tracks.video = event.config as VideoConfig;
+        } else this.tracks.audio = event.config as AudioConfig;
         break;
       case 'metadata':
         this.metadata = event.metadata;
         break;
       case 'packet':
         this.stats.addPacket(event.packet);
+        this.keyframeWindow.add(event.packet);
         break;
       case 'end':
         this.ending = event.ending;
+        this.keyframeWindow.clear();
         break;
     }
     for (const subscription of this.subscriptions) subscription.deliver(event);
