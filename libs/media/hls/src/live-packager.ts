@@ -366,10 +366,17 @@ export class LivePackager {
       this.counters.droppedAudioBeforeStart++;
       return;
     }
-    const sample = track.timer.push(packet);
-    if (!sample) return;
-    if (track === this.driver()) this.segmenter.addDriverSample(sample);
-    else this.segmenter.addFollowerSample(sample);
+    const { timer } = track;
+    const sample = timer.push(packet);
+    if (track !== this.driver()) {
+      if (sample) this.segmenter.addFollowerSample(sample);
+      const waiting = timer.pending;
+      if (waiting) this.segmenter.followerReady(waiting.dts);
+      return;
+    }
+    if (sample) this.segmenter.addDriverSample(sample);
+    const next = timer.pending;
+    if (next) this.segmenter.announce(next, timer.expectedDuration);
   }
 
   private addTimerCounts(stats: PackagerStats): void {

@@ -23,6 +23,13 @@ export interface SampleTimer {
   push(packet: MediaPacket): TimedSample | undefined;
   /** Completes the held sample with an estimated duration. */
   flush(): TimedSample | undefined;
+  /** The sample held back (decode time and sync flag final, duration not yet known), if any. */
+  readonly pending: TimedSample | undefined;
+  /**
+   * The shortest duration the pending sample is likely to get (0 before any sample completed): a cut
+   * planned on it is never one the real duration would not have made.
+   */
+  readonly expectedDuration: number;
 }
 
 export const VIDEO_TIMESCALE = 90_000;
@@ -82,6 +89,15 @@ export class VideoSampleTimer implements SampleTimer {
     return held ? this.complete(held, this.lastDuration || this.defaultDuration) : undefined;
   }
 
+  get pending(): TimedSample | undefined {
+    return this.held;
+  }
+
+  /** RTMP times are whole milliseconds: at 30 fps durations alternate 33/34 ms, so expect 1 ms less. */
+  get expectedDuration(): number {
+    return Math.max(0, this.lastDuration - VIDEO_TIMESCALE / 1000);
+  }
+
   private complete(sample: TimedSample, duration: number): TimedSample {
     sample.duration = duration;
     this.lastDuration = duration;
@@ -112,6 +128,8 @@ export class AudioSampleTimer implements SampleTimer {
   private next: number | undefined;
   private held: TimedSample | undefined;
   private heldFrame = 0;
+  /** Audio durations are sample counts: exact. */
+  expectedDuration = 0;
   private readonly frameSamples: (payload: Buffer) => number;
 
   constructor(config: AudioConfig) {
@@ -154,8 +172,13 @@ export class AudioSampleTimer implements SampleTimer {
     this.heldFrame = frame;
     if (!previous) return undefined;
     previous.duration = dts - previous.dts;
+    this.expectedDuration = previous.duration;
     this.end = dts;
     return previous;
+  }
+
+  get pending(): TimedSample | undefined {
+    return this.held;
   }
 
   flush(): TimedSample | undefined {

@@ -47,6 +47,9 @@ export class Segmenter {
   private segmentTargetTicks = 0;
   private partTargetTicks = 0;
   private toleranceTicks = 0;
+  /** A cut `announce` decided on, waiting for the follower to catch up with its decode time. */
+  private plannedCut: { dts: number; closesSegment: boolean } | undefined;
+  private followerReadyUntil = 0;
 
   constructor(
     private readonly window: SegmentWindow,
@@ -65,24 +68,63 @@ export class Segmenter {
     this.driverSamples = [];
     this.followerPending = [];
     this.partTicks = 0;
+    this.plannedCut = undefined;
+    this.followerReadyUntil = 0;
   }
 
   addDriverSample(sample: TimedSample): void {
     const epoch = this.epoch;
     if (!epoch) return;
+    // A cut planned for this sample and not made yet is made below, with the follower samples there are.
+    this.plannedCut = undefined;
     if (!this.segmentOpen) {
-      this.openSegment(epoch, sample);
-    } else if (sample.keyframe && sample.dts - this.segmentStartDts >= this.segmentTargetTicks - this.toleranceTicks) {
-      // Segments start on a sync sample of the driving track once the target is reached.
+      this.openSegment(epoch, sample.dts);
+    } else if (this.startsSegment(sample)) {
       this.closePart(epoch, sample.dts);
       this.closeSegment(epoch);
-      this.openSegment(epoch, sample);
+      this.openSegment(epoch, sample.dts);
     } else if (this.driverSamples.length > 0 && this.partTicks + sample.duration > this.partTargetTicks) {
       // RFC 8216bis 4.4.4.9: a part MUST NOT exceed the Part Target Duration, so close it before it would.
       this.closePart(epoch, sample.dts);
     }
     this.driverSamples.push(sample);
     this.partTicks += sample.duration;
+  }
+
+  /**
+   * The driver's next sample is known (decode time, sync flag) but not yet its duration, which only the
+   * sample after it tells: plan now the cut that adding it will make, and make it as soon as the follower
+   * has delivered everything decoding before it, so a part is listed when its last samples are complete
+   * instead of one frame later. `expectedDuration` stands in for the unknown duration (the previous one);
+   * if the real one is longer, addDriverSample still cuts in time.
+   */
+  announce(next: TimedSample, expectedDuration: number): void {
+    if (!this.epoch || !this.segmentOpen || this.driverSamples.length === 0) return;
+    if (this.startsSegment(next)) this.plannedCut = { dts: next.dts, closesSegment: true };
+    else if (this.partTicks + expectedDuration > this.partTargetTicks) {
+      this.plannedCut = { dts: next.dts, closesSegment: false };
+    }
+    this.cutIfFollowerReady();
+  }
+
+  /** Every follower sample decoding before `dts` (follower ticks) has been added. */
+  followerReady(dts: number): void {
+    this.followerReadyUntil = dts;
+    this.cutIfFollowerReady();
+  }
+
+  private cutIfFollowerReady(): void {
+    const epoch = this.epoch;
+    const cut = this.plannedCut;
+    if (!epoch || !cut) return;
+    const follower = epoch.follower;
+    if (follower && this.followerReadyUntil / follower.timescale < cut.dts / epoch.driver.timescale) return;
+    this.plannedCut = undefined;
+    this.closePart(epoch, cut.dts);
+    if (!cut.closesSegment) return;
+    this.closeSegment(epoch);
+    // Open the next one now (its first decode time is known): the playlist never lacks an open segment.
+    this.openSegment(epoch, cut.dts);
   }
 
   addFollowerSample(sample: TimedSample): void {
@@ -93,17 +135,23 @@ export class Segmenter {
   finish(): void {
     const epoch = this.epoch;
     if (!epoch) return;
+    this.plannedCut = undefined;
     this.closePart(epoch, Number.POSITIVE_INFINITY);
     this.closeSegment(epoch);
     this.followerPending = [];
     this.epoch = undefined;
   }
 
-  private openSegment(epoch: EpochStart, first: TimedSample): void {
-    this.window.openSegment(epoch.initIndex, epoch.discontinuity, epoch.wallClockOf(first.dts));
+  /** Segments start on a sync sample of the driving track once the target is reached. */
+  private startsSegment(sample: TimedSample): boolean {
+    return sample.keyframe && sample.dts - this.segmentStartDts >= this.segmentTargetTicks - this.toleranceTicks;
+  }
+
+  private openSegment(epoch: EpochStart, firstDts: number): void {
+    this.window.openSegment(epoch.initIndex, epoch.discontinuity, epoch.wallClockOf(firstDts));
     epoch.discontinuity = false;
     this.segmentOpen = true;
-    this.segmentStartDts = first.dts;
+    this.segmentStartDts = firstDts;
     this.segmentTicks = 0;
     this.segmentSamples = 0;
   }
