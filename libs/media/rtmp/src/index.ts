@@ -22,7 +22,7 @@ export {
   type ChunkReaderOptions,
   type RtmpMessage,
 } from './chunk-reader.js';
-export { ChunkWriter } from './chunk-writer.js';
+export { ChunkWriter, MAX_MESSAGE_LENGTH, type OutgoingMessage } from './chunk-writer.js';
 export {
   abortMessage,
   acknowledgementMessage,
@@ -48,3 +48,7 @@ export type {
   RtmpSessionListener,
   RtmpUnpublishReason,
 } from './session-types.js';
+export { RtmpClientSession, type RtmpClientPhase } from './client-session.js';
+export { RtmpClientError, type RtmpClientErrorCode } from './client-error.js';
+export type { RtmpClientListener, RtmpClientOptions, RtmpStatus } from './client-types.js';
+export { ClientHandshakeReceiver, createClientHello } from './client-handshake.js';

@@ -28,9 +28,15 @@ export const UserControlEvent = {
   PingResponse: 7,
 } as const;
 
-/** Chunk stream ids we send on: 2 is reserved for protocol control (RTMP 5.4); 3 and 5 as FMS uses them. */
+/**
+ * Chunk stream ids we send on: 2 is reserved for protocol control (RTMP 5.4); 3 and 5 as FMS uses them;
+ * a publisher's audio on 4 and video on 6 as ffmpeg and OBS, its data (metadata) on 8, ffmpeg's source channel.
+ */
 export const ChunkStreamId = {
   Control: 2,
   Command: 3,
+  Audio: 4,
   StreamCommand: 5,
+  Video: 6,
+  Data: 8,
 } as const;

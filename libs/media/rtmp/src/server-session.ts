@@ -5,8 +5,6 @@ import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { commandMessage, decodeCommand, decodeMessageValues, statusInfo, type RtmpCommand } from './command-codec.js';
 import {
-  acknowledgementMessage,
-  decodeControlMessage,
   setChunkSizeMessage,
   setPeerBandwidthMessage,
   userControlMessage,
@@ -14,6 +12,7 @@ import {
 } from './control-messages.js';
 import { ServerHandshakeReceiver } from './handshake.js';
 import { ChunkStreamId, MessageType } from './message-types.js';
+import { PeerControl } from './peer-control.js';
 import { RtmpProtocolError } from './rtmp-error.js';
 import type {
   RtmpConnectInfo,
@@ -49,10 +48,7 @@ export class RtmpServerSession {
   private readonly streams = new Set<number>();
   private streamsCreated = 0;
   private publication: Publication | undefined;
-  private bytesReceived = 0;
-  private bytesAcknowledged = 0;
-  /** The peer's Window Acknowledgement Size (RTMP 5.4.4); 0 until it sends one. */
-  private peerWindow = 0;
+  private readonly control: PeerControl;
 
   constructor(
     private readonly listener: RtmpSessionListener,
@@ -60,6 +56,7 @@ export class RtmpServerSession {
   ) {
     this.handshake = new ServerHandshakeReceiver({ randomBytes: options.randomBytes });
     this.reader = new ChunkReader(options);
+    this.control = new PeerControl(this.reader);
     this.amfLimits = options.amfLimits;
   }
 
@@ -88,12 +85,11 @@ export class RtmpServerSession {
         chunkBytes = rest;
       }
       if (!chunkBytes) return;
-      this.bytesReceived += chunkBytes.length;
-      for (const message of this.reader.push(chunkBytes)) {
+      const acknowledgement = this.control.receive(chunkBytes, (message) => {
         this.handleMessage(message);
-        if (this.closed) return;
-      }
-      this.acknowledge();
+        return !this.closed;
+      });
+      if (acknowledgement) this.sendMessages(acknowledgement);
     } catch (error) {
       if (error instanceof RtmpProtocolError || error instanceof AmfError) this.fail(error);
       else throw error;
@@ -180,13 +176,6 @@ export class RtmpServerSession {
     this.sendMessages(commandMessage(ChunkStreamId.Command, 0, '_error', transactionId, null, info));
   }
 
-  /** RTMP 5.4.3: acknowledge each full window of received bytes once the peer has set a window. */
-  private acknowledge(): void {
-    if (this.peerWindow <= 0 || this.bytesReceived - this.bytesAcknowledged < this.peerWindow) return;
-    this.bytesAcknowledged = this.bytesReceived;
-    this.sendMessages(acknowledgementMessage(this.bytesReceived % 0x1_0000_0000));
-  }
-
   private handleMessage(message: RtmpMessage): void {
     switch (message.typeId) {
       case MessageType.Audio:
@@ -205,30 +194,11 @@ export class RtmpServerSession {
       case MessageType.DataAmf0:
       case MessageType.DataAmf3:
         return this.handleData(message);
-      default:
-        return this.handleControl(message);
-    }
-  }
-
-  private handleControl(message: RtmpMessage): void {
-    const control = decodeControlMessage(message.typeId, message.payload);
-    switch (control?.type) {
-      case 'set-chunk-size':
-        return this.reader.setChunkSize(control.chunkSize);
-      case 'abort':
-        return this.reader.abort(control.chunkStreamId);
-      case 'window-ack-size':
-        this.peerWindow = control.windowSize;
+      default: {
+        const reply = this.control.apply(message);
+        if (reply) this.sendMessages(reply);
         return;
-      case 'user-control':
-        // RTMP 7.1.7: answer a Ping Request with its timestamp.
-        if (control.control.event === 'ping-request') {
-          this.sendMessages(userControlMessage({ event: 'ping-response', timestamp: control.control.timestamp }));
-        }
-        return;
-      default:
-        // Acknowledgements, Set Peer Bandwidth (we only send little), shared objects: nothing to do.
-        return;
+      }
     }
   }
 
