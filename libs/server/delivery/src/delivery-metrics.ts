@@ -39,6 +39,12 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
     bytesOut: metrics.counter({ name: 'hls_bytes_out_total', help: 'HLS bytes served from memory' }),
     /** By kind and outcome, bound once per pair. */
     blockingWait: new BoundLabels((kind, outcome) => blockingWait.labels(kind, outcome)),
+    /** LiveSpill.counters (segments of unrecorded streams on this node's disk). */
+    spill: new CountsExporter(metrics, {
+      name: 'hls_spill_segments_total',
+      help: 'Segments of unrecorded streams written to (stored, failed, skipped: too many writes at once) or removed from local disk once out of memory',
+      labelName: 'event',
+    }),
     /** LivePackager.stats, per stream (see packagerEvents). */
     packagerEvents: new CountsExporter(metrics, {
       name: 'hls_packager_events_total',

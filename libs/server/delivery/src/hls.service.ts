@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
@@ -8,10 +9,12 @@ import { createDeliveryMetrics, type DeliveryMetrics } from './delivery-metrics.
 import { CachedArchive } from './cached-archive.js';
 import { EdgeDelivery } from './edge-delivery.js';
 import { HlsStream } from './hls-stream.js';
+import { LiveSpill } from './live-spill.js';
 import type { PlaybackSource } from './playback-source.js';
 import { type ContinuablePlaylist, PlaylistStatesRepository } from './playlist-states.repository.js';
 import { ENDED_RETENTION_MS } from './retention.js';
 import type { SegmentArchive } from './segment-archive.js';
+import { TieredArchive } from './tiered-archive.js';
 
 export interface SourceOptions {
   /** A request from another node: only this node's own stream, never passed on. */
@@ -38,7 +41,9 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   /** Other nodes' playlists to continue, by the stream session that continues them (set by prepare). */
   private readonly continued = new Map<string, ContinuablePlaylist>();
   private readonly writes = new WeakMap<HlsStream, Promise<void>>();
-  private archive: SegmentArchive | undefined;
+  private archive: SegmentArchive;
+  /** Where segments of streams that are not recorded go when they leave memory (this node's disk). */
+  readonly spill: LiveSpill;
 
   constructor(
     private readonly config: AppConfig,
@@ -51,11 +56,25 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.metrics = createDeliveryMetrics(metrics);
     this.log = logger.child({ module: 'hls' });
+    const { windowSegments, segmentSeconds } = config.hls;
+    this.spill = new LiveSpill(
+      {
+        dir: join(config.dataDir, 'hls-spill', config.nodeId),
+        // The window plus two: a player may still ask for a segment that has just left its playlist.
+        keepSegments: windowSegments + 2,
+        // An ended playlist is served ENDED_RETENTION_MS, and a republished one lists the old session's
+        // segments until they leave the window.
+        endedRetentionMs: Math.max(ENDED_RETENTION_MS, windowSegments * segmentSeconds * 1000) + 10_000,
+      },
+      this.log,
+    );
+    this.metrics.spill.track(this, () => ({ ...this.spill.counters }));
+    this.archive = new CachedArchive(new TieredArchive(undefined, this.spill), config.hls.storageCacheBytes);
   }
 
-  /** Where packaged segments go besides the live window (the recorder); set before streams start. */
-  useArchive(archive: SegmentArchive): void {
-    this.archive = new CachedArchive(archive, this.config.hls.storageCacheBytes);
+  /** Where packaged segments of recorded streams go besides the live window (the recorder); set before streams start. */
+  useArchive(recorder: SegmentArchive): void {
+    this.archive = new CachedArchive(new TieredArchive(recorder, this.spill), this.config.hls.storageCacheBytes);
   }
 
   onModuleInit(): void {
@@ -87,9 +106,11 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
       this.continued.delete(live.info.id);
       stream.attach(live);
     });
+    const unend = this.registry.onEnded((live) => this.spill.ended(live.info.id));
     this.unsubscribe = () => {
       unprepare();
       unstart();
+      unend();
     };
   }
 
@@ -124,9 +145,11 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     this.writes.set(stream, next);
   }
 
-  onModuleDestroy(): void {
+  onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     for (const stream of this.streams.values()) stream.finish();
+    // What is on disk is this process's live window only: nobody reads it after this.
+    return this.spill.clear();
   }
 
   /** The current stream of a playback id, or with `instanceId` that exact (possibly ended and replaced) one. */

@@ -10,3 +10,4 @@ export * from './storage-options.js';
 export * from './storage.module.js';
 export * from './write-behind-options.js';
 export * from './write-behind-uploader.js';
+export * from './write-all.js';
