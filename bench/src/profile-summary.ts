@@ -1,7 +1,9 @@
 // Where a CPU profile's time went, by part of the media path: `node bench/dist/profile-summary.js
 // <file.cpuprofile>` (from `node --cpu-prof`, e.g. BENCH_SERVER_NODE_ARGS of live-load). Self time of each
 // function is put in the first bucket whose rule matches its script URL and name; prints a Markdown table
-// and the heaviest functions.
+// and the heaviest functions. PROFILE_SKIP_SECONDS=S and PROFILE_UNTIL_SECONDS=U keep only the samples
+// between S and U seconds into the profile: the steady state, without start-up (module loading, migrations,
+// publishers' key checks) and shutdown (sessions and recordings closing).
 import { readFileSync } from 'node:fs';
 import { table } from './bench-support.js';
 
@@ -55,9 +57,17 @@ function main(): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMs = new Map<number, number>();
+  const skipUs = Number(process.env.PROFILE_SKIP_SECONDS ?? 0) * 1e6;
+  const untilUs = Number(process.env.PROFILE_UNTIL_SECONDS ?? Infinity) * 1e6;
+  let at = profile.startTime;
+  let countedUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!;
-    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at - profile.startTime < skipUs || at - profile.startTime > untilUs) continue;
+    countedUs += delta;
+    selfMs.set(id, (selfMs.get(id) ?? 0) + delta / 1000);
   }
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -81,7 +91,7 @@ function main(): void {
     }
     return ownBucket;
   };
-  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const totalMs = countedUs / 1000;
   const buckets = new Map<string, number>();
   const functions = new Map<string, number>();
   let busyMs = 0;
