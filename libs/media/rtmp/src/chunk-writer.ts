@@ -2,6 +2,7 @@ import { DEFAULT_CHUNK_SIZE, validateChunkSize, type RtmpMessage } from './chunk
 import { RtmpProtocolError } from './rtmp-error.js';
 
 const EXTENDED_TIMESTAMP = 0xffffff;
+const TWO_POW_32 = 0x1_0000_0000;
 /** RTMP 5.3.1.2.1: the message length is a 24-bit field. */
 export const MAX_MESSAGE_LENGTH = 0xffffff;
 /** Type-0 message header: timestamp (3), length (3), type id (1), message stream id (4). */
@@ -10,6 +11,16 @@ const TYPE0_FIELDS = 11;
 /** A message to send whose payload may be several buffers (e.g. a tag header and a payload view). */
 export interface OutgoingMessage extends Omit<RtmpMessage, 'payload'> {
   payload: Buffer | readonly Buffer[];
+}
+
+/**
+ * A millisecond time on a caller's 64-bit timeline as the wire carries it: modulo 2^32 (RTMP 5.3.1.2.1),
+ * so a stream past ~49.7 days wraps as every RTMP peer expects. Throws a RangeError for a non-finite time.
+ */
+export function wireTimestamp(milliseconds: number): number {
+  if (!Number.isFinite(milliseconds)) throw new RangeError(`timestamp ${milliseconds}`);
+  const wrapped = Math.floor(milliseconds) % TWO_POW_32;
+  return wrapped < 0 ? wrapped + TWO_POW_32 : wrapped;
 }
 
 /** Bytes of the shortest basic header (RTMP 5.3.1.1) for a chunk stream id. */

@@ -1,6 +1,6 @@
 import { AmfEcmaArray, AmfError, encodeAmf0, toPlainObject, type AmfValue } from '@rapidrtmp/amf';
 import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
-import { ChunkWriter, type OutgoingMessage } from './chunk-writer.js';
+import { ChunkWriter, wireTimestamp, type OutgoingMessage } from './chunk-writer.js';
 import { RtmpClientError, type RtmpClientErrorCode } from './client-error.js';
 import { ClientHandshakeReceiver, createClientHello } from './client-handshake.js';
 import type { RtmpClientListener, RtmpClientOptions, RtmpStatus } from './client-types.js';
@@ -177,10 +177,8 @@ export class RtmpClientSession {
     payload: Buffer | readonly Buffer[],
   ): void {
     this.requirePublishing();
-    if (!Number.isFinite(timestamp)) throw new RangeError(`timestamp ${timestamp}`);
-    // Callers run a 64-bit millisecond timeline; the wire carries it modulo 2^32 (RTMP 5.3.1.2.1).
-    const wrapped = Math.floor(timestamp) % TWO_POW_32;
-    const wire = wrapped < 0 ? wrapped + TWO_POW_32 : wrapped;
+    // Callers run a 64-bit millisecond timeline; the wire carries it modulo 2^32.
+    const wire = wireTimestamp(timestamp);
     this.send(
       this.writer.writeParts({ chunkStreamId, typeId, messageStreamId: this.streamId, timestamp: wire, payload }),
     );

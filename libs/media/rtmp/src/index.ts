@@ -22,7 +22,7 @@ export {
   type ChunkReaderOptions,
   type RtmpMessage,
 } from './chunk-reader.js';
-export { ChunkWriter, MAX_MESSAGE_LENGTH, type OutgoingMessage } from './chunk-writer.js';
+export { ChunkWriter, MAX_MESSAGE_LENGTH, wireTimestamp, type OutgoingMessage } from './chunk-writer.js';
 export {
   abortMessage,
   acknowledgementMessage,
@@ -43,9 +43,12 @@ export { RtmpServerSession } from './server-session.js';
 export type {
   RtmpConnectInfo,
   RtmpMediaMessage,
+  RtmpPlayMediaKind,
+  RtmpPlayRequest,
   RtmpPublishRequest,
   RtmpServerSessionOptions,
   RtmpSessionListener,
+  RtmpUnplayReason,
   RtmpUnpublishReason,
 } from './session-types.js';
 export { RtmpClientSession, type RtmpClientPhase } from './client-session.js';

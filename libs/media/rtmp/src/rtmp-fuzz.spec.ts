@@ -4,9 +4,11 @@ import { describe, it } from 'node:test';
 import { AmfError } from '@rapidrtmp/amf';
 import { ChunkReader, decodeControlMessage, RtmpProtocolError, RtmpServerSession } from './index.js';
 import { SeededRandom } from '@rapidrtmp/media-core/testing';
+import { TestClient } from './testing/rtmp-test-peer.js';
 
 const SEED = 0x0f0221;
-const BUDGET_MS = 1_400; // per test; two tests stay within ~3 s
+const BUDGET_MS = 1_400; // per publish test; with the play test the file stays within ~4 s
+const PLAY_BUDGET_MS = 700;
 /** Run at least this many inputs however slow the machine is (the count, not the clock, bounds a loaded CI run). */
 const MIN_ITERATIONS = 100;
 const HANDSHAKE_BYTES = 1 + 2 * 1536;
@@ -137,5 +139,53 @@ describe('RTMP fuzz', () => {
     assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
     t.diagnostic(`${iterations} mutated sessions, ${failures} protocol errors`);
     assert.ok(failures > 0, 'the mutations should break some sessions');
+  });
+
+  it(`RtmpServerSession playing to a hostile player reports only typed errors and never throws (seed ${SEED + 2})`, (t) => {
+    const random = new SeededRandom(SEED + 2);
+    const client = new TestClient();
+    const corpus = [
+      Buffer.concat([
+        client.playSequence('abc123?token=1.x'),
+        client.command('pause', 0, null, [true, 10], 1),
+        client.command('receiveVideo', 0, null, [false], 1),
+        client.command('pause', 0, null, [false, 20], 1),
+        client.setChunkSize(4096),
+        client.command('closeStream', 0, null, [], 1),
+        client.command('deleteStream', 5, null, [1]),
+      ]),
+      Buffer.concat([client.playSequence('x'), client.command('play', 0, null, ['y', -1, -1, true], 1)]),
+    ];
+    const body = [Buffer.of(0x17, 1, 0, 0, 0), Buffer.alloc(5000, 1)];
+    const started = performance.now();
+    let iterations = 0;
+    let played = 0;
+    while (iterations < MIN_ITERATIONS || performance.now() - started < PLAY_BUDGET_MS) {
+      const errors: unknown[] = [];
+      let unplays = 0;
+      const session: RtmpServerSession = new RtmpServerSession(
+        {
+          send: () => undefined,
+          onPlay: (request) =>
+            random.int(0, 3) === 0 ? session.rejectPlay(request.streamId) : session.acceptPlay(request.streamId),
+          onUnplay: () => unplays++,
+          onProtocolError: (error) => errors.push(error),
+        },
+        { maxMessageSize: MAX_MESSAGE, maxPendingBytes: MAX_PENDING, maxChunkStreams: 16 },
+      );
+      const input = mutate(random, corpus, random.int(0, 3) === 0 ? 0 : HANDSHAKE_BYTES);
+      for (const slice of slices(input, random)) {
+        session.receive(slice);
+        if (session.sendPlayMedia(random.pick(['audio', 'video', 'data'] as const), random.int(0, 2 ** 33), body))
+          played++;
+      }
+      session.end();
+      assert.ok(errors.length <= 1 && unplays <= 1, 'at most one protocol error and one unplay per session');
+      for (const error of errors) assert.ok(isTyped(error), `iteration ${iterations}: ${String(error)}`);
+      iterations++;
+    }
+    assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
+    t.diagnostic(`${iterations} mutated player sessions, ${played} media messages sent`);
+    assert.ok(played > 0, 'some mutated sessions still play');
   });
 });

@@ -1,8 +1,8 @@
-import { AmfError, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
+import { AmfError, encodeAmf0, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
 import { TimestampExtender } from '@rapidrtmp/media-core';
 import { splitAggregate } from './aggregate.js';
 import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
-import { ChunkWriter } from './chunk-writer.js';
+import { ChunkWriter, wireTimestamp } from './chunk-writer.js';
 import { commandMessage, decodeCommand, decodeMessageValues, statusInfo, type RtmpCommand } from './command-codec.js';
 import {
   setChunkSizeMessage,
@@ -16,8 +16,10 @@ import { PeerControl } from './peer-control.js';
 import { RtmpProtocolError } from './rtmp-error.js';
 import type {
   RtmpConnectInfo,
+  RtmpPlayMediaKind,
   RtmpServerSessionOptions,
   RtmpSessionListener,
+  RtmpUnplayReason,
   RtmpUnpublishReason,
 } from './session-types.js';
 import { splitQuery } from './stream-name.js';
@@ -32,11 +34,26 @@ interface Publication {
   videoClock: TimestampExtender;
 }
 
+interface Playback {
+  streamId: number;
+  state: 'pending' | 'accepted';
+  /** The player sent `pause(true)`: media is dropped until it unpauses. */
+  paused: boolean;
+}
+
+/** Where `sendPlayMedia` puts each kind: message type and chunk stream (audio and video apart, as nginx-rtmp). */
+const PLAY_MEDIA = {
+  audio: { typeId: MessageType.Audio, chunkStreamId: ChunkStreamId.Audio },
+  video: { typeId: MessageType.Video, chunkStreamId: ChunkStreamId.Video },
+  data: { typeId: MessageType.DataAmf0, chunkStreamId: ChunkStreamId.Data },
+} as const;
+
 /**
  * The server side of one RTMP connection as a pure state machine: bytes in through `receive`,
  * bytes out and events through the listener. No sockets, no timers: the host owns both.
  * Flow: handshake, `connect`, (`releaseStream`, `FCPublish`), `createStream`, `publish` (the host
- * accepts or rejects, possibly later), media and metadata, then an unpublish or the end.
+ * accepts or rejects, possibly later), media and metadata, then an unpublish or the end. A player instead
+ * sends `play` after `createStream`; once the host accepts, it writes media with `sendPlayMedia`.
  */
 export class RtmpServerSession {
   private readonly handshake: ServerHandshakeReceiver;
@@ -48,6 +65,7 @@ export class RtmpServerSession {
   private readonly streams = new Set<number>();
   private streamsCreated = 0;
   private publication: Publication | undefined;
+  private playback: Playback | undefined;
   private readonly control: PeerControl;
 
   constructor(
@@ -116,14 +134,85 @@ export class RtmpServerSession {
   }
 
   /**
+   * Lets the pending play on `streamId` start (RTMP 7.2.2.1): Stream Begin, `onStatus` NetStream.Play.Reset
+   * and NetStream.Play.Start, and `|RtmpSampleAccess` as FMS, nginx-rtmp and SRS send them. Then the host
+   * sends the stream with `sendPlayMedia`. False if there is no such pending play.
+   */
+  acceptPlay(streamId: number): boolean {
+    const playback = this.playback;
+    if (this.closed || playback?.streamId !== streamId || playback.state !== 'pending') return false;
+    playback.state = 'accepted';
+    this.sendMessages(
+      userControlMessage({ event: 'stream-begin', streamId }),
+      this.statusMessage(streamId, 'status', 'NetStream.Play.Reset', 'Playing and resetting.'),
+      this.statusMessage(streamId, 'status', 'NetStream.Play.Start', 'Started playing.'),
+      {
+        chunkStreamId: ChunkStreamId.Data,
+        typeId: MessageType.DataAmf0,
+        messageStreamId: streamId,
+        timestamp: 0,
+        payload: encodeAmf0('|RtmpSampleAccess', true, true),
+      },
+    );
+    return true;
+  }
+
+  /** Refuses the pending play with an `onStatus` error; the host then usually closes the socket. */
+  rejectPlay(streamId: number, code = 'NetStream.Play.StreamNotFound', description = 'No such stream.'): boolean {
+    const playback = this.playback;
+    if (this.closed || playback?.streamId !== streamId || playback.state !== 'pending') return false;
+    this.playback = undefined;
+    this.sendStatus(streamId, 'error', code, description);
+    return true;
+  }
+
+  /** Whether an accepted play is running and not paused by the player (media sent now is delivered). */
+  get playing(): boolean {
+    return !this.closed && this.playback?.state === 'accepted' && !this.playback.paused;
+  }
+
+  /**
+   * Sends one message of the played stream: an FLV audio/video tag body or an AMF0 data body, possibly as
+   * several buffers, at `timestamp` ms of a 64-bit timeline (sent modulo 2^32). The chunks are handed to
+   * `send` as headers and views of `body` (no copy): `body` must not change until the socket took it.
+   * Returns false (and sends nothing) unless `playing`. Throws a RangeError for a body past 16 MiB.
+   */
+  sendPlayMedia(kind: RtmpPlayMediaKind, timestamp: number, body: Buffer | readonly Buffer[]): boolean {
+    const playback = this.playback;
+    if (!this.playing || !playback) return false;
+    const { typeId, chunkStreamId } = PLAY_MEDIA[kind];
+    const messageStreamId = playback.streamId;
+    const parts = this.writer.writeParts({
+      chunkStreamId,
+      typeId,
+      messageStreamId,
+      timestamp: wireTimestamp(timestamp),
+      payload: body,
+    });
+    const [only] = parts;
+    this.listener.send(parts.length === 1 && only ? only : parts);
+    return true;
+  }
+
+  /**
    * Ends the session from the server side: tells a publisher its stream ended (`onStatus`
-   * NetStream.Unpublish.Success, or `code` at level error) so it does not reconnect-loop blindly,
+   * NetStream.Unpublish.Success, or `code` at level error) so it does not reconnect-loop blindly, and a
+   * player that the stream it plays is over (Stream EOF, NetStream.Play.UnpublishNotify, or `code`);
    * then ignores further input. The host closes the socket after the bytes are flushed.
    */
   stop(description = 'Stream stopped by the server.', code?: string): void {
     if (this.closed) return;
-    // Before connect the client expects no commands (or is still in the handshake).
-    if (this.connectInfo) {
+    const playback = this.playback;
+    if (playback?.state === 'accepted') {
+      const { streamId } = playback;
+      this.sendMessages(
+        userControlMessage({ event: 'stream-eof', streamId }),
+        code
+          ? this.statusMessage(streamId, 'error', code, description)
+          : this.statusMessage(streamId, 'status', 'NetStream.Play.UnpublishNotify', description),
+      );
+    } else if (this.connectInfo) {
+      // Before connect the client expects no commands (or is still in the handshake).
       const streamId = this.publication?.streamId ?? 0;
       if (code) this.sendStatus(streamId, 'error', code, description);
       else this.sendStatus(streamId, 'status', 'NetStream.Unpublish.Success', description);
@@ -136,15 +225,23 @@ export class RtmpServerSession {
     if (!this.closed) this.close('disconnected');
   }
 
-  private close(reason: RtmpUnpublishReason): void {
+  private close(reason: 'stopped' | 'disconnected'): void {
     this.closed = true;
     this.endPublication(reason);
+    this.endPlayback(reason);
   }
 
   private fail(error: RtmpProtocolError | AmfError): void {
     this.closed = true;
     this.listener.onProtocolError?.(error);
     this.endPublication('protocol-error');
+    this.endPlayback('protocol-error');
+  }
+
+  private endPlayback(reason: RtmpUnplayReason): void {
+    const playback = this.playback;
+    this.playback = undefined;
+    if (playback?.state === 'accepted') this.listener.onUnplay?.(reason);
   }
 
   private endPublication(reason: RtmpUnpublishReason): void {
@@ -160,8 +257,17 @@ export class RtmpServerSession {
   }
 
   private sendStatus(streamId: number, level: 'status' | 'error', code: string, description: string): void {
-    this.sendMessages(
-      commandMessage(ChunkStreamId.StreamCommand, streamId, 'onStatus', 0, null, statusInfo(level, code, description)),
+    this.sendMessages(this.statusMessage(streamId, level, code, description));
+  }
+
+  private statusMessage(streamId: number, level: 'status' | 'error', code: string, description: string): RtmpMessage {
+    return commandMessage(
+      ChunkStreamId.StreamCommand,
+      streamId,
+      'onStatus',
+      0,
+      null,
+      statusInfo(level, code, description),
     );
   }
 
@@ -263,17 +369,25 @@ export class RtmpServerSession {
       case 'FCUnpublish':
         return this.handleUnpublish(command, this.publication?.streamId, 'FCUnpublish');
       case 'closeStream':
+        this.handleUnplay(command.messageStreamId, 'closeStream');
         return this.handleUnpublish(command, command.messageStreamId, 'closeStream');
       case 'deleteStream': {
         // RTMP 7.2.2.3: the argument is the stream id. GStreamer's rtmp2sink sends the stream *name*
         // on stream 0 instead; it can only mean the stream it publishes.
         const [arg] = command.args;
-        const streamId = typeof arg === 'number' ? arg : this.publication?.streamId;
+        const streamId = typeof arg === 'number' ? arg : (this.publication?.streamId ?? this.playback?.streamId);
         if (streamId !== undefined) this.streams.delete(streamId);
+        this.handleUnplay(streamId, 'deleteStream');
         return this.handleUnpublish(command, streamId, 'deleteStream');
       }
       case 'play':
-        return this.sendStatus(command.messageStreamId, 'error', 'NetStream.Play.Failed', 'Playback is not supported.');
+        return this.handlePlay(command, this.connectInfo.app);
+      case 'pause':
+        return this.handlePause(command);
+      case 'receiveAudio':
+      case 'receiveVideo':
+        // RTMP 7.2.2.2/7.2.2.3 (no answer expected): every player gets both tracks.
+        return;
       default:
         // getStreamLength, _checkbw, ping and the like: an answer keeps callers from waiting forever.
         return this.sendError(transactionId, `Method not found (${name.slice(0, 64)}).`);
@@ -337,8 +451,9 @@ export class RtmpServerSession {
       return this.sendStatus(streamId, 'error', 'NetStream.Publish.BadName', 'Invalid stream.');
     }
     // One publication per connection: what OBS, ffmpeg and GStreamer do, and what the host expects.
-    if (this.publication) {
-      return this.sendStatus(streamId, 'error', 'NetStream.Publish.BadConnection', 'Already publishing.');
+    if (this.publication || this.playback) {
+      const why = this.playback ? 'This connection plays a stream.' : 'Already publishing.';
+      return this.sendStatus(streamId, 'error', 'NetStream.Publish.BadConnection', why);
     }
     const { name: streamName, query } = splitQuery(rawName);
     this.publication = {
@@ -364,5 +479,53 @@ export class RtmpServerSession {
       this.sendStatus(publication.streamId, 'status', 'NetStream.Unpublish.Success', 'Stream unpublished.');
     }
     this.endPublication(reason);
+  }
+
+  /** RTMP 7.2.2.1: play(txn 0, null, name, start, duration, reset) on a created stream; one per connection. */
+  private handlePlay(command: RtmpCommand, app: string): void {
+    const streamId = command.messageStreamId;
+    const [rawName, rawStart] = command.args;
+    if (!this.listener.onPlay) {
+      return this.sendStatus(streamId, 'error', 'NetStream.Play.Failed', 'Playback is not supported.');
+    }
+    if (!this.streams.has(streamId) || typeof rawName !== 'string' || rawName === '') {
+      return this.sendStatus(streamId, 'error', 'NetStream.Play.StreamNotFound', 'Invalid stream.');
+    }
+    if (this.publication || this.playback) {
+      const why = this.publication ? 'This connection publishes a stream.' : 'Already playing.';
+      return this.sendStatus(streamId, 'error', 'NetStream.Play.Failed', why);
+    }
+    const { name: streamName, query } = splitQuery(rawName);
+    this.playback = { streamId, state: 'pending', paused: false };
+    const start = typeof rawStart === 'number' && Number.isFinite(rawStart) ? rawStart : -2;
+    this.listener.onPlay({ app, streamName, query, start, streamId });
+  }
+
+  /** RTMP 7.2.2.8: pause(txn 0, null, flag, ms). Live: media stops, and resumes where the stream is then. */
+  private handlePause(command: RtmpCommand): void {
+    const playback = this.playback;
+    if (playback?.state !== 'accepted' || command.messageStreamId !== playback.streamId) return;
+    const paused = command.args[0] === true;
+    if (paused === playback.paused) return;
+    playback.paused = paused;
+    const { streamId } = playback;
+    // As nginx-rtmp: the notification and Stream EOF / Stream Begin, so the player's buffer logic follows.
+    if (paused) {
+      this.sendMessages(
+        this.statusMessage(streamId, 'status', 'NetStream.Pause.Notify', 'Paused live.'),
+        userControlMessage({ event: 'stream-eof', streamId }),
+      );
+    } else {
+      this.sendMessages(
+        userControlMessage({ event: 'stream-begin', streamId }),
+        this.statusMessage(streamId, 'status', 'NetStream.Unpause.Notify', 'Unpaused live.'),
+      );
+    }
+    this.listener.onPlayPause?.(paused);
+  }
+
+  private handleUnplay(streamId: number | undefined, reason: RtmpUnplayReason): void {
+    if (this.playback === undefined || this.playback.streamId !== streamId) return;
+    this.endPlayback(reason);
   }
 }

@@ -30,6 +30,21 @@ export interface RtmpPublishRequest {
   streamId: number;
 }
 
+/** A `play` the host must answer with `acceptPlay` or `rejectPlay` (RTMP 7.2.2.1). */
+export interface RtmpPlayRequest {
+  app: string;
+  /** The stream name without its query (for RapidRTMP a playback id; never treat it as a secret key). */
+  streamName: string;
+  /** Query parameters of the play name (`<name>?token=<playback token>`). */
+  query: Record<string, string>;
+  /** RTMP 7.2.2.1 `Start`: -2 live or recorded, -1 live only, >= 0 a recorded position (ms). -2 when absent. */
+  start: number;
+  streamId: number;
+}
+
+/** What `sendPlayMedia` carries: an FLV audio or video tag body, or an AMF0 data message (`onMetaData`). */
+export type RtmpPlayMediaKind = 'audio' | 'video' | 'data';
+
 export interface RtmpMediaMessage {
   kind: 'audio' | 'video';
   /** Milliseconds on the stream's monotonic 64-bit timeline (see TimestampExtender), per track kind. */
@@ -49,6 +64,15 @@ export type RtmpUnpublishReason =
   | 'disconnected'
   | 'protocol-error';
 
+export type RtmpUnplayReason =
+  | 'closeStream'
+  | 'deleteStream'
+  /** The host called `stop()`. */
+  | 'stopped'
+  /** The host called `end()` (socket closed). */
+  | 'disconnected'
+  | 'protocol-error';
+
 /**
  * The host side of a session. `send` must write the bytes to the socket in call order. Callbacks
  * run synchronously inside `receive()`; they may call back into the session (e.g. `acceptPublish`).
@@ -61,6 +85,15 @@ export interface RtmpSessionListener {
   onMedia?(media: RtmpMediaMessage): void;
   /** Fires once for each accepted publish, whatever ended it. */
   onUnpublish?(reason: RtmpUnpublishReason): void;
+  /**
+   * A client asks to play. Without this callback `play` is refused (a publish-only host). A connection
+   * is either a publisher or a player: the session refuses the other role once one is taken.
+   */
+  onPlay?(request: RtmpPlayRequest): void;
+  /** The player paused (true) or resumed (false) an accepted play; while paused `sendPlayMedia` drops media. */
+  onPlayPause?(paused: boolean): void;
+  /** Fires once for each accepted play, whatever ended it. */
+  onUnplay?(reason: RtmpUnplayReason): void;
   /** The session is dead after this; close the socket. */
   onProtocolError?(error: RtmpProtocolError | AmfError): void;
   /** Every command received, for tracing. `publish` arguments hold the stream key: redact before logging. */

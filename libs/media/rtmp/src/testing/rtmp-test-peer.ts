@@ -1,7 +1,7 @@
 import { decodeAmf0, encodeAmf0, type AmfValue } from '@rapidrtmp/amf';
 import { ChunkReader, type RtmpMessage } from '../chunk-reader.js';
 import { ChunkWriter } from '../chunk-writer.js';
-import { decodeControlMessage, setChunkSizeMessage } from '../control-messages.js';
+import { decodeControlMessage, setChunkSizeMessage, userControlMessage } from '../control-messages.js';
 import { HANDSHAKE_SIZE } from '../handshake.js';
 import { MessageType } from '../message-types.js';
 
@@ -44,6 +44,18 @@ export class TestClient {
       this.command('FCPublish', 3, null, [streamName]),
       this.command('createStream', 4, null),
       this.command('publish', 5, null, [streamName, 'live'], 1),
+    ]);
+  }
+
+  /** handshake + connect + createStream + getStreamLength + play + Set Buffer Length, as `ffmpeg -i rtmp://…` orders them. */
+  playSequence(streamName: string, app = 'live'): Buffer {
+    return Buffer.concat([
+      this.handshake(),
+      this.command('connect', 1, { app, tcUrl: `rtmp://127.0.0.1/${app}`, flashVer: 'LNX 9,0,124,2' }),
+      this.command('createStream', 2, null),
+      this.command('getStreamLength', 3, null, [streamName]),
+      this.command('play', 4, null, [streamName, -2000], 1),
+      this.message(userControlMessage({ event: 'set-buffer-length', streamId: 1, bufferLengthMs: 3000 })),
     ]);
   }
 }
