@@ -18,6 +18,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     DATA_DIR=/data
 WORKDIR /app
+# Thumbnails decode keyframes with ffmpeg child processes (FFMPEG_PATH, default `ffmpeg` on PATH).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 # Workspace packages are symlinked from node_modules/@rapidrtmp, so libs keep their repository layout.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

@@ -13,6 +13,7 @@ import { RecordingsModule } from '@rapidrtmp/server-recordings';
 import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamKeysModule } from '@rapidrtmp/server-stream-keys';
 import { StreamsModule } from '@rapidrtmp/server-streams';
+import { ThumbnailsModule } from '@rapidrtmp/server-thumbnails';
 import { UsersModule } from '@rapidrtmp/server-users';
 import { WebModule } from '@rapidrtmp/server-web';
 import { WebhooksModule } from '@rapidrtmp/server-webhooks';
@@ -50,6 +51,7 @@ export class AppModule {
         IngestModule,
         DeliveryModule,
         LivePlaybackModule,
+        ThumbnailsModule,
         WebhooksModule,
         // Last: the dashboard's static files must not shadow any API or HLS route.
         // Pages may fetch playback URLs from PUBLIC_URL's origin when it is not the one they were served from.

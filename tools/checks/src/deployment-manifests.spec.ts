@@ -52,6 +52,12 @@ describe('docker/server.Dockerfile', () => {
     assert.match(dockerfile, /^CMD \["node", "apps\/server\/dist\/main\.js"\]$/m);
   });
 
+  it('installs ffmpeg in the runtime image (thumbnails decode with it)', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    assert.match(runtime, /apt-get install -y --no-install-recommends ffmpeg/);
+    assert.doesNotMatch(dockerfile, /FFMPEG_PATH=/, 'the image relies on ffmpeg being on PATH');
+  });
+
   it('sets only variables the server reads, with valid values', () => {
     const env = dockerfileEnv(dockerfile);
     for (const name of Object.keys(env)) assert.ok(known.has(name), `${name} is not a configuration variable`);

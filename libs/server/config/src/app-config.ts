@@ -89,6 +89,20 @@ export interface ClusterSettings {
   edgeCacheBytes: number;
 }
 
+/** Thumbnail decoding: ffmpeg child processes, bounded in number, queue, time and cache memory. */
+export interface ThumbnailSettings {
+  /** The ffmpeg command (FFMPEG_PATH): a name looked up on PATH, or a path. */
+  ffmpegPath: string;
+  /** Decoders running at once, for every stream and recording together. */
+  maxDecoders: number;
+  /** Decodes waiting for a decoder; past it requests are answered 503 with Retry-After. */
+  maxQueue: number;
+  /** A decode running longer is killed, and a request waiting longer for a decoder is not kept: both 503. */
+  decodeTimeoutMs: number;
+  /** Memory for recent images, shared by all streams. */
+  cacheBytes: number;
+}
+
 export interface StorageSettings {
   /** `local`: files under `localDir`; `gcs`: objects in `gcsBucket`. */
   backend: 'local' | 'gcs';
@@ -135,6 +149,7 @@ export class AppConfig {
   readonly cluster!: ClusterSettings;
   readonly http!: HttpSettings;
   readonly outbound!: OutboundSettings;
+  readonly thumbnails!: ThumbnailSettings;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -209,6 +224,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsPort: raw.METRICS_PORT,
     },
     outbound: { allowCidrs: allowCidrs(raw.OUTBOUND_ALLOW_CIDRS) },
+    thumbnails: {
+      ffmpegPath: raw.FFMPEG_PATH,
+      maxDecoders: raw.THUMBNAIL_MAX_DECODERS,
+      maxQueue: raw.THUMBNAIL_MAX_QUEUE,
+      decodeTimeoutMs: raw.THUMBNAIL_DECODE_TIMEOUT_MS,
+      cacheBytes: raw.THUMBNAIL_CACHE_BYTES,
+    },
     storage: {
       backend: raw.STORAGE,
       localDir: resolve(raw.STORAGE_LOCAL_DIR ?? join(raw.DATA_DIR, 'media')),

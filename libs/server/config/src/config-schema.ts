@@ -156,6 +156,14 @@ export const configSchema = z
     // An LL-HLS viewer holds about two (a blocking reload and the hinted part): room for ~500 behind one NAT.
     HLS_MAX_BLOCKING_REQUESTS_PER_IP: integer(1000, 1, 1_000_000, 'count'),
 
+    // Thumbnails (/live/<id>/thumbnail.jpg, /vod/<id>/thumbnail.jpg): keyframes decoded by ffmpeg child processes.
+    // At most THUMBNAIL_MAX_DECODERS run at once; THUMBNAIL_MAX_QUEUE more wait (then 503 with Retry-After).
+    FFMPEG_PATH: z.string().min(1, 'expected a command name or path such as /usr/bin/ffmpeg').default('ffmpeg'),
+    THUMBNAIL_MAX_DECODERS: integer(2, 1, 64, 'count'),
+    THUMBNAIL_MAX_QUEUE: integer(32, 0, 10_000, 'count'),
+    THUMBNAIL_DECODE_TIMEOUT_MS: integer(5000, 500, 60_000, 'milliseconds'),
+    THUMBNAIL_CACHE_BYTES: integer(32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024, 'byte count'),
+
     // Object storage for media (recordings, VOD): local disk under DATA_DIR/media or a GCS bucket.
     STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),
     // The local media tree; several nodes on one host or a shared volume point it at the same place.

@@ -6,6 +6,7 @@ export * from './hls-playback.js';
 export * from './hls-routes.js';
 export * from './hls-stream.js';
 export * from './hls.service.js';
+export * from './immutable-cache.js';
 export * from './live-playback.module.js';
 export * from './viewer-tracker.js';
 export * from './playback-signer.js';
