@@ -244,4 +244,30 @@ describe('loadConfig', () => {
     const error = errorFor({ DATABASE_URL: 'mysql://user:secret@host/db' });
     assert.doesNotMatch(error.message, /secret/);
   });
+
+  it('reads the player bounds of RTMP play and HTTP-FLV', () => {
+    assert.deepEqual(loadConfig({}).playback, {
+      maxPlayers: 1000,
+      maxPlayersPerStream: 500,
+      maxQueuedBytes: 4 * 1024 * 1024,
+      stallTimeoutMs: 20_000,
+    });
+    const set = loadConfig({
+      PLAYBACK_MAX_PLAYERS: '0',
+      PLAYBACK_MAX_PLAYERS_PER_STREAM: '20',
+      PLAYBACK_MAX_QUEUE_BYTES: '1048576',
+      PLAYBACK_STALL_TIMEOUT_MS: '5000',
+    }).playback;
+    assert.deepEqual(set, {
+      maxPlayers: 0,
+      maxPlayersPerStream: 20,
+      maxQueuedBytes: 1024 * 1024,
+      stallTimeoutMs: 5000,
+    });
+    assert.match(
+      errorFor({ PLAYBACK_MAX_QUEUE_BYTES: '1000' }).message,
+      /PLAYBACK_MAX_QUEUE_BYTES: expected an integer byte count/,
+    );
+    assert.match(errorFor({ PLAYBACK_STALL_TIMEOUT_MS: 'soon' }).message, /PLAYBACK_STALL_TIMEOUT_MS/);
+  });
 });

@@ -103,6 +103,18 @@ export interface ThumbnailSettings {
   cacheBytes: number;
 }
 
+/** RTMP play and HTTP-FLV players: how many, and how far one may fall behind before it is cut back or off. */
+export interface PlaybackSettings {
+  /** Players (RTMP and HTTP-FLV together) on this node; past it new ones are refused. */
+  maxPlayers: number;
+  /** Players of one stream on this node. */
+  maxPlayersPerStream: number;
+  /** Media a player may have queued while its socket is full; past it packets are dropped to the next keyframe. */
+  maxQueuedBytes: number;
+  /** A player whose socket takes nothing for this long is disconnected. */
+  stallTimeoutMs: number;
+}
+
 export interface StorageSettings {
   /** `local`: files under `localDir`; `gcs`: objects in `gcsBucket`. */
   backend: 'local' | 'gcs';
@@ -149,6 +161,7 @@ export class AppConfig {
   readonly cluster!: ClusterSettings;
   readonly http!: HttpSettings;
   readonly outbound!: OutboundSettings;
+  readonly playback!: PlaybackSettings;
   readonly thumbnails!: ThumbnailSettings;
 
   constructor(values: AppConfig) {
@@ -224,6 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsPort: raw.METRICS_PORT,
     },
     outbound: { allowCidrs: allowCidrs(raw.OUTBOUND_ALLOW_CIDRS) },
+    playback: {
+      maxPlayers: raw.PLAYBACK_MAX_PLAYERS,
+      maxPlayersPerStream: raw.PLAYBACK_MAX_PLAYERS_PER_STREAM,
+      maxQueuedBytes: raw.PLAYBACK_MAX_QUEUE_BYTES,
+      stallTimeoutMs: raw.PLAYBACK_STALL_TIMEOUT_MS,
+    },
     thumbnails: {
       ffmpegPath: raw.FFMPEG_PATH,
       maxDecoders: raw.THUMBNAIL_MAX_DECODERS,

@@ -156,6 +156,14 @@ export const configSchema = z
     // An LL-HLS viewer holds about two (a blocking reload and the hinted part): room for ~500 behind one NAT.
     HLS_MAX_BLOCKING_REQUESTS_PER_IP: integer(1000, 1, 1_000_000, 'count'),
 
+    // RTMP play and HTTP-FLV players (rtmp://host/live/<playbackId>, /live/<playbackId>.flv), on this node.
+    PLAYBACK_MAX_PLAYERS: integer(1000, 0, 1_000_000, 'count'),
+    PLAYBACK_MAX_PLAYERS_PER_STREAM: integer(500, 0, 1_000_000, 'count'),
+    // Media a player that does not keep up may fall behind before packets are dropped to the next keyframe.
+    PLAYBACK_MAX_QUEUE_BYTES: integer(4 * 1024 * 1024, 256 * 1024, 256 * 1024 * 1024, 'byte count'),
+    // A player that takes nothing for this long (its socket stays full) is disconnected.
+    PLAYBACK_STALL_TIMEOUT_MS: integer(20_000, 1000, 600_000, 'milliseconds'),
+
     // Thumbnails (/live/<id>/thumbnail.jpg, /vod/<id>/thumbnail.jpg): keyframes decoded by ffmpeg child processes.
     // At most THUMBNAIL_MAX_DECODERS run at once; THUMBNAIL_MAX_QUEUE more wait (then 503 with Retry-After).
     FFMPEG_PATH: z.string().min(1, 'expected a command name or path such as /usr/bin/ffmpeg').default('ffmpeg'),
