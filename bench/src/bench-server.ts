@@ -34,6 +34,8 @@ function clusterEnv(node: ClusterNode, httpPort: number): Record<string, string>
     NODE_ID: node.nodeId,
     NODE_URL: `http://127.0.0.1:${httpPort}`,
     CLUSTER_SECRET: node.secret,
+    // Required with NODE_URL: every node reads the secrets any node sealed.
+    SECRETS_ENCRYPTION_KEY: Buffer.from(node.secret.padEnd(32, '.')).subarray(0, 32).toString('base64'),
   };
   if (node.leaseSeconds !== undefined) env.CLUSTER_LEASE_SECONDS = String(node.leaseSeconds);
   if (node.mediaDir !== undefined) env.STORAGE_LOCAL_DIR = node.mediaDir;

@@ -22,6 +22,8 @@ import { artifactPath, launchChromium } from './support/browser.js';
 import { startPlayerPageServer } from '@rapidrtmp/test-support/browser';
 
 const CLUSTER_SECRET = 'cluster secret for the e2e test, 32+ characters';
+/** The same on every node (required with NODE_URL). */
+const SECRETS_ENCRYPTION_KEY = Buffer.alloc(32, 0x5e).toString('base64');
 const ADMIN = { email: 'admin@example.com', password: 'admin password for the cluster' };
 const LEASE_SECONDS = 6;
 
@@ -111,6 +113,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
           NODE_ID: `node-${name}`,
           NODE_URL: `http://127.0.0.1:${httpPort}`,
           CLUSTER_SECRET,
+          SECRETS_ENCRYPTION_KEY,
           CLUSTER_LEASE_SECONDS: String(LEASE_SECONDS),
           STORAGE_LOCAL_DIR: mediaDir,
           ADMIN_EMAIL: ADMIN.email,

@@ -15,7 +15,13 @@ import { containerEnvironment, containerPort, DOWNWARD, expansionHelpers, quanti
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const known = new Set<string>([...CONFIG_VARIABLES, 'NODE_ENV']);
 /** Values that are secrets: never in a ConfigMap, never a literal in a manifest. */
-const SECRETS = ['DATABASE_URL', 'CLUSTER_SECRET', 'PLAYBACK_SIGNING_SECRET', 'ADMIN_PASSWORD'];
+const SECRETS = [
+  'DATABASE_URL',
+  'CLUSTER_SECRET',
+  'PLAYBACK_SIGNING_SECRET',
+  'SECRETS_ENCRYPTION_KEY',
+  'ADMIN_PASSWORD',
+];
 
 function yamlDocs(path: string): Manifest[] {
   return parseYaml(read(path), path);
@@ -328,6 +334,7 @@ describe('docker/compose.yaml: two nodes', () => {
     ADMIN_PASSWORD: 'a-long-admin-password',
     CLUSTER_SECRET: 'c'.repeat(32),
     PLAYBACK_SIGNING_SECRET: 'p'.repeat(32),
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   };
   const rawEnv = (service: Manifest): Record<string, string> =>
     Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));

@@ -12,6 +12,9 @@ function errorFor(env: Record<string, string>): ConfigError {
   assert.fail(`expected ${JSON.stringify(env)} to be rejected`);
 }
 
+/** A valid SECRETS_ENCRYPTION_KEY (base64 of 32 bytes). */
+const KEY = Buffer.alloc(32, 0xfb).toString('base64');
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
@@ -102,6 +105,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_URL: 'http://10.0.0.12:8080/',
       CLUSTER_SECRET: 'a shared secret of at least 32 chars',
+      SECRETS_ENCRYPTION_KEY: KEY,
       CLUSTER_LEASE_SECONDS: '6',
       STORAGE_LOCAL_DIR: '/srv/media',
     });
@@ -113,6 +117,23 @@ describe('loadConfig', () => {
     assert.match(
       errorFor({ CLUSTER_SECRET: 'short' }).message,
       /CLUSTER_SECRET: expected at least 32 characters \(got "<redacted>"\)/,
+    );
+  });
+
+  it('reads SECRETS_ENCRYPTION_KEY (base64 of 32 bytes), and wants it with NODE_URL', () => {
+    assert.equal(loadConfig({}).secretsEncryptionKey, undefined);
+    assert.equal(loadConfig({ SECRETS_ENCRYPTION_KEY: KEY }).secretsEncryptionKey, KEY);
+    const urlSafe = KEY.replaceAll('+', '-').replaceAll('/', '_').replace(/=$/, '');
+    assert.equal(loadConfig({ SECRETS_ENCRYPTION_KEY: urlSafe }).secretsEncryptionKey, urlSafe);
+    for (const bad of ['short', Buffer.alloc(31).toString('base64'), Buffer.alloc(33).toString('base64'), `${KEY}x`])
+      assert.match(
+        errorFor({ SECRETS_ENCRYPTION_KEY: bad }).message,
+        /SECRETS_ENCRYPTION_KEY: expected base64 of 32 random bytes.*\(got "<redacted>"\)/,
+        bad,
+      );
+    assert.match(
+      errorFor({ NODE_URL: 'http://10.0.0.12:8080', CLUSTER_SECRET: 'a shared secret of at least 32 chars' }).message,
+      /SECRETS_ENCRYPTION_KEY: required when NODE_URL is set/,
     );
   });
 

@@ -151,6 +151,8 @@ export class AppConfig {
   readonly shutdownGraceMs!: number;
   /** Unset: a random secret kept in DATA_DIR (fine for one node). */
   readonly playbackSigningSecret?: string;
+  /** Base64 of the 32-byte key sealing stored secrets; unset: a per-node key kept in DATA_DIR (one node only). */
+  readonly secretsEncryptionKey?: string;
   /** Unset: recordings are kept until deleted. */
   readonly recordingRetentionDays?: number;
   /** While the database is unreachable, a stream key authorized within this long may still publish (0: none). */
@@ -199,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,
+    secretsEncryptionKey: raw.SECRETS_ENCRYPTION_KEY,
     recordingRetentionDays: raw.RECORDING_RETENTION_DAYS,
     keyCacheTtlSeconds: raw.KEY_CACHE_TTL_SECONDS,
     rtmp: {

@@ -30,6 +30,11 @@ const decimal = (fallback: number, min: number, max: number, unit: string) =>
     .max(max, `expected ${unit} between ${min} and ${max}`)
     .default(fallback);
 
+/** Base64 (or base64url) of exactly 32 bytes: an AES-256 key. */
+function isEncryptionKey(text: string): boolean {
+  return /^[A-Za-z0-9+/_-]{43}=?$/.test(text) && Buffer.from(text, 'base64').length === 32;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -133,6 +138,15 @@ export const configSchema = z
 
     // Signs short-lived playback tokens for keys with signed playback; share it between nodes.
     PLAYBACK_SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    // Encrypts the secrets the server must read back (restream targets' stream keys): base64 of 32 random bytes
+    // (`openssl rand -base64 32`). Unset on one node: a key generated once into DATA_DIR/secrets-encryption.key.
+    // Every node of a cluster decrypts what any node stored, so it is required with NODE_URL.
+    SECRETS_ENCRYPTION_KEY: optionalText.pipe(
+      z
+        .string()
+        .refine(isEncryptionKey, 'expected base64 of 32 random bytes, e.g. the output of openssl rand -base64 32')
+        .optional(),
+    ),
 
     // Recordings older than this are deleted (objects and rows); unset keeps them. A key can override it.
     RECORDING_RETENTION_DAYS: z.coerce
@@ -206,6 +220,13 @@ export const configSchema = z
         code: 'custom',
         path: ['CLUSTER_SECRET'],
         message: 'required when NODE_URL is set (peers authenticate with it)',
+      });
+    }
+    if (config.NODE_URL !== undefined && config.SECRETS_ENCRYPTION_KEY === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SECRETS_ENCRYPTION_KEY'],
+        message: 'required when NODE_URL is set (every node must read the secrets any node stored)',
       });
     }
     if (config.METRICS_PORT !== undefined && [config.HTTP_PORT, config.RTMP_PORT].includes(config.METRICS_PORT)) {

@@ -1,6 +1,7 @@
 import { ApiTokenEntity } from './api-token.entity.js';
 import { AuthSessionEntity } from './auth-session.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { PushTargetEntity } from './push-target.entity.js';
 import { RecordingSegmentEntity } from './recording-segment.entity.js';
 import { RecordingEntity } from './recording.entity.js';
 import { StreamKeyEntity } from './stream-key.entity.js';
@@ -12,6 +13,7 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 export * from './api-token.entity.js';
 export * from './auth-session.entity.js';
 export * from './audit-event.entity.js';
+export * from './push-target.entity.js';
 export * from './recording-segment.entity.js';
 export * from './recording.entity.js';
 export * from './stream-key.entity.js';
@@ -32,4 +34,5 @@ export const ENTITIES: Function[] = [
   WebhookDeliveryEntity,
   RecordingEntity,
   RecordingSegmentEntity,
+  PushTargetEntity,
 ];

@@ -6,6 +6,7 @@ import { Recordings1764000003000 } from './1764000003000-recordings.js';
 import { Cluster1764000004000 } from './1764000004000-cluster.js';
 import { PlaylistStates1764000005000 } from './1764000005000-playlist-states.js';
 import { ApiTokenParents1764000006000 } from './1764000006000-api-token-parents.js';
+import { PushTargets1764000007000 } from './1764000007000-push-targets.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Cluster1764000004000,
   PlaylistStates1764000005000,
   ApiTokenParents1764000006000,
+  PushTargets1764000007000,
 ];

@@ -1,0 +1,3 @@
+export * from './secret-box.js';
+export * from './secrets-key.js';
+export * from './secrets.module.js';
