@@ -3,7 +3,6 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { decodeAmf0, type AmfValue } from '@rapidrtmp/amf';
 import { FLV_TAG_TYPE, readFlvFile, type FlvFileTag } from '@rapidrtmp/flv';
-import type { EnhancedRtmpPublisher } from './enhanced-rtmp-publisher.js';
 
 const run = promisify(execFile);
 
@@ -20,6 +19,16 @@ export async function clipFlvTags(clip: string): Promise<FlvFileTag[]> {
     renameSync(partial, flv);
   }
   return readFlvFile(readFileSync(flv)).tags;
+}
+
+/** What `replayTags` publishes through: the e2e EnhancedRtmpPublisher, or a socket host of RtmpClientSession. */
+export interface TagPublisher {
+  readonly isClosed: boolean;
+  sendVideo(timestamp: number, body: Buffer): void;
+  sendAudio(timestamp: number, body: Buffer): void;
+  sendMetadata(metadata: Record<string, AmfValue>): void;
+  /** Resolves once the socket took what was sent (pacing stays honest). */
+  drained(): Promise<void>;
 }
 
 export interface ReplayOptions {
@@ -41,7 +50,7 @@ export interface ReplayResult {
  * goes out when its clip time is due), so a test can put a publisher hours or weeks into its session.
  */
 export async function replayTags(
-  publisher: EnhancedRtmpPublisher,
+  publisher: TagPublisher,
   tags: readonly FlvFileTag[],
   options: ReplayOptions,
 ): Promise<ReplayResult> {

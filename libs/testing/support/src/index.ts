@@ -1,5 +1,6 @@
 export * from './ffmpeg-publisher.js';
 export * from './metrics.js';
+export * from './nginx-rtmp.js';
 export * from './paths.js';
 export * from './ports.js';
 export * from './seed.js';

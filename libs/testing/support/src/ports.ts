@@ -1,5 +1,6 @@
 import type { Server } from 'node:net';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { waitFor } from './wait-for.js';
 
 /** Starts `server` listening on a free port of 127.0.0.1 and returns the port. */
 export async function listenOnFreePort(server: Server): Promise<number> {
@@ -22,4 +23,21 @@ export async function freePort(): Promise<number> {
   const port = await listenOnFreePort(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port`; throws after `timeoutMs`. */
+export function waitForPort(port: number, timeoutMs: number): Promise<true> {
+  return waitFor(
+    `port ${port}`,
+    () =>
+      new Promise<true | undefined>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(undefined));
+      }),
+    timeoutMs,
+  );
 }
