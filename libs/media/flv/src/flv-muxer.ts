@@ -114,6 +114,17 @@ export function metadataBody(
   metadata: Record<string, unknown>,
   tracks: { video?: VideoConfig; audio?: AudioConfig },
 ): Buffer {
+  return encodeAmf0('onMetaData', AmfEcmaArray.from(metadataEntries(metadata, tracks)));
+}
+
+/**
+ * The entries of that `onMetaData` (scalars only, track values from the configs, no duration or file
+ * size), for senders that frame it themselves (an RTMP publisher's `@setDataFrame`).
+ */
+export function metadataEntries(
+  metadata: Record<string, unknown>,
+  tracks: { video?: VideoConfig; audio?: AudioConfig },
+): Record<string, AmfValue> {
   const entries: Record<string, AmfValue> = {};
   for (const [key, value] of Object.entries(metadata)) {
     if (isAmfScalar(value)) entries[key] = value;
@@ -132,7 +143,7 @@ export function metadataBody(
   }
   delete entries.duration; // live: a publisher's duration (0 or a file's) would make players seek
   delete entries.filesize;
-  return encodeAmf0('onMetaData', AmfEcmaArray.from(entries));
+  return entries;
 }
 
 /** Metadata values worth passing on: the publisher's nested objects and arrays are dropped. */
