@@ -4,12 +4,13 @@ import { codecTargets } from './codecs.js';
 import { flvFileTarget, flvTagsTarget } from './flv.js';
 import { byteRangeTarget, hlsQueryTarget, hlsResourceNameTarget, playbackTokenTarget } from './http.js';
 import { objectKeyTarget } from './object-key.js';
-import { chunkReaderTarget, rtmpSessionTarget } from './rtmp.js';
+import { chunkReaderTarget, rtmpClientTarget, rtmpSessionTarget } from './rtmp.js';
 
 /** Every target, cheapest protocol layer first. */
 export const TARGETS: readonly FuzzTarget[] = [
   chunkReaderTarget,
   rtmpSessionTarget,
+  rtmpClientTarget,
   amf0Target,
   amf3Target,
   flvTagsTarget,

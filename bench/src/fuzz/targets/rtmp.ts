@@ -1,5 +1,6 @@
 import { AmfError } from '@rapidrtmp/amf';
 import { ChunkReader, decodeControlMessage, RtmpProtocolError, RtmpServerSession } from '@rapidrtmp/rtmp';
+import { runClientOnReplies, serverReplyCorpus } from '@rapidrtmp/rtmp/testing';
 import { corpusSeeds, mediaFixture } from '../fuzz-corpus.js';
 import { check, type FuzzTarget } from '../fuzz-target.js';
 
@@ -75,5 +76,20 @@ export const rtmpSessionTarget: FuzzTarget = {
     for (const error of errors) {
       check(error instanceof RtmpProtocolError || error instanceof AmfError, () => `untyped error ${String(error)}`);
     }
+  },
+};
+
+export const rtmpClientTarget: FuzzTarget = {
+  name: 'rtmp-client',
+  description: "RtmpClientSession (restream publisher): the server's handshake, chunks, AMF replies, publish flow",
+  maxInputBytes: 20_000,
+  seeds: () => [...serverReplyCorpus(), ...corpusSeeds('rtmp-client')],
+  // receive() must never throw: failures arrive through onError.
+  expected: () => false,
+  run(input, random) {
+    const reads = [...slices(input, random.pick([61, 1460, 65_536]))];
+    const closeAfter = random.int(0, 3) === 0 ? random.int(1, reads.length) : undefined;
+    const { violations } = runClientOnReplies(reads, closeAfter);
+    check(violations.length === 0, () => violations.join('; '));
   },
 };

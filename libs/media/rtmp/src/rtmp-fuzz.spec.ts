@@ -4,10 +4,11 @@ import { describe, it } from 'node:test';
 import { AmfError } from '@rapidrtmp/amf';
 import { ChunkReader, decodeControlMessage, RtmpProtocolError, RtmpServerSession } from './index.js';
 import { SeededRandom } from '@rapidrtmp/media-core/testing';
+import { runClientOnReplies, serverReplyCorpus } from './testing/client-fuzz.js';
 import { TestClient } from './testing/rtmp-test-peer.js';
 
 const SEED = 0x0f0221;
-const BUDGET_MS = 1_400; // per publish test; with the play test the file stays within ~4 s
+const BUDGET_MS = 1_400; // per publish/client test; with the play test the file stays within ~5.5 s
 const PLAY_BUDGET_MS = 700;
 /** Run at least this many inputs however slow the machine is (the count, not the clock, bounds a loaded CI run). */
 const MIN_ITERATIONS = 100;
@@ -187,5 +188,28 @@ describe('RTMP fuzz', () => {
     assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
     t.diagnostic(`${iterations} mutated player sessions, ${played} media messages sent`);
     assert.ok(played > 0, 'some mutated sessions still play');
+  });
+
+  it(`RtmpClientSession never throws on mutated server replies, ends in onError or stays consistent (seed ${SEED + 3})`, (t) => {
+    const random = new SeededRandom(SEED + 3);
+    const corpus = serverReplyCorpus();
+    const started = performance.now();
+    let iterations = 0;
+    let failures = 0;
+    let published = 0;
+    while (iterations < MIN_ITERATIONS || performance.now() - started < BUDGET_MS) {
+      // Mostly keep S0+S1+S2 intact so mutations reach the chunk, AMF and command layers.
+      const input = mutate(random, corpus, random.int(0, 3) === 0 ? 0 : HANDSHAKE_BYTES);
+      const reads = slices(input, random);
+      const run = runClientOnReplies(reads, random.int(0, 4) === 0 ? random.int(1, reads.length) : undefined);
+      assert.deepEqual(run.violations, [], `iteration ${iterations}`);
+      failures += run.errors.length;
+      if (run.published) published++;
+      iterations++;
+    }
+    assert.ok(iterations >= MIN_ITERATIONS, `only ${iterations} iterations`);
+    t.diagnostic(`${iterations} mutated reply streams, ${failures} errors, ${published} reached publishing`);
+    assert.ok(failures > 0, 'the mutations should break some sessions');
+    assert.ok(published > 0, 'some mutations should leave the publish intact');
   });
 });
