@@ -154,6 +154,9 @@ describe('RtmpClientSession against RtmpServerSession', () => {
     );
     assert.deepEqual(pair.events.metadata, [{ width: 640, height: 360, videocodecid: 7, encoder: 'RapidRTMP' }]);
     assert.deepEqual(pair.events.serverErrors, []);
+    // A value AMF cannot carry is the caller's bug (TypeError), not a server failure; the session goes on.
+    assert.throws(() => pair.client.sendMetadata({ bad: () => 1 }), TypeError);
+    assert.equal(pair.client.publishing, true);
   });
 
   it('sends payload buffers as views, not copies', () => {

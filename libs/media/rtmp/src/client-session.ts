@@ -124,10 +124,20 @@ export class RtmpClientSession {
     this.sendMedia(MessageType.Video, ChunkStreamId.Video, timestamp, body);
   }
 
-  /** `@setDataFrame onMetaData` with `metadata` as an ECMA array (AMF0). Throws AmfError for values AMF cannot carry. */
+  /**
+   * `@setDataFrame onMetaData` with `metadata` as an ECMA array (AMF0), at timestamp 0 as ffmpeg sends it.
+   * Throws a TypeError for values AMF cannot carry (functions, bigints, symbols): a caller's bug, kept
+   * apart from the AmfError a server's bytes cause.
+   */
   sendMetadata(metadata: Record<string, unknown>): void {
     this.requirePublishing();
-    const payload = encodeAmf0('@setDataFrame', 'onMetaData', AmfEcmaArray.from(metadata as Record<string, AmfValue>));
+    let payload: Buffer;
+    try {
+      payload = encodeAmf0('@setDataFrame', 'onMetaData', AmfEcmaArray.from(metadata as Record<string, AmfValue>));
+    } catch (error) {
+      if (error instanceof AmfError) throw new TypeError(`metadata: ${error.message}`, { cause: error });
+      throw error;
+    }
     this.sendMessages({
       chunkStreamId: ChunkStreamId.Data,
       typeId: MessageType.DataAmf0,
