@@ -4,3 +4,4 @@ export * from './audio-tag.js';
 export * from './flv-demuxer.js';
 export * from './flv-file-reader.js';
 export * from './flv-muxer.js';
+export * from './flv-timeline.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rapidrtmp/server-config';
 import type { LivePlayback } from '@rapidrtmp/server-stream-keys';
 import { HlsService } from './hls.service.js';
+import { LivePlayers } from './live-players.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { livePlaybackUrl } from './playback-url.js';
 
@@ -12,6 +13,7 @@ export class HlsPlayback implements LivePlayback {
     private readonly config: AppConfig,
     private readonly hls: HlsService,
     private readonly signer: PlaybackSigner,
+    private readonly players: LivePlayers,
   ) {}
 
   url(playbackId: string, token?: string): string {
@@ -23,6 +25,7 @@ export class HlsPlayback implements LivePlayback {
   }
 
   viewers(playbackId: string): number {
-    return this.hls.viewers(playbackId);
+    // HLS viewers are an estimate from recent requests; RTMP and HTTP-FLV players are counted exactly.
+    return this.hls.viewers(playbackId) + this.players.count(playbackId);
   }
 }

@@ -5,10 +5,12 @@ import { MediaFormatError } from '@rapidrtmp/media-core';
 import {
   RtmpServerSession,
   type RtmpMediaMessage,
+  type RtmpPlayRequest,
   type RtmpPublishRequest,
   type RtmpUnpublishReason,
 } from '@rapidrtmp/rtmp';
 import type { RtmpLimits } from '@rapidrtmp/server-config';
+import type { LivePlayers, PlayerEndReason } from '@rapidrtmp/server-delivery';
 import type { Logger } from '@rapidrtmp/server-logging';
 import {
   type ConnectionFault,
@@ -20,6 +22,7 @@ import {
 } from '@rapidrtmp/server-domain';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import { flvDemuxerEvents, type IngestMetrics } from './ingest-metrics.js';
+import { RtmpPlayer } from './rtmp-player.js';
 
 /** The connection went away without saying goodbye: the publisher may come back (republish grace). */
 const DROPPED: StreamEnding = { reason: 'publisher_disconnect', graceful: false, stoppedBy: null };
@@ -54,21 +57,26 @@ export interface PublishAttempt {
 
 /**
  * Owns one TCP connection: feeds its bytes to the pure RtmpServerSession, enforces the time and size
- * limits, demuxes accepted media into the LiveStream, and tears everything down exactly once.
+ * limits, demuxes accepted media into the LiveStream, and tears everything down exactly once. A connection
+ * that plays instead of publishing hands its play to an RtmpPlayer.
  */
 export class RtmpConnection implements Publisher {
-  private readonly session: RtmpServerSession;
+  readonly session: RtmpServerSession;
   private readonly demuxer = new FlvDemuxer();
   private readonly log: Logger;
   private setupTimer: NodeJS.Timeout | undefined;
   private stream: LiveStream | undefined;
   private publishing = false;
+  /** Admits and runs players; without it `play` is refused. */
+  private players: LivePlayers | undefined;
+  private player: RtmpPlayer | undefined;
+  private playing = false;
   /** Set as soon as we decide to close, before the socket's 'close' event: nothing more is sent or counted. */
   private closing = false;
   private closed = false;
 
   constructor(
-    private readonly socket: Socket,
+    readonly socket: Socket,
     private readonly limits: RtmpLimits,
     private readonly gate: PublishGate,
     private readonly metrics: IngestMetrics,
@@ -84,6 +92,9 @@ export class RtmpConnection implements Publisher {
         onMetadata: (metadata) => this.onMetadata(metadata),
         onMedia: (media) => this.onMedia(media),
         onUnpublish: (reason) => this.onUnpublish(reason),
+        onPlay: (request) => this.onPlay(request),
+        onPlayPause: (paused) => this.onPlayPause(paused),
+        onUnplay: () => this.player?.stop('client_closed'),
         onProtocolError: (error) => this.fault('protocol_error', error.message),
       },
       {
@@ -95,9 +106,9 @@ export class RtmpConnection implements Publisher {
     socket.setNoDelay(true);
     // Idle: no bytes either way for this long (Node resets the timer on activity, no per-packet cost).
     socket.setTimeout(limits.idleTimeoutMs, () => this.fault('idle_timeout', 'no data'));
-    // Set-up: a client must get to an accepted publish in time, so half-open sockets cannot pile up.
+    // Set-up: a client must get to an accepted publish or play in time, so half-open sockets cannot pile up.
     this.setupTimer = setTimeout(() => {
-      if (!this.publishing) this.fault('handshake_timeout', 'no publish in time');
+      if (!this.publishing && !this.playing) this.fault('handshake_timeout', 'no publish or play in time');
     }, limits.handshakeTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
@@ -113,6 +124,7 @@ export class RtmpConnection implements Publisher {
     if (this.closing || this.closed) return;
     // End the stream now, not when the peer gets round to closing: history and playlists update at once.
     this.finishStream({ reason, graceful: true, stoppedBy });
+    this.player?.stop('server');
     this.session.stop(reason === 'server_shutdown' ? 'Server shutting down.' : 'Stream stopped by the server.');
     this.closing = true;
     this.socket.end();
@@ -129,9 +141,67 @@ export class RtmpConnection implements Publisher {
 
   private send(bytes: Buffer | Buffer[]): void {
     if (this.closing || this.closed) return;
-    if (Array.isArray(bytes)) for (const part of bytes) this.socket.write(part);
-    else this.socket.write(bytes);
-    if (this.socket.writableLength > MAX_UNREAD_OUTGOING_BYTES) this.fault('slow_reader', 'peer stopped reading');
+    if (Array.isArray(bytes)) {
+      // Corked: a message's chunk headers and payload views leave in one writev, never joined into a copy.
+      this.socket.cork();
+      for (const part of bytes) this.socket.write(part);
+      this.socket.uncork();
+    } else this.socket.write(bytes);
+    // A player's media has its own bounds (its LivePlayer pauses, drops to keyframes, cuts a stalled socket).
+    if (!this.player && this.socket.writableLength > MAX_UNREAD_OUTGOING_BYTES) {
+      this.fault('slow_reader', 'peer stopped reading');
+    }
+  }
+
+  /** Lets this connection play streams (RTMP play) as well as publish one. */
+  allowPlayback(players: LivePlayers): void {
+    this.players = players;
+  }
+
+  private onPlay(request: RtmpPlayRequest): void {
+    const players = this.players;
+    if (!players) {
+      this.session.rejectPlay(request.streamId, 'NetStream.Play.Failed', 'Playback is not supported.');
+      return;
+    }
+    const player = new RtmpPlayer(
+      {
+        session: this.session,
+        socket: this.socket,
+        started: () => {
+          this.playing = true;
+          clearTimeout(this.setupTimer);
+          this.hooks.onAuthorized();
+          // While media flows the LivePlayer's stall bound watches the socket; the idle bound returns on pause.
+          this.socket.setTimeout(0);
+        },
+        end: (reason) => this.endPlay(reason),
+      },
+      players,
+      this.log,
+    );
+    this.player = player;
+    player.play(request, this.session.connection?.query ?? {});
+  }
+
+  private onPlayPause(paused: boolean): void {
+    this.socket.setTimeout(paused ? this.limits.idleTimeoutMs : 0);
+    this.player?.paused(paused);
+  }
+
+  /** The play ended on the server's side: a stuck reader is cut at once, others are told and closed. */
+  private endPlay(reason: PlayerEndReason): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    if (reason === 'stalled' || reason === 'slow') {
+      this.metrics.rejected.inc({ reason: 'slow_reader' });
+      this.session.end();
+      this.socket.destroy();
+      return;
+    }
+    this.session.stop(reason === 'stream_ended' ? 'The stream ended.' : 'Playback stopped by the server.');
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private onPublish(request: RtmpPublishRequest): void {
@@ -229,6 +299,7 @@ export class RtmpConnection implements Publisher {
   private fault(fault: ConnectionFault, detail: string): void {
     if (this.closing || this.closed) return;
     this.closing = true;
+    this.player?.stop('server');
     // The rest of the bytes already read must not keep the session talking (or re-reporting).
     this.session.end();
     this.metrics.rejected.inc({ reason: fault });
@@ -251,6 +322,7 @@ export class RtmpConnection implements Publisher {
     this.closed = true;
     clearTimeout(this.setupTimer);
     this.session.end();
+    this.player?.stop('client_closed');
     this.finishStream(DROPPED);
     this.metrics.flvEvents.release(this);
     this.hooks.onClosed();

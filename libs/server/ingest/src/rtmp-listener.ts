@@ -7,6 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AppConfig } from '@rapidrtmp/server-config';
+import { LivePlayers } from '@rapidrtmp/server-delivery';
 import { ReadinessChecks } from '@rapidrtmp/server-health';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
@@ -32,6 +33,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly readiness: ReadinessChecks,
     metrics: MetricsRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
+    private readonly players: LivePlayers,
   ) {
     this.log = logger.child({ module: 'rtmp' });
     this.metrics = createIngestMetrics(metrics);
@@ -106,6 +108,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
         this.metrics.connections.dec();
       },
     });
+    connection.allowPlayback(this.players);
     this.connections.set(slot, connection);
   }
 
