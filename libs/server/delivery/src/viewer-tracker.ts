@@ -13,12 +13,29 @@ const MAX_KEY_LENGTH = 96;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
 
+/** A player sends the same User-Agent with every request (several a second): hash each one once. */
+const agentDigests = new Map<string, string>();
+const MAX_AGENT_DIGESTS = 1024;
+const MAX_MEMO_AGENT_LENGTH = 512;
+
+function agentDigest(userAgent: string): string {
+  const known = agentDigests.get(userAgent);
+  if (known !== undefined) return known;
+  const hashed = digest(userAgent);
+  if (userAgent.length <= MAX_MEMO_AGENT_LENGTH) {
+    // Start over when full: a flood of distinct agents costs a hash each, never memory.
+    if (agentDigests.size >= MAX_AGENT_DIGESTS) agentDigests.clear();
+    agentDigests.set(userAgent, hashed);
+  }
+  return hashed;
+}
+
 /**
  * The key one viewer is counted under: its address and a digest of its User-Agent, so a client sending
  * a huge User-Agent costs the same few dozen bytes as any other.
  */
 export function viewerKey(address: string, userAgent: string | undefined): string {
-  return `${address.slice(0, 64)} ${userAgent ? digest(userAgent) : '-'}`;
+  return `${address.slice(0, 64)} ${userAgent ? agentDigest(userAgent) : '-'}`;
 }
 
 interface PoolEntry {
