@@ -6,7 +6,7 @@ import { artifactPath, launchChromium } from './support/browser.js';
 import { startEmbedHost, type EmbedHost } from './support/dashboard-embed-host.js';
 import { DashboardGuard } from './support/dashboard-guard.js';
 import { DESKTOP, PHONE, screenshotBoth } from './support/dashboard-screens.js';
-import { FfmpegPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
+import { FfmpegPublisher, seedPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 const MODERATOR = {
@@ -80,6 +80,8 @@ describe(
     let playbackId: string;
     let webhooksAvailable: boolean;
     const publishers: FfmpegPublisher[] = [];
+    /** Publishers of other keys (the tests index `publishers` by the order `studio` went live). */
+    const otherPublishers: FfmpegPublisher[] = [];
     const guard = new DashboardGuard();
 
     const publish = () => {
@@ -118,7 +120,7 @@ describe(
     });
 
     after(async () => {
-      await Promise.all(publishers.map((p) => p.stop()));
+      await Promise.all([...publishers, ...otherPublishers].map((p) => p.stop()));
       await browser?.close();
       await host?.close();
       await server?.stop();
@@ -217,7 +219,7 @@ describe(
       await screenshotBoth(admin, 'keys');
     });
 
-    it('ffmpeg goes live: the stream is in the live list within 5 s, and its player plays', async () => {
+    it('ffmpeg goes live: the stream is in the live list within 5 s with a refreshing thumbnail, and plays on hover', async () => {
       await openNav(admin, 'Live streams');
       const started = Date.now();
       publish();
@@ -226,14 +228,60 @@ describe(
       const shownAfter = Date.now() - started;
       assert.ok(shownAfter <= 5000, `the stream showed up after ${shownAfter} ms`);
       await card.getByText(PUBLISHER.name).waitFor();
-      await assertPlays(card.locator('video'), 'the card preview', 1);
+      // A second stream, so the grid shows pictures side by side (colour bars encoded live, no audio).
+      const lobby = await seedPublisher(db.url, { displayName: 'Lena Lobby', label: 'Lobby camera' });
+      const lobbyPublisher = FfmpegPublisher.start(
+        `rtmp://127.0.0.1:${server.rtmpPort}/live/${lobby.key}`,
+        ['-re', '-f', 'lavfi', '-i', 'smptehdbars=size=640x360:rate=30'],
+        ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-b:v', '300k'],
+      );
+      otherPublishers.push(lobbyPublisher);
+      // A picture of the latest keyframe, not a player per card.
+      const picture = card.getByRole('img', { name: `Latest picture of ${KEY_LABEL}` });
+      const loaded = () =>
+        picture.evaluate((img: HTMLImageElement) =>
+          img.complete && img.naturalWidth > 0 ? { src: img.src, width: img.naturalWidth } : undefined,
+        );
+      const first = await waitFor('the card thumbnail', loaded, 15_000, 200);
+      assert.match(first.src, /^blob:/);
+      assert.equal(await card.locator('video').count(), 0, 'no player until asked for');
+      // Refreshed every 5 s: a newer keyframe (2 s GOP) replaces it.
+      const newer = await waitFor(
+        'a newer thumbnail',
+        async () => {
+          const now = await loaded();
+          return now && now.src !== first.src ? now : undefined;
+        },
+        15_000,
+        250,
+      );
+      assert.ok(newer.width >= 320, `the thumbnail is ${newer.width} px wide`);
       // Stats settle over the 5 s measuring window; health needs a few polls.
       await card.locator('[data-health="bitrate"]:not([data-level="unknown"])').waitFor({ timeout: 20_000 });
       await card.getByText('640×360').waitFor();
+      const lobbyPicture = admin
+        .getByRole('article', { name: 'Lobby camera' })
+        .getByRole('img', { name: 'Latest picture of Lobby camera' });
+      await waitFor(
+        'the second card’s thumbnail',
+        () => lobbyPicture.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0) || undefined),
+        20_000,
+        200,
+      );
       await screenshotBoth(admin, 'live');
+      assert.ok((await loaded())?.width, 'the thumbnail shows at both widths');
+
+      // Resting the pointer on the picture plays the stream there; leaving stops it.
+      await picture.hover();
+      await assertPlays(card.locator('video'), 'the card preview on hover', 1);
+      await admin.screenshot({ path: artifactPath('dashboard-live-hover-1280.png') });
+      await admin.mouse.move(0, 0);
+      await card.locator('video').waitFor({ state: 'detached' });
 
       await card.getByRole('link', { name: 'Watch and details' }).click();
       await admin.waitForURL(/\/stream\/\?id=[0-9a-f-]{36}$/);
+      // Off the live grid, so no card asks for the picture of a stream that just ended.
+      await lobbyPublisher.stop();
       await assertPlays(admin.getByLabel(`Live video of ${KEY_LABEL}`), 'the detail player');
       await admin.getByText('Bitrate (kbit/s, 5 s average)').waitFor({ timeout: 20_000 });
       await screenshotBoth(admin, 'stream');
@@ -259,7 +307,7 @@ describe(
       if (webhooksAvailable) {
         await openNav(admin, 'Webhooks');
         await admin.getByRole('button', { name: 'Deliveries' }).click();
-        await admin.getByRole('cell', { name: 'stream.started' }).waitFor({ timeout: 20_000 });
+        await admin.getByRole('cell', { name: 'stream.started' }).first().waitFor({ timeout: 20_000 });
         assert.ok(host.hooks.some((h) => h.type === 'stream.started'));
         await screenshotBoth(admin, 'webhooks');
       }

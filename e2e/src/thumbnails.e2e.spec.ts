@@ -1,8 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startAdminServer, type AdminServer } from './support/admin-server.js';
-import { FfmpegPublisher, metricValue, scrapeMetrics, testClip, waitFor } from '@rapidrtmp/test-support';
+import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
+import { ADMIN, startAdminServer, type AdminServer } from './support/admin-server.js';
+import { ApiClient } from './support/api-client.js';
+import {
+  FfmpegPublisher,
+  freePort,
+  metricValue,
+  queryRows,
+  readMetric,
+  scrapeMetrics,
+  seedPublisher,
+  ServerProcess,
+  testClip,
+  waitFor,
+} from '@rapidrtmp/test-support';
 
 const MAX_DECODERS = 2;
 
@@ -230,3 +243,89 @@ describe('thumbnails of live streams and recordings, decoded by bounded ffmpeg p
     assert.equal((await get(url('/vod/00000000-0000-4000-8000-000000000000/thumbnail.jpg'))).status, 404);
   });
 });
+
+describe(
+  'thumbnails across nodes: any node serves the picture of a stream another node holds',
+  { timeout: 180_000 },
+  () => {
+    let db: TestDatabase;
+    const nodes: ServerProcess[] = [];
+
+    before(async () => {
+      db = await createTestDatabase('rr_thumbnails_nodes');
+      for (const name of ['a', 'b']) {
+        const [httpPort, rtmpPort] = [await freePort(), await freePort()];
+        const node = ServerProcess.spawn(
+          {
+            env: {
+              DATABASE_URL: db.url,
+              NODE_ID: `thumbnails-${name}`,
+              NODE_URL: `http://127.0.0.1:${httpPort}`,
+              CLUSTER_SECRET: 'the thumbnails e2e cluster secret, 32+ characters',
+              SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 0x7a).toString('base64'),
+              PLAYBACK_SIGNING_SECRET: 'one playback signing secret for both nodes',
+              ADMIN_EMAIL: ADMIN.email,
+              ADMIN_PASSWORD: ADMIN.password,
+            },
+          },
+          httpPort,
+          rtmpPort,
+        );
+        nodes.push(node);
+        await node.waitForReady(30_000);
+      }
+    });
+
+    after(async () => {
+      for (const node of nodes) await node.stop();
+      await db?.drop();
+    });
+
+    it('B fetches the picture from A (which decodes), checks the viewer’s token itself, and answers revalidations', async () => {
+      const [a, b] = nodes as [ServerProcess, ServerProcess];
+      const seeded = await seedPublisher(db.url);
+      await queryRows(db.url, 'UPDATE stream_keys SET signed_playback = true WHERE id = $1', [seeded.streamKeyId]);
+      const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${a.rtmpPort}/live/${seeded.key}`, [
+        '-re',
+        '-i',
+        await testClip({ seconds: 30 }),
+      ]);
+      try {
+        const throughB = (query = '', headers: Record<string, string> = {}) =>
+          get(`${b.baseUrl}/live/${seeded.playbackId}/thumbnail.jpg${query}`, headers);
+        const refused = await waitFor(
+          'the stream to be held by A',
+          async () => {
+            const picture = await throughB();
+            return picture.status !== 404 ? picture : undefined;
+          },
+          20_000,
+          250,
+        );
+        assert.equal(refused.status, 403, 'no token, no picture through B');
+        const { client: admin } = await ApiClient.login(b.baseUrl, ADMIN.email, ADMIN.password);
+        const { token } = (await admin.post(`/api/v1/stream-keys/${seeded.streamKeyId}/playback-token`, {})).body;
+        const query = `?width=320&token=${encodeURIComponent(token)}`;
+        const picture = await waitFor(
+          'the picture through B',
+          async () => {
+            const answer = await throughB(query);
+            return answer.status === 200 ? answer : undefined;
+          },
+          15_000,
+          250,
+        );
+        assertJpeg(picture);
+        assert.equal(await probe(picture.body), 'mjpeg 320x180');
+        assert.equal(picture.headers.get('cache-control'), 'private, max-age=2');
+        const etag = picture.headers.get('etag')!;
+        const again = await throughB(query, { 'if-none-match': etag });
+        assert.ok(again.status === 304 || again.headers.get('etag') !== etag, 'a 200 only for a newer keyframe');
+        assert.equal(await readMetric(b.baseUrl, 'rapidrtmp_thumbnail_decodes_total'), 0, 'B decodes nothing');
+        assert.ok((await readMetric(a.baseUrl, 'rapidrtmp_thumbnail_decodes_total', { result: 'ok' })) >= 1);
+      } finally {
+        await publisher.stop();
+      }
+    });
+  },
+);

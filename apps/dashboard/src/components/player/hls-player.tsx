@@ -16,11 +16,13 @@ interface HlsPlayerProps {
   /** Native controls (the detail page); previews have none. */
   controls?: boolean;
   preview?: boolean;
+  /** Shown until the first frame plays (a thumbnail of the stream) rather than black. */
+  poster?: string;
   onState?: (state: PlayerState) => void;
 }
 
 /** A muted, autoplaying live player with loading, offline and ended overlays. */
-export function HlsPlayer({ src, label, controls = false, preview = false, onState }: HlsPlayerProps) {
+export function HlsPlayer({ src, label, controls = false, preview = false, poster, onState }: HlsPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<PlayerState>('loading');
   const [lowLatency, setLowLatency] = useState(false);
@@ -74,6 +76,7 @@ export function HlsPlayer({ src, label, controls = false, preview = false, onSta
         autoPlay
         playsInline
         controls={controls}
+        poster={poster}
       />
       {state === 'playing' && !preview && lowLatency && (
         <Badge className={classes.badge} color="dark" variant="filled" size="sm">

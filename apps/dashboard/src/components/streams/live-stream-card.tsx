@@ -1,16 +1,14 @@
 'use client';
 
-import { Button, Card, Center, Group, Stack, Text, Title } from '@mantine/core';
-import { IconLock } from '@tabler/icons-react';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import Link from 'next/link';
 import type { Schemas } from '@/lib/api';
 import { codecName, formatBitrate, formatDuration, formatFps, formatResolution } from '@/lib/format';
-import { livePlaybackPath } from '@/lib/playback-url';
 import { StatList } from '../common/stat-list';
-import { HlsPlayer } from '../player/hls-player';
 import { bitrateHealth, droppedHealth, keyframeHealth } from './health';
 import { HealthBadges } from './health-badges';
 import { LiveBadge } from './live-badge';
+import { LivePreview } from './live-preview';
 
 type LiveStream = Schemas['LiveStreamDto'];
 
@@ -20,18 +18,7 @@ export function LiveStreamCard({ stream, bitrates }: { stream: LiveStream; bitra
   return (
     <Card withBorder padding="md" radius="md" component="article" aria-labelledby={titleId} data-stream-id={stream.id}>
       <Card.Section>
-        {stream.signedPlayback ? (
-          <Center h={180} bg="dark.8" c="gray.4">
-            <Stack align="center" gap={4}>
-              <IconLock aria-hidden />
-              <Text size="sm" c="gray.4">
-                Signed playback: open the stream to watch
-              </Text>
-            </Stack>
-          </Center>
-        ) : (
-          <HlsPlayer src={livePlaybackPath(stream.playbackId)} label={`Preview of ${stream.keyLabel}`} preview />
-        )}
+        <LivePreview stream={stream} />
       </Card.Section>
       <Stack gap="sm" mt="md">
         <Group justify="space-between" wrap="nowrap" gap="xs">

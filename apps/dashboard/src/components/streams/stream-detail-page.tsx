@@ -31,6 +31,7 @@ import { HealthBadges } from './health-badges';
 import { IngestCharts } from './ingest-charts';
 import { LiveBadge } from './live-badge';
 import { StopStreamModal } from './stop-stream-modal';
+import { usePlaybackToken } from './use-playback-token';
 
 type Session = Schemas['SessionDto'];
 type LiveDetail = Schemas['LiveStreamDetailDto'];
@@ -84,18 +85,7 @@ function StreamDetail({ id }: { id: string }) {
   });
   const keyId = session.data?.streamKeyId;
   const signed = stream.data?.signedPlayback === true;
-  const token = useQuery({
-    queryKey: ['playback-token', keyId],
-    queryFn: () =>
-      call(
-        api.POST('/api/v1/stream-keys/{id}/playback-token', {
-          params: { path: { id: keyId ?? '' } },
-          body: { ttlSeconds: 3600 },
-        }),
-      ),
-    enabled: live && signed && Boolean(keyId),
-    staleTime: 50 * 60_000,
-  });
+  const token = usePlaybackToken(keyId, live && signed);
 
   const stop = useMutation({
     mutationFn: async (request: { banSeconds?: number; reason?: string }) => {
