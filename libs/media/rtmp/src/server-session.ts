@@ -1,4 +1,4 @@
-import { AmfError, encodeAmf0, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
+import { AmfError, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
 import { TimestampExtender } from '@rapidrtmp/media-core';
 import { splitAggregate } from './aggregate.js';
 import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
@@ -13,6 +13,7 @@ import {
 import { ServerHandshakeReceiver } from './handshake.js';
 import { ChunkStreamId, MessageType } from './message-types.js';
 import { PeerControl } from './peer-control.js';
+import { pauseMessages, playEndMessages, playStartMessages, statusMessage } from './play-messages.js';
 import { RtmpProtocolError } from './rtmp-error.js';
 import type {
   RtmpConnectInfo,
@@ -142,18 +143,7 @@ export class RtmpServerSession {
     const playback = this.playback;
     if (this.closed || playback?.streamId !== streamId || playback.state !== 'pending') return false;
     playback.state = 'accepted';
-    this.sendMessages(
-      userControlMessage({ event: 'stream-begin', streamId }),
-      this.statusMessage(streamId, 'status', 'NetStream.Play.Reset', 'Playing and resetting.'),
-      this.statusMessage(streamId, 'status', 'NetStream.Play.Start', 'Started playing.'),
-      {
-        chunkStreamId: ChunkStreamId.Data,
-        typeId: MessageType.DataAmf0,
-        messageStreamId: streamId,
-        timestamp: 0,
-        payload: encodeAmf0('|RtmpSampleAccess', true, true),
-      },
-    );
+    this.sendMessages(...playStartMessages(streamId));
     return true;
   }
 
@@ -204,13 +194,7 @@ export class RtmpServerSession {
     if (this.closed) return;
     const playback = this.playback;
     if (playback?.state === 'accepted') {
-      const { streamId } = playback;
-      this.sendMessages(
-        userControlMessage({ event: 'stream-eof', streamId }),
-        code
-          ? this.statusMessage(streamId, 'error', code, description)
-          : this.statusMessage(streamId, 'status', 'NetStream.Play.UnpublishNotify', description),
-      );
+      this.sendMessages(...playEndMessages(playback.streamId, description, code));
     } else if (this.connectInfo) {
       // Before connect the client expects no commands (or is still in the handshake).
       const streamId = this.publication?.streamId ?? 0;
@@ -257,18 +241,7 @@ export class RtmpServerSession {
   }
 
   private sendStatus(streamId: number, level: 'status' | 'error', code: string, description: string): void {
-    this.sendMessages(this.statusMessage(streamId, level, code, description));
-  }
-
-  private statusMessage(streamId: number, level: 'status' | 'error', code: string, description: string): RtmpMessage {
-    return commandMessage(
-      ChunkStreamId.StreamCommand,
-      streamId,
-      'onStatus',
-      0,
-      null,
-      statusInfo(level, code, description),
-    );
+    this.sendMessages(statusMessage(streamId, level, code, description));
   }
 
   private sendResult(transactionId: number, commandObject: AmfValue, ...args: AmfValue[]): void {
@@ -508,19 +481,7 @@ export class RtmpServerSession {
     const paused = command.args[0] === true;
     if (paused === playback.paused) return;
     playback.paused = paused;
-    const { streamId } = playback;
-    // As nginx-rtmp: the notification and Stream EOF / Stream Begin, so the player's buffer logic follows.
-    if (paused) {
-      this.sendMessages(
-        this.statusMessage(streamId, 'status', 'NetStream.Pause.Notify', 'Paused live.'),
-        userControlMessage({ event: 'stream-eof', streamId }),
-      );
-    } else {
-      this.sendMessages(
-        userControlMessage({ event: 'stream-begin', streamId }),
-        this.statusMessage(streamId, 'status', 'NetStream.Unpause.Notify', 'Unpaused live.'),
-      );
-    }
+    this.sendMessages(...pauseMessages(playback.streamId, paused));
     this.listener.onPlayPause?.(paused);
   }
 
