@@ -10,6 +10,7 @@ import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
 import { PersistenceModule, type PersistenceOptions } from '@rapidrtmp/server-persistence';
 import { RecordingsModule } from '@rapidrtmp/server-recordings';
+import { RestreamModule } from '@rapidrtmp/server-restream';
 import { StorageModule } from '@rapidrtmp/server-storage';
 import { StreamKeysModule } from '@rapidrtmp/server-stream-keys';
 import { StreamsModule } from '@rapidrtmp/server-streams';
@@ -46,6 +47,7 @@ export class AppModule {
         UsersModule,
         AccessModule,
         StreamKeysModule,
+        RestreamModule,
         StreamsModule,
         ApiTokensModule,
         IngestModule,

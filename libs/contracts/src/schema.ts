@@ -278,6 +278,45 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/stream-keys/{id}/push-targets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Restream targets of a key, with where each push stands (never their stream keys) */
+    get: operations['listPushTargets'];
+    put?: never;
+    /**
+     * Add a restream target (at most 10 per key); a live stream starts pushing to it within seconds
+     * @description While the key is live, the server publishes its stream to every enabled target as an RTMP(S) client, from the latest keyframe on, and reconnects with backoff when a target drops. The stream key is stored encrypted and never returned.
+     */
+    post: operations['createPushTarget'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stream-keys/{id}/push-targets/{targetId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a restream target; a live push to it stops */
+    delete: operations['deletePushTarget'];
+    options?: never;
+    head?: never;
+    /** Rename, re-point, re-key, enable or disable a restream target; a live push follows within seconds */
+    patch: operations['updatePushTarget'];
+    trace?: never;
+  };
   '/api/v1/stream-keys/{id}/regenerate': {
     parameters: {
       query?: never;
@@ -445,7 +484,7 @@ export interface paths {
     put?: never;
     /**
      * Register a webhook endpoint
-     * @description Events (`stream.started`, `stream.ended`, `stream.stopped`) are POSTed to the URL as JSON. The response carries the signing `secret`, shown only this once.
+     * @description Events (`stream.started`, `stream.ended`, `stream.stopped`, `restream.failed`, `restream.recovered`) are POSTed to the URL as JSON. The response carries the signing `secret`, shown only this once.
      *
      *     Every delivery is a `POST` with a JSON body and three headers (Standard Webhooks):
      *
@@ -742,7 +781,7 @@ export interface components {
        *       "stream.ended"
        *     ]
        */
-      events: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      events: ('stream.started' | 'stream.ended' | 'stream.stopped' | 'restream.failed' | 'restream.recovered')[];
       /**
        * Format: uuid
        * @example 4f1c2a7e-8b1d-4c52-9d55-0f3a6b2e9c11
@@ -759,6 +798,28 @@ export interface components {
        */
       updatedAt: string;
       /** @example https://hooks.example.com/rapidrtmp */
+      url: string;
+    };
+    CreatePushTargetDto: {
+      /**
+       * @description Pushed while the key is live
+       * @default true
+       */
+      enabled: boolean;
+      /**
+       * @description What the target is, for people
+       * @example YouTube
+       */
+      label: string;
+      /**
+       * @description The stream key the target gave you (a query such as `key?token=…` belongs here). Write-only: stored encrypted and never returned; responses show its last characters only
+       * @example abcd-efgh-ijkl-mnop-qrst
+       */
+      streamKey: string;
+      /**
+       * @description rtmp:// or rtmps:// URL of the target’s ingest, without the stream key: `rtmp[s]://host[:port]/app[/...]` (port 1935 for rtmp and 443 for rtmps unless given; no credentials, query or fragment). A host that is a literal internal address (loopback, private, link-local, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each connection against the addresses it resolves to
+       * @example rtmp://a.rtmp.youtube.com/live2
+       */
       url: string;
     };
     CreateStreamKeyDto: {
@@ -804,7 +865,7 @@ export interface components {
        *       "stream.ended"
        *     ]
        */
-      events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      events?: ('stream.started' | 'stream.ended' | 'stream.stopped' | 'restream.failed' | 'restream.recovered')[];
       /**
        * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters. A host that is a literal internal address (loopback, private, link-local such as 169.254.169.254, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each delivery against the addresses it resolves to
        * @example https://hooks.example.com/rapidrtmp
@@ -864,6 +925,8 @@ export interface components {
       playbackId: string;
       /** @example https://stream.example.com/live/k7m2q9x4w8r3t6yz/index.m3u8 */
       playbackUrl: string;
+      /** @description Restream: where each push target of the key stands */
+      pushTargets: components['schemas']['PushTargetStatusDto'][];
       signedPlayback: boolean;
       /** Format: date-time */
       startedAt: string;
@@ -1007,6 +1070,72 @@ export interface components {
        * @default 3600
        */
       ttlSeconds: number;
+    };
+    PushTargetDto: {
+      /** Format: date-time */
+      createdAt: string;
+      enabled: boolean;
+      /** Format: uuid */
+      id: string;
+      /** @example YouTube */
+      label: string;
+      /** @description Where the push stands (idle while the key is not live) */
+      status: components['schemas']['PushTargetStatusDto'];
+      /**
+       * @description The stored stream key masked: its last 4 characters when it has 12 or more, else none
+       * @example ••••qrst
+       */
+      streamKeyHint: string;
+      /** Format: uuid */
+      streamKeyId: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * @description Normalized; never the stream key
+       * @example rtmp://a.rtmp.youtube.com/live2
+       */
+      url: string;
+    };
+    PushTargetStatusDto: {
+      /**
+       * @description Bytes sent to the target during this live stream
+       * @example 48213004
+       */
+      bytesSent: number;
+      /**
+       * Format: date-time
+       * @description When the current push started publishing
+       */
+      connectedAt: string | null;
+      /**
+       * @description Media packets skipped because the target read too slowly
+       * @example 0
+       */
+      droppedPackets: number;
+      /** @example YouTube */
+      label: string;
+      /**
+       * @description Why the last attempt failed or the push dropped (never the target’s stream key)
+       * @example connect ECONNREFUSED 203.0.113.7:1935
+       */
+      lastError: string | null;
+      /**
+       * @description Connection attempts after the first during this live stream
+       * @example 0
+       */
+      reconnects: number;
+      /**
+       * Format: date-time
+       * @description When the next attempt starts (state retrying)
+       */
+      retryAt: string | null;
+      /**
+       * @example live
+       * @enum {string}
+       */
+      state: 'idle' | 'connecting' | 'live' | 'retrying' | 'disabled';
+      /** Format: uuid */
+      targetId: string;
     };
     QueuedTestDto: {
       /**
@@ -1206,6 +1335,28 @@ export interface components {
       revokedAt: string | null;
       signedPlayback: boolean;
     };
+    UpdatePushTargetDto: {
+      /**
+       * @description Pushed while the key is live
+       * @default true
+       */
+      enabled: boolean;
+      /**
+       * @description What the target is, for people
+       * @example YouTube
+       */
+      label?: string;
+      /**
+       * @description The stream key the target gave you (a query such as `key?token=…` belongs here). Write-only: stored encrypted and never returned; responses show its last characters only
+       * @example abcd-efgh-ijkl-mnop-qrst
+       */
+      streamKey?: string;
+      /**
+       * @description rtmp:// or rtmps:// URL of the target’s ingest, without the stream key: `rtmp[s]://host[:port]/app[/...]` (port 1935 for rtmp and 443 for rtmps unless given; no credentials, query or fragment). A host that is a literal internal address (loopback, private, link-local, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each connection against the addresses it resolves to
+       * @example rtmp://a.rtmp.youtube.com/live2
+       */
+      url?: string;
+    };
     UpdateStreamKeyDto: {
       /** @example mobile */
       label?: string;
@@ -1237,7 +1388,7 @@ export interface components {
        *       "stream.ended"
        *     ]
        */
-      events?: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      events?: ('stream.started' | 'stream.ended' | 'stream.stopped' | 'restream.failed' | 'restream.recovered')[];
       /**
        * @description http(s) URL the events are POSTed to; no credentials (user:password@), no fragment; at most 2048 characters. A host that is a literal internal address (loopback, private, link-local such as 169.254.169.254, …) is refused with 400 unless the server's OUTBOUND_ALLOW_CIDRS lists it; a host name is checked at each delivery against the addresses it resolves to
        * @example https://hooks.example.com/rapidrtmp
@@ -1376,7 +1527,7 @@ export interface components {
        *       "stream.ended"
        *     ]
        */
-      events: ('stream.started' | 'stream.ended' | 'stream.stopped')[];
+      events: ('stream.started' | 'stream.ended' | 'stream.stopped' | 'restream.failed' | 'restream.recovered')[];
       /**
        * Format: uuid
        * @example 4f1c2a7e-8b1d-4c52-9d55-0f3a6b2e9c11
@@ -1393,7 +1544,7 @@ export interface components {
     WebhookEventDto: {
       /** @example 2026-11-24T10:00:00.000Z */
       createdAt: string;
-      /** @description The stream (webhook.test carries `{ message }` instead) */
+      /** @description The stream; restream.failed / restream.recovered add the push target. webhook.test carries `{ message }` instead */
       data: components['schemas']['WebhookStreamDataDto'];
       /**
        * Format: uuid
@@ -1405,9 +1556,20 @@ export interface components {
        * @example stream.started
        * @enum {string}
        */
-      type: 'stream.started' | 'stream.ended' | 'stream.stopped' | 'webhook.test';
+      type:
+        | 'stream.started'
+        | 'stream.ended'
+        | 'stream.stopped'
+        | 'restream.failed'
+        | 'restream.recovered'
+        | 'webhook.test';
     };
     WebhookStreamDataDto: {
+      /**
+       * @description restream.*: attempts that failed in this outage
+       * @example 3
+       */
+      attempts?: number;
       /**
        * @description Bytes received from the publisher
        * @example 1843200000
@@ -1435,6 +1597,16 @@ export interface components {
         | 'taken_over'
         | 'protocol_error'
         | 'node_lost';
+      /**
+       * @description restream.*: why the push failed (for restream.recovered, the last failure)
+       * @example connect ECONNREFUSED 203.0.113.7:1935
+       */
+      error?: string | null;
+      /**
+       * @description restream.*: when the outage began
+       * @example 2026-11-24T10:05:00.000Z
+       */
+      failedAt?: string;
       /** @example Studio A */
       keyLabel: string;
       /** Format: uuid */
@@ -1443,6 +1615,11 @@ export interface components {
       ownerName: string;
       /** @example pb_x7Yq2mK9 */
       playbackId: string;
+      /**
+       * @description restream.recovered
+       * @example 2026-11-24T10:05:12.000Z
+       */
+      recoveredAt?: string;
       /** @example 2026-11-24T10:00:00.000Z */
       startedAt: string;
       /**
@@ -1461,6 +1638,21 @@ export interface components {
        * @description Stream key id (never the key itself)
        */
       streamKeyId: string;
+      /**
+       * Format: uuid
+       * @description restream.*: the push target
+       */
+      targetId?: string;
+      /**
+       * @description restream.*
+       * @example YouTube
+       */
+      targetLabel?: string;
+      /**
+       * @description restream.*: the target URL, never its stream key
+       * @example rtmp://a.rtmp.youtube.com/live2
+       */
+      targetUrl?: string;
     };
   };
   responses: never;
@@ -2230,6 +2422,175 @@ export interface operations {
         content?: never;
       };
       /** @description Needs role admin or moderator or publisher and scope keys:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listPushTargets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushTargetDto'][];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or moderator or publisher and scope keys:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createPushTarget: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePushTargetDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushTargetDto'];
+        };
+      };
+      /** @description Invalid body, or the URL’s host is a literal internal address the outbound policy refuses (the body names the rule and the address; OUTBOUND_ALLOW_CIDRS can allow internal ranges) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The key already has 10 targets */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  deletePushTarget: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        targetId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  updatePushTarget: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        targetId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePushTargetDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PushTargetDto'];
+        };
+      };
+      /** @description Invalid body, or the URL’s host is a literal internal address the outbound policy refuses (the body names the rule and the address; OUTBOUND_ALLOW_CIDRS can allow internal ranges) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs role admin or publisher and scope keys:write */
       403: {
         headers: {
           [name: string]: unknown;

@@ -10,7 +10,9 @@ export type ControlMessage =
   | { type: 'stop-key'; streamKeyId: string; reason: EndReason; stoppedBy: string | null }
   | { type: 'stop-user'; userId: string; reason: EndReason; stoppedBy: string | null }
   /** A key (or, without an id, any key or user) changed: cached publish decisions are stale. */
-  | { type: 'forget-key'; streamKeyId?: string };
+  | { type: 'forget-key'; streamKeyId?: string }
+  /** A key's restream targets changed: the node where it is live reloads them. */
+  | { type: 'push-targets-changed'; streamKeyId: string };
 
 export type ControlHandler = (message: ControlMessage) => void;
 

@@ -137,6 +137,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the restream backoff cap (RESTREAM_RETRY_MAX_SECONDS, 30 s by default)', () => {
+    assert.deepEqual(loadConfig({}).restream, { retryMaxMs: 30_000 });
+    assert.deepEqual(loadConfig({ RESTREAM_RETRY_MAX_SECONDS: '5' }).restream, { retryMaxMs: 5000 });
+    assert.match(
+      errorFor({ RESTREAM_RETRY_MAX_SECONDS: '0' }).message,
+      /RESTREAM_RETRY_MAX_SECONDS: expected an integer/,
+    );
+  });
+
   it('reads the GCS storage settings', () => {
     const config = loadConfig({
       STORAGE: 'gcs',

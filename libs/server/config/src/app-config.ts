@@ -89,6 +89,12 @@ export interface ClusterSettings {
   edgeCacheBytes: number;
 }
 
+/** Pushing live streams to users' restream targets. */
+export interface RestreamSettings {
+  /** The cap of the backoff between attempts to reach a target (RESTREAM_RETRY_MAX_SECONDS). */
+  retryMaxMs: number;
+}
+
 /** Thumbnail decoding: ffmpeg child processes, bounded in number, queue, time and cache memory. */
 export interface ThumbnailSettings {
   /** The ffmpeg command (FFMPEG_PATH): a name looked up on PATH, or a path. */
@@ -163,6 +169,7 @@ export class AppConfig {
   readonly cluster!: ClusterSettings;
   readonly http!: HttpSettings;
   readonly outbound!: OutboundSettings;
+  readonly restream!: RestreamSettings;
   readonly playback!: PlaybackSettings;
   readonly thumbnails!: ThumbnailSettings;
 
@@ -240,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsPort: raw.METRICS_PORT,
     },
     outbound: { allowCidrs: allowCidrs(raw.OUTBOUND_ALLOW_CIDRS) },
+    restream: { retryMaxMs: raw.RESTREAM_RETRY_MAX_SECONDS * 1000 },
     playback: {
       maxPlayers: raw.PLAYBACK_MAX_PLAYERS,
       maxPlayersPerStream: raw.PLAYBACK_MAX_PLAYERS_PER_STREAM,

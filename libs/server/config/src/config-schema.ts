@@ -124,6 +124,10 @@ export const configSchema = z
         .optional(),
     ),
 
+    // Restream (push targets): the longest wait between attempts to reach a target that dropped or refused
+    // (exponential backoff from 1 s with jitter, capped here).
+    RESTREAM_RETRY_MAX_SECONDS: integer(30, 1, 600, 'seconds'),
+
     // RTMP ingest limits: each violation closes only the offending connection.
     RTMP_MAX_CONNECTIONS: integer(1000, 1, 100_000, 'count'),
     RTMP_MAX_CONNECTIONS_PER_IP: integer(50, 1, 100_000, 'count'),

@@ -166,8 +166,11 @@ export class StreamKeysService {
     return { token, expiresAt, playbackUrl: this.playback.url(key.playbackId, token) };
   }
 
-  /** Publishers see their own keys, moderators and admins everyone's; any other key is "not found". */
-  private async visible(principal: Principal, id: string): Promise<StreamKeyEntity> {
+  /**
+   * Publishers see their own keys, moderators and admins everyone's; any other key is "not found". Public for
+   * what hangs off a key in the libs above (its restream targets follow the key's rules).
+   */
+  async visible(principal: Principal, id: string): Promise<StreamKeyEntity> {
     const key = await this.keys.findById(id);
     if (!key || (!can(principal, 'others:read') && key.ownerId !== principal.userId))
       throw new NotFoundException('No such stream key.');
@@ -175,7 +178,7 @@ export class StreamKeysService {
   }
 
   /** Renaming, revoking and regenerating are for the owner or an admin (an admin's token: with users:admin). */
-  private async manageable(principal: Principal, id: string): Promise<StreamKeyEntity> {
+  async manageable(principal: Principal, id: string): Promise<StreamKeyEntity> {
     const key = await this.visible(principal, id);
     if (!can(principal, 'others:write') && key.ownerId !== principal.userId)
       throw new ForbiddenException(

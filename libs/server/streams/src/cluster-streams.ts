@@ -68,7 +68,7 @@ export class ClusterStreams {
         this.log.warn({ err: error, node: session.nodeId }, 'a node did not describe its live stream');
       }
     }
-    return { ...this.fromRecord(session), timeline: [] };
+    return { ...this.fromRecord(session), timeline: [], pushTargets: [] };
   }
 
   /** An open session on another node, as the database knows it (for stop requests). */

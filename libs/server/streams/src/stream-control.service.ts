@@ -54,6 +54,8 @@ export class StreamControl implements OnModuleInit {
         stream.publisher.close(message.reason, message.stoppedBy);
         return 1;
       }
+      case 'push-targets-changed':
+        return 0; // the restream runtime's own subscription acts on it
       case 'stop-user': {
         this.authorizer.invalidateOwner(message.userId);
         let stopped = 0;

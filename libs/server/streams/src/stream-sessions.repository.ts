@@ -186,6 +186,15 @@ export class StreamSessionsRepository {
     return rows.map(toRecord);
   }
 
+  /** The open session of a key (on any node), if it is live. */
+  async openOfKey(streamKeyId: string): Promise<SessionRecord | undefined> {
+    const rows: Row[] = await this.sessions.query(
+      `${SELECT} WHERE s.ended_at IS NULL AND s.stream_key_id = $1 ORDER BY s.started_at DESC LIMIT 1`,
+      [streamKeyId],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   async findRecord(id: string): Promise<SessionRecord | undefined> {
     const rows: Row[] = await this.sessions.query(`${SELECT} WHERE s.id = $1`, [id]);
     return rows[0] ? toRecord(rows[0]) : undefined;

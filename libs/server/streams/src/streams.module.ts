@@ -32,6 +32,14 @@ import { StreamsService } from './streams.service.js';
     { provide: LiveKeys, useClass: LiveKeysAdapter },
     { provide: UserStreams, useFactory: (control: StreamControl): UserStreams => control, inject: [StreamControl] },
   ],
-  exports: [LiveStreamRegistry, StreamSessionsRepository, StreamControl, LostSessions, LiveKeys, UserStreams],
+  exports: [
+    LiveStreamRegistry,
+    StreamSessionsRepository,
+    StreamControl,
+    LostSessions,
+    ClusterStreams,
+    LiveKeys,
+    UserStreams,
+  ],
 })
 export class StreamsModule {}

@@ -7,6 +7,7 @@ import { ClusterStreams } from './cluster-streams.js';
 import type { SessionDto } from './dto/sessions.dto.js';
 import type { LiveStreamDetailDto, LiveStreamDto, StopStreamDto } from './dto/streams.dto.js';
 import type { LiveStream } from './live-stream.js';
+import { LivePushTargets } from './live-push-targets.js';
 import { StreamControl } from './stream-control.service.js';
 import { LiveStreamRegistry } from './live-stream-registry.js';
 import { SessionsService } from './sessions.service.js';
@@ -29,6 +30,7 @@ export class StreamsService {
     private readonly control: StreamControl,
     private readonly config: AppConfig,
     @Optional() private readonly cluster?: ClusterStreams,
+    @Optional() private readonly pushTargets?: LivePushTargets,
   ) {}
 
   /** Oldest first, from every node. */
@@ -100,6 +102,7 @@ export class StreamsService {
       timeline: stream.stats
         .timeline()
         .map((s) => ({ at: s.at, bits: s.bytes * 8, frames: s.videoFrames, keyframes: s.keyframes })),
+      pushTargets: this.pushTargets?.statusOf(stream.info.streamKeyId) ?? [],
     };
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
-import { serializeEvent, streamEvent, testEvent } from './webhook-events.js';
+import { restreamEvent, serializeEvent, streamEvent, testEvent } from './webhook-events.js';
 
 describe('webhook events', () => {
   it('stream.started carries the stream identity and nothing about its end', () => {
@@ -44,6 +44,35 @@ describe('webhook events', () => {
     const ended = streamEvent('stream.ended', stream);
     assert.equal('stoppedBy' in ended.data, false);
     assert.doesNotMatch(JSON.stringify(ended), /203\.0\.113\.7|remoteAddress/);
+  });
+
+  it('restream.failed and restream.recovered carry the stream and the target, never a stream key', () => {
+    const stream = makeLiveStream();
+    const target = {
+      targetId: '5d2f0a9e-1c3b-4e7a-9f00-000000000001',
+      targetLabel: 'YouTube',
+      targetUrl: 'rtmp://a.rtmp.youtube.com/live2',
+      error: 'connect ECONNREFUSED 203.0.113.9:1935',
+      attempts: 3,
+      failedAt: new Date('2026-11-24T10:05:00Z'),
+    };
+    const failed = restreamEvent('restream.failed', stream.info, target, new Date('2026-11-24T10:05:07Z'));
+    assert.equal(failed.type, 'restream.failed');
+    assert.deepEqual(failed.data, {
+      streamId: stream.info.id,
+      playbackId: stream.info.playbackId,
+      streamKeyId: stream.info.streamKeyId,
+      keyLabel: 'Studio A',
+      ownerId: stream.info.ownerId,
+      ownerName: 'Ada Lovelace',
+      startedAt: stream.info.startedAt.toISOString(),
+      ...target,
+      failedAt: '2026-11-24T10:05:00.000Z',
+    });
+    const recovered = restreamEvent('restream.recovered', stream.info, target, new Date('2026-11-24T10:05:12Z'));
+    assert.equal(recovered.data.recoveredAt, '2026-11-24T10:05:12.000Z');
+    const reversed = Object.fromEntries(Object.entries(recovered.data).reverse());
+    assert.equal(serializeEvent({ ...recovered, data: reversed }), JSON.stringify(recovered), 'documented order');
   });
 
   it('serializes in the documented key order whatever order the database returned', () => {

@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { EndReason } from '@rapidrtmp/server-domain';
-import type { EndedSession, LiveStream } from '@rapidrtmp/server-streams';
+import type { EndedSession, LiveStream, LiveStreamInfo } from '@rapidrtmp/server-streams';
 
 /** Event types an endpoint can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = ['stream.started', 'stream.ended', 'stream.stopped'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'stream.started',
+  'stream.ended',
+  'stream.stopped',
+  'restream.failed',
+  'restream.recovered',
+] as const;
 export type SubscribableEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** A stream's own lifecycle (`streamEvent`). */
+export type StreamLifecycleEventType = Extract<SubscribableEventType, `stream.${string}`>;
+/**
+ * A push target of a live stream (`restreamEvent`): `restream.failed` once per outage (the push dropped after
+ * being live, or it has not gone live after 3 attempts), `restream.recovered` when a failed target is live again.
+ */
+export type RestreamEventType = Extract<SubscribableEventType, `restream.${string}`>;
 
 /** `webhook.test` goes only to the endpoint it was requested for, whatever it subscribes to. */
 export type WebhookEventType = SubscribableEventType | 'webhook.test';
@@ -27,12 +40,38 @@ export interface StreamEventData {
   durationSeconds?: number;
 }
 
+/** The stream and the push target; never the target's stream key (its URL never contains it). */
+export interface RestreamEventData extends StreamEventData {
+  targetId: string;
+  targetLabel: string;
+  /** `rtmp[s]://host[:port]/app`, without the stream key. */
+  targetUrl: string;
+  /** Why it failed (`restream.failed`), or the last failure before recovering. */
+  error: string | null;
+  /** Attempts that failed in this outage. */
+  attempts: number;
+  /** When the outage began. */
+  failedAt: string;
+  /** `restream.recovered`: when the target was live again. */
+  recoveredAt?: string;
+}
+
+/** What the restream runtime knows of a target when it fails or recovers. */
+export interface RestreamEventInput {
+  targetId: string;
+  targetLabel: string;
+  targetUrl: string;
+  error: string | null;
+  attempts: number;
+  failedAt: Date;
+}
+
 export interface TestEventData {
   message: string;
 }
 
 /** The JSON body of a delivery. `id` is also the `webhook-id` header and the same on every retry. */
-export interface WebhookEvent<D = StreamEventData | TestEventData> {
+export interface WebhookEvent<D = StreamEventData | RestreamEventData | TestEventData> {
   id: string;
   type: WebhookEventType;
   /** ISO 8601, when the event happened. */
@@ -42,12 +81,43 @@ export interface WebhookEvent<D = StreamEventData | TestEventData> {
 
 /** A stream lifecycle event, built synchronously from the stream as it is now. */
 export function streamEvent(
-  type: SubscribableEventType,
+  type: StreamLifecycleEventType,
   stream: LiveStream,
   at: Date = new Date(),
 ): WebhookEvent<StreamEventData> {
-  const { info } = stream;
-  const data: StreamEventData = {
+  const data = streamIdentity(stream.info);
+  if (type !== 'stream.started') {
+    data.endedAt = at.toISOString();
+    if (stream.ending) data.endReason = stream.ending.reason;
+    if (stream.ending?.stoppedBy || type === 'stream.stopped') data.stoppedBy = stream.ending?.stoppedBy ?? null;
+    data.bytesIn = stream.stats.bytesIn;
+    data.durationSeconds = Math.max(0, Math.round(at.getTime() - stream.info.startedAt.getTime()) / 1000);
+  }
+  return { id: randomUUID(), type, createdAt: at.toISOString(), data };
+}
+
+/** A push target failed or recovered during a live stream, built synchronously from what the runtime knows. */
+export function restreamEvent(
+  type: RestreamEventType,
+  stream: LiveStreamInfo,
+  target: RestreamEventInput,
+  at: Date = new Date(),
+): WebhookEvent<RestreamEventData> {
+  const data: RestreamEventData = {
+    ...streamIdentity(stream),
+    targetId: target.targetId,
+    targetLabel: target.targetLabel,
+    targetUrl: target.targetUrl,
+    error: target.error,
+    attempts: target.attempts,
+    failedAt: target.failedAt.toISOString(),
+  };
+  if (type === 'restream.recovered') data.recoveredAt = at.toISOString();
+  return { id: randomUUID(), type, createdAt: at.toISOString(), data };
+}
+
+function streamIdentity(info: LiveStreamInfo): StreamEventData {
+  return {
     streamId: info.id,
     playbackId: info.playbackId,
     streamKeyId: info.streamKeyId,
@@ -56,14 +126,6 @@ export function streamEvent(
     ownerName: info.ownerName,
     startedAt: info.startedAt.toISOString(),
   };
-  if (type !== 'stream.started') {
-    data.endedAt = at.toISOString();
-    if (stream.ending) data.endReason = stream.ending.reason;
-    if (stream.ending?.stoppedBy || type === 'stream.stopped') data.stoppedBy = stream.ending?.stoppedBy ?? null;
-    data.bytesIn = stream.stats.bytesIn;
-    data.durationSeconds = Math.max(0, Math.round(at.getTime() - info.startedAt.getTime()) / 1000);
-  }
-  return { id: randomUUID(), type, createdAt: at.toISOString(), data };
 }
 
 /** `stream.ended` for a session a lost node left open (ended by another node, `node_lost`). */
@@ -107,6 +169,13 @@ const DATA_KEYS = [
   'stoppedBy',
   'bytesIn',
   'durationSeconds',
+  'targetId',
+  'targetLabel',
+  'targetUrl',
+  'error',
+  'attempts',
+  'failedAt',
+  'recoveredAt',
 ];
 
 /**

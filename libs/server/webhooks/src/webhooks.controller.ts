@@ -55,7 +55,8 @@ export class WebhooksController {
     summary: 'Register a webhook endpoint',
     operationId: 'createWebhook',
     description:
-      'Events (`stream.started`, `stream.ended`, `stream.stopped`) are POSTed to the URL as JSON. ' +
+      'Events (`stream.started`, `stream.ended`, `stream.stopped`, `restream.failed`, `restream.recovered`) are ' +
+      'POSTed to the URL as JSON. ' +
       'The response carries the signing `secret`, shown only this once.\n\n' +
       VERIFICATION_GUIDE,
   })

@@ -14,6 +14,8 @@ export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   'stream.started': 'A publisher went live',
   'stream.ended': 'A stream ended (any reason)',
   'stream.stopped': 'A moderator stopped a stream',
+  'restream.failed': 'A restream target stopped receiving a live stream',
+  'restream.recovered': 'A failed restream target is receiving again',
 };
 const WEBHOOK_EVENTS = Object.keys(EVENT_DESCRIPTIONS) as WebhookEvent[];
 

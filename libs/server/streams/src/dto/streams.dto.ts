@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PushTargetStatusDto } from './push-target-status.dto.js';
 
 export class VideoTrackDto {
   @ApiProperty({ example: 'avc1.64001f' })
@@ -102,6 +103,9 @@ export class LiveStreamDto {
 export class LiveStreamDetailDto extends LiveStreamDto {
   @ApiProperty({ type: [IngestSecondDto], description: 'Per-second ingest over the last five minutes' })
   timeline!: IngestSecondDto[];
+
+  @ApiProperty({ type: [PushTargetStatusDto], description: 'Restream: where each push target of the key stands' })
+  pushTargets!: PushTargetStatusDto[];
 }
 
 export class StopStreamDto {

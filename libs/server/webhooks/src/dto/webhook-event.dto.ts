@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { END_REASONS } from '@rapidrtmp/server-domain';
+import { WEBHOOK_EVENT_TYPES } from '../webhook-events.js';
 
 /** Documentation of the delivered JSON (OpenAPI callback body); the code builds `WebhookEvent`. */
 export class WebhookStreamDataDto {
@@ -43,6 +44,35 @@ export class WebhookStreamDataDto {
 
   @ApiPropertyOptional({ example: 3600.25 })
   durationSeconds?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'restream.*: the push target' })
+  targetId?: string;
+
+  @ApiPropertyOptional({ example: 'YouTube', description: 'restream.*' })
+  targetLabel?: string;
+
+  @ApiPropertyOptional({
+    example: 'rtmp://a.rtmp.youtube.com/live2',
+    description: 'restream.*: the target URL, never its stream key',
+  })
+  targetUrl?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'connect ECONNREFUSED 203.0.113.7:1935',
+    description: 'restream.*: why the push failed (for restream.recovered, the last failure)',
+  })
+  error?: string | null;
+
+  @ApiPropertyOptional({ example: 3, description: 'restream.*: attempts that failed in this outage' })
+  attempts?: number;
+
+  @ApiPropertyOptional({ example: '2026-11-24T10:05:00.000Z', description: 'restream.*: when the outage began' })
+  failedAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-24T10:05:12.000Z', description: 'restream.recovered' })
+  recoveredAt?: string;
 }
 
 export class WebhookEventDto {
@@ -54,7 +84,7 @@ export class WebhookEventDto {
   id!: string;
 
   @ApiProperty({
-    enum: ['stream.started', 'stream.ended', 'stream.stopped', 'webhook.test'],
+    enum: [...WEBHOOK_EVENT_TYPES, 'webhook.test'],
     example: 'stream.started',
   })
   type!: string;
@@ -64,7 +94,8 @@ export class WebhookEventDto {
 
   @ApiProperty({
     type: WebhookStreamDataDto,
-    description: 'The stream (webhook.test carries `{ message }` instead)',
+    description:
+      'The stream; restream.failed / restream.recovered add the push target. webhook.test carries `{ message }` instead',
   })
   data!: WebhookStreamDataDto;
 }
