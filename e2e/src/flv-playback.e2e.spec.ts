@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { encodeAmf0 } from '@rapidrtmp/amf';
 import {
   FfmpegPublisher,
+  type MetricSample,
   metricValue,
   scrapeMetrics,
   seedPublisher,
@@ -109,6 +110,7 @@ describe('RTMP play and HTTP-FLV', { timeout: 240_000 }, () => {
   let clip: string;
   const publishers: FfmpegPublisher[] = [];
   const players: RawRtmpClient[] = [];
+  const closers: Array<() => void> = [];
 
   before(async () => {
     env = await startAdminServer('rr_flv', {
@@ -121,6 +123,7 @@ describe('RTMP play and HTTP-FLV', { timeout: 240_000 }, () => {
 
   after(async () => {
     for (const player of players) player.destroy();
+    for (const close of closers) close();
     await Promise.all(publishers.map((p) => p.stop()));
     await env?.stop();
   });
@@ -225,18 +228,23 @@ describe('RTMP play and HTTP-FLV', { timeout: 240_000 }, () => {
     assert.equal(withToken.stderr.trim(), '');
   });
 
-  it('20 RTMP players that stop reading stall neither the publisher nor HLS; memory stays bounded and they are cut off', async () => {
+  it('20 RTMP and 5 HTTP-FLV players that stop reading stall neither the publisher nor HLS; memory stays bounded and they are cut off', async () => {
     const seeded = await seedPublisher(env.db.url);
     const publisher = await goLive(seeded.key, seeded.playbackId);
     const base = env.server.baseUrl;
     const rssAtStart = metricValue(await scrapeMetrics(base), 'process_resident_memory_bytes');
     const before = await scrapeMetrics(base);
-    const stalledBefore = metricValue(before, 'rapidrtmp_playback_players_ended_total', {
-      protocol: 'rtmp',
-      reason: 'stalled',
-    });
+    const stalled = (samples: MetricSample[], protocol: string) =>
+      metricValue(samples, 'rapidrtmp_playback_players_ended_total', { protocol, reason: 'stalled' });
+    const stalledBefore = { rtmp: stalled(before, 'rtmp'), http: stalled(before, 'http_flv') };
 
     for (let i = 0; i < 20; i++) players.push(await rawPlayer(env.server.rtmpPort, seeded.playbackId));
+    // And a few HTTP-FLV players that read the response head, then nothing.
+    const httpPlayers = Array.from({ length: 5 }, () =>
+      request(`${base}/live/${seeded.playbackId}.flv`, (res) => res.pause()).on('error', () => undefined),
+    );
+    for (const req of httpPlayers) req.end();
+    closers.push(() => httpPlayers.forEach((req) => req.destroy()));
     // Each gets its start (statuses, headers, the keyframe window), then stops reading.
     await waitFor(
       'media to every player',
@@ -277,7 +285,7 @@ describe('RTMP play and HTTP-FLV', { timeout: 240_000 }, () => {
     longestGap = Math.max(longestGap, Date.now() - lastChange);
     rssPeak = Math.max(rssPeak, metricValue(await scrapeMetrics(base), 'process_resident_memory_bytes'));
     console.log(
-      `with 20 stuck RTMP players: longest gap between HLS segments ${longestGap} ms, RSS ${(rssAtStart / 2 ** 20).toFixed(0)} -> peak ${(rssPeak / 2 ** 20).toFixed(0)} MB`,
+      `with 20 stuck RTMP and 5 HTTP-FLV players: longest gap between HLS segments ${longestGap} ms, RSS ${(rssAtStart / 2 ** 20).toFixed(0)} -> peak ${(rssPeak / 2 ** 20).toFixed(0)} MB`,
     );
     // 2 s segments: a new one at least every 4.5 s on a loaded machine.
     assert.ok(longestGap < 4500, `HLS stalled for ${longestGap} ms`);
@@ -288,11 +296,9 @@ describe('RTMP play and HTTP-FLV', { timeout: 240_000 }, () => {
       'the stuck players to be disconnected',
       async () => {
         const samples = await scrapeMetrics(base);
-        const stalled = metricValue(samples, 'rapidrtmp_playback_players_ended_total', {
-          protocol: 'rtmp',
-          reason: 'stalled',
-        });
-        return stalled - stalledBefore >= 20 ? samples : undefined;
+        const rtmp = stalled(samples, 'rtmp') - stalledBefore.rtmp;
+        const http = stalled(samples, 'http_flv') - stalledBefore.http;
+        return rtmp >= 20 && http >= 5 ? samples : undefined;
       },
       60_000,
       500,

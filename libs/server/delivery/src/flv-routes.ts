@@ -38,6 +38,8 @@ export class FlvRoutes implements OnModuleInit {
     if (!name?.[1]) return this.problem(reply, 404, 'Not found.');
     const admission = await this.players.admit({ playbackId: name[1], token: req.query.token, protocol: 'http_flv' });
     if (!admission.admitted) return this.problem(reply, admission.status, admission.detail);
+    // The client may have left while the admission was decided: no player for a closed socket.
+    if (req.raw.destroyed) return reply.hijack();
     cors(reply).header('content-type', 'video/x-flv').header('cache-control', 'no-cache, no-store');
     // Hijacked: the body is written as the stream goes (Fastify's onSend hooks do not run; headers set so far are kept).
     reply.hijack();
