@@ -34,10 +34,13 @@ const READING_POSTS = new Set([
 
 const isReadScope = (scope: string) => scope.endsWith(':read');
 
+/** A restream target at a closed loopback port (the API tests' server allows loopback), created disabled. */
+const PUSH_TARGET = { label: 'push', url: 'rtmp://127.0.0.1:9/live', streamKey: 'push-key-0123456789', enabled: false };
+
 /** The request a token sends to see whether the guard lets it through: missing ids, empty bodies (no effect). */
 function harmlessProbe(operation: string): { method: string; probe: Probe } {
   const [method, template] = operation.split(' ') as [string, string];
-  const path = template.replaceAll('{id}', randomUUID());
+  const path = template.replace(/\{\w+\}/g, () => randomUUID());
   return {
     method: method.toUpperCase(),
     probe: { path, body: method === 'post' || method === 'patch' ? {} : undefined },
@@ -66,6 +69,7 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     recordingId: string;
     tokenId: string;
     token: ApiClient;
+    pushTargetId: string;
   };
   const b = {} as { id: string; session: ApiClient; token: ApiClient };
   let webhookId: string;
@@ -102,6 +106,9 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     });
     const key = (await a.session.post('/api/v1/stream-keys', { label: 'A studio' })).body;
     Object.assign(a, { keyId: key.id, playbackId: key.playbackId });
+    const pushTarget = await a.session.post(`/api/v1/stream-keys/${key.id}/push-targets`, PUSH_TARGET);
+    assert.equal(pushTarget.status, 201, JSON.stringify(pushTarget.body));
+    a.pushTargetId = pushTarget.body.id;
     const token = await createToken(a.session, ['streams:read', 'keys:read']);
     Object.assign(a, { tokenId: token.id, token: token.client });
     webhookId = (await admin.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'admin’s' })).body
@@ -238,7 +245,7 @@ describe('REST API: other owners’ resources and token scopes, on every route',
   };
 
   it('gives publisher B (login and token) nothing of publisher A’s on any route', async () => {
-    const aIds = () => [a.id, a.keyId, a.playbackId, a.liveId, a.sessionId, a.recordingId, a.tokenId];
+    const aIds = () => [a.id, a.keyId, a.playbackId, a.liveId, a.sessionId, a.recordingId, a.tokenId, a.pushTargetId];
     const denied = (path: string, body?: unknown): CrossOwner => ({ denied: { path, body } });
     const hides = (path: string): CrossOwner => ({ hides: { path } });
     const key = `/api/v1/stream-keys/${a.keyId}`;
@@ -267,6 +274,13 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       'post /api/v1/stream-keys/{id}/ban': denied(`${key}/ban`, { seconds: 600 }),
       'delete /api/v1/stream-keys/{id}/ban': denied(`${key}/ban`),
       'post /api/v1/stream-keys/{id}/playback-token': denied(`${key}/playback-token`, {}),
+      'get /api/v1/stream-keys/{id}/push-targets': denied(`${key}/push-targets`),
+      'post /api/v1/stream-keys/{id}/push-targets': denied(`${key}/push-targets`, PUSH_TARGET),
+      'patch /api/v1/stream-keys/{id}/push-targets/{targetId}': denied(`${key}/push-targets/${a.pushTargetId}`, {
+        enabled: true,
+        url: 'rtmp://127.0.0.1:10/b',
+      }),
+      'delete /api/v1/stream-keys/{id}/push-targets/{targetId}': denied(`${key}/push-targets/${a.pushTargetId}`),
       'get /api/v1/streams/live': hides('/api/v1/streams/live'),
       'get /api/v1/streams/{id}': denied(`/api/v1/streams/${a.liveId}`),
       'post /api/v1/streams/{id}/stop': denied(`/api/v1/streams/${a.liveId}/stop`, {}),
@@ -325,6 +339,12 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     assert.equal((await a.session.get(`/api/v1/recordings/${a.recordingId}`)).status, 200);
     assert.equal((await admin.get(`/api/v1/users/${a.id}`)).body.disabled, false);
     assert.equal((await admin.get(`/api/v1/webhooks/${webhookId}`)).status, 200);
+    const pushTargets = (await a.session.get(`${key}/push-targets`)).body as Array<{ id: string; url: string }>;
+    assert.deepEqual(
+      pushTargets.map((t) => [t.id, t.url]),
+      [[a.pushTargetId, PUSH_TARGET.url]],
+      'A’s restream target untouched',
+    );
   });
 
   it('lets a token reach each route only with the route’s scope, and read scopes never a writing route', async () => {
@@ -350,6 +370,10 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       'post /api/v1/stream-keys/{id}/ban': ['streams:write'],
       'delete /api/v1/stream-keys/{id}/ban': ['streams:write'],
       'post /api/v1/stream-keys/{id}/playback-token': ['keys:read'],
+      'get /api/v1/stream-keys/{id}/push-targets': ['keys:read'],
+      'post /api/v1/stream-keys/{id}/push-targets': ['keys:write'],
+      'patch /api/v1/stream-keys/{id}/push-targets/{targetId}': ['keys:write'],
+      'delete /api/v1/stream-keys/{id}/push-targets/{targetId}': ['keys:write'],
       'get /api/v1/streams/live': ['streams:read'],
       'get /api/v1/streams/{id}': ['streams:read'],
       'post /api/v1/streams/{id}/stop': ['streams:write'],
@@ -476,6 +500,9 @@ describe('REST API: other owners’ resources and token scopes, on every route',
     );
     assert.equal((await a.token.get('/api/v1/me')).status, 200, 'A’s token still works');
     assert.equal(await aKeyCount(), aKeysBefore, 'no key was created for A');
+    // A key's restream targets follow the key: managing them on another user's key needs users:admin too.
+    assert.equal((await keysOnly.post(`${spareUrl}/push-targets`, PUSH_TARGET)).status, 403);
+    assert.equal((await keysOnly.get(`${spareUrl}/push-targets`)).status, 200, 'seeing them is others:read');
 
     // Seeing and banning other users' keys is moderation: streams:write, as a moderator's token has it.
     assert.equal((await keysOnly.get(spareUrl)).status, 200);
@@ -490,6 +517,7 @@ describe('REST API: other owners’ resources and token scopes, on every route',
       (await delegate.patch(spareUrl, { label: 'renamed by the delegate' })).body.label,
       'renamed by the delegate',
     );
+    assert.equal((await delegate.post(`${spareUrl}/push-targets`, PUSH_TARGET)).status, 201);
     assert.equal((await delegate.post(`${spareUrl}/revoke`)).status, 200);
   });
 

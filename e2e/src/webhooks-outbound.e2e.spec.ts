@@ -1,35 +1,8 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@rapidrtmp/test-support';
 import { type AdminServer, startAdminServer } from './support/admin-server.js';
-
-/** A webhook receiver on one loopback address, recording what it is sent. */
-async function startReceiver(host: '127.0.0.1' | '::1') {
-  const received: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push({ url: req.url ?? '', headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  server.listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    received,
-    url: (path: string) => `http://${host === '::1' ? '[::1]' : host}:${port}${path}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-}
+import { startWebhookReceiver as startReceiver } from './support/webhook-receiver.js';
 
 describe('webhooks and the outbound address policy', { timeout: 120_000 }, () => {
   let strict: AdminServer | undefined;

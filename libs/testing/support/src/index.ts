@@ -1,3 +1,4 @@
+export * from './ffmpeg-decode.js';
 export * from './ffmpeg-publisher.js';
 export * from './metrics.js';
 export * from './nginx-rtmp.js';
