@@ -199,7 +199,10 @@ export class RtmpConnection implements Publisher {
       this.socket.destroy();
       return;
     }
-    this.session.stop(reason === 'stream_ended' ? 'The stream ended.' : 'Playback stopped by the server.');
+    // A refused play was told why by its onStatus error already.
+    if (this.player?.started) {
+      this.session.stop(reason === 'stream_ended' ? 'The stream ended.' : 'Playback stopped by the server.');
+    } else this.session.end();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }

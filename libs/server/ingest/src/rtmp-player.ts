@@ -59,6 +59,11 @@ export class RtmpPlayer implements PlayerTransport {
       });
   }
 
+  /** Whether the play was accepted (then the client is told when it ends). */
+  get started(): boolean {
+    return this.player !== undefined;
+  }
+
   /** After an unpause the stream goes on from the next keyframe, as what was skipped cannot be decoded. */
   paused(paused: boolean): void {
     if (!paused) this.player?.skipToKeyframe();
