@@ -86,6 +86,38 @@ describe('loadConfig', () => {
     );
   });
 
+  it('turns RTMPS on only with both RTMPS_CERT_FILE and RTMPS_KEY_FILE, on a port of its own', () => {
+    assert.equal(loadConfig({}).rtmps, undefined);
+    assert.equal(loadConfig({ RTMPS_PORT: '1935' }).rtmps, undefined, 'a port alone (even RTMP_PORT) is off, no error');
+    const files = { RTMPS_CERT_FILE: 'tls/tls.crt', RTMPS_KEY_FILE: '/etc/rtmps/tls.key' };
+    assert.deepEqual(loadConfig(files).rtmps, {
+      port: 1936,
+      certFile: `${process.cwd()}/tls/tls.crt`,
+      keyFile: '/etc/rtmps/tls.key',
+    });
+    assert.equal(loadConfig({ ...files, RTMPS_PORT: '4443' }).rtmps?.port, 4443);
+    const onlyCert = errorFor({ RTMPS_CERT_FILE: '/etc/rtmps/tls.crt' });
+    assert.deepEqual(
+      onlyCert.issues.map((i) => i.variable),
+      ['RTMPS_KEY_FILE'],
+    );
+    assert.match(onlyCert.message, /RTMPS_KEY_FILE: required with the other of RTMPS_CERT_FILE \/ RTMPS_KEY_FILE/);
+    assert.match(errorFor({ RTMPS_KEY_FILE: '/k.pem' }).message, /RTMPS_CERT_FILE: required with the other/);
+    const clashes: Array<Record<string, string>> = [
+      { RTMPS_PORT: '1935' },
+      { RTMPS_PORT: '8080' },
+      { RTMPS_PORT: '9464', METRICS_PORT: '9464' },
+      { RTMP_PORT: '1936' },
+    ];
+    for (const clash of clashes)
+      assert.match(
+        errorFor({ ...files, ...clash }).message,
+        /RTMPS_PORT: expected a port of its own/,
+        JSON.stringify(clash),
+      );
+    assert.match(errorFor({ ...files, RTMPS_PORT: '0' }).message, /RTMPS_PORT: expected an integer port/);
+  });
+
   it('reads OUTBOUND_ALLOW_CIDRS as canonical ranges (none by default) and refuses anything else', () => {
     assert.deepEqual(loadConfig({}).outbound, { allowCidrs: [] });
     assert.deepEqual(loadConfig({ OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8, ::1/128,10.1.2.3/16,FD00::/8' }).outbound, {

@@ -40,6 +40,14 @@ export interface RtmpLimits {
   duplicatePublish: 'reject' | 'takeover';
 }
 
+/** RTMPS ingest: the same RTMP sessions behind TLS, on a port of its own. */
+export interface RtmpsSettings {
+  port: number;
+  /** PEM certificate (chain) and private key, absolute paths; reloaded when they change. */
+  certFile: string;
+  keyFile: string;
+}
+
 export interface HlsSettings {
   segmentSeconds: number;
   partSeconds: number;
@@ -164,6 +172,8 @@ export class AppConfig {
   /** While the database is unreachable, a stream key authorized within this long may still publish (0: none). */
   readonly keyCacheTtlSeconds!: number;
   readonly rtmp!: RtmpLimits;
+  /** Unset: RTMPS is off (RTMPS_CERT_FILE and RTMPS_KEY_FILE not set). */
+  readonly rtmps?: RtmpsSettings;
   readonly hls!: HlsSettings;
   readonly storage!: StorageSettings;
   readonly cluster!: ClusterSettings;
@@ -221,6 +231,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       outgoingChunkSize: raw.RTMP_CHUNK_SIZE,
       duplicatePublish: raw.RTMP_DUPLICATE_PUBLISH,
     },
+    rtmps:
+      raw.RTMPS_CERT_FILE !== undefined && raw.RTMPS_KEY_FILE !== undefined
+        ? { port: raw.RTMPS_PORT, certFile: resolve(raw.RTMPS_CERT_FILE), keyFile: resolve(raw.RTMPS_KEY_FILE) }
+        : undefined,
     hls: {
       segmentSeconds: raw.HLS_SEGMENT_SECONDS,
       partSeconds: raw.HLS_PART_SECONDS,

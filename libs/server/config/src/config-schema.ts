@@ -137,6 +137,10 @@ export const configSchema = z
     RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
     RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
     RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
+    // RTMPS ingest: a TLS listener on RTMPS_PORT, on when both PEM files are set (reloaded when they change).
+    RTMPS_PORT: port(1936),
+    RTMPS_CERT_FILE: optionalText,
+    RTMPS_KEY_FILE: optionalText,
     // While the database is unreachable, a stream key authorized within this long may still publish.
     KEY_CACHE_TTL_SECONDS: integer(600, 0, 86_400, 'seconds'),
 
@@ -235,6 +239,22 @@ export const configSchema = z
     }
     if (config.METRICS_PORT !== undefined && [config.HTTP_PORT, config.RTMP_PORT].includes(config.METRICS_PORT)) {
       context.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'expected a port of its own' });
+    }
+    if ((config.RTMPS_CERT_FILE === undefined) !== (config.RTMPS_KEY_FILE === undefined)) {
+      const missing = config.RTMPS_CERT_FILE === undefined ? 'RTMPS_CERT_FILE' : 'RTMPS_KEY_FILE';
+      context.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'required with the other of RTMPS_CERT_FILE / RTMPS_KEY_FILE (RTMPS needs a certificate and its key)',
+      });
+    }
+    const rtmpsOn = config.RTMPS_CERT_FILE !== undefined && config.RTMPS_KEY_FILE !== undefined;
+    if (rtmpsOn && [config.HTTP_PORT, config.RTMP_PORT, config.METRICS_PORT].includes(config.RTMPS_PORT)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['RTMPS_PORT'],
+        message: 'expected a port of its own (not HTTP_PORT, RTMP_PORT or METRICS_PORT)',
+      });
     }
     // A held blocking playlist reload sends nothing for up to 3 target durations (a target is at least a segment).
     if (config.HTTP_CONNECTION_TIMEOUT_MS < config.HLS_SEGMENT_SECONDS * 4 * 1000) {

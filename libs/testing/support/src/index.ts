@@ -8,4 +8,5 @@ export * from './seed.js';
 export * from './server-process.js';
 export * from './tcp-proxy.js';
 export * from './test-clip.js';
+export * from './tls-certificate.js';
 export * from './wait-for.js';
