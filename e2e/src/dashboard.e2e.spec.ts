@@ -6,7 +6,16 @@ import { artifactPath, launchChromium } from './support/browser.js';
 import { startEmbedHost, type EmbedHost } from './support/dashboard-embed-host.js';
 import { DashboardGuard } from './support/dashboard-guard.js';
 import { DESKTOP, PHONE, screenshotBoth } from './support/dashboard-screens.js';
-import { FfmpegPublisher, seedPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
+import {
+  FfmpegPublisher,
+  freePort,
+  type NginxRtmp,
+  seedPublisher,
+  ServerProcess,
+  startNginxRtmp,
+  testClip,
+  waitFor,
+} from '@rapidrtmp/test-support';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 const MODERATOR = {
@@ -79,6 +88,8 @@ describe(
     let streamKey: string;
     let playbackId: string;
     let webhooksAvailable: boolean;
+    /** The restream target that takes the push (a reference RTMP server beside ours). */
+    let nginx: NginxRtmp | undefined;
     const publishers: FfmpegPublisher[] = [];
     /** Publishers of other keys (the tests index `publishers` by the order `studio` went live). */
     const otherPublishers: FfmpegPublisher[] = [];
@@ -123,6 +134,7 @@ describe(
       await Promise.all([...publishers, ...otherPublishers].map((p) => p.stop()));
       await browser?.close();
       await host?.close();
+      await nginx?.stop();
       await server?.stop();
       await db?.drop();
     });
@@ -285,6 +297,63 @@ describe(
       await assertPlays(admin.getByLabel(`Live video of ${KEY_LABEL}`), 'the detail player');
       await admin.getByText('Bitrate (kbit/s, 5 s average)').waitFor({ timeout: 20_000 });
       await screenshotBoth(admin, 'stream');
+    });
+
+    it('the admin restreams the live key: one target takes the push, a closed port retries, no key is shown', async () => {
+      const streamPage = admin.url();
+      nginx = await startNginxRtmp();
+      const closedPort = await freePort();
+      const pushKey = 'nginx-push-key-4f2a';
+      await openNav(admin, 'Stream keys');
+      await admin
+        .getByRole('row')
+        .filter({ hasText: KEY_LABEL })
+        .getByRole('button', { name: `More actions for ${KEY_LABEL}` })
+        .click();
+      await admin.getByRole('menuitem', { name: 'Restream…' }).click();
+      const dialog = admin.getByRole('dialog', { name: `Restream “${KEY_LABEL}”` });
+      await dialog.getByText(/^No targets yet/).waitFor();
+      for (const [label, url, key] of [
+        ['Reference server', `rtmp://127.0.0.1:${nginx.rtmpPort}/live`, pushKey],
+        ['Backup ingest', `rtmp://127.0.0.1:${closedPort}/live`, 'backup-key-0123456789'],
+      ] as const) {
+        await dialog.getByRole('button', { name: 'Add target' }).click();
+        await field(dialog, 'Label').fill(label);
+        await field(dialog, 'Server URL').fill(url);
+        await field(dialog, 'Stream key').fill(key);
+        await dialog.getByRole('button', { name: 'Add target' }).click();
+        await dialog.locator(`[data-push-target="${label}"]`).waitFor();
+      }
+      await dialog
+        .locator('[data-push-target="Reference server"] [data-push-state="live"]')
+        .waitFor({ timeout: 20_000 });
+      await dialog
+        .locator('[data-push-target="Backup ingest"] [data-push-state="retrying"]')
+        .waitFor({ timeout: 20_000 });
+      await dialog.getByText(/ECONNREFUSED 127\.0\.0\.1/).waitFor();
+      await dialog.getByText('••••').first().waitFor();
+      for (const secret of [pushKey, 'backup-key-0123456789'])
+        assert.ok(!(await admin.content()).includes(secret), 'no target key on the page');
+      await screenshotBoth(admin, 'restream', { fullPage: false });
+
+      // The edit form keeps the stored key unless a new one is typed.
+      await dialog.getByRole('button', { name: 'Edit Backup ingest' }).click();
+      await dialog.getByText(/Leave empty to keep it/).waitFor();
+      assert.equal(await field(dialog, 'Stream key').inputValue(), '');
+      await screenshotBoth(admin, 'restream-edit', { fullPage: false });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await admin.goto(streamPage);
+      const panel = admin.getByRole('region', { name: 'Restream' });
+      await panel
+        .locator('[data-push-target="Reference server"] [data-push-state="live"]')
+        .waitFor({ timeout: 20_000 });
+      await panel.getByText(/ECONNREFUSED/).waitFor();
+      await panel.getByText(/MB sent/).waitFor();
+      await admin.getByText('Bitrate (kbit/s, 5 s average)').waitFor({ timeout: 20_000 });
+      await screenshotBoth(admin, 'stream-restream');
     });
 
     it('the admin creates an API token (shown once) while the stream runs', async () => {

@@ -1336,11 +1336,8 @@ export interface components {
       signedPlayback: boolean;
     };
     UpdatePushTargetDto: {
-      /**
-       * @description Pushed while the key is live
-       * @default true
-       */
-      enabled: boolean;
+      /** @description Pushed while the key is live */
+      enabled?: boolean;
       /**
        * @description What the target is, for people
        * @example YouTube

@@ -5,6 +5,7 @@ import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import {
   IconBan,
+  IconBroadcast,
   IconCode,
   IconDots,
   IconKeyOff,
@@ -14,9 +15,11 @@ import {
   IconShieldLock,
 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, call, describeError, type Schemas } from '@/lib/api';
 import { can } from '@/lib/roles';
 import { copyText } from '../common/clipboard';
+import { RestreamModal } from '../restream/restream-modal';
 import { CopyButton } from '../common/copy-button';
 import { useMe } from '../shell/me-context';
 import { embedCode } from './embed-code';
@@ -43,6 +46,7 @@ export function KeyActions({ streamKey: key, onRegenerated, onBan }: KeyActionsP
   const canManage = can(me, 'others:write') || (can(me, 'keys:write') && key.ownerId === me.id);
   const staff = can(me, 'streams:write');
   const revoked = key.revokedAt !== null;
+  const [restreaming, setRestreaming] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['stream-keys'] });
   const failed = (title: string) => (error: unknown) =>
     notifications.show({ color: 'red', title, message: describeError(error) });
@@ -138,6 +142,11 @@ export function KeyActions({ streamKey: key, onRegenerated, onBan }: KeyActionsP
               Copy signed player link (1 hour)
             </Menu.Item>
           )}
+          {!revoked && (
+            <Menu.Item leftSection={<IconBroadcast size={16} aria-hidden />} onClick={() => setRestreaming(true)}>
+              Restream…
+            </Menu.Item>
+          )}
           {(canManage || staff) && !revoked && <Menu.Divider />}
           {canManage && !revoked && (
             <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={confirmRegenerate}>
@@ -161,6 +170,7 @@ export function KeyActions({ streamKey: key, onRegenerated, onBan }: KeyActionsP
           )}
         </Menu.Dropdown>
       </Menu>
+      <RestreamModal streamKey={key} opened={restreaming} onClose={() => setRestreaming(false)} canManage={canManage} />
     </Group>
   );
 }

@@ -22,6 +22,7 @@ import { livePlaybackPath } from '@/lib/playback-url';
 import { can } from '@/lib/roles';
 import { ErrorAlert } from '../common/error-alert';
 import { PageHeader } from '../common/page-header';
+import { RestreamCard } from '../restream/restream-card';
 import { StatList } from '../common/stat-list';
 import { HlsPlayer } from '../player/hls-player';
 import { useMe } from '../shell/me-context';
@@ -205,6 +206,7 @@ function StreamDetail({ id }: { id: string }) {
               </Title>
               {detail ? <LiveStats detail={detail} /> : <SessionStats session={info} />}
             </Card>
+            {detail && <RestreamCard targets={detail.pushTargets} />}
             {stream.error && <ErrorAlert error={stream.error} title="Live stats are not updating" />}
           </Stack>
         </Grid.Col>

@@ -67,7 +67,7 @@ export class UpdatePushTargetDto {
   @IsPushStreamKey()
   streamKey?: string;
 
-  @ApiPropertyOptional(ENABLED_DOC)
+  @ApiPropertyOptional({ description: ENABLED_DOC.description })
   @IfPresent()
   @IsBoolean()
   enabled?: boolean;
