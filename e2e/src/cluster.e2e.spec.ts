@@ -251,7 +251,7 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     }
   });
 
-  it('checks signed playback on every node: a token from any node plays through another', async () => {
+  it('checks signed playback on every node: a token from any node plays through another (HLS, HTTP-FLV, RTMP play)', async () => {
     const seeded = await seedPublisher(db.url);
     await queryRows(db.url, `UPDATE stream_keys SET signed_playback = true WHERE id = $1`, [seeded.streamKeyId]);
     const clip = await testClip({ seconds: 30 });
@@ -284,6 +284,17 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       const instance = signedUri.split('/')[0];
       const object = await fetch(`${nodes.b.baseUrl}/live/${seeded.playbackId}/${instance}/${segment}`);
       assert.equal(object.status, 200);
+
+      // HTTP-FLV and RTMP play from nodes that do not hold the stream: each relays A's stream (one pull per
+      // node), the viewer's token checked where the viewer is.
+      const flv = `${nodes.b.baseUrl}/live/${seeded.playbackId}.flv`;
+      assert.equal((await fetch(flv)).status, 403, 'no token, no HTTP-FLV through B');
+      const [flvDecoded, rtmpDecoded] = await Promise.all([
+        decode(`${flv}?token=${encodeURIComponent(token)}`, 6),
+        decode(`rtmp://127.0.0.1:${nodes.c.rtmpPort}/live/${seeded.playbackId}?token=${encodeURIComponent(token)}`, 6),
+      ]);
+      assert.deepEqual([flvDecoded.code, flvDecoded.stderr.trim()], [0, ''], 'HTTP-FLV through B decodes cleanly');
+      assert.deepEqual([rtmpDecoded.code, rtmpDecoded.stderr.trim()], [0, ''], 'RTMP play through C decodes cleanly');
     } finally {
       await publisher.stop();
     }

@@ -17,6 +17,7 @@ import {
   packetTagHeader,
   videoConfigBody,
 } from './flv-muxer.js';
+import { readMetadataTag } from './script-tag.js';
 import { parseVideoTag } from './video-tag.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
@@ -122,6 +123,14 @@ describe('FLV muxer', () => {
       payload: Buffer.alloc(0),
     });
     assert.deepEqual([header[0], header[1], header.readIntBE(2, 3)], [0x27, 1, -40]);
+  });
+
+  it('reads back the onMetaData it writes, and nothing from other script tags', () => {
+    const { video, audio } = demux(fixture('h264-baseline-aac48k.flv'));
+    const metadata = readMetadataTag(metadataBody({ encoder: 'obs' }, { video, audio }));
+    assert.deepEqual([metadata?.encoder, metadata?.width], ['obs', video!.width]);
+    assert.equal(readMetadataTag(Buffer.from([2, 0, 3, 0x6f, 0x6e, 0x58])), undefined, 'a script tag named onX');
+    assert.equal(readMetadataTag(Buffer.from([0x42])), undefined, 'undecodable');
   });
 
   it('describes the tracks in onMetaData and drops duration, filesize and nested values', () => {

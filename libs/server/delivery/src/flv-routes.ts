@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FLV_TAG_TYPE, flvFileHeader, flvTag } from '@rapidrtmp/flv';
+import { isPeerRequest } from '@rapidrtmp/server-cluster';
+import { AppConfig } from '@rapidrtmp/server-config';
 import { cors } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlvTagKind, PlayerTransport } from './live-player.js';
@@ -24,6 +26,7 @@ export class FlvRoutes implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly players: LivePlayers,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -36,7 +39,13 @@ export class FlvRoutes implements OnModuleInit {
   private async play(req: Request, reply: FastifyReply) {
     const name = FLV_FILE.exec(req.params.file);
     if (!name?.[1]) return this.problem(reply, 404, 'Not found.');
-    const admission = await this.players.admit({ playbackId: name[1], token: req.query.token, protocol: 'http_flv' });
+    const admission = await this.players.admit({
+      playbackId: name[1],
+      token: req.query.token,
+      protocol: 'http_flv',
+      // Another node relaying the stream to its players (EdgeLiveStreams): it checked their tokens.
+      peer: isPeerRequest(req.headers, this.config.cluster.secret),
+    });
     if (!admission.admitted) return this.problem(reply, admission.status, admission.detail);
     // The client may have left while the admission was decided: no player for a closed socket.
     if (req.raw.destroyed) return reply.hijack();

@@ -1,26 +1,31 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StreamOwnership } from '@rapidrtmp/server-cluster';
+import { PEER_SECRET_HEADER, type StreamOwnership } from '@rapidrtmp/server-cluster';
 import { loadConfig } from '@rapidrtmp/server-config';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
-import type { PlayerTransport } from './live-player.js';
+import { EdgeLiveStreams } from './edge-live-streams.js';
+import type { FlvTagKind, PlayerTransport } from './live-player.js';
 import { LivePlayers } from './live-players.js';
 import { PlaybackSigner } from './playback-signer.js';
 
 const SECRET = 'a playback signing secret of 32+ chars';
 
 /** A transport that takes everything: admission and counting are what is tested here. */
-function sink(): PlayerTransport & { closed: boolean } {
+function sink(): PlayerTransport & { closed: boolean; tags: Array<{ kind: FlvTagKind; first: number }> } {
+  const tags: Array<{ kind: FlvTagKind; first: number }> = [];
   return {
     closed: false,
+    tags,
     begin: () => undefined,
-    tag: () => 0,
+    tag: (kind, _timestamp, body) => tags.push({ kind, first: body[0]?.[0] ?? -1 }),
     bufferedBytes: 0,
     full: false,
     onDrain: () => undefined,
@@ -30,7 +35,7 @@ function sink(): PlayerTransport & { closed: boolean } {
   };
 }
 
-function setup(env: Record<string, string> = {}, holder?: string) {
+function setup(env: Record<string, string> = {}, holder?: string, holderUrl = 'http://127.0.0.1:9') {
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'rr-players-')),
     PLAYBACK_SIGNING_SECRET: SECRET,
@@ -40,10 +45,11 @@ function setup(env: Record<string, string> = {}, holder?: string) {
   const registry = new LiveStreamRegistry();
   const signer = new PlaybackSigner(config);
   const ownership = {
-    holderOf: () =>
-      Promise.resolve(holder ? { nodeId: holder, url: 'http://10.0.0.2:8080', signedPlayback: false } : undefined),
+    holderOf: () => Promise.resolve(holder ? { nodeId: holder, url: holderUrl, signedPlayback: false } : undefined),
   } as unknown as StreamOwnership;
-  const players = new LivePlayers(config, registry, signer, new MetricsRegistry(), createLogger('silent'), ownership);
+  const log = createLogger('silent');
+  const edge = new EdgeLiveStreams(config, log, ownership);
+  const players = new LivePlayers(config, registry, signer, new MetricsRegistry(), log, edge);
   return { registry, signer, players };
 }
 
@@ -93,11 +99,49 @@ describe('LivePlayers', () => {
     assert.ok('ended' in (await play('two')));
   });
 
-  it('says so when the stream is live on another node of the cluster', async () => {
-    const { players } = setup({}, 'node-b');
+  it('plays a stream another node holds through one relay of its HTTP-FLV, asked for as a peer', async (t) => {
+    const clip = readFileSync(new URL('../../../media/flv/fixtures/h264-baseline-aac48k.flv', import.meta.url));
+    const requests: Array<string | undefined> = [];
+    const open: ServerResponse[] = [];
+    const owner = createServer((req, res) => {
+      requests.push(req.headers[PEER_SECRET_HEADER] as string | undefined);
+      res.writeHead(200, { 'content-type': 'video/x-flv' });
+      res.write(clip); // then stays open, as a live stream does
+      open.push(res);
+    });
+    await new Promise<void>((resolve) => owner.listen(0, '127.0.0.1', resolve));
+    t.after(() => owner.close());
+    const url = `http://127.0.0.1:${(owner.address() as AddressInfo).port}`;
+    const secret = 'a cluster secret of at least 32 characters';
+    const { players } = setup({ CLUSTER_SECRET: secret }, 'node-b', url);
+    const transports = [sink(), sink()];
+    for (const transport of transports) {
+      const answer = await players.admit({ playbackId: 'elsewhere', token: undefined, protocol: 'http_flv' });
+      assert.ok(answer.admitted, JSON.stringify(answer));
+      answer.start(transport);
+    }
+    assert.deepEqual(requests, [secret], 'one pull for both players, authenticated as a peer');
+    for (const transport of transports) {
+      const firstVideo = transport.tags.find((tag) => tag.kind === 'video');
+      assert.equal(transport.tags[0]?.kind, 'data', 'onMetaData first');
+      assert.equal(firstVideo?.first, 0x17, 'then the AVC sequence header (a keyframe tag)');
+      assert.ok(transport.tags.length > 20, `${transport.tags.length} tags from the latest keyframe on`);
+    }
+    const peer = await players.admit({ playbackId: 'elsewhere', token: undefined, protocol: 'http_flv', peer: true });
+    assert.ok(!peer.admitted && peer.status === 404, 'a peer is never relayed on');
+    for (const res of open) res.end(); // the stream ended on its node
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(
+      transports.map((transport) => transport.closed),
+      [true, true],
+    );
+    assert.equal(players.size, 0);
+  });
+
+  it('answers 503 when the node holding the stream cannot be reached', async () => {
+    const { players } = setup({}, 'node-b', 'http://127.0.0.1:9');
     const answer = await players.admit({ playbackId: 'elsewhere', token: undefined, protocol: 'rtmp' });
-    assert.ok(!answer.admitted && answer.status === 404 && answer.reason === 'other_node');
-    assert.match(answer.detail, /another node/);
+    assert.ok(!answer.admitted && answer.status === 503 && answer.reason === 'other_node', JSON.stringify(answer));
   });
 
   it('ends every player of a stream when it ends', async () => {
