@@ -22,8 +22,8 @@ export type ConnectionFault =
   | 'protocol_error'
   | 'slow_reader';
 
-/** Everything `rtmp_rejected_total{reason}` counts. */
-export type RejectReason = RefusalReason | ConnectionFault;
+/** Everything `rtmp_rejected_total{reason}` counts (`tls_error`: an RTMPS client that failed its TLS handshake). */
+export type RejectReason = RefusalReason | ConnectionFault | 'tls_error';
 
 /** The end a fault gives the stream the connection was publishing, if any. */
 export const FAULT_ENDINGS: Readonly<Record<ConnectionFault, EndReason>> = {

@@ -9,8 +9,16 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
     labelNames: ['kind'],
   });
   return {
-    connections: metrics.gauge({ name: 'rtmp_connections', help: 'Open RTMP connections' }),
-    connectionsTotal: metrics.counter({ name: 'rtmp_connections_total', help: 'Accepted RTMP TCP connections' }),
+    connections: metrics.gauge({
+      name: 'rtmp_connections',
+      help: 'Open RTMP connections, by transport (rtmp, rtmps)',
+      labelNames: ['transport'],
+    }),
+    connectionsTotal: metrics.counter({
+      name: 'rtmp_connections_total',
+      help: 'Accepted RTMP TCP connections, by transport (rtmp, rtmps)',
+      labelNames: ['transport'],
+    }),
     publishers: metrics.gauge({ name: 'rtmp_live_publishers', help: 'RTMP publishers currently live' }),
     shed: metrics.counter({
       name: 'rtmp_connections_shed_total',

@@ -15,53 +15,73 @@ import { ConnectionLimiter, type ConnectionSlot, type ShedConnection } from './c
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { IngestService } from './ingest.service.js';
 import { RtmpConnection } from './rtmp-connection.js';
+import { RtmpsTransport } from './rtmps-transport.js';
 
-/** The TCP listener on RTMP_PORT: admission control, then one RtmpConnection per socket. */
+/** One bound port: RTMP on RTMP_PORT, RTMPS on RTMPS_PORT. */
+interface Endpoint {
+  transport: 'rtmp' | 'rtmps';
+  port: number;
+  server: Server | undefined;
+  listening: boolean;
+  /** The socket its RtmpConnections read: the TCP socket itself, or TLS over it. */
+  wrap: (socket: Socket) => Socket;
+  log: Logger;
+  accepted: ReturnType<IngestMetrics['connectionsTotal']['labels']>;
+  open: ReturnType<IngestMetrics['connections']['labels']>;
+}
+
+/**
+ * The TCP listeners on RTMP_PORT and (when on) RTMPS_PORT: one admission control for both (the caps are
+ * per server), then one RtmpConnection per socket, over TLS for RTMPS.
+ */
 @Injectable()
 export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;
   private readonly metrics: IngestMetrics;
   private readonly limiter: ConnectionLimiter;
   private readonly connections = new Map<ConnectionSlot, RtmpConnection>();
-  private server: Server | undefined;
-  private listening = false;
+  private readonly rtmp: Endpoint;
+  private readonly rtmps: Endpoint | undefined;
+  private tls: RtmpsTransport | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly ingest: IngestService,
     private readonly readiness: ReadinessChecks,
-    metrics: MetricsRegistry,
+    private readonly registry: MetricsRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
     private readonly players: LivePlayers,
   ) {
     this.log = logger.child({ module: 'rtmp' });
-    this.metrics = createIngestMetrics(metrics);
+    this.metrics = createIngestMetrics(registry);
     this.limiter = new ConnectionLimiter(config.rtmp.maxConnections, config.rtmp.maxConnectionsPerIp);
+    this.rtmp = this.endpoint('rtmp', config.rtmpPort, this.log, (socket) => socket);
+    this.rtmps =
+      config.rtmps &&
+      this.endpoint('rtmps', config.rtmps.port, this.log.child({ transport: 'rtmps' }), (socket) =>
+        // Bound only after the transport is open (onApplicationBootstrap).
+        (this.tls as RtmpsTransport).wrap(socket),
+      );
   }
 
   onModuleInit(): void {
-    this.readiness.register('rtmp', () => {
-      if (!this.listening) throw new Error(`RTMP listener is not bound to port ${this.config.rtmpPort}`);
-    });
+    for (const endpoint of [this.rtmp, this.rtmps]) {
+      if (!endpoint) continue;
+      const { transport, port } = endpoint;
+      this.readiness.register(transport, () => {
+        if (!endpoint.listening) throw new Error(`${transport.toUpperCase()} listener is not bound to port ${port}`);
+      });
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
-    server.on('error', (error) => this.log.error({ err: error }, 'RTMP listener error'));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: this.config.rtmpPort, host: this.config.host, backlog: 511 }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.listening = true;
-    this.log.info(
-      { port: this.config.rtmpPort },
-      `RTMP ingest listening on rtmp://${this.config.host}:${this.config.rtmpPort}/live`,
-    );
+    // The certificate first: an unusable one stops the start before any port is bound.
+    if (this.rtmps && this.config.rtmps) {
+      this.tls = await RtmpsTransport.open(this.config.rtmps, this.registry, this.metrics, this.rtmps.log);
+    }
+    await this.listen(this.rtmp);
+    if (this.rtmps) await this.listen(this.rtmps);
   }
 
   /**
@@ -81,33 +101,78 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
   }
 
+  private endpoint(transport: Endpoint['transport'], port: number, log: Logger, wrap: Endpoint['wrap']): Endpoint {
+    return {
+      transport,
+      port,
+      server: undefined,
+      listening: false,
+      wrap,
+      log,
+      // Bound once: looking a label set up per connection would cost a flood.
+      accepted: this.metrics.connectionsTotal.labels(transport),
+      open: this.metrics.connections.labels(transport),
+    };
+  }
+
+  private async listen(endpoint: Endpoint): Promise<void> {
+    const { transport, port } = endpoint;
+    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket, endpoint));
+    server.on('error', (error) => endpoint.log.error({ err: error }, `${transport.toUpperCase()} listener error`));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: this.config.host, backlog: 511 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    endpoint.server = server;
+    endpoint.listening = true;
+    const ingestUrl = `${transport}://${this.config.host}:${port}/live`;
+    endpoint.log.info({ port }, `${transport.toUpperCase()} ingest listening on ${ingestUrl}`);
+  }
+
   private stopAccepting(): Promise<void> {
-    this.listening = false;
-    this.closed ??= new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const endpoints = [this.rtmp, this.rtmps].filter((e) => e !== undefined);
+    for (const endpoint of endpoints) endpoint.listening = false;
+    this.tls?.close();
+    this.closed ??= Promise.all(
+      endpoints.map(
+        ({ server }) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+      ),
+    ).then(() => undefined);
     return this.closed;
   }
 
-  private accept(socket: Socket): void {
+  /** Admission at TCP accept for either port (before any TLS work), then the connection. */
+  private accept(socket: Socket, endpoint: Endpoint): void {
     const address = socket.remoteAddress ?? 'unknown';
     const admission = this.limiter.admit(address);
     if ('refused' in admission) {
       this.metrics.rejected.inc({ reason: admission.refused });
-      this.log.warn({ peer: address, reason: admission.refused }, 'rtmp connection refused');
+      endpoint.log.warn({ peer: address, reason: admission.refused }, 'rtmp connection refused');
       socket.destroy();
       return;
     }
     for (const shed of admission.shed) this.shed(shed);
     const { slot } = admission;
-    this.metrics.connectionsTotal.inc();
-    this.metrics.connections.inc();
-    const connection = new RtmpConnection(socket, this.config.rtmp, this.ingest, this.metrics, this.log, {
-      onAuthorized: () => this.limiter.authorize(slot),
-      onClosed: () => {
-        this.connections.delete(slot);
-        this.limiter.release(slot);
-        this.metrics.connections.dec();
+    endpoint.accepted.inc();
+    endpoint.open.inc();
+    const connection = new RtmpConnection(
+      endpoint.wrap(socket),
+      this.config.rtmp,
+      this.ingest,
+      this.metrics,
+      endpoint.log,
+      {
+        onAuthorized: () => this.limiter.authorize(slot),
+        onClosed: () => {
+          this.connections.delete(slot);
+          this.limiter.release(slot);
+          endpoint.open.dec();
+        },
       },
-    });
+    );
     connection.allowPlayback(this.players);
     this.connections.set(slot, connection);
   }
