@@ -3,6 +3,7 @@ import {
   AUDIO_PACKET_TYPE,
   FLV_TAG_TYPE,
   FlvDemuxer,
+  FlvStreamReader,
   parseAudioTag,
   parseVideoTag,
   readFlvFile,
@@ -83,4 +84,26 @@ export const flvFileTarget: FuzzTarget = {
   seeds: () => [...FLV_FILES.map((name) => mediaFixture('flv', name).subarray(0, 12_000)), ...corpusSeeds('flv-file')],
   expected: (error) => error instanceof MediaFormatError,
   run: (input) => void readFlvFile(input),
+};
+
+export const flvStreamTarget: FuzzTarget = {
+  name: 'flv-stream',
+  description: 'incremental FLV reader (HTTP-FLV from another node) on mutated files cut into random reads',
+  maxInputBytes: 16_384,
+  seeds: () => [
+    ...FLV_FILES.map((name) => mediaFixture('flv', name).subarray(0, 12_000)),
+    ...corpusSeeds('flv-stream'),
+  ],
+  expected: (error) => error instanceof MediaFormatError,
+  run(input, random) {
+    const maxTagBytes = 4096;
+    const reader = new FlvStreamReader(maxTagBytes);
+    for (let at = 0; at < input.length;) {
+      const size = random.int(1, 2048);
+      reader.push(input.subarray(at, at + size));
+      at += size;
+      // Never more held than one tag and its framing, whatever the input claims.
+      if (reader.bufferedBytes > maxTagBytes + 2048 + 15) throw new Error(`${reader.bufferedBytes} bytes held`);
+    }
+  },
 };

@@ -1,7 +1,7 @@
 import type { FuzzTarget } from '../fuzz-target.js';
 import { amf0Target, amf3Target } from './amf.js';
 import { codecTargets } from './codecs.js';
-import { flvFileTarget, flvTagsTarget } from './flv.js';
+import { flvFileTarget, flvStreamTarget, flvTagsTarget } from './flv.js';
 import { byteRangeTarget, hlsQueryTarget, hlsResourceNameTarget, playbackTokenTarget } from './http.js';
 import { objectKeyTarget } from './object-key.js';
 import { chunkReaderTarget, rtmpClientTarget, rtmpSessionTarget } from './rtmp.js';
@@ -15,6 +15,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   amf3Target,
   flvTagsTarget,
   flvFileTarget,
+  flvStreamTarget,
   ...codecTargets,
   hlsQueryTarget,
   hlsResourceNameTarget,

@@ -7,6 +7,7 @@ import { parseAudioTag } from './audio-tag.js';
 import { AUDIO_PACKET_TYPE, VIDEO_PACKET_TYPE } from './enhanced-rtmp.js';
 import { FlvDemuxer } from './flv-demuxer.js';
 import { readFlvFile } from './flv-file-reader.js';
+import { FlvStreamReader } from './flv-stream-reader.js';
 import { av1TemporalUnits, exAudioTag, exVideoTag, hevcAccessUnits } from './testing/tag-builders.js';
 import { parseVideoTag } from './video-tag.js';
 
@@ -95,6 +96,25 @@ describe('FLV parsing under fuzzing', () => {
       budgetMs: 300,
       maxRuns: 5000,
       target: (file) => void readFlvFile(file),
+    });
+    assert.ok(runs > 50, `only ${runs} runs`);
+  });
+
+  it('FlvStreamReader throws nothing but MediaFormatError and holds at most one tag (seeded, ~0.3 s)', () => {
+    let split = 1;
+    const { runs } = fuzz({
+      seed: 0xf15e,
+      corpus: [fixture('aac-only.flv'), fixture('h264-baseline-aac48k.flv').subarray(0, 8000)],
+      budgetMs: 300,
+      maxRuns: 5000,
+      target: (file) => {
+        const reader = new FlvStreamReader(4096);
+        split = (split * 7 + 3) % 1500;
+        for (let at = 0; at < file.length; at += split + 1) {
+          reader.push(file.subarray(at, at + split + 1));
+          assert.ok(reader.bufferedBytes <= 4096 + 1500 + 15, `${reader.bufferedBytes} bytes held`);
+        }
+      },
     });
     assert.ok(runs > 50, `only ${runs} runs`);
   });
