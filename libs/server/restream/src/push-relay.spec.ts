@@ -125,6 +125,15 @@ describe('PushRelay', { timeout: 60_000 }, () => {
     return { relay: pushing, events };
   }
 
+  /** A started relay of a stream that has been live a while, to 127.0.0.1:`port`. */
+  function startedRelay(port: number) {
+    const stream = makeLiveStream();
+    publishTags(stream, new FlvDemuxer(), TAGS.slice(0, 30));
+    const started = relay(`rtmp://127.0.0.1:${port}/app`, stream);
+    started.relay.start();
+    return started;
+  }
+
   it('publishes from the latest keyframe with metadata and sequence headers first, timestamps from 0', async () => {
     const server = await target();
     const stream = makeLiveStream();
@@ -172,10 +181,7 @@ describe('PushRelay', { timeout: 60_000 }, () => {
 
   it('retries a refused target with backoff, reports it failed after 3 attempts, and recovered once it answers', async () => {
     const port = await freePort();
-    const stream = makeLiveStream();
-    publishTags(stream, new FlvDemuxer(), TAGS.slice(0, 30));
-    const { relay: pushing, events } = relay(`rtmp://127.0.0.1:${port}/app`, stream);
-    pushing.start();
+    const { relay: pushing, events } = startedRelay(port);
     await waitFor('three failures', () => events.failures.length >= 3 || undefined, 5000, 10);
     const status = pushing.status();
     assert.equal(status.state, 'retrying');
@@ -202,10 +208,7 @@ describe('PushRelay', { timeout: 60_000 }, () => {
   it('reports a drop after being live at once, and reconnects from the base delay', async () => {
     let server = await target();
     const port = server.port;
-    const stream = makeLiveStream();
-    publishTags(stream, new FlvDemuxer(), TAGS.slice(0, 30));
-    const { relay: pushing, events } = relay(`rtmp://127.0.0.1:${port}/app`, stream);
-    pushing.start();
+    const { relay: pushing, events } = startedRelay(port);
     await waitFor('live', () => pushing.state === 'live' || undefined, 5000, 10);
     await server.close();
     await waitFor('retrying', () => pushing.state === 'retrying' || undefined, 5000, 10);

@@ -58,17 +58,9 @@ describe('webhook events', () => {
     };
     const failed = restreamEvent('restream.failed', stream.info, target, new Date('2026-11-24T10:05:07Z'));
     assert.equal(failed.type, 'restream.failed');
-    assert.deepEqual(failed.data, {
-      streamId: stream.info.id,
-      playbackId: stream.info.playbackId,
-      streamKeyId: stream.info.streamKeyId,
-      keyLabel: 'Studio A',
-      ownerId: stream.info.ownerId,
-      ownerName: 'Ada Lovelace',
-      startedAt: stream.info.startedAt.toISOString(),
-      ...target,
-      failedAt: '2026-11-24T10:05:00.000Z',
-    });
+    // The stream's identity as in stream.started, then the target.
+    const identity = streamEvent('stream.started', stream).data;
+    assert.deepEqual(failed.data, { ...identity, ...target, failedAt: '2026-11-24T10:05:00.000Z' });
     const recovered = restreamEvent('restream.recovered', stream.info, target, new Date('2026-11-24T10:05:12Z'));
     assert.equal(recovered.data.recoveredAt, '2026-11-24T10:05:12.000Z');
     const reversed = Object.fromEntries(Object.entries(recovered.data).reverse());
