@@ -755,6 +755,11 @@ export interface components {
       playbackUrl: string;
       /** Format: date-time */
       revokedAt: string | null;
+      /**
+       * @description The same ingest over TLS (OBS Server field), when the server has RTMPS on; null otherwise
+       * @example rtmps://stream.example.com:1936/live
+       */
+      rtmpsUrl: string | null;
       /** @example rtmp://stream.example.com/live */
       rtmpUrl: string;
       signedPlayback: boolean;

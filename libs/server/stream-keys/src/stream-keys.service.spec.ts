@@ -18,7 +18,7 @@ const MODERATOR = principalOf('moderator', 'mod');
 const ADMIN = principalOf('admin', 'adm');
 
 /** The service over an in-memory stream_keys table, a fake live side and a fake delivery. */
-function setup() {
+function setup(env: Record<string, string> = {}) {
   const rows = new Map<string, StreamKeyEntity>();
   let next = 0;
   const keys = {
@@ -74,7 +74,7 @@ function setup() {
     viewers: () => 0,
   };
   const audit = recordingAuditLog();
-  const config = loadConfig({ PUBLIC_URL: 'https://stream.example.com', RTMP_PORT: '1936' });
+  const config = loadConfig({ PUBLIC_URL: 'https://stream.example.com', RTMP_PORT: '1936', ...env });
   const service = new StreamKeysService(
     keys as unknown as StreamKeysRepository,
     users as unknown as UsersRepository,
@@ -99,6 +99,7 @@ describe('StreamKeysService', () => {
     assert.equal(created.ownerId, 'pub');
     assert.equal(created.ownerName, 'Name of pub');
     assert.equal(created.rtmpUrl, 'rtmp://stream.example.com:1936/live');
+    assert.equal(created.rtmpsUrl, null, 'RTMPS is off');
     assert.deepEqual(created.obs, { server: created.rtmpUrl, streamKey: created.key });
     assert.ok(created.ffmpegCommand.endsWith(`${created.rtmpUrl}/${created.key}`));
     assert.equal(created.embedUrl, `https://stream.example.com/embed/${row.playbackId}`);
@@ -114,6 +115,15 @@ describe('StreamKeysService', () => {
     ]);
     const [listed] = await service.list(PUBLISHER);
     assert.ok(!('key' in listed!), 'lists never carry the secret');
+  });
+
+  it('names the RTMPS ingest URL beside the RTMP one when RTMPS is on (no port when it is 443)', async () => {
+    const tls = { RTMPS_CERT_FILE: '/etc/rtmps/tls.crt', RTMPS_KEY_FILE: '/etc/rtmps/tls.key' };
+    const created = await setup({ ...tls, RTMP_PORT: '1935' }).service.create(PUBLISHER, { label: 'studio' });
+    assert.equal(created.rtmpsUrl, 'rtmps://stream.example.com:1936/live');
+    assert.equal(created.rtmpUrl, 'rtmp://stream.example.com/live');
+    const on443 = setup({ ...tls, RTMPS_PORT: '443' }).service;
+    assert.equal((await on443.create(PUBLISHER, { label: 'studio' })).rtmpsUrl, 'rtmps://stream.example.com/live');
   });
 
   it('creates keys for other users for admins only, and only for users that exist', async () => {

@@ -227,6 +227,7 @@ export class StreamKeysService {
       ...(await this.named(key)),
       key: secret,
       rtmpUrl,
+      rtmpsUrl: this.rtmpsUrl(),
       obs: { server: rtmpUrl, streamKey: secret },
       ffmpegCommand: `ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -g 60 -c:a aac -f flv ${rtmpUrl}/${secret}`,
     };
@@ -234,7 +235,17 @@ export class StreamKeysService {
 
   /** `rtmp://<public host>:<RTMP_PORT>/live`, the Server field of OBS. */
   private rtmpUrl(): string {
-    const host = new URL(this.config.publicUrl).hostname;
-    return `rtmp://${host}${this.config.rtmpPort === 1935 ? '' : `:${this.config.rtmpPort}`}/live`;
+    return ingestUrl('rtmp', new URL(this.config.publicUrl).hostname, this.config.rtmpPort, 1935);
   }
+
+  /** `rtmps://<public host>:<RTMPS_PORT>/live` when RTMPS is on (its certificate is for that host). */
+  private rtmpsUrl(): string | null {
+    const rtmps = this.config.rtmps;
+    return rtmps ? ingestUrl('rtmps', new URL(this.config.publicUrl).hostname, rtmps.port, 443) : null;
+  }
+}
+
+/** An ingest URL, without the port when it is the scheme's default (OBS and ffmpeg assume it). */
+function ingestUrl(scheme: 'rtmp' | 'rtmps', host: string, port: number, defaultPort: number): string {
+  return `${scheme}://${host}${port === defaultPort ? '' : `:${port}`}/live`;
 }

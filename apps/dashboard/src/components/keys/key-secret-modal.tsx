@@ -9,8 +9,8 @@ import { embedCode } from './embed-code';
 type CreatedKey = Schemas['CreatedStreamKeyDto'];
 
 /**
- * The one time a stream key's secret is on screen: OBS settings exactly as OBS names them, the ffmpeg
- * command line, and the playback and embed links.
+ * The one time a stream key's secret is on screen: OBS settings exactly as OBS names them (the RTMPS
+ * server first when the server has RTMPS on), the ffmpeg command line, and the playback and embed links.
  */
 export function KeySecretModal({ created, onClose }: { created: CreatedKey | null; onClose: () => void }) {
   return (
@@ -35,7 +35,18 @@ export function KeySecretModal({ created, onClose }: { created: CreatedKey | nul
               Service: Custom…, then paste these two values.
             </Text>
             <Stack gap="sm">
-              <CopyField label="Server" value={created.obs.server} />
+              {created.rtmpsUrl ? (
+                <>
+                  <CopyField label="Server" value={created.rtmpsUrl} description="RTMPS: the stream is encrypted." />
+                  <CopyField
+                    label="Server without TLS"
+                    value={created.obs.server}
+                    description="Plain RTMP, for encoders that cannot do RTMPS (not encrypted)."
+                  />
+                </>
+              ) : (
+                <CopyField label="Server" value={created.obs.server} />
+              )}
               <CopyField label="Stream Key" value={created.obs.streamKey} />
             </Stack>
           </section>

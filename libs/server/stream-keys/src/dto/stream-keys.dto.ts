@@ -135,6 +135,14 @@ export class CreatedStreamKeyDto extends StreamKeyDto {
   @ApiProperty({ example: 'rtmp://stream.example.com/live' })
   rtmpUrl!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'rtmps://stream.example.com:1936/live',
+    description: 'The same ingest over TLS (OBS Server field), when the server has RTMPS on; null otherwise',
+  })
+  rtmpsUrl!: string | null;
+
   @ApiProperty({ type: ObsSettingsDto, description: 'Paste into OBS: Settings → Stream → Custom' })
   obs!: ObsSettingsDto;
 
