@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
-import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import {
   decodeWithFfmpeg,
   FfmpegPublisher,
@@ -15,13 +14,15 @@ import {
   queryRows,
   readMetric,
   scrapeMetrics,
-  seedPublisher,
   selfSignedCertificate,
   ServerProcess,
   type TestCertificate,
   testClip,
   waitFor,
 } from '@rapidrtmp/test-support';
+import { launchChromium } from '@rapidrtmp/test-support/browser';
+import { ADMIN, type AdminServer, startAdminServer } from './support/admin-server.js';
+import { artifactPath } from './support/browser.js';
 import { fetchLiveEdge, fetchMultivariant, mediaPlaylistUrl } from './support/hls-live.js';
 import { RawRtmpClient } from './support/raw-rtmp-client.js';
 
@@ -54,7 +55,7 @@ function lifetime(socket: TLSSocket, openedAt: number): Promise<number> {
 }
 
 describe('RTMPS ingest', { timeout: 240_000 }, () => {
-  let db: TestDatabase;
+  let node: AdminServer;
   let server: ServerProcess;
   let dir: string;
   let clip: string;
@@ -65,24 +66,24 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'rr-rtmps-'));
     mkdirSync(join(dir, 'tls'));
     original = await selfSignedCertificate(join(dir, 'tls'));
-    [db, clip, rtmpsPort] = await Promise.all([createTestDatabase('rr_rtmps'), testClip({}), freePort()]);
-    server = await ServerProcess.start({
-      env: {
-        DATABASE_URL: db.url,
-        RTMPS_PORT: String(rtmpsPort),
-        RTMPS_CERT_FILE: original.certFile,
-        RTMPS_KEY_FILE: original.keyFile,
-        RTMP_HANDSHAKE_TIMEOUT_MS: String(HANDSHAKE_TIMEOUT_MS),
-        RTMP_MAX_CONNECTIONS_PER_IP: String(MAX_CONNECTIONS_PER_IP),
-      },
+    [clip, rtmpsPort] = await Promise.all([testClip({}), freePort()]);
+    node = await startAdminServer('rr_rtmps', {
+      RTMPS_PORT: String(rtmpsPort),
+      RTMPS_CERT_FILE: original.certFile,
+      RTMPS_KEY_FILE: original.keyFile,
+      RTMP_HANDSHAKE_TIMEOUT_MS: String(HANDSHAKE_TIMEOUT_MS),
+      RTMP_MAX_CONNECTIONS_PER_IP: String(MAX_CONNECTIONS_PER_IP),
     });
+    server = node.server;
   });
 
   after(async () => {
-    await server?.stop();
-    await db?.drop();
+    await node?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  /** The stream key the dashboard made (the publisher's), with its id and playback id from the API. */
+  let studio: { key: string; streamKeyId: string; playbackId: string };
 
   const rtmpsUrl = (key: string) => `rtmps://127.0.0.1:${rtmpsPort}/live/${key}`;
   /** rapidrtmp_rtmp_rejected_total for one reason: RTMP and RTMPS count in the same series. */
@@ -97,26 +98,60 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
     assert.ok(hoursLeft > 23 && hoursLeft <= 24, `expires in ${hoursLeft} h`);
   });
 
+  it("the key dialog's OBS settings name the rtmps:// server (and plain RTMP beside it)", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const problems: string[] = [];
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${server.baseUrl}/keys/`);
+      await page.getByLabel(/^E-mail/).fill(ADMIN.email);
+      await page.getByLabel(/^Password/).fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'New stream key' }).first().click();
+      const form = page.getByRole('dialog', { name: 'New stream key' });
+      await form.getByLabel(/^Label/).fill('RTMPS studio');
+      await form.getByRole('button', { name: 'Create key' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Stream key “RTMPS studio”' });
+      const value = (label: string) => dialog.getByLabel(label, { exact: true }).inputValue();
+      // PUBLIC_URL is unset here: the host is localhost. The publish below uses the key from this dialog.
+      assert.equal(await value('Server'), `rtmps://localhost:${rtmpsPort}/live`);
+      assert.equal(await value('Server without TLS'), `rtmp://localhost:${server.rtmpPort}/live`);
+      const key = await value('Stream Key');
+      assert.match(key, /^live_/);
+      await dialog.screenshot({ path: artifactPath('rtmps-key-dialog.png') });
+      assert.deepEqual(problems, []);
+
+      const { body: keys } =
+        await node.admin.get<Array<{ id: string; label: string; playbackId: string }>>('/api/v1/stream-keys');
+      const row = keys.find((k) => k.label === 'RTMPS studio');
+      assert.ok(row, JSON.stringify(keys));
+      studio = { key, streamKeyId: row.id, playbackId: row.playbackId };
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('ffmpeg publishes over TLS, HLS decodes clean; the certificate files are replaced mid-stream: new connections get the new one, the publisher goes on', async () => {
-    const seeded = await seedPublisher(db.url);
-    const publisher = FfmpegPublisher.start(rtmpsUrl(seeded.key), ['-re', '-i', clip]);
+    const publisher = FfmpegPublisher.start(rtmpsUrl(studio.key), ['-re', '-i', clip]);
     try {
       const multivariant = await waitFor('the multivariant playlist', () =>
-        fetchMultivariant(server.baseUrl, seeded.playbackId),
+        fetchMultivariant(server.baseUrl, studio.playbackId),
       );
-      const mediaUrl = mediaPlaylistUrl(server.baseUrl, seeded.playbackId, multivariant);
+      const mediaUrl = mediaPlaylistUrl(server.baseUrl, studio.playbackId, multivariant);
       await waitFor('the publisher as the one RTMPS connection', async () =>
         (await readMetric(server.baseUrl, 'rapidrtmp_rtmp_connections', { transport: 'rtmps' })) === 1
           ? true
           : undefined,
       );
       // A decoder reads the live HLS (init and segments) while the certificate is replaced under it.
-      const decoding = decodeWithFfmpeg(`${server.baseUrl}/live/${seeded.playbackId}/index.m3u8`, 10, 90_000);
+      const decoding = decodeWithFfmpeg(`${server.baseUrl}/live/${studio.playbackId}/index.m3u8`, 10, 90_000);
 
       const [session] = await queryRows<{ id: string }>(
-        db.url,
+        node.db.url,
         'SELECT id FROM stream_sessions WHERE stream_key_id = $1 AND ended_at IS NULL',
-        [seeded.streamKeyId],
+        [studio.streamKeyId],
       );
       assert.ok(session, 'a live session');
       const before = await fetchLiveEdge(mediaUrl);
@@ -157,14 +192,14 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
       );
       assert.equal(later.ended, false);
       const sessions = await queryRows<{ id: string; ended_at: Date | null }>(
-        db.url,
+        node.db.url,
         'SELECT id, ended_at FROM stream_sessions WHERE stream_key_id = $1',
-        [seeded.streamKeyId],
+        [studio.streamKeyId],
       );
       assert.deepEqual(sessions, [{ id: session.id, ended_at: null }], 'the same session, still live');
 
       // One publish gate for both ports: plain RTMP on the key live over RTMPS is refused.
-      const second = FfmpegPublisher.start(`rtmp://127.0.0.1:${server.rtmpPort}/live/${seeded.key}`, [
+      const second = FfmpegPublisher.start(`rtmp://127.0.0.1:${server.rtmpPort}/live/${studio.key}`, [
         '-re',
         '-i',
         clip,
@@ -181,16 +216,16 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
       assert.equal(exit.code, 0, exit.stderr);
       const [ended] = await waitFor('the session to end', async () => {
         const rows = await queryRows<{ id: string; end_reason: string | null; bytes_in: string }>(
-          db.url,
+          node.db.url,
           'SELECT id, end_reason, bytes_in FROM stream_sessions WHERE stream_key_id = $1 AND ended_at IS NOT NULL',
-          [seeded.streamKeyId],
+          [studio.streamKeyId],
         );
         return rows.length ? rows : undefined;
       });
       assert.equal(ended!.id, session.id);
       assert.equal(ended!.end_reason, 'publisher_disconnect');
       assert.ok(Number(ended!.bytes_in) > 1_000_000, `bytes_in ${ended!.bytes_in}`);
-      assert.equal(server.output.includes(seeded.key), false, 'the stream key never appears in the log');
+      assert.equal(server.output.includes(studio.key), false, 'the stream key never appears in the log');
       console.log(`certificate served to new connections ${reloadMs} ms after the files were replaced`);
     } finally {
       await publisher.stop();

@@ -32,7 +32,7 @@ export function KeySecretModal({ created, onClose }: { created: CreatedKey | nul
               OBS: Settings → Stream
             </Title>
             <Text size="sm" c="dimmed" mb="xs">
-              Service: Custom…, then paste these two values.
+              Service: Custom…, then paste Server and Stream Key.
             </Text>
             <Stack gap="sm">
               {created.rtmpsUrl ? (
