@@ -34,7 +34,8 @@ COPY --from=build /app/apps/dashboard/out ./apps/dashboard/out
 RUN mkdir -p /data /srv/media && chown node:node /data /srv/media
 USER node
 VOLUME ["/data"]
-EXPOSE 8080/tcp 1935/tcp
+# 1936: RTMPS, listening when RTMPS_CERT_FILE and RTMPS_KEY_FILE are set (mount the PEM files).
+EXPOSE 8080/tcp 1935/tcp 1936/tcp
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM

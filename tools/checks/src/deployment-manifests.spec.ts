@@ -52,8 +52,8 @@ describe('docker/server.Dockerfile', () => {
     assert.match(dockerfile, /^USER node$/m);
   });
 
-  it('exposes HTTP 8080 and RTMP 1935 and health-checks /healthz', () => {
-    assert.match(dockerfile, /^EXPOSE 8080\/tcp 1935\/tcp$/m);
+  it('exposes HTTP 8080, RTMP 1935 and RTMPS 1936, and health-checks /healthz', () => {
+    assert.match(dockerfile, /^EXPOSE 8080\/tcp 1935\/tcp 1936\/tcp$/m);
     assert.match(dockerfile, /^HEALTHCHECK .*\n?.*\/healthz/m);
     assert.match(dockerfile, /^CMD \["node", "apps\/server\/dist\/main\.js"\]$/m);
   });
@@ -116,6 +116,9 @@ function describeKubernetesNodes(dir: string) {
     for (const name of helpers) assert.ok(!known.has(name), `${name} is read by the server, not only a helper`);
     assert.equal(config().httpPort, containerPort(container, 'http'));
     assert.equal(config().rtmpPort, containerPort(container, 'rtmp'));
+    // RTMPS is off until its certificate files are set; with them, the server listens on the declared port.
+    const tls = { RTMPS_CERT_FILE: '/etc/rapidrtmp/rtmps/tls.crt', RTMPS_KEY_FILE: '/etc/rapidrtmp/rtmps/tls.key' };
+    assert.equal(loadConfig({ ...envValues, ...tls }).rtmps?.port, containerPort(container, 'rtmps'));
   });
 
   it('names each node after its pod (NODE_ID) and lets peers reach it at its pod IP (NODE_URL)', () => {
