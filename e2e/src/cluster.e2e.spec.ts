@@ -8,12 +8,14 @@ import type { Browser, Page } from 'playwright-core';
 import { parseMediaPlaylist, segmentMsn } from '@rapidrtmp/hls';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import {
+  decodeWithFfmpeg,
   FfmpegPublisher,
   freePort,
   queryRows,
   seedPublisher,
   ServerProcess,
   sleep,
+  startNginxRtmp,
   testClip,
   waitFor,
 } from '@rapidrtmp/test-support';
@@ -120,6 +122,8 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
           ADMIN_PASSWORD: ADMIN.password,
           PLAYBACK_SIGNING_SECRET: 'one playback signing secret shared by the nodes',
           HLS_REPUBLISH_GRACE_SECONDS: '10',
+          // Restream targets on this machine (nginx-rtmp on 127.0.0.1).
+          OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
           ...env,
         },
       },
@@ -297,6 +301,59 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
       assert.deepEqual([rtmpDecoded.code, rtmpDecoded.stderr.trim()], [0, ''], 'RTMP play through C decodes cleanly');
     } finally {
       await publisher.stop();
+    }
+  });
+
+  it('pushes a key live on A to a restream target added through B: A picks it up, B and C report its status', async () => {
+    const nginx = await startNginxRtmp();
+    const seeded = await seedPublisher(db.url);
+    const publisher = FfmpegPublisher.start(`rtmp://127.0.0.1:${nodes.a.rtmpPort}/live/${seeded.key}`, [
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      await testClip({ seconds: 30 }),
+    ]);
+    try {
+      const [viaB, viaC] = await Promise.all(
+        [nodes.b, nodes.c].map(
+          async (node) => (await ApiClient.login(node.baseUrl, ADMIN.email, ADMIN.password)).client,
+        ),
+      );
+      const targets = `/api/v1/stream-keys/${seeded.streamKeyId}/push-targets`;
+      await waitFor(
+        'the key live on A',
+        async () =>
+          (await get(`${nodes.a.baseUrl}/live/${seeded.playbackId}/index.m3u8`)).status === 200 ? true : undefined,
+        20_000,
+      );
+      const created = await viaB!.post(targets, {
+        label: 'nginx',
+        url: `rtmp://127.0.0.1:${nginx.rtmpPort}/live`,
+        streamKey: 'cluster-push-key',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      // A hears of it through the control channel; B and C read A's status through its stream detail.
+      for (const client of [viaB!, viaC!])
+        await waitFor(
+          'the push live, seen from another node',
+          async () => ((await client.get(targets)).body[0]?.status.state === 'live' ? true : undefined),
+          15_000,
+          250,
+        );
+      assert.match(nodes.a.output, /restream target live/);
+      const decoded = await decodeWithFfmpeg(`rtmp://127.0.0.1:${nginx.rtmpPort}/live/cluster-push-key`, 3);
+      assert.equal(decoded.stderr, '', 'nginx plays what A pushes without a decode error');
+      assert.equal((await viaC!.patch(`${targets}/${created.body.id}`, { enabled: false })).status, 200);
+      await waitFor(
+        'switched off through C',
+        async () => ((await viaB!.get(targets)).body[0]?.status.state === 'disabled' ? true : undefined),
+        10_000,
+        250,
+      );
+    } finally {
+      await publisher.stop();
+      await nginx.stop();
     }
   });
 
