@@ -325,4 +325,33 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
       for (const socket of [...rtmpsSockets, ...rtmpSockets, ...newcomers]) socket.destroy();
     }
   });
+
+  it('refuses to start on a certificate and a key that do not belong together, naming the settings', async () => {
+    mkdirSync(join(dir, 'other'));
+    const other = await selfSignedCertificate(join(dir, 'other'));
+    const [httpPort, rtmpPort] = [await freePort(), await freePort()];
+    const failing = ServerProcess.spawn(
+      {
+        env: {
+          DATABASE_URL: node.db.url,
+          RTMPS_PORT: String(await freePort()),
+          RTMPS_CERT_FILE: other.certFile,
+          RTMPS_KEY_FILE: original.keyFile,
+        },
+      },
+      httpPort,
+      rtmpPort,
+    );
+    try {
+      const exit = await Promise.race([
+        failing.waitForExit(),
+        new Promise<undefined>((resolve) => setTimeout(resolve, 60_000)),
+      ]);
+      assert.ok(exit, `still running:\n${failing.output}`);
+      assert.notEqual(exit.code, 0);
+      assert.match(failing.output, /RTMPS_CERT_FILE \/ RTMPS_KEY_FILE: .*key values mismatch/);
+    } finally {
+      await failing.stop('SIGKILL');
+    }
+  });
 });

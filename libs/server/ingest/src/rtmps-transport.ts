@@ -4,7 +4,7 @@ import type { RtmpsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
 import type { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import type { IngestMetrics } from './ingest-metrics.js';
-import { type LoadedCertificate, ReloadingCertificate } from './tls-certificates.js';
+import { CertificateError, type LoadedCertificate, ReloadingCertificate } from './tls-certificates.js';
 
 /**
  * RTMPS: every TCP socket the listener admitted is wrapped in a server-side TLS socket with the current
@@ -53,6 +53,12 @@ export class RtmpsTransport {
           'RTMPS certificate not reloaded: keeping the previous one',
         );
       },
+    }).catch((error: unknown) => {
+      // At start: stop it, naming the settings to fix.
+      if (error instanceof CertificateError) {
+        throw new CertificateError(error.code, `RTMPS_CERT_FILE / RTMPS_KEY_FILE: ${error.message}`, error.digest);
+      }
+      throw error;
     });
     expiry.set(certificate.certificate.notAfter.getTime() / 1000);
     log.info(describe(certificate.certificate), 'RTMPS certificate loaded');
