@@ -147,6 +147,8 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
       );
       // A decoder reads the live HLS (init and segments) while the certificate is replaced under it.
       const decoding = decodeWithFfmpeg(`${server.baseUrl}/live/${studio.playbackId}/index.m3u8`, 10, 90_000);
+      // And a player over RTMPS (RTMP play by playback id on the TLS port), on the certificate of before the swap.
+      const playing = decodeWithFfmpeg(rtmpsUrl(studio.playbackId), 5, 60_000);
 
       const [session] = await queryRows<{ id: string }>(
         node.db.url,
@@ -211,6 +213,9 @@ describe('RTMPS ingest', { timeout: 240_000 }, () => {
       const decoded = await decoding;
       assert.equal(decoded.code, 0, decoded.stderr);
       assert.equal(decoded.stderr.trim(), '', 'ffmpeg decodes the HLS output with no error');
+      const played = await playing;
+      assert.equal(played.code, 0, played.stderr);
+      assert.equal(played.stderr.trim(), '', 'ffmpeg plays rtmps://…/live/<playbackId> with no error');
 
       const exit = await publisher.waitForExit(60_000);
       assert.equal(exit.code, 0, exit.stderr);
