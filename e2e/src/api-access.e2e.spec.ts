@@ -154,6 +154,17 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
     const webhook = async () =>
       (await admin.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'matrix' })).body
         .id as string;
+    // A disabled target on the publisher's key (loopback is allowed for the tests' servers): nothing is pushed.
+    const PUSH_TARGET = {
+      label: 'matrix',
+      url: 'rtmp://127.0.0.1:9/live',
+      streamKey: 'matrix-key-0123456789',
+      enabled: false,
+    };
+    const ownTarget = async () => {
+      const created = await clients.publisher.post(`/api/v1/stream-keys/${pubKey.id}/push-targets`, PUSH_TARGET);
+      return `/api/v1/stream-keys/${pubKey.id}/push-targets/${String(created.body.id)}`;
+    };
     const ownToken = async (role: Role) =>
       role === 'anonymous'
         ? missing
@@ -222,6 +233,30 @@ describe('REST API: authentication, roles and tokens', { timeout: 120_000 }, () 
         '/api/v1/stream-keys/{id}',
         async () => ({ path: `/api/v1/stream-keys/${pubKey.id}`, body: { label: 'renamed' } }),
         [401, 200, 403, 200],
+      ],
+      [
+        'get',
+        '/api/v1/stream-keys/{id}/push-targets',
+        async () => ({ path: `/api/v1/stream-keys/${pubKey.id}/push-targets` }),
+        [401, 200, 200, 200],
+      ],
+      [
+        'post',
+        '/api/v1/stream-keys/{id}/push-targets',
+        async () => ({ path: `/api/v1/stream-keys/${pubKey.id}/push-targets`, body: PUSH_TARGET }),
+        [401, 201, 403, 201],
+      ],
+      [
+        'patch',
+        '/api/v1/stream-keys/{id}/push-targets/{targetId}',
+        async () => ({ path: await ownTarget(), body: { label: 'renamed' } }),
+        [401, 200, 403, 200],
+      ],
+      [
+        'delete',
+        '/api/v1/stream-keys/{id}/push-targets/{targetId}',
+        async () => ({ path: await ownTarget() }),
+        [401, 204, 403, 204],
       ],
       [
         'post',
