@@ -43,6 +43,6 @@ describe('a hinted part for a client past its held-request bound', () => {
     publishSeconds(live, 2, 5000);
     const answer = await held;
     assert.ok(answer.ok, 'answered with the part once it exists');
-    hls.onModuleDestroy();
+    await hls.onModuleDestroy();
   });
 });

@@ -81,7 +81,7 @@ describe('HLS republish and the archive', () => {
         archive.calls.slice(0, begin2).every((c) => !c.includes(' s2')),
         'nothing of s2 before it began',
       );
-      hls.onModuleDestroy();
+      void hls.onModuleDestroy();
     });
   }
 });
@@ -138,6 +138,6 @@ describe('HLS live window memory', () => {
     assert.equal(archive.reads, listed.length - 2, 'all but the newest two came from storage');
     await Promise.all([hlsStream.resource(listed[0]!), hlsStream.resource(listed[0]!)]);
     assert.equal(archive.reads, listed.length - 2, 'read from storage once, then from the cache');
-    hls.onModuleDestroy();
+    await hls.onModuleDestroy();
   });
 });

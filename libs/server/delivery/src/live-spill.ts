@@ -85,7 +85,8 @@ export class LiveSpill implements SegmentArchive {
     });
     session.segments.push({ name: segment.name, written });
     while (session.segments.length > this.options.keepSegments) {
-      const oldest = session.segments.shift()!;
+      const oldest = session.segments.shift();
+      if (!oldest) break;
       // After its write has finished, or the removal could run first and the write recreate the file.
       void oldest.written
         .then(() => rm(join(session.dir, oldest.name), { force: true }))
