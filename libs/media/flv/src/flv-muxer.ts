@@ -34,6 +34,17 @@ function fourCc(text: string): number {
   return Buffer.from(text, 'latin1').readUInt32BE(0);
 }
 
+const OPUS_FOURCC = fourCc('Opus');
+
+/**
+ * Every coded audio frame of a codec has the same tag header: one shared buffer each (never written after
+ * this), instead of an allocation per frame.
+ */
+const AAC_FRAME_HEADER = Buffer.from([AAC_HEADER_BYTE, 1]);
+const OPUS_FRAME_HEADER = Buffer.alloc(5);
+OPUS_FRAME_HEADER[0] = EX_AUDIO_HEADER | AUDIO_PACKET_TYPE.codedFrames;
+OPUS_FRAME_HEADER.writeUInt32BE(OPUS_FOURCC, 1);
+
 /** The tag body of a video sequence header (AVCDecoderConfigurationRecord, hvcC, av1C or vpcC). */
 export function videoConfigBody(config: VideoConfig): Buffer {
   if (config.codec === 'avc') {
@@ -51,7 +62,7 @@ export function audioConfigBody(config: AudioConfig): Buffer {
   if (config.codec === 'aac') return Buffer.concat([Buffer.from([AAC_HEADER_BYTE, 0]), config.asc]);
   const header = Buffer.allocUnsafe(5);
   header[0] = EX_AUDIO_HEADER | AUDIO_PACKET_TYPE.sequenceStart;
-  header.writeUInt32BE(fourCc('Opus'), 1);
+  header.writeUInt32BE(OPUS_FOURCC, 1);
   return Buffer.concat([header, opusHead(config)]);
 }
 
@@ -72,15 +83,12 @@ export function opusHead(config: OpusConfig): Buffer {
 
 /**
  * The tag header that goes before a coded frame's payload: 5 bytes for AVC (frame type, AVCPacketType 1,
- * SI24 composition time), 8 for HEVC (FourCC + SI24), 5 for AV1/VP9, 2 for AAC, 5 for Opus.
+ * SI24 composition time), 8 for HEVC (FourCC + SI24), 5 for AV1/VP9, 2 for AAC, 5 for Opus. Read-only:
+ * the audio headers are shared by every frame.
  */
 export function packetTagHeader(packet: MediaPacket): Buffer {
   if (packet.track === 'audio') {
-    if (packet.codec === 'aac') return Buffer.from([AAC_HEADER_BYTE, 1]);
-    const header = Buffer.allocUnsafe(5);
-    header[0] = EX_AUDIO_HEADER | AUDIO_PACKET_TYPE.codedFrames;
-    header.writeUInt32BE(fourCc('Opus'), 1);
-    return header;
+    return packet.codec === 'aac' ? AAC_FRAME_HEADER : OPUS_FRAME_HEADER;
   }
   const frameType = packet.keyframe ? FRAME_TYPE.key : FRAME_TYPE.inter;
   const compositionTime = Math.round(packet.pts - packet.dts);
@@ -139,7 +147,7 @@ export function metadataEntries(
   if (audio) {
     entries.audiosamplerate = audio.sampleRate;
     entries.stereo = audio.channels > 1;
-    entries.audiocodecid = audio.codec === 'aac' ? 10 : fourCc('Opus');
+    entries.audiocodecid = audio.codec === 'aac' ? 10 : OPUS_FOURCC;
   }
   delete entries.duration; // live: a publisher's duration (0 or a file's) would make players seek
   delete entries.filesize;
