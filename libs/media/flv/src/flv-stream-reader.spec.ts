@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MediaFormatError } from '@rapidrtmp/media-core';
-import { readFlvFile } from './flv-file-reader.js';
-import { FlvStreamReader } from './flv-stream-reader.js';
+import { FlvStreamReader, readFlvFile } from './flv-file-reader.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const code = (expected: string) => (e: unknown) => e instanceof MediaFormatError && e.code === expected;

@@ -6,8 +6,7 @@ import { fuzz } from '@rapidrtmp/codecs/testing';
 import { parseAudioTag } from './audio-tag.js';
 import { AUDIO_PACKET_TYPE, VIDEO_PACKET_TYPE } from './enhanced-rtmp.js';
 import { FlvDemuxer } from './flv-demuxer.js';
-import { readFlvFile } from './flv-file-reader.js';
-import { FlvStreamReader } from './flv-stream-reader.js';
+import { FlvStreamReader, readFlvFile } from './flv-file-reader.js';
 import { av1TemporalUnits, exAudioTag, exVideoTag, hevcAccessUnits } from './testing/tag-builders.js';
 import { parseVideoTag } from './video-tag.js';
 

@@ -5,5 +5,4 @@ export * from './flv-demuxer.js';
 export * from './flv-file-reader.js';
 export * from './flv-muxer.js';
 export * from './flv-timeline.js';
-export * from './flv-stream-reader.js';
 export * from './script-tag.js';
