@@ -18,7 +18,8 @@ const REUSE_MS = 1000;
 @Injectable()
 export class EdgeThumbnails {
   private readonly client: PeerClient;
-  private readonly requests = new Coalescer<PeerAnswer>();
+  /** The owner's answer, with its ETag computed once for everyone sharing the fetch. */
+  private readonly requests = new Coalescer<PeerAnswer & { etag: string }>();
   private readonly timeoutMs: number;
 
   constructor(
@@ -40,10 +41,13 @@ export class EdgeThumbnails {
     const query = width.value === undefined ? '' : `?width=${width.value}`;
     const path = `/live/${playbackId}/thumbnail.${ask.format === 'jpeg' ? 'jpg' : 'webp'}${query}`;
     const url = holder.url + path;
-    let answer: PeerAnswer;
+    let answer: PeerAnswer & { etag: string };
+    const fetchPicture = async () => {
+      const fetched = await this.client.get(url, this.timeoutMs);
+      return { ...fetched, etag: fetched.status === 200 ? pictureEtag(fetched.body) : '' };
+    };
     try {
-      answer = await this.requests.run(`${holder.nodeId}${path}`, () => this.client.get(url, this.timeoutMs), REUSE_MS)
-        .value;
+      answer = await this.requests.run(`${holder.nodeId}${path}`, fetchPicture, REUSE_MS).value;
     } catch {
       return { ok: false, status: 503, detail: 'the node serving this stream did not answer; try again' };
     }
@@ -54,7 +58,7 @@ export class EdgeThumbnails {
     const image = answer.body;
     return {
       ok: true,
-      etag: pictureEtag(image),
+      etag: answer.etag,
       signed: holder.signedPlayback,
       maxAgeSeconds: LIVE_MAX_AGE_SECONDS,
       image: () => Promise.resolve(image),
