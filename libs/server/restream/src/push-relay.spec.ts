@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { OutboundGuard, OutboundPolicy } from '@rapidrtmp/server-outbound';
 import { tableResolver } from '@rapidrtmp/server-outbound/testing';
 import type { LiveStream, PushTargetState } from '@rapidrtmp/server-streams';
 import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
-import { freePort, waitFor } from '@rapidrtmp/test-support';
+import { freePort, selfSignedCertificate, waitFor } from '@rapidrtmp/test-support';
 import type { FailureReason } from './push-errors.js';
 import { type PushConnector, type PushOutage, PushRelay, type PushRelayEvents } from './push-relay.js';
 import { parsePushTargetUrl } from './push-target-url.js';
@@ -294,32 +293,9 @@ describe('PushRelay', { timeout: 60_000 }, () => {
   describe('rtmps', () => {
     let dir: string;
     let tls: { key: string; cert: string };
-    before(() => {
+    before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'rr-restream-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=push.test',
-          '-addext',
-          'subjectAltName=DNS:push.test',
-        ],
-        { stdio: 'ignore' },
-      );
-      tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+      tls = await selfSignedCertificate(dir, { commonName: 'push.test', altNames: ['DNS:push.test'] });
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 

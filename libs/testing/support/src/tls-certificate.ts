@@ -23,7 +23,12 @@ export interface TestCertificate {
  */
 export async function selfSignedCertificate(
   dir: string,
-  options: { name?: string; commonName?: string } = {},
+  options: {
+    name?: string;
+    commonName?: string;
+    /** Subject alternative names instead of 127.0.0.1 + localhost, e.g. `['DNS:push.test']`. */
+    altNames?: string[];
+  } = {},
 ): Promise<TestCertificate> {
   const name = options.name ?? 'tls';
   const certFile = join(dir, `${name}.crt`);
@@ -41,7 +46,7 @@ export async function selfSignedCertificate(
       '-subj',
       `/CN=${options.commonName ?? 'localhost'}`,
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      `subjectAltName=${(options.altNames ?? ['IP:127.0.0.1', 'DNS:localhost']).join(',')}`,
       '-keyout',
       keyFile,
       '-out',
