@@ -115,6 +115,17 @@ describe('restream: pushing a live stream to other RTMP servers', { timeout: 300
     receiver!.received
       .map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> })
       .filter((e) => e.type === type && e.data.targetId === targetId);
+  /** The webhook events of one type for a target, once there is at least one. */
+  const eventsOnceSeen = (type: string, targetId: string, timeoutMs: number) =>
+    waitFor(
+      `${type} for target ${targetId}`,
+      async () => {
+        const found = events(type, targetId);
+        return found.length > 0 ? found : undefined;
+      },
+      timeoutMs,
+      250,
+    );
 
   before(async () => {
     const targetDb = await createTestDatabase('rr_restream_target');
@@ -211,15 +222,7 @@ describe('restream: pushing a live stream to other RTMP servers', { timeout: 300
     assert.ok(metricValue(metrics, 'rapidrtmp_restream_failures_total', { reason: 'refused' }) >= 1);
 
     // After 3 refused attempts the refused target is reported, once.
-    const [failed] = await waitFor(
-      'restream.failed for the refused target',
-      async () => {
-        const found = events('restream.failed', bad.id);
-        return found.length > 0 ? found : undefined;
-      },
-      20_000,
-      250,
-    );
+    const [failed] = await eventsOnceSeen('restream.failed', bad.id, 20_000);
     assert.match(String(failed!.data.error), /ECONNREFUSED/);
     assert.equal(failed!.data.streamKeyId, keyId);
     assert.equal(failed!.data.targetUrl, bad.url);
@@ -258,12 +261,7 @@ describe('restream: pushing a live stream to other RTMP servers', { timeout: 300
     await target!.server.stop('SIGKILL');
     const dropped = await waitForState(good.id, 'retrying', 15_000);
     assert.ok(dropped?.status.lastError, 'says why it dropped');
-    await waitFor(
-      'restream.failed for the killed target',
-      async () => (events('restream.failed', good.id).length > 0 ? true : undefined),
-      15_000,
-      250,
-    );
+    await eventsOnceSeen('restream.failed', good.id, 15_000);
 
     const startMs = await target!.start();
     const ready = Date.now();
@@ -275,15 +273,7 @@ describe('restream: pushing a live stream to other RTMP servers', { timeout: 300
     const decoded = await decodeWithFfmpeg(targetFlv(), 6);
     assert.equal(decoded.stderr, '', 'ffmpeg decodes the stream pushed again without a message');
     assert.equal(decoded.code, 0);
-    const [recovered] = await waitFor(
-      'restream.recovered',
-      async () => {
-        const found = events('restream.recovered', good.id);
-        return found.length > 0 ? found : undefined;
-      },
-      10_000,
-      250,
-    );
+    const [recovered] = await eventsOnceSeen('restream.recovered', good.id, 10_000);
     assert.ok(recovered!.data.recoveredAt);
     assert.equal(events('restream.recovered', bad.id).length, 0, 'the refused target never recovered');
   });
