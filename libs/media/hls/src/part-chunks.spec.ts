@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MediaArena } from '@rapidrtmp/media-core';
 import { partChunks } from './part-chunks.js';
 
 /** A payload filling a buffer of its own, as a reassembled multi-chunk RTMP message is. */
@@ -38,5 +39,14 @@ describe('part chunks', () => {
     assert.equal(chunks.length, 1);
     assert.deepEqual(chunks[0], Buffer.concat(fragment));
     assert.equal(byteLength, 108);
+  });
+
+  it('keeps views carved from a media arena slab, however small their share of it', () => {
+    const arena = new MediaArena();
+    const frames = [arena.allocate(4000).fill(1), arena.allocate(6000).fill(2)];
+    const { chunks } = partChunks([Buffer.from('moof'), Buffer.from('mdat'), ...frames]);
+    assert.equal(chunks.length, 3);
+    assert.equal(chunks[1], frames[0], 'a view, not a copy');
+    assert.equal(chunks[2], frames[1]);
   });
 });

@@ -4,7 +4,9 @@
 //
 // A view pins the whole buffer under it for as long as the part lives (a few segments). A payload that is
 // a small view of a larger buffer (a one-chunk RTMP message inside a socket read, a pooled allocation) is
-// copied instead, consecutive ones together, so what a part holds stays close to its size.
+// copied instead, consecutive ones together, so what a part holds stays close to its size. Views carved
+// from a MediaArena slab are kept: the rest of the slab is the same stream's neighbouring media.
+import { isArenaBacked } from '@rapidrtmp/media-core';
 import type { ByteChunks } from './types.js';
 
 /** A view is kept when it covers at least this share of the buffer under it. */
@@ -16,7 +18,7 @@ export interface PartChunks {
 }
 
 function worthKeeping(payload: Buffer): boolean {
-  return payload.byteLength >= payload.buffer.byteLength * KEEP_VIEW_SHARE;
+  return payload.byteLength >= payload.buffer.byteLength * KEEP_VIEW_SHARE || isArenaBacked(payload);
 }
 
 /**

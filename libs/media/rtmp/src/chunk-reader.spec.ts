@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChunkReader, RtmpProtocolError, type ChunkReaderOptions, type RtmpMessage } from './index.js';
+import { isArenaBacked } from '@rapidrtmp/media-core';
 import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 /** Chunk bytes written by hand from RTMP 5.3.1, independent of chunk-writer.ts. */
@@ -106,6 +107,23 @@ describe('ChunkReader', () => {
     input.fill(0);
     assert.deepEqual(big.payload, body);
     assert.deepEqual(small.payload, Buffer.alloc(10));
+  });
+
+  it("assembles a connection's multi-chunk messages in shared arena slabs, apart from large ones", () => {
+    const first = bytes(300, 2);
+    const second = bytes(200, 3);
+    const large = bytes(64 * 1024, 4);
+    const multiChunk = (ts: number, body: Buffer): Buffer[] => {
+      const out = [chunk(0, 4, { ts, len: body.length, type: 9 }, body.subarray(0, 128))];
+      for (let at = 128; at < body.length; at += 128) out.push(chunk(3, 4, {}, body.subarray(at, at + 128)));
+      return out;
+    };
+    const input = Buffer.concat([...multiChunk(1, first), ...multiChunk(2, second), ...multiChunk(3, large)]);
+    const [a, b, c] = readAll(input);
+    assert.deepEqual([a?.payload, b?.payload, c?.payload], [first, second, large]);
+    assert.equal(a!.payload.buffer, b!.payload.buffer, 'neighbours share a slab');
+    assert.ok(isArenaBacked(a!.payload));
+    assert.equal(c!.payload.buffer.byteLength, large.length, 'a large message owns its buffer');
   });
 
   it('reads extended timestamps on type 0 and type 1, with the field repeated on continuations', () => {

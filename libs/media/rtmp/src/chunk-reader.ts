@@ -1,3 +1,4 @@
+import { MediaArena } from '@rapidrtmp/media-core';
 import { ByteQueue } from './byte-queue.js';
 import { RtmpProtocolError } from './rtmp-error.js';
 
@@ -8,7 +9,10 @@ export interface RtmpMessage {
   messageStreamId: number;
   /** 32-bit millisecond timestamp as received, after delta accumulation (wraps at 2^32). */
   timestamp: number;
-  /** A view into the received bytes for single-chunk messages, else one buffer of the message length. */
+  /**
+   * A view into the received bytes for single-chunk messages, else the message's bytes assembled once
+   * (carved from the connection's MediaArena, or a buffer of their own when large).
+   */
   payload: Buffer;
 }
 
@@ -72,6 +76,7 @@ export class ChunkReader {
   private readonly queue = new ByteQueue();
   private readonly streams = new Map<number, ChunkStream>();
   private readonly scratch = Buffer.alloc(MAX_HEADER);
+  private readonly arena = new MediaArena();
   private readonly maxMessageSize: number;
   private readonly maxChunkStreams: number;
   private readonly maxPendingBytes: number;
@@ -272,8 +277,8 @@ export class ChunkReader {
         `more than ${this.maxPendingBytes} bytes of partial messages`,
       );
     }
-    // One allocation per message; chunk bodies are copied straight into it.
-    stream.payload = Buffer.allocUnsafe(length);
+    // Chunk bodies are copied straight into the message's bytes, carved from this connection's slabs.
+    stream.payload = this.arena.allocate(length);
     stream.received = 0;
     this.pending += length;
     return this.continueMessage(stream);

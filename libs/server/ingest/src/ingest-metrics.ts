@@ -3,11 +3,6 @@ import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics'
 
 /** The ingest side's Prometheus metrics (labels never carry a stream key). */
 export function createIngestMetrics(metrics: MetricsRegistry) {
-  const packetsIn = metrics.counter({
-    name: 'rtmp_packets_in_total',
-    help: 'Demuxed media packets by kind',
-    labelNames: ['kind'],
-  });
   return {
     connections: metrics.gauge({
       name: 'rtmp_connections',
@@ -31,10 +26,15 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
       labelNames: ['reason'],
     }),
     bytesIn: metrics.counter({ name: 'rtmp_bytes_in_total', help: 'Bytes received from RTMP clients' }),
-    packetsIn,
-    // Bound once: looking a label set up per packet showed in profiles.
-    videoPackets: packetsIn.labels('video'),
-    audioPackets: packetsIn.labels('audio'),
+    /**
+     * Each connection's counts (see packetKinds), added at scrape time: prom-client's inc per packet
+     * showed in the live server's profile.
+     */
+    packetsIn: new CountsExporter(metrics, {
+      name: 'rtmp_packets_in_total',
+      help: 'Demuxed media packets by kind',
+      labelName: 'kind',
+    }),
     /** FlvDemuxer.counters, per connection (see flvDemuxerEvents). */
     flvEvents: new CountsExporter(metrics, {
       name: 'flv_demuxer_events_total',
@@ -45,6 +45,16 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
 }
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
+
+/** rtmp_packets_in_total's `kind` values: what the demuxer emitted, and the tags it found malformed. */
+export function packetKinds(counters: FlvDemuxerCounters, malformed: number): Record<string, number> {
+  return {
+    video: counters.videoPackets,
+    audio: counters.audioPackets,
+    config: counters.videoConfigs + counters.audioConfigs,
+    malformed,
+  };
+}
 
 /**
  * FlvDemuxerCounters as `event` label values. Packets and configs are left out: rtmp_packets_in_total

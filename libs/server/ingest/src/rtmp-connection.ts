@@ -21,7 +21,7 @@ import {
   type StreamEnding,
 } from '@rapidrtmp/server-domain';
 import type { LiveStream } from '@rapidrtmp/server-streams';
-import { flvDemuxerEvents, type IngestMetrics } from './ingest-metrics.js';
+import { flvDemuxerEvents, type IngestMetrics, packetKinds } from './ingest-metrics.js';
 import { RtmpPlayer } from './rtmp-player.js';
 
 /** The connection went away without saying goodbye: the publisher may come back (republish grace). */
@@ -63,6 +63,8 @@ export interface PublishAttempt {
 export class RtmpConnection implements Publisher {
   readonly session: RtmpServerSession;
   private readonly demuxer = new FlvDemuxer();
+  /** Tags the demuxer refused as malformed (rtmp_packets_in_total{kind="malformed"}). */
+  private malformedTags = 0;
   private readonly log: Logger;
   private setupTimer: NodeJS.Timeout | undefined;
   private stream: LiveStream | undefined;
@@ -85,6 +87,7 @@ export class RtmpConnection implements Publisher {
   ) {
     this.log = logger.child({ peer: this.remoteAddress });
     metrics.flvEvents.track(this, () => flvDemuxerEvents(this.demuxer.counters));
+    metrics.packetsIn.track(this, () => packetKinds(this.demuxer.counters, this.malformedTags));
     this.session = new RtmpServerSession(
       {
         send: (bytes) => this.send(bytes),
@@ -265,19 +268,13 @@ export class RtmpConnection implements Publisher {
     } catch (error) {
       // One malformed tag is dropped and counted; the stream goes on.
       if (!(error instanceof MediaFormatError)) throw error;
-      this.metrics.packetsIn.inc({ kind: 'malformed' });
+      this.malformedTags++;
       stream.stats.droppedFrames++;
       this.log.debug({ code: error.code }, 'malformed media tag dropped');
       return;
     }
     if (!event) return;
-    if (event.type === 'packet') {
-      (event.packet.track === 'video' ? this.metrics.videoPackets : this.metrics.audioPackets).inc();
-      stream.publish(event);
-    } else if (event.type === 'config') {
-      this.metrics.packetsIn.inc({ kind: 'config' });
-      stream.publish(event);
-    }
+    if (event.type === 'packet' || event.type === 'config') stream.publish(event);
   }
 
   private onUnpublish(reason: RtmpUnpublishReason): void {
@@ -328,6 +325,7 @@ export class RtmpConnection implements Publisher {
     this.player?.stop('client_closed');
     this.finishStream(DROPPED);
     this.metrics.flvEvents.release(this);
+    this.metrics.packetsIn.release(this);
     this.hooks.onClosed();
   }
 }

@@ -28,4 +28,17 @@ describe('CountsExporter', () => {
     a.empty = 100; // released: no longer read
     assert.deepEqual(await values(), { late: 7, empty: 5 });
   });
+
+  it('reports every exporter of one name, also one made after the counter was registered', async () => {
+    const config = { name: 'test_shared_exported_total', help: 'test', labelName: 'reason' };
+    const first = new CountsExporter(new MetricsRegistry(), config);
+    const second = new CountsExporter(new MetricsRegistry(), config); // a second app in this process
+    first.track({}, () => ({ late: 2 }));
+    second.track({}, () => ({ late: 3 }));
+    const metric = await register.getSingleMetric('rapidrtmp_test_shared_exported_total')!.get();
+    assert.deepEqual(
+      metric.values.map((v) => [v.labels.reason, v.value]),
+      [['late', 5]],
+    );
+  });
 });

@@ -7,6 +7,12 @@ interface Source {
 }
 
 /**
+ * Every exporter of each counter name: a second exporter for a name (another app instance in one process,
+ * as specs make) gets the counter already registered, whose collect hook must report it too.
+ */
+const exportersByName = new Map<string, Set<CountsExporter>>();
+
+/**
  * Exports the plain cumulative counts a pure object keeps (a demuxer's drops, a packager's fixes) as
  * one labelled Prometheus counter, so the media hot path only increments numbers. What each live
  * object gained since it was last reported is added at scrape time and once more when it is released.
@@ -18,16 +24,18 @@ export class CountsExporter {
 
   constructor(registry: MetricsRegistry, config: { name: string; help: string; labelName: string }) {
     this.labelName = config.labelName;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const exporter = this;
+    let exporters = exportersByName.get(config.name);
+    if (!exporters) exportersByName.set(config.name, (exporters = new Set()));
+    const sharing = exporters;
     this.counter = registry.counter({
       name: config.name,
       help: config.help,
       labelNames: [config.labelName],
-      collect() {
-        exporter.reportAll();
+      collect(this: Counter<string>) {
+        for (const exporter of sharing) if (exporter.counter === this) exporter.reportAll();
       },
     });
+    exporters.add(this);
   }
 
   /** Starts reporting `owner`'s counts: `read` returns label value -> count so far. */
