@@ -44,6 +44,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.storage, {
       backend: 'local',
       localDir: `${config.dataDir}/media`,
+      localFsync: false,
       gcsBucket: undefined,
       gcsApiEndpoint: undefined,
       queueMaxBytes: 256 * 1024 * 1024,
@@ -189,11 +190,20 @@ describe('loadConfig', () => {
     assert.deepEqual(config.storage, {
       backend: 'gcs',
       localDir: `${config.dataDir}/media`,
+      localFsync: false,
       gcsBucket: 'rapidrtmp-media.example',
       gcsApiEndpoint: 'http://127.0.0.1:4443',
       queueMaxBytes: 1024 * 1024,
       spoolMaxBytes: 0,
     });
+  });
+
+  it('reads STORAGE_LOCAL_FSYNC as a boolean, off by default', () => {
+    assert.equal(loadConfig({}).storage.localFsync, false);
+    for (const on of ['true', 'TRUE', '1', 'yes', 'on'])
+      assert.equal(loadConfig({ STORAGE_LOCAL_FSYNC: on }).storage.localFsync, true, on);
+    for (const off of ['false', 'False', '0', 'no', 'off', ''])
+      assert.equal(loadConfig({ STORAGE_LOCAL_FSYNC: off }).storage.localFsync, false, off);
   });
 
   it('ignores the GCS settings for local storage', () => {
@@ -263,6 +273,11 @@ describe('loadConfig', () => {
     ['STORAGE_QUEUE_MAX_BYTES', '256MiB', /STORAGE_QUEUE_MAX_BYTES: expected an integer byte count/],
     ['STORAGE_SPOOL_MAX_BYTES', '-1', /STORAGE_SPOOL_MAX_BYTES: expected an integer byte count between 0/],
     ['STORAGE_SPOOL_MAX_BYTES', '1.5', /STORAGE_SPOOL_MAX_BYTES: expected an integer byte count/],
+    [
+      'STORAGE_LOCAL_FSYNC',
+      'sometimes',
+      /STORAGE_LOCAL_FSYNC: expected true or false \(also 1\/0, yes\/no, on\/off\) \(got "sometimes"\)/,
+    ],
   ];
   for (const [variable, value, expected] of badValues) {
     it(`rejects ${variable}=${JSON.stringify(value)} with a message naming it`, () => {

@@ -134,6 +134,13 @@ export interface StorageSettings {
   backend: 'local' | 'gcs';
   /** The local media tree (STORAGE_LOCAL_DIR, default DATA_DIR/media). */
   localDir: string;
+  /**
+   * fdatasync each local object before renaming it into place (STORAGE_LOCAL_FSYNC, default false). Off, a put
+   * is write + rename and the kernel writes the data back within ~30 s: a process crash loses nothing, a power
+   * loss or kernel crash can lose the last seconds of recorded segments. On, objects survive power loss at the
+   * cost of a disk flush per recorded segment.
+   */
+  localFsync: boolean;
   /** Set (and required) when `backend` is `gcs`. */
   gcsBucket?: string;
   /** A GCS-compatible endpoint (e.g. a local fake); requests to it are sent without credentials. */
@@ -278,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storage: {
       backend: raw.STORAGE,
       localDir: resolve(raw.STORAGE_LOCAL_DIR ?? join(raw.DATA_DIR, 'media')),
+      localFsync: raw.STORAGE_LOCAL_FSYNC,
       gcsBucket: raw.STORAGE === 'gcs' ? raw.GCS_BUCKET : undefined,
       gcsApiEndpoint: raw.STORAGE === 'gcs' ? raw.GCS_API_ENDPOINT?.replace(/\/+$/, '') : undefined,
       queueMaxBytes: raw.STORAGE_QUEUE_MAX_BYTES,

@@ -35,6 +35,10 @@ function isEncryptionKey(text: string): boolean {
   return /^[A-Za-z0-9+/_-]{43}=?$/.test(text) && Buffer.from(text, 'base64').length === 32;
 }
 
+/** true/false, 1/0, yes/no, on/off (any case). */
+const flag = (fallback: boolean) =>
+  z.stringbool({ error: 'expected true or false (also 1/0, yes/no, on/off)' }).default(fallback);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -198,6 +202,9 @@ export const configSchema = z
     STORAGE: z.enum(['local', 'gcs'], { error: 'expected local or gcs' }).default('local'),
     // The local media tree; several nodes on one host or a shared volume point it at the same place.
     STORAGE_LOCAL_DIR: optionalText,
+    // fdatasync each local object before its rename. Off (as nginx-rtmp, SRS and MediaMTX write fragments): a
+    // process crash loses nothing, a power loss or kernel crash the last seconds of recordings not yet written back.
+    STORAGE_LOCAL_FSYNC: flag(false),
     GCS_BUCKET: optionalText.pipe(
       z
         .string()

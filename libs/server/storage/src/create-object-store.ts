@@ -13,5 +13,6 @@ export function createObjectStore(config: Pick<AppConfig, 'dataDir' | 'storage'>
     if (!storage.gcsBucket) throw new Error('GCS_BUCKET is required when STORAGE=gcs'); // loadConfig ensures it
     return new GcsObjectStore({ ...gcs, bucket: storage.gcsBucket, apiEndpoint: storage.gcsApiEndpoint });
   }
-  return new LocalObjectStore(config.storage.localDir);
+  // STORAGE_LOCAL_FSYNC (default off): see StorageSettings.localFsync for what a crash or power loss costs.
+  return new LocalObjectStore(storage.localDir, { fsync: storage.localFsync });
 }

@@ -3,6 +3,7 @@ import { type FileHandle, mkdir, open, readFile, rename, rmdir, stat, unlink } f
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { contentTypeFor } from './content-type.js';
+import { KnownFolders } from './known-folders.js';
 import { isCode, listLocalPage } from './local-listing.js';
 import { writeAll } from './write-all.js';
 import { assertObjectKey, assertObjectPrefix } from './object-key.js';
@@ -19,8 +20,15 @@ import { checkRange, pageLimit } from './object-store-arguments.js';
 import { InvalidObjectKeyError, ObjectNotFoundError, StorageError, StorageUnavailableError } from './storage-errors.js';
 
 export interface LocalObjectStoreOptions {
-  /** fsync each object before it replaces the old one (default true): a crash leaves old or new, never empty. */
+  /**
+   * fdatasync each object before it replaces the old one (default true here; the server passes
+   * STORAGE_LOCAL_FSYNC, default false). On, a power loss leaves the whole old or new object, at the cost of a
+   * disk flush per put. Off, a put is write + rename and the kernel writes the data back within ~30 s: a process
+   * crash loses nothing, a power loss or kernel crash can lose (or leave empty) objects of the last seconds.
+   */
   fsync?: boolean;
+  /** Folders remembered as existing, so puts into them skip mkdir (default 1024). */
+  knownFolderLimit?: number;
 }
 
 /** `open` errors that mean "no such object" (the path, or a folder on it, is missing or not a file). */
@@ -28,19 +36,23 @@ const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
 
 /**
  * Objects as files under one root folder (`DATA_DIR/media`), key = relative path. A put writes a temp file
- * beside the target (a name no key can have: it contains `~`), fsyncs it and renames it over the target,
- * so readers see the whole old or the whole new file. Keys are validated and then resolved and checked to
+ * beside the target (a name no key can have: it contains `~`), optionally fdatasyncs it and renames it over
+ * the target, so readers see the whole old or the whole new file. Folders it made or found are remembered
+ * (bounded), so a put into a known folder costs no mkdir. Keys are validated and then resolved and checked to
  * stay under the root, so no key reaches outside it. Content types come from the key's extension (a plain
  * file has nowhere to keep one); etags from size, inode and modification time.
  */
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local';
   readonly root: string;
-  private readonly fsync: boolean;
+  /** Whether puts fdatasync before the rename (see LocalObjectStoreOptions.fsync). */
+  readonly fsync: boolean;
+  private readonly knownFolders: KnownFolders;
 
   constructor(root: string, options: LocalObjectStoreOptions = {}) {
     this.root = resolve(root);
     this.fsync = options.fsync ?? true;
+    this.knownFolders = new KnownFolders(options.knownFolderLimit);
   }
 
   async put(key: string, body: ObjectBody, _options?: PutOptions): Promise<void> {
@@ -201,13 +213,21 @@ export class LocalObjectStore implements ObjectStore {
     return handle;
   }
 
-  /** A folder can vanish between mkdir and open when a delete prunes it; then make it again. */
+  /**
+   * Makes the temp file's folder unless it is known to exist, then opens the file. ENOENT means the folder is
+   * gone after all (a delete pruned it, or another process removed it on a shared volume): make it and retry.
+   */
   private async openTemp(key: string, temp: string): Promise<FileHandle> {
+    const folder = dirname(temp);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await mkdir(dirname(temp), { recursive: true });
+        if (attempt > 1 || !this.knownFolders.has(folder)) {
+          await mkdir(folder, { recursive: true });
+          this.knownFolders.add(folder);
+        }
         return await open(temp, 'wx');
       } catch (error) {
+        this.knownFolders.forget(folder);
         if (isCode(error, 'ENOENT') && attempt < 3) continue;
         if (isCode(error, 'ENOTDIR') || isCode(error, 'EEXIST')) {
           throw new InvalidObjectKeyError(key, 'an object already has the name of one of its folders');
@@ -225,6 +245,7 @@ export class LocalObjectStore implements ObjectStore {
       } catch {
         return; // not empty, already gone, or busy
       }
+      this.knownFolders.forget(folder);
       folder = dirname(folder);
     }
   }

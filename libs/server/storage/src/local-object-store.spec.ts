@@ -1,0 +1,80 @@
+// The folder memo of LocalObjectStore (puts skip mkdir for folders it knows) and the fsync setting. The
+// behaviour every store shares is in object-store.contract.spec.ts.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '@rapidrtmp/server-config';
+import { createObjectStore } from './create-object-store.js';
+import { LocalObjectStore } from './local-object-store.js';
+
+describe('LocalObjectStore known folders', () => {
+  let root: string;
+  let n = 0;
+  /** A store on a fresh media folder, and that folder. */
+  const fresh = (knownFolderLimit?: number) => {
+    const media = join(root, `media${(n += 1)}`);
+    return { store: new LocalObjectStore(media, { fsync: false, knownFolderLimit }), media };
+  };
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'rr-local-folders-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('puts into a folder again after a delete emptied and removed it', async () => {
+    const { store, media } = fresh();
+    await store.put('rec/1/a.m4s', Buffer.from('a'));
+    assert.equal(await store.delete('rec/1/a.m4s'), true);
+    assert.equal(existsSync(join(media, 'rec')), false, 'the emptied folders are gone');
+    await store.put('rec/1/b.m4s', Buffer.from('b'));
+    assert.equal((await store.get('rec/1/b.m4s')).toString(), 'b');
+    await store.deleteByPrefix('rec/');
+    await store.put('rec/1/c.m4s', Buffer.from('c'));
+    assert.equal((await store.get('rec/1/c.m4s')).toString(), 'c');
+  });
+
+  it('puts into a folder another process removed behind its back', async () => {
+    const { store, media } = fresh();
+    await store.put('rec/2/a.m4s', Buffer.from('a'));
+    rmSync(join(media, 'rec', '2'), { recursive: true });
+    await store.put('rec/2/b.m4s', Buffer.from('b'));
+    assert.equal((await store.get('rec/2/b.m4s')).toString(), 'b');
+    rmSync(media, { recursive: true }); // the whole tree, root included
+    await store.put('rec/2/c.m4s', Buffer.from('c'));
+    assert.equal((await store.get('rec/2/c.m4s')).toString(), 'c');
+    assert.equal(await store.head('rec/2/b.m4s'), undefined);
+  });
+
+  it('keeps puts and deletes racing in one folder correct', async () => {
+    const { store } = fresh();
+    for (let round = 0; round < 20; round += 1) {
+      await store.put('rec/3/a.m4s', Buffer.from('a'));
+      // The delete may prune the folder between the put's folder check and its open.
+      await Promise.all([store.delete('rec/3/a.m4s'), store.put('rec/3/b.m4s', Buffer.from(`b${round}`))]);
+      assert.equal((await store.get('rec/3/b.m4s')).toString(), `b${round}`);
+      await store.delete('rec/3/b.m4s');
+    }
+  });
+
+  it('still makes folders it no longer remembers (bounded memo)', async () => {
+    const { store, media } = fresh(2);
+    const keys = Array.from({ length: 6 }, (_, i) => `rec/${i}/a.m4s`);
+    for (const key of keys) await store.put(key, Buffer.from(key));
+    rmSync(media, { recursive: true });
+    for (const key of keys) await store.put(key, Buffer.from(key));
+    for (const key of keys) assert.equal((await store.get(key)).toString(), key);
+  });
+});
+
+describe('createObjectStore (local)', () => {
+  it('follows STORAGE_LOCAL_FSYNC, off by default', () => {
+    const dir = join(tmpdir(), 'rr-unused');
+    const storeFor = (env: Record<string, string>) => createObjectStore(loadConfig({ DATA_DIR: dir, ...env }));
+    const off = storeFor({});
+    assert.ok(off instanceof LocalObjectStore);
+    assert.equal(off.fsync, false);
+    assert.equal((storeFor({ STORAGE_LOCAL_FSYNC: 'true' }) as LocalObjectStore).fsync, true);
+    assert.equal(new LocalObjectStore(dir).fsync, true, 'the class itself still defaults to fsync');
+  });
+});
