@@ -222,7 +222,10 @@ async function idleBaseline(
 interface RunResult {
   server: string;
   streams: number;
+  /** The window without HTTP clients (RapidRTMP: the ingest window): CPU, RSS and context figures. */
   window: WindowResult;
+  /** RapidRTMP only: the following window with one LL-HLS follower per stream, where `lag` comes from. */
+  viewerWindow?: WindowResult;
   baselineRss: number;
   idleCpuPercent: number;
   lag: LagSamples;
@@ -517,6 +520,37 @@ async function followRapid(
   }
 }
 
+/**
+ * The viewer window, after the ingest window: one LL-HLS follower per stream (`followRapid`), then
+ * WARMUP_SECONDS for their first reloads to settle, then WINDOW_SECONDS measured; the followers stop at
+ * its end. It gives the lag figures and the server's CPU with those clients to serve, which the ingest
+ * window leaves out so that its CPU compares with nginx-rtmp's (which serves nothing in its window).
+ */
+async function viewerWindow(
+  baseUrl: string,
+  playbackIds: string[],
+  clocks: Array<WireClock | undefined>,
+  serverPids: () => number[],
+  publishers: ChildProcess[],
+  stop: AbortController,
+): Promise<{ measured: WindowResult; lag: LagSamples }> {
+  const lags = clocks.map((clock) => newStreamLag(clock));
+  const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
+  const followers = playbackIds.map((playbackId, i) =>
+    followRapid(baseUrl, playbackId, stop.signal, window, lags[i]!).catch((error: unknown) => {
+      lags[i]!.errors++;
+      if (!stop.signal.aborted) console.error(`  follower ${playbackId}: ${(error as Error).message}`);
+    }),
+  );
+  await sleep(Math.max(0, window.start - Date.now()));
+  const measured = await measureWindow(serverPids, publishers, WINDOW_SECONDS);
+  window.start = measured.start;
+  window.end = measured.end;
+  stop.abort();
+  await Promise.race([Promise.all(followers), sleep(3000)]);
+  return { measured, lag: finishLags(lags, measured) };
+}
+
 async function runRapid(streams: number, clip: string): Promise<RunResult> {
   const cleanup = new Cleanup();
   const stop = new AbortController();
@@ -551,27 +585,32 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       baseUrl,
       keys.map((k) => k.playbackId),
     );
-    const lags = targets.map((t) => newStreamLag(t.clock));
-    const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
-    const followers = keys.map((k, i) =>
-      followRapid(baseUrl, k.playbackId, stop.signal, window, lags[i]!).catch((error: unknown) => {
-        lags[i]!.errors++;
-        if (!stop.signal.aborted) console.error(`  follower ${k.playbackId}: ${(error as Error).message}`);
-      }),
+    await sleep(WARMUP_SECONDS * 1000);
+    // Ingest window: no HTTP client, as in nginx-rtmp's window, so the headline CPU and RSS are the same
+    // work on both servers (publishers in, HLS packaged and written/recorded, nobody reading).
+    const ingest = await measureWindow(() => [server.pid!], publishers, WINDOW_SECONDS);
+    const viewers = await viewerWindow(
+      baseUrl,
+      keys.map((k) => k.playbackId),
+      targets.map((t) => t.clock),
+      () => [server.pid!],
+      publishers,
+      stop,
     );
-    await sleep(Math.max(0, window.start - Date.now()));
-    const measured = await measureWindow(() => [server.pid!], publishers, WINDOW_SECONDS);
-    window.start = measured.start;
-    window.end = measured.end;
-    stop.abort();
-    await Promise.race([Promise.all(followers), sleep(3000)]);
-    const lag = finishLags(lags, measured);
     const delivery = await measureDelivery(
       cleanup,
       () => [server.pid!],
       await mediaPlaylistUrl(baseUrl, keys[0]!.playbackId),
     );
-    return { server: 'RapidRTMP', streams, window: measured, ...idle, lag, delivery };
+    return {
+      server: 'RapidRTMP',
+      streams,
+      window: ingest,
+      viewerWindow: viewers.measured,
+      ...idle,
+      lag: viewers.lag,
+      delivery,
+    };
   } finally {
     stop.abort();
     await cleanup.run();
@@ -720,6 +759,15 @@ async function runNginx(streams: number, clip: string): Promise<RunResult> {
 
 // ---- main -----------------------------------------------------------------------------------------------
 
+/** A window's server CPU by thread, largest first: `main 12.3, V8 DefaultWorke 4.5, ...`. */
+function threadSplit(window: WindowResult): string {
+  return [...window.threadCpuPercent]
+    .filter(([, percent]) => percent >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, percent]) => `${name} ${percent.toFixed(1)}`)
+    .join(', ');
+}
+
 function row(result: RunResult): string[] {
   const { window, lag } = result;
   const perStream = (window.serverRssEnd - result.baselineRss) / result.streams / MB;
@@ -730,6 +778,7 @@ function row(result: RunResult): string[] {
     result.server,
     fmt(window.serverCpuPercent, 1),
     fmt(window.serverCpuPercent / result.streams, 2),
+    fmt(result.viewerWindow?.serverCpuPercent, 1),
     fmt(perStream, 2),
     fmt(window.serverRssEnd / MB, 0),
     pair(lag.parts),
@@ -782,12 +831,15 @@ function deliveryRows(result: RunResult): string[][] {
   ];
 }
 
+/** `value` with its sign, `+` included. */
+const signed = (value: number, decimals = 0): string => `${value >= 0 ? '+' : ''}${fmt(value, decimals)}`;
+
 /** RapidRTMP / nginx-rtmp; with `lag`, also the difference (a ratio of two lags near 0 ms means little). */
 function ratio(rapid: number, nginx: number, lag = false): string {
   if (!Number.isFinite(rapid) || !Number.isFinite(nginx)) return '–';
   const times = Math.abs(nginx) >= (lag ? 5 : 1e-9) ? `${fmt(rapid / nginx, 2)}x` : undefined;
   if (!lag) return times ?? '–';
-  const difference = `${rapid - nginx >= 0 ? '+' : ''}${fmt(rapid - nginx)} ms`;
+  const difference = `${signed(rapid - nginx)} ms`;
   return times ? `${times} (${difference})` : `${difference} (nginx ~0 ms)`;
 }
 
@@ -800,8 +852,19 @@ function comparisonRows(results: RunResult[]): string[][] {
     if (!rapid || !nginx) continue;
     const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
     const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
-    const figures: Array<[string, number, number, number, boolean]> = [
+    const viewerCpu = rapid.viewerWindow?.serverCpuPercent ?? NaN;
+    // [figure, RapidRTMP, nginx-rtmp, decimals, is a lag, ratio cell when not RapidRTMP / nginx-rtmp]
+    const figures: Array<[string, number, number, number, boolean, string?]> = [
       ['server CPU % (1 core = 100)', rapid.window.serverCpuPercent, nginx.window.serverCpuPercent, 1, false],
+      // RapidRTMP only (nginx-rtmp serves nothing here): instead of a ratio, what serving adds to the row above.
+      [
+        'server CPU % with one LL-HLS viewer per stream (nginx: none)',
+        viewerCpu,
+        NaN,
+        1,
+        false,
+        `– (viewers add ${signed(viewerCpu - rapid.window.serverCpuPercent, 1)})`,
+      ],
       ['RSS per stream MB', rssPerStream(rapid), rssPerStream(nginx), 2, false],
       ['playlist req/s', reqs(rapid.delivery?.playlist), reqs(nginx.delivery?.playlist), 0, false],
       ['segment req/s', reqs(rapid.delivery?.segment), reqs(nginx.delivery?.segment), 0, false],
@@ -822,8 +885,8 @@ function comparisonRows(results: RunResult[]): string[][] {
       ['segment lag p50 ms', percentile(rapid.lag.segments, 50), percentile(nginx.lag.segments, 50), 0, true],
       ['segment lag p95 ms', percentile(rapid.lag.segments, 95), percentile(nginx.lag.segments, 95), 0, true],
     ];
-    for (const [figure, a, b, decimals, lag] of figures)
-      rows.push([String(streams), figure, fmt(a, decimals), fmt(b, decimals), ratio(a, b, lag)]);
+    for (const [figure, a, b, decimals, lag, ratioCell] of figures)
+      rows.push([String(streams), figure, fmt(a, decimals), fmt(b, decimals), ratioCell ?? ratio(a, b, lag)]);
   }
   return rows;
 }
@@ -840,12 +903,15 @@ async function main(): Promise<void> {
   console.log(runHeader('RapidRTMP live load'));
   console.log(
     `clip: ${LIVE_CLIP.width}x${LIVE_CLIP.height}p${LIVE_CLIP.fps} H.264 ${LIVE_CLIP.videoKbps}k (bf ${LIVE_CLIP.bframes}, GOP ${LIVE_CLIP.gop}) + AAC ${LIVE_CLIP.audioKbps}k, ` +
-      `${LIVE_CLIP.seconds} s looped; ${WINDOW_SECONDS} s measured per run after ${WARMUP_SECONDS} s warm-up; lag mode: ${LAG_MODE}`,
+      `${LIVE_CLIP.seconds} s looped; ${WINDOW_SECONDS} s measured per run after ${WARMUP_SECONDS} s warm-up ` +
+      `(RapidRTMP: then ${WINDOW_SECONDS} s more with one LL-HLS viewer per stream); lag mode: ${LAG_MODE}`,
   );
   const results: RunResult[] = [];
   // Start-up, idle baseline (RapidRTMP: until V8's memory reducer ran, ~25 s), first segments, teardown.
   const delivery = DELIVERY_SECONDS > 0 ? 2 * DELIVERY_SECONDS + 3 : 0;
-  const perRunSeconds = (server: string) => WINDOW_SECONDS + WARMUP_SECONDS + delivery + (server === 'nginx' ? 12 : 45);
+  // RapidRTMP measures two windows (ingest, then with viewers), each after its own warm-up.
+  const windows = (server: string) => (server === 'nginx' ? 1 : 2) * (WINDOW_SECONDS + WARMUP_SECONDS);
+  const perRunSeconds = (server: string) => windows(server) + delivery + (server === 'nginx' ? 12 : 45);
   for (const streams of STREAM_COUNTS) {
     for (const server of SERVERS) {
       if ((Date.now() - started) / 1000 + perRunSeconds(server) > MAX_SECONDS) {
@@ -856,16 +922,15 @@ async function main(): Promise<void> {
       const result = server === 'nginx' ? await runNginx(streams, clip) : await runRapid(streams, clip);
       results.push(result);
       const r = row(result);
+      const viewers = result.viewerWindow;
       console.log(
-        `  ${result.server} N=${streams}: CPU ${r[2]} %, RSS/stream ${r[4]} MB, part lag p50/p95 ${r[6]} ms, ` +
-          `segment lag ${r[7]} ms (anchor vs wire ${r[8]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
+        `  ${result.server} N=${streams}: CPU ${r[2]} %${viewers ? ` (${r[4]} % with one LL viewer/stream)` : ''}, ` +
+          `RSS/stream ${r[5]} MB, part lag p50/p95 ${r[7]} ms, ` +
+          `segment lag ${r[8]} ms (anchor vs wire ${r[9]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
           `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
           `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
-          `; CPU by thread: ${[...result.window.threadCpuPercent]
-            .filter(([, percent]) => percent >= 0.05)
-            .sort((a, b) => b[1] - a[1])
-            .map(([name, percent]) => `${name} ${percent.toFixed(1)}`)
-            .join(', ')}`,
+          `; CPU by thread: ${threadSplit(result.window)}` +
+          `${viewers ? `; with viewers: ${threadSplit(viewers)}, machine busy ${fmt(viewers.machineBusyPercent, 0)} %` : ''}`,
       );
     }
   }
@@ -877,6 +942,7 @@ async function main(): Promise<void> {
         'server',
         'CPU % (1 core = 100)',
         'CPU % per stream',
+        'CPU % with 1 LL viewer/stream',
         'RSS/stream MB',
         'RSS MB',
         'part lag p50 / p95 ms',
@@ -915,13 +981,20 @@ async function main(): Promise<void> {
   console.log(
     [
       'How it is measured:',
-      '- CPU %: utime+stime deltas from /proc/<pid>/stat over the window / wall time (100 = one core); nginx = master + worker.',
-      '- RSS/stream: (VmRSS at the end of the window - VmRSS idle before the publishers connected) / N; nginx = master + worker.',
+      `- Windows: after every stream's first segment + ${WARMUP_SECONDS} s, a ${WINDOW_SECONDS} s window with no HTTP client on either server`,
+      '  (publishers in, HLS packaged and written/recorded, nobody reading). RapidRTMP then starts one LL-HLS client per stream',
+      `  and, after ${WARMUP_SECONDS} s more, measures a second ${WINDOW_SECONDS} s "viewer" window: the lags and "CPU % with 1 LL viewer/stream"`,
+      '  come from it. nginx serves nothing in its window (its lag is read from disk), so the headline CPU and RSS compare',
+      '  like with like; the viewer window shows what serving those clients adds to RapidRTMP.',
+      '- CPU %: utime+stime deltas from /proc/<pid>/stat over the window without clients / wall time (100 = one core); nginx =',
+      '  master + worker. "CPU % with 1 LL viewer/stream": the same over the viewer window (RapidRTMP only).',
+      '- RSS/stream: (VmRSS at the end of the window without clients - VmRSS idle before the publishers connected) / N; nginx =',
+      '  master + worker.',
       "  RapidRTMP's idle baseline is taken once V8's memory reducer has collected the start-up garbage (~25 s after start).",
       '  Marginal cost = difference of the totals between the smallest and largest N (fixed costs cancel).',
       '  RapidRTMP keeps the HLS window (10 x 2 s segments) in memory by design; nginx-rtmp writes fragments to files, whose',
       '  page cache is not in its RSS.',
-      `- RapidRTMP lag: one LL-HLS client per stream, ${LAG_MODE === 'block' ? 'blocking playlist reloads (_HLS_msn/_HLS_part of the preload hint)' : 'plain playlist GETs every 100 ms'};`,
+      `- RapidRTMP lag (viewer window): one LL-HLS client per stream, ${LAG_MODE === 'block' ? 'blocking playlist reloads (_HLS_msn/_HLS_part of the preload hint)' : 'plain playlist GETs every 100 ms'};`,
       '  a part/segment is listed when the first response naming it arrives; its reference is EXT-X-PROGRAM-DATE-TIME + start',
       "  offset + duration. The server sets PDT = wall clock at the first keyframe's arrival + media time.",
       '- nginx lag: its .m3u8 polled every 100 ms (open + fstat + read of one inode); a segment is listed at the mtime of the first',
@@ -936,11 +1009,13 @@ async function main(): Promise<void> {
       '  part/segment), which includes the one-sample hold-back a fragmenter needs. Anchor-based figures = shown - that column.',
       '  BENCH_WIRE_CLOCK=0 turns the relay off and prints the uncorrected figures.',
       '- Context: idle CPU % = the server over 2 s just before the publishers connect; ffmpeg CPU % = all publishers; bench CPU % =',
-      '  this process (relays, LL-HLS clients, nginx polling); machine busy % = all cores from /proc/stat (100 = every core).',
-      '  Everything shares the same cores, so under saturation the p95 lags measure the machine as much as the server.',
-      '- RapidRTMP also answers one LL-HLS client per stream (about 2 blocking playlist requests/s/stream); nginx serves nothing',
-      '  (its files are read from disk here), so its CPU excludes delivery.',
-      `- Delivery (after the window, lag clients stopped, publishers still running): a load generator in a child node process,`,
+      '  this process (relays; nginx: + its playlist polling); machine busy % = all cores from /proc/stat (100 = every core); all',
+      '  over the window without clients. Everything shares the same cores, so under saturation the p95 lags measure the',
+      '  machine as much as the server.',
+      '- The LL-HLS clients of the viewer window make one blocking playlist request per part and stream (2/s with the default',
+      "  0.5 s parts) and fetch no media; nginx's playlists are read from disk by this process, so its window includes no serving.",
+      "  The per-run lines also give the viewer window's CPU by thread and machine busy %, the context of the lag figures.",
+      `- Delivery (after the last window, lag clients stopped, publishers still running): a load generator in a child node process,`,
       `  ${DELIVERY_CONNECTIONS} keep-alive connections (http.Agent), each a loop of GETs for ${DELIVERY_SECONDS} s: (a) stream 1's media playlist, plain GET`,
       '  (RapidRTMP /live/<playbackId>/<instance>/media.m3u8 rendered from memory; nginx <name>.m3u8 read from its hls_path by the',
       '  same nginx, sendfile on, no access log), (b) the newest complete segment listed when (b) starts (RapidRTMP fMP4 from memory,',
