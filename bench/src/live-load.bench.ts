@@ -526,15 +526,26 @@ async function followRapid(
  * its end. It gives the lag figures and the server's CPU with those clients to serve, which the ingest
  * window leaves out so that its CPU compares with nginx-rtmp's (which serves nothing in its window).
  */
+/**
+ * PROGRAM-DATE-TIME of segment 0, the lag anchor, read once per stream while segment 0 is still listed: the
+ * followers start after the ingest window, when the playlist window has moved past it.
+ */
+async function segmentZeroPdt(baseUrl: string, playbackId: string): Promise<number | undefined> {
+  const response = await fetch(await mediaPlaylistUrl(baseUrl, playbackId));
+  const playlist = parseMediaPlaylist(await response.text());
+  return playlist.segments.find((segment) => segment.msn === 0)?.pdt;
+}
+
 async function viewerWindow(
   baseUrl: string,
   playbackIds: string[],
+  anchors: Array<number | undefined>,
   clocks: Array<WireClock | undefined>,
   serverPids: () => number[],
   publishers: ChildProcess[],
   stop: AbortController,
 ): Promise<{ measured: WindowResult; lag: LagSamples }> {
-  const lags = clocks.map((clock) => newStreamLag(clock));
+  const lags = clocks.map((clock, i) => ({ ...newStreamLag(clock), anchor: anchors[i] }));
   const window = { start: Date.now() + WARMUP_SECONDS * 1000, end: Number.POSITIVE_INFINITY };
   const followers = playbackIds.map((playbackId, i) =>
     followRapid(baseUrl, playbackId, stop.signal, window, lags[i]!).catch((error: unknown) => {
@@ -585,6 +596,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       baseUrl,
       keys.map((k) => k.playbackId),
     );
+    const anchors = await Promise.all(keys.map((k) => segmentZeroPdt(baseUrl, k.playbackId)));
     await sleep(WARMUP_SECONDS * 1000);
     // Ingest window: no HTTP client, as in nginx-rtmp's window, so the headline CPU and RSS are the same
     // work on both servers (publishers in, HLS packaged and written/recorded, nobody reading).
@@ -592,6 +604,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     const viewers = await viewerWindow(
       baseUrl,
       keys.map((k) => k.playbackId),
+      anchors,
       targets.map((t) => t.clock),
       () => [server.pid!],
       publishers,

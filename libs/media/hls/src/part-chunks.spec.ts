@@ -5,7 +5,7 @@ import { partChunks } from './part-chunks.js';
 
 /** A payload filling a buffer of its own, as a reassembled multi-chunk RTMP message is. */
 const owned = (size: number, fill: number): Buffer => Buffer.alloc(size, fill);
-/** A payload inside a larger buffer, as a one-chunk RTMP message is inside a socket read. */
+/** A payload inside a larger buffer, as an FLV tag is inside a network read. */
 const inRead = (size: number, fill: number): Buffer => Buffer.alloc(size * 10, fill).subarray(size, 2 * size);
 
 describe('part chunks', () => {

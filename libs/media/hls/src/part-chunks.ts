@@ -3,7 +3,7 @@
 // carried it was assembled.
 //
 // A view pins the whole buffer under it for as long as the part lives (a few segments). A payload that is
-// a small view of a larger buffer (a one-chunk RTMP message inside a socket read, a pooled allocation) is
+// a small view of a larger buffer (a tag inside an HTTP-FLV read, a pooled allocation) is
 // copied instead, consecutive ones together, so what a part holds stays close to its size. Views carved
 // from a MediaArena slab are kept: the rest of the slab is the same stream's neighbouring media.
 import { isArenaBacked } from '@rapidrtmp/media-core';

@@ -51,15 +51,6 @@ export class ByteQueue {
     }
   }
 
-  /** The next `count` bytes as a view, when they sit in one received buffer; consumed if so. */
-  takeView(count: number): Buffer | undefined {
-    const first = this.chunks[0];
-    if (!first || first.length - this.head < count) return undefined;
-    const view = first.subarray(this.head, this.head + count);
-    this.skip(count);
-    return view;
-  }
-
   /** Moves the next `count` bytes (count <= length) into `target` at `offset`. */
   moveInto(target: Buffer, offset: number, count: number): void {
     let remaining = count;

@@ -10,8 +10,8 @@ export interface RtmpMessage {
   /** 32-bit millisecond timestamp as received, after delta accumulation (wraps at 2^32). */
   timestamp: number;
   /**
-   * A view into the received bytes for single-chunk messages, else the message's bytes assembled once
-   * (carved from the connection's MediaArena, or a buffer of their own when large).
+   * The message's bytes, copied once out of the socket reads: carved from the connection's MediaArena,
+   * or a buffer of their own when large. Never a view of a read buffer.
    */
   payload: Buffer;
 }
@@ -267,9 +267,12 @@ export class ChunkReader {
       throw new RtmpProtocolError('message-too-large', `${length} bytes > ${this.maxMessageSize}`);
     }
     if (length === 0) return this.complete(stream, Buffer.alloc(0));
-    if (length <= this.chunkSize) {
-      const view = this.queue.takeView(length);
-      if (view) return this.complete(stream, view);
+    if (length <= this.chunkSize && this.queue.length >= length) {
+      // Copied even when it sits in one socket read: a view would pin the whole read (other messages'
+      // chunks included) for as long as the frame is held, in the live window or a player's queue.
+      const payload = this.arena.allocate(length);
+      this.queue.moveInto(payload, 0, length);
+      return this.complete(stream, payload);
     }
     if (this.pending + length > this.maxPendingBytes) {
       throw new RtmpProtocolError(
