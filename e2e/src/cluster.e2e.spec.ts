@@ -192,8 +192,10 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     // hls.js in low-latency mode through B, beside a player on A; ffmpeg decodes through C.
     const decoding = decode(nodes.c.baseUrl + path, 15);
     const [tabA, tabB] = [await browser.newPage(), await browser.newPage()];
-    await tabA.goto(`${page.url}?src=${encodeURIComponent(nodes.a.baseUrl + path)}`);
-    await tabB.goto(`${page.url}?src=${encodeURIComponent(nodes.b.baseUrl + path)}`);
+    // Both catch up to PART-HOLD-BACK (as the dashboard's player does): at hls.js's default rate 1 each
+    // stays as far behind as it joined, and two joins on a loaded machine differ by seconds.
+    await tabA.goto(`${page.url}?rate=1.5&src=${encodeURIComponent(nodes.a.baseUrl + path)}`);
+    await tabB.goto(`${page.url}?rate=1.5&src=${encodeURIComponent(nodes.b.baseUrl + path)}`);
     for (const tab of [tabA, tabB]) {
       await waitFor(
         'playback to start',

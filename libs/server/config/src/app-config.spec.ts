@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     assert.equal(config.shutdownGraceMs, 4000);
     assert.deepEqual(config.hls, {
       segmentSeconds: 2,
-      partSeconds: 0.5,
+      partSeconds: 0.25,
       partHoldBackParts: 3,
       windowSegments: 10,
       memorySegments: 3,

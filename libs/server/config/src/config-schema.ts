@@ -170,7 +170,7 @@ export const configSchema = z
 
     // HLS packaging.
     HLS_SEGMENT_SECONDS: decimal(2, 0.5, 30, 'seconds'),
-    HLS_PART_SECONDS: decimal(0.5, 0.1, 5, 'seconds'),
+    HLS_PART_SECONDS: decimal(0.25, 0.1, 5, 'seconds'),
     HLS_PART_HOLD_BACK_PARTS: decimal(3, 2, 20, 'part target durations'),
     HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
     HLS_MEMORY_SEGMENTS: integer(3, 2, 1000, 'segment count'),
