@@ -129,8 +129,14 @@ export class ChunkReader {
     if (stream && stream !== this.reading) this.discard(stream);
   }
 
-  push(bytes: Buffer): IterableIterator<RtmpMessage> {
+  /** Queues received bytes; `next` then returns the messages they complete. */
+  append(bytes: Buffer): void {
     this.queue.push(bytes);
+  }
+
+  /** `append`, then iterate the messages completed so far (a generator: tests and tools; the sessions call next). */
+  push(bytes: Buffer): IterableIterator<RtmpMessage> {
+    this.append(bytes);
     return this.messages();
   }
 

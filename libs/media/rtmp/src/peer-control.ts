@@ -22,7 +22,9 @@ export class PeerControl {
    */
   receive(bytes: Buffer, handle: (message: RtmpMessage) => boolean): RtmpMessage | undefined {
     this.bytesReceived += bytes.length;
-    for (const message of this.reader.push(bytes)) {
+    // next() rather than the generator: no iterator result object per message on the ingest path.
+    this.reader.append(bytes);
+    for (let message = this.reader.next(); message; message = this.reader.next()) {
       if (!handle(message)) return undefined;
     }
     return this.acknowledgement();
