@@ -23,4 +23,14 @@ describe('BoundLabels', () => {
       ['part', '404', 1],
     ]);
   });
+
+  it('keeps one, two and three label values apart, whatever they contain', () => {
+    const bound = new BoundLabels((...values) => values.join('|'));
+    assert.equal(bound.get('a'), 'a');
+    assert.equal(bound.get('a', 'b'), 'a|b');
+    assert.equal(bound.get('a', 'b', 'c'), 'a|b|c');
+    assert.equal(bound.get('a\u0000b', 'c'), 'a\u0000b|c');
+    assert.equal(bound.get('a', '\u0000b|c'), 'a|\u0000b|c');
+    assert.equal(bound.get('a', 'b'), 'a|b', 'the same child again');
+  });
 });
