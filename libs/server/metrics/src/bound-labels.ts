@@ -32,7 +32,7 @@ export class BoundLabels<T> {
 
   private level<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
     let next = map.get(key);
-    if (!next) map.set(key, (next = new Map()));
+    if (!next) map.set(key, (next = new Map<string, V>()));
     return next;
   }
 }
