@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@rapidrtmp/server-config';
 import type { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
-import { type Logger, PinoNestLogger } from '@rapidrtmp/server-logging';
+import { lazyChildLoggerFactory, type Logger, PinoNestLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { AppModule } from './app.module.js';
 import { instrumentHttp } from './http-metrics.js';
@@ -23,6 +23,8 @@ export async function bootstrap(
     ...httpServerOptions(config.http),
     // Per-request lines would drown the log under HLS polling: requests are counted in /metrics instead.
     loggerInstance: logger.child({ module: 'http' }, { level: 'warn' }),
+    // A request's child logger is made only when it writes a line (most never do).
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: 1024 * 1024,
     // On shutdown, idle keep-alive sockets close at once and new requests get 503 while draining.
     forceCloseConnections: 'idle',

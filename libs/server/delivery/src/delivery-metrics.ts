@@ -5,11 +5,6 @@ export type HlsRequestKind = 'multivariant' | 'playlist' | 'init' | 'segment' | 
 
 /** HLS packaging and delivery metrics (labels are kinds and statuses, never ids). */
 export function createDeliveryMetrics(metrics: MetricsRegistry) {
-  const requests = metrics.counter({
-    name: 'hls_requests_total',
-    help: 'HLS requests by resource kind and status',
-    labelNames: ['kind', 'status'],
-  });
   const blockingWait = metrics.histogram({
     name: 'hls_blocking_wait_seconds',
     help: 'Time blocking playlist reloads and preload-hint part requests were held',
@@ -34,9 +29,16 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
       help: 'Discontinuities by cause',
       labelNames: ['reason'],
     }),
-    /** By kind and status, bound once per pair (every request counts here). */
-    requests: new BoundLabels((kind, status) => requests.labels(kind, status)),
-    bytesOut: metrics.counter({ name: 'hls_bytes_out_total', help: 'HLS bytes served from memory' }),
+    /** By kind and status: every request counts here, so a plain addition (`labels(kind, status).inc()`). */
+    requests: metrics.hotCounter({
+      name: 'hls_requests_total',
+      help: 'HLS requests by resource kind and status',
+      labelNames: ['kind', 'status'],
+    }),
+    /** Every response adds here: `bytesOut.inc(n)`. */
+    bytesOut: metrics
+      .hotCounter({ name: 'hls_bytes_out_total', help: 'HLS bytes served from memory', labelNames: [] })
+      .unlabelled(),
     /** By kind and outcome, bound once per pair. */
     blockingWait: new BoundLabels((kind, outcome) => blockingWait.labels(kind, outcome)),
     /** LiveSpill.counters (segments of unrecorded streams on this node's disk). */

@@ -172,13 +172,13 @@ export class HlsRoutes implements OnModuleInit {
   /** Media bytes as held (a segment is its parts' buffers): written in order, never joined into a copy. */
   private sendChunks(reply: FastifyReply, kind: HlsRequestKind, status: number, chunks: ByteChunks) {
     const length = chunksLength(chunks);
-    this.hls.metrics.requests.get(kind, String(status)).inc();
+    this.hls.metrics.requests.labels(kind, String(status)).inc();
     this.hls.metrics.bytesOut.inc(length);
     return sendChunks(reply, status, chunks, length);
   }
 
   private send(reply: FastifyReply, kind: HlsRequestKind, status: number, body?: Buffer | string) {
-    this.hls.metrics.requests.get(kind, String(status)).inc();
+    this.hls.metrics.requests.labels(kind, String(status)).inc();
     if (body !== undefined && status < 300)
       this.hls.metrics.bytesOut.inc(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     return reply.code(status).send(body);

@@ -8,6 +8,7 @@ import {
   type GaugeConfiguration,
   type HistogramConfiguration,
 } from 'prom-client';
+import { HotCounter, HotHistogram, type HotMetricConfig, registerHotMetric } from './hot-metrics.js';
 
 export const METRIC_PREFIX = 'rapidrtmp_';
 
@@ -28,6 +29,18 @@ export class MetricsRegistry {
 
   histogram<L extends string>(config: HistogramConfiguration<L>): Histogram<L> {
     return this.getOrCreate(config.name, () => new Histogram({ ...config, name: METRIC_PREFIX + config.name }));
+  }
+
+  /** A counter for the request path: `labels(...).inc()` adds to a plain number (see HotMetric). */
+  hotCounter(config: HotMetricConfig): HotCounter {
+    const name = METRIC_PREFIX + config.name;
+    return registerHotMetric(name, () => new HotCounter(name, config.help, config.labelNames));
+  }
+
+  /** A histogram for the request path: `labels(...).observe(v)` adds to plain numbers (see HotMetric). */
+  hotHistogram(config: HotMetricConfig & { buckets: readonly number[] }): HotHistogram {
+    const name = METRIC_PREFIX + config.name;
+    return registerHotMetric(name, () => new HotHistogram(name, config.help, config.labelNames, config.buckets));
   }
 
   private getOrCreate<M>(name: string, create: () => M): M {
