@@ -4,9 +4,7 @@
 //
 //   node bench/dist/ingest-replay.bench.js          (re-runs itself with --expose-gc)
 //   BENCH_SECONDS=3 BENCH_SLICE_BYTES=65536 BENCH_720P=1
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -14,8 +12,9 @@ import { FlvDemuxer } from '@rapidrtmp/flv';
 import { LivePackager } from '@rapidrtmp/hls';
 import { MediaFormatError } from '@rapidrtmp/media-core';
 import { HANDSHAKE_SIZE, RtmpServerSession } from '@rapidrtmp/rtmp';
-import { listenOnFreePort, LIVE_CLIP, REPO_ROOT, testClip } from '@rapidrtmp/test-support';
-import { commandWorks, ensureNodeFlags, envNumber, fmt, loadAverage, median, table } from './bench-support.js';
+import { REPO_ROOT } from '@rapidrtmp/test-support';
+import { ensureNodeFlags, envNumber, fmt, loadAverage, median, table } from './bench-support.js';
+import { recordLiveClipCapture } from './rtmp-capture.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -196,65 +195,6 @@ function allocation(input: Input, withHls: boolean, packetsPerReplay: number): A
   return best!;
 }
 
-/**
- * Client->server bytes of ffmpeg publishing the live-load clip (no -re) to our own session over TCP,
- * cached beside the clip (like the fixtures: C0+C1+C2, then the chunk stream until ffmpeg disconnects).
- */
-async function record720p(): Promise<Buffer | undefined> {
-  if (!commandWorks('ffmpeg', ['-version'])) return undefined;
-  const clip = await testClip(LIVE_CLIP, console.log);
-  const cached = clip.replace(/\.mp4$/, '.rtmp-capture.bin');
-  if (existsSync(cached)) return readFileSync(cached);
-  const received: Buffer[] = [];
-  const server = createServer((socket) => {
-    const session: RtmpServerSession = new RtmpServerSession({
-      send: (bytes) => {
-        for (const part of Array.isArray(bytes) ? bytes : [bytes]) socket.write(part);
-      },
-      onPublish: (request) => session.acceptPublish(request.streamId),
-      onProtocolError: () => socket.destroy(),
-    });
-    socket.on('data', (chunk: Buffer) => {
-      received.push(chunk);
-      session.receive(chunk);
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => session.end());
-  });
-  const port = await listenOnFreePort(server);
-  try {
-    const ffmpeg = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-v',
-        'error',
-        '-nostdin',
-        '-i',
-        clip,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        `rtmp://127.0.0.1:${port}/live/bench`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    ffmpeg.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const killer = setTimeout(() => ffmpeg.kill('SIGKILL'), 60_000);
-    const code = await new Promise<number | null>((resolve) => ffmpeg.once('exit', resolve));
-    clearTimeout(killer);
-    if (code !== 0) throw new Error(`ffmpeg publishing the 720p clip exited with ${code}: ${stderr}`);
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  const capture = Buffer.concat(received);
-  writeFileSync(`${cached}.${process.pid}`, capture);
-  renameSync(`${cached}.${process.pid}`, cached);
-  return capture;
-}
-
 async function main(): Promise<void> {
   const fixtures = new URL('libs/media/rtmp/fixtures/', `file://${REPO_ROOT}`);
   const inputs: Input[] = [
@@ -270,7 +210,7 @@ async function main(): Promise<void> {
     ),
   ];
   if (process.env.BENCH_720P !== '0') {
-    const capture = await record720p();
+    const capture = await recordLiveClipCapture();
     if (capture) {
       inputs.push(
         loadInput(
