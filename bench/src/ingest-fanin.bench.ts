@@ -25,6 +25,8 @@ const SLICE_BYTES = envNumber('BENCH_SLICE_BYTES', 8 * 1024);
 /** Complete segments kept in memory, as HLS_MEMORY_SEGMENTS (older ones count as stored at once). */
 const MEMORY_SEGMENTS = envNumber('BENCH_MEMORY_SEGMENTS', 3);
 const PART_SECONDS = envNumber('BENCH_PART_SECONDS', 0.25);
+/** Each read into a fresh buffer of its own, as Node's socket reads arrive (1), or views of the capture (0). */
+const FRESH_READS = process.env.BENCH_FRESH_READS !== '0';
 const CAPTURE_SECONDS = 20;
 const HANDSHAKE_BYTES = 1 + 2 * HANDSHAKE_SIZE;
 
@@ -46,7 +48,7 @@ class Pipeline {
   /** Feeds the next read; returns its bytes. */
   step(): number {
     const slice = this.slices[this.next++]!;
-    this.session.receive(slice);
+    this.session.receive(FRESH_READS ? Buffer.from(slice) : slice);
     if (this.next === this.slices.length) {
       this.close();
       this.open();
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${STREAMS} streams of the 720p30 2.5 Mbit/s capture, ${fmt(SLICE_BYTES)}-byte reads interleaved, ` +
-      `${MEMORY_SEGMENTS} segments in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
+      `${FRESH_READS ? 'each read a fresh buffer' : 'reads are views of the capture'}, ${MEMORY_SEGMENTS} segments in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
   );
   console.log(
     `  CPU (all threads) per stream-second of media: ${fmt(cpuMs / streamSeconds, 3)} ms ` +
