@@ -1,4 +1,3 @@
-import { register } from 'prom-client';
 import { BoundLabels } from './bound-labels.js';
 
 type Labels = Record<string, string>;
@@ -162,13 +161,4 @@ export class HotHistogram extends HotMetric<HistogramCell> {
   protected createCell(labels: Labels): HistogramCell {
     return new HistogramCell(labels, this.upperBounds);
   }
-}
-
-/** Registers `create()`'s metric under `name` in the default registry, or returns the one already there. */
-export function registerHotMetric<M extends HotCounter | HotHistogram>(name: string, create: () => M): M {
-  const existing = register.getSingleMetric(name) as unknown as M | undefined;
-  if (existing) return existing;
-  const metric = create();
-  register.registerMetric(metric as never);
-  return metric;
 }

@@ -8,7 +8,7 @@ import {
   type GaugeConfiguration,
   type HistogramConfiguration,
 } from 'prom-client';
-import { HotCounter, HotHistogram, type HotMetricConfig, registerHotMetric } from './hot-metrics.js';
+import { HotCounter, HotHistogram, type HotMetricConfig } from './hot-metrics.js';
 
 export const METRIC_PREFIX = 'rapidrtmp_';
 
@@ -33,17 +33,25 @@ export class MetricsRegistry {
 
   /** A counter for the request path: `labels(...).inc()` adds to a plain number (see HotMetric). */
   hotCounter(config: HotMetricConfig): HotCounter {
-    const name = METRIC_PREFIX + config.name;
-    return registerHotMetric(name, () => new HotCounter(name, config.help, config.labelNames));
+    return this.getOrCreate(config.name, () =>
+      registered(new HotCounter(METRIC_PREFIX + config.name, config.help, config.labelNames)),
+    );
   }
 
   /** A histogram for the request path: `labels(...).observe(v)` adds to plain numbers (see HotMetric). */
   hotHistogram(config: HotMetricConfig & { buckets: readonly number[] }): HotHistogram {
-    const name = METRIC_PREFIX + config.name;
-    return registerHotMetric(name, () => new HotHistogram(name, config.help, config.labelNames, config.buckets));
+    return this.getOrCreate(config.name, () =>
+      registered(new HotHistogram(METRIC_PREFIX + config.name, config.help, config.labelNames, config.buckets)),
+    );
   }
 
   private getOrCreate<M>(name: string, create: () => M): M {
     return (register.getSingleMetric(METRIC_PREFIX + name) as M | undefined) ?? create();
   }
+}
+
+/** prom-client's own metrics register themselves; hot metrics are registered here, once (getOrCreate). */
+function registered<M extends HotCounter | HotHistogram>(metric: M): M {
+  register.registerMetric(metric as never);
+  return metric;
 }
