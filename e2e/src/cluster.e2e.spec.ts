@@ -335,12 +335,13 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
         streamKey: 'cluster-push-key',
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      // A hears of it through the control channel; B and C read A's status through its stream detail.
+      // A hears of it through the control channel; B and C read A's status through its stream detail. A first
+      // attempt that fails on a loaded machine retries after 1, 2, 4 s...: 15 s was too tight once in CI.
       for (const client of [viaB!, viaC!])
         await waitFor(
           'the push live, seen from another node',
           async () => ((await client.get(targets)).body[0]?.status.state === 'live' ? true : undefined),
-          15_000,
+          30_000,
           250,
         );
       assert.match(nodes.a.output, /restream target live/);
