@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@rapidrtmp/server-config';
 import { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
 import { createLogger } from '@rapidrtmp/server-logging';
+import { applyHeapGrowth } from './heap-growth.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  applyHeapGrowth(config.heapGrowthPercent);
   const logger = createLogger(config.logLevel);
   if (config.cluster.nodeUrl && config.embeddedDatabase) {
     logger.warn(

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     assert.equal(config.embeddedDatabase, true);
     assert.equal(config.publicUrl, 'http://localhost:8080');
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.heapGrowthPercent, 50);
     assert.equal(config.shutdownGraceMs, 4000);
     assert.deepEqual(config.hls, {
       segmentSeconds: 2,
@@ -264,6 +265,7 @@ describe('loadConfig', () => {
       /RECORDING_RETENTION_DAYS: expected an integer number of days between 1 and 36500/,
     ],
     ['HLS_WINDOW', '2', /HLS_WINDOW: expected an integer segment count between 3 and 1000/],
+    ['HEAP_GROWTH_PERCENT', '500', /HEAP_GROWTH_PERCENT: expected an integer percent between 0 and 400/],
     ['STORAGE', 's3', /STORAGE: expected local or gcs \(got "s3"\)/],
     ['GCS_BUCKET', 'gs://media', /GCS_BUCKET: expected a bucket name/],
     ['GCS_BUCKET', 'Media', /GCS_BUCKET: expected a bucket name/],

@@ -168,6 +168,8 @@ export class AppConfig {
   /** Base URL users reach the server at, without trailing slash. */
   readonly publicUrl!: string;
   readonly logLevel!: RawConfig['LOG_LEVEL'];
+  /** V8's old-generation growing factor in percent over 1 (0: V8's own heuristics); see apps/server heap-growth. */
+  readonly heapGrowthPercent!: number;
   readonly nodeId!: string;
   readonly shutdownGraceMs!: number;
   /** Unset: a random secret kept in DATA_DIR (fine for one node). */
@@ -222,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: raw.ADMIN_PASSWORD,
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.HTTP_PORT}`).replace(/\/+$/, ''),
     logLevel: raw.LOG_LEVEL,
+    heapGrowthPercent: raw.HEAP_GROWTH_PERCENT,
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,

@@ -68,6 +68,8 @@ export const configSchema = z
       z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://stream.example.com' }).optional(),
     ),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    // How far V8's old generation may grow past its live size before the next full GC (0: V8 decides).
+    HEAP_GROWTH_PERCENT: integer(50, 0, 400, 'percent'),
     NODE_ID: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ -')
