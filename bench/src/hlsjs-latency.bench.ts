@@ -281,7 +281,7 @@ async function main(): Promise<void> {
     [
       'How it is measured:',
       `- One ffmpeg publisher (-re -stream_loop -1 -c copy) of the clip; the player loads the stream ${JOIN_SECONDS} s after its`,
-      '  first segment is listed. RapidRTMP: the built server (defaults: 2 s segments, 0.5 s parts), its multivariant playlist;',
+      '  first segment is listed. RapidRTMP: the built server (defaults: 2 s segments, 0.25 s parts), its multivariant playlist;',
       '  nginx-rtmp: hls on, hls_fragment 2s, <name>.m3u8 served by the same nginx. The test player page of',
       '  @rapidrtmp/test-support/browser (hls.js from node_modules, muted autoplay video, its own origin), a fresh browser',
       '  context per row, hls.js defaults except lowLatencyMode (true / false) and liveDurationInfinity.',
