@@ -1,6 +1,7 @@
 export * from './content-type.js';
 export * from './create-object-store.js';
-export * from './gcs-object-store.js';
+// Types only: the GCS store (and the Google client under it) loads on demand, see createObjectStore.
+export type { GcsObjectStore, GcsObjectStoreOptions } from './gcs-object-store.js';
 export * from './local-object-store.js';
 export * from './object-key.js';
 export * from './object-store.js';

@@ -1,13 +1,18 @@
 // The folder memo of LocalObjectStore (puts skip mkdir for folders it knows) and the fsync setting. The
 // behaviour every store shares is in object-store.contract.spec.ts.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadConfig } from '@rapidrtmp/server-config';
 import { createObjectStore } from './create-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
+
+const run = promisify(execFile);
 
 describe('LocalObjectStore known folders', () => {
   let root: string;
@@ -68,13 +73,36 @@ describe('LocalObjectStore known folders', () => {
 });
 
 describe('createObjectStore (local)', () => {
-  it('follows STORAGE_LOCAL_FSYNC, off by default', () => {
+  it('follows STORAGE_LOCAL_FSYNC, off by default', async () => {
     const dir = join(tmpdir(), 'rr-unused');
     const storeFor = (env: Record<string, string>) => createObjectStore(loadConfig({ DATA_DIR: dir, ...env }));
-    const off = storeFor({});
+    const off = await storeFor({});
     assert.ok(off instanceof LocalObjectStore);
     assert.equal(off.fsync, false);
-    assert.equal((storeFor({ STORAGE_LOCAL_FSYNC: 'true' }) as LocalObjectStore).fsync, true);
+    assert.equal(((await storeFor({ STORAGE_LOCAL_FSYNC: 'true' })) as LocalObjectStore).fsync, true);
     assert.equal(new LocalObjectStore(dir).fsync, true, 'the class itself still defaults to fsync');
+  });
+
+  it('never loads the Google client for local storage (it does for STORAGE=gcs)', async () => {
+    // A fresh process: this one may have loaded it for other specs. The client's dependencies are CommonJS,
+    // so they show in the require cache once loaded.
+    const index = new URL('./index.js', import.meta.url).href;
+    const script = `
+      import { createRequire } from 'node:module';
+      const { createObjectStore } = await import(${JSON.stringify(index)});
+      const googleModules = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => /google-auth-library|gaxios/.test(k)).length;
+      const env = { DATA_DIR: ${JSON.stringify(join(tmpdir(), 'rr-unused'))} };
+      const { loadConfig } = await import('@rapidrtmp/server-config');
+      await createObjectStore(loadConfig(env));
+      const local = googleModules();
+      await createObjectStore(loadConfig({ ...env, STORAGE: 'gcs', GCS_BUCKET: 'media', GCS_API_ENDPOINT: 'http://127.0.0.1:9' }));
+      console.log(JSON.stringify({ local, gcs: googleModules() }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      timeout: 30_000,
+    });
+    const loaded = JSON.parse(stdout) as { local: number; gcs: number };
+    assert.equal(loaded.local, 0);
+    assert.ok(loaded.gcs > 0, 'the check sees the client once STORAGE=gcs loads it');
   });
 });

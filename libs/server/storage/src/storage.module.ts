@@ -14,7 +14,7 @@ import { WriteBehindUploader } from './write-behind-uploader.js';
  * or a permission problem stops the start with an error naming GCS_BUCKET (or DATA_DIR).
  */
 async function verifiedStore(config: AppConfig, logger: Logger, options?: StorageModuleOptions): Promise<ObjectStore> {
-  const store = createObjectStore(config, options?.gcs);
+  const store = await createObjectStore(config, options?.gcs);
   await store.verify();
   logger
     .child({ module: 'storage' })
