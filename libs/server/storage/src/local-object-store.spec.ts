@@ -1,5 +1,6 @@
-// The folder memo of LocalObjectStore (puts skip mkdir for folders it knows) and the fsync setting. The
-// behaviour every store shares is in object-store.contract.spec.ts.
+// The folder memo of LocalObjectStore (puts skip mkdir for folders it knows), the fsync setting, and that
+// choosing local storage never loads the Google client. The behaviour every store shares is in
+// object-store.contract.spec.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
