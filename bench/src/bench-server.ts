@@ -54,7 +54,8 @@ export async function startServer(
   const cluster = options.cluster ? clusterEnv(options.cluster, httpPort) : {};
   const server = ServerProcess.spawn(
     {
-      env: { DATABASE_URL: databaseUrl, ...cluster, ...options.env },
+      // Production buffers: the test harness's checked mode never reuses a media slab.
+      env: { DATABASE_URL: databaseUrl, MEDIA_BUFFER_CHECK: 'false', ...cluster, ...options.env },
       dataDir,
       nodeArgs: options.nodeArgs,
       logFile: options.logFile,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@rapidrtmp/server-config';
 import { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
 import { createLogger } from '@rapidrtmp/server-logging';
+import { configureMediaBuffers } from '@rapidrtmp/media-core';
 import { applyHeapGrowth } from './heap-growth.js';
 
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   applyHeapGrowth(config.heapGrowthPercent);
+  configureMediaBuffers(config.mediaBuffers);
   const logger = createLogger(config.logLevel);
   if (config.cluster.nodeUrl && config.embeddedDatabase) {
     logger.warn(

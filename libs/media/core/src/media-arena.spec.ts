@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ARENA_MAX_CARVE_BYTES, ARENA_SLAB_BYTES, MediaArena, isArenaBacked } from './media-arena.js';
+import {
+  ARENA_MAX_CARVE_BYTES,
+  ARENA_SLAB_BYTES,
+  MediaArena,
+  POISON_BYTE,
+  configureMediaBuffers,
+  isArenaBacked,
+  mediaBufferPool,
+  pinMedia,
+  releaseMedia,
+  retainMedia,
+} from './media-arena.js';
 
 describe('MediaArena', () => {
   it('carves consecutive allocations out of one slab, without overlap', () => {
@@ -33,5 +44,106 @@ describe('MediaArena', () => {
     assert.equal(keyframe.buffer.byteLength, keyframe.length);
     assert.equal(isArenaBacked(keyframe), false);
     assert.equal(isArenaBacked(Buffer.alloc(10)), false);
+  });
+});
+
+describe('media slab recycling', () => {
+  /** Carves until the arena moves to its next slab; returns every carve of the first slab. */
+  function fillOneSlab(arena: MediaArena): Buffer[] {
+    const carves = [arena.allocate(1000)];
+    while (carves.length < ARENA_SLAB_BYTES / 1000) {
+      const next = arena.allocate(1000);
+      if (next.buffer !== carves[0]!.buffer) return carves.concat([next]);
+      carves.push(next);
+    }
+    throw new Error('the arena never moved on');
+  }
+
+  it('hands a slab out again once the arena moved on and every carve was released', () => {
+    configureMediaBuffers({ recycle: true, check: false });
+    const arena = new MediaArena();
+    const carves = fillOneSlab(arena);
+    const next = carves.pop()!;
+    const slab = carves[0]!.buffer;
+    for (const carve of carves) releaseMedia(carve);
+    const reused = mediaBufferPool.stats.reused;
+    const other = new MediaArena();
+    assert.equal(other.allocate(10).buffer, slab, 'the released slab is reused');
+    assert.equal(mediaBufferPool.stats.reused, reused + 1);
+    assert.notEqual(next.buffer, slab);
+  });
+
+  it('keeps a retained slab until the holder releases it, and never recycles a pinned one', () => {
+    configureMediaBuffers({ recycle: true, check: false });
+    const arena = new MediaArena();
+    const carves = fillOneSlab(arena);
+    carves.pop();
+    const held = carves[3]!;
+    retainMedia(held);
+    for (const carve of carves) releaseMedia(carve);
+    assert.notEqual(new MediaArena().allocate(10).buffer, held.buffer, 'still held: not handed out');
+    releaseMedia(held);
+    assert.equal(new MediaArena().allocate(10).buffer, held.buffer, 'released by its holder: reused');
+
+    const pinnedCarves = fillOneSlab(new MediaArena());
+    pinnedCarves.pop();
+    pinMedia(pinnedCarves[0]!);
+    for (const carve of pinnedCarves) releaseMedia(carve);
+    assert.notEqual(new MediaArena().allocate(10).buffer, pinnedCarves[0]!.buffer, 'pinned: never reused');
+  });
+
+  it('gives the arena its slab back on dispose', () => {
+    configureMediaBuffers({ recycle: true, check: false });
+    const arena = new MediaArena();
+    const carve = arena.allocate(100);
+    releaseMedia(carve);
+    assert.notEqual(new MediaArena().allocate(10).buffer, carve.buffer, 'the arena still carves from it');
+    arena.dispose();
+    assert.equal(new MediaArena().allocate(10).buffer, carve.buffer);
+  });
+
+  it('ignores buffers it did not carve', () => {
+    const own = Buffer.alloc(10, 7);
+    retainMedia(own);
+    releaseMedia(own);
+    releaseMedia(own);
+    pinMedia(own);
+    assert.deepEqual(own, Buffer.alloc(10, 7));
+  });
+
+  it('in checked mode poisons a released slab, never reuses it, and throws on a release too many', () => {
+    configureMediaBuffers({ recycle: true, check: true });
+    try {
+      const arena = new MediaArena();
+      const carves = fillOneSlab(arena);
+      carves.pop();
+      for (const carve of carves) carve.fill(1);
+      for (const carve of carves) releaseMedia(carve);
+      assert.ok(
+        carves[0]!.every((byte) => byte === POISON_BYTE),
+        'a view used after its release reads poison',
+      );
+      assert.notEqual(new MediaArena().allocate(10).buffer, carves[0]!.buffer);
+      const spare = new MediaArena();
+      const once = spare.allocate(10);
+      spare.dispose();
+      releaseMedia(once);
+      assert.throws(() => releaseMedia(once), /released more often than it was retained/);
+    } finally {
+      configureMediaBuffers({ recycle: true, check: false });
+    }
+  });
+
+  it('allocates every slab afresh with recycling off', () => {
+    configureMediaBuffers({ recycle: false, check: false });
+    try {
+      const arena = new MediaArena();
+      const carves = fillOneSlab(arena);
+      carves.pop();
+      for (const carve of carves) releaseMedia(carve);
+      assert.notEqual(new MediaArena().allocate(10).buffer, carves[0]!.buffer);
+    } finally {
+      configureMediaBuffers({ recycle: true, check: false });
+    }
   });
 });

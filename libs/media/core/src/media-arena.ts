@@ -1,33 +1,179 @@
-// One connection's reassembled media messages carved out of shared slabs instead of one allocation each.
+// One connection's reassembled media messages carved out of shared slabs, and the slabs recycled once
+// nothing holds a view of them any more.
 //
 // A fresh ArrayBuffer per message (malloc, V8's external-memory accounting, an ArrayBuffer object for
 // the GC to track and sweep) showed in the live server's profile as the largest single cost of RTMP
-// ingest. Messages of one stream arrive in order and leave the live window in order, so slabs of
-// consecutive messages die together: a slab outlives its last message by at most its own size.
+// ingest, and ArrayBuffer memory allocated between two full GCs is what starts the next one: media alone
+// (~9 MB/s at 25 streams) set the server's mark-compact rate and kept dead media in RSS until it ran.
+// Recycled slabs allocate nothing in the steady state.
+//
+// Ownership is counted per slab. A carve starts with one reference, the caller's (the RTMP session
+// releases it once the message has been handled). Whoever keeps a view past that retains it and releases
+// it when done (the HLS packager, a part, an HTTP response, a spill write). A holder that does not count
+// pins the slab instead: a pinned slab is never recycled and goes with its last view, as every slab did
+// before. Releasing too little is therefore harmless (the slab is left to the GC); releasing twice would
+// hand out bytes still in use, which the checked mode (MediaBufferPool `check`) makes visible.
 
 /**
- * Slab size: about 0.2 s of a 2.5 Mbit/s stream. Under glibc's mmap threshold (128 KiB), so malloc recycles
- * freed slabs instead of mapping fresh pages that fault in on the first copy: copying into 64 KiB slabs
- * measured 0.18 ms per MB against 0.42 ms with 128 KiB ones, and the copy was ~10 % of the live server's
- * main thread at N = 25.
+ * Slab size: a fraction of a second of a typical stream. Recycled slabs are already mapped and touched,
+ * so their size no longer has to stay under glibc's mmap threshold to avoid page faults on every copy.
  */
-export const ARENA_SLAB_BYTES = 64 * 1024;
-/** Larger messages (keyframes) get a buffer of their own: a slab would hold only a few of them. */
+export const ARENA_SLAB_BYTES = 256 * 1024;
+/** Larger messages (big keyframes) get a buffer of their own: a slab would hold only a few of them. */
 export const ARENA_MAX_CARVE_BYTES = ARENA_SLAB_BYTES / 4;
+/** Free slabs kept for reuse; past it a released slab is left to the GC (bounds idle memory: 32 MiB). */
+export const DEFAULT_POOL_MAX_FREE_SLABS = 128;
+/** What a released slab is filled with in checked mode: a view used after its release reads this. */
+export const POISON_BYTE = 0xdb;
 
-const slabs = new WeakSet<ArrayBufferLike>();
+interface Slab {
+  readonly bytes: Buffer;
+  /** References: the arena's while it carves from it, one per carved message, and one per retain. */
+  refs: number;
+  /** A holder that does not count has a view: never recycled. */
+  pinned: boolean;
+}
+
+export interface MediaBufferPoolOptions {
+  /** Reuse released slabs (default true); false allocates every slab afresh, as before recycling. */
+  recycle?: boolean;
+  maxFreeSlabs?: number;
+  /**
+   * Checked mode (tests): a released slab is poisoned and never reused, and a reference count that
+   * would go negative throws, so a view used after its release shows as corrupt media.
+   */
+  check?: boolean;
+}
+
+export interface MediaBufferPoolStats {
+  /** Slabs created since start (fresh allocations). */
+  allocated: number;
+  /** Slabs handed out again from the free list. */
+  reused: number;
+  /** Slabs that got a holder that does not count (left to the GC). */
+  pinned: number;
+  /** Slabs waiting in the free list. */
+  free: number;
+  /** Releases that found no reference left: a holder released twice (an error; the slab is pinned). */
+  overReleased: number;
+}
+
+/** The slabs of the process: free ones waiting for reuse, and the reference counts of those in use. */
+class MediaBufferPool {
+  readonly stats: MediaBufferPoolStats = { allocated: 0, reused: 0, pinned: 0, free: 0, overReleased: 0 };
+  private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
+  private readonly freeSlabs: Slab[] = [];
+  private options: Required<MediaBufferPoolOptions> = {
+    recycle: true,
+    maxFreeSlabs: DEFAULT_POOL_MAX_FREE_SLABS,
+    check: false,
+  };
+
+  configure(options: MediaBufferPoolOptions): void {
+    this.options = { ...this.options, ...options };
+    if (!this.options.recycle || this.options.check) this.freeSlabs.length = 0;
+    this.stats.free = this.freeSlabs.length;
+  }
+
+  get checked(): boolean {
+    return this.options.check;
+  }
+
+  /** A slab with one reference (the arena's). */
+  take(size: number): Slab {
+    const reused = this.freeSlabs.pop();
+    if (reused && reused.bytes.length === size) {
+      this.stats.free = this.freeSlabs.length;
+      this.stats.reused++;
+      reused.refs = 1;
+      return reused;
+    }
+    // allocUnsafeSlow: never Buffer's shared 8 KiB pool, which would tie unrelated data together.
+    const slab: Slab = { bytes: Buffer.allocUnsafeSlow(size), refs: 1, pinned: false };
+    this.slabOf.set(slab.bytes.buffer, slab);
+    this.stats.allocated++;
+    return slab;
+  }
+
+  find(bytes: Uint8Array): Slab | undefined {
+    return this.slabOf.get(bytes.buffer);
+  }
+
+  release(slab: Slab): void {
+    if (slab.refs <= 0) {
+      this.stats.overReleased++;
+      slab.pinned = true;
+      if (this.options.check) throw new Error('media slab released more often than it was retained');
+      return;
+    }
+    if (--slab.refs > 0 || slab.pinned) return;
+    if (this.options.check) {
+      // Never reused: whoever still reads a view of it reads poison, not plausible media.
+      slab.bytes.fill(POISON_BYTE);
+      slab.pinned = true;
+      return;
+    }
+    if (this.options.recycle && this.freeSlabs.length < this.options.maxFreeSlabs) {
+      this.freeSlabs.push(slab);
+      this.stats.free = this.freeSlabs.length;
+    }
+  }
+
+  pin(slab: Slab): void {
+    if (slab.pinned) return;
+    slab.pinned = true;
+    this.stats.pinned++;
+  }
+}
+
+export const mediaBufferPool = new MediaBufferPool();
+
+/** Sets how the process's media slabs are recycled (at start-up; see MediaBufferPoolOptions). */
+export function configureMediaBuffers(options: MediaBufferPoolOptions): void {
+  mediaBufferPool.configure(options);
+}
 
 /**
  * True when `bytes` was carved from a MediaArena slab: a view worth keeping as it is, since the rest of
  * its slab is the same stream's neighbouring media (see the part builder in @rapidrtmp/hls).
  */
 export function isArenaBacked(bytes: Uint8Array): boolean {
-  return slabs.has(bytes.buffer);
+  return mediaBufferPool.find(bytes) !== undefined;
 }
 
-/** Bump allocator over slabs; nothing is freed explicitly (slabs go with their last view). */
+/** Keeps the slab under `bytes` from being recycled until the matching `releaseMedia`. No-op for other buffers. */
+export function retainMedia(bytes: Uint8Array): void {
+  const slab = mediaBufferPool.find(bytes);
+  if (slab) slab.refs++;
+}
+
+/** Gives back one reference taken by `retainMedia` or by the carve itself. No-op for other buffers. */
+export function releaseMedia(bytes: Uint8Array): void {
+  const slab = mediaBufferPool.find(bytes);
+  if (slab) mediaBufferPool.release(slab);
+}
+
+/** For holders that do not count: the slab under `bytes` is never recycled. No-op for other buffers. */
+export function pinMedia(bytes: Uint8Array): void {
+  const slab = mediaBufferPool.find(bytes);
+  if (slab) mediaBufferPool.pin(slab);
+}
+
+export function retainAllMedia(chunks: readonly Uint8Array[]): void {
+  for (const chunk of chunks) retainMedia(chunk);
+}
+
+export function releaseAllMedia(chunks: readonly Uint8Array[]): void {
+  for (const chunk of chunks) releaseMedia(chunk);
+}
+
+export function pinAllMedia(chunks: readonly Uint8Array[]): void {
+  for (const chunk of chunks) pinMedia(chunk);
+}
+
+/** Bump allocator over pooled slabs. Each carve carries one reference its caller releases (`releaseMedia`). */
 export class MediaArena {
-  private slab: Buffer | undefined;
+  private slab: Slab | undefined;
   private used = 0;
 
   constructor(
@@ -37,15 +183,22 @@ export class MediaArena {
 
   /** `size` uninitialized bytes the caller fills. */
   allocate(size: number): Buffer {
-    // allocUnsafeSlow: never Buffer's shared 8 KiB pool, which would tie unrelated data together.
     if (size > this.maxCarveBytes) return Buffer.allocUnsafeSlow(size);
-    if (!this.slab || this.used + size > this.slabBytes) {
-      this.slab = Buffer.allocUnsafeSlow(this.slabBytes);
-      slabs.add(this.slab.buffer);
+    let slab = this.slab;
+    if (!slab || this.used + size > this.slabBytes) {
+      if (slab) mediaBufferPool.release(slab);
+      slab = this.slab = mediaBufferPool.take(this.slabBytes);
       this.used = 0;
     }
-    const carved = this.slab.subarray(this.used, this.used + size);
+    slab.refs++;
+    const carved = slab.bytes.subarray(this.used, this.used + size);
     this.used += size;
     return carved;
+  }
+
+  /** Gives back the arena's own reference to the slab it carves from (the connection is done). */
+  dispose(): void {
+    if (this.slab) mediaBufferPool.release(this.slab);
+    this.slab = undefined;
   }
 }

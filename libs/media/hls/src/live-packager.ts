@@ -13,6 +13,7 @@ import {
   type MediaPacket,
   type TrackKind,
   type VideoConfig,
+  retainMedia,
 } from '@rapidrtmp/media-core';
 import { type InitTrack, isAudioConfig, writeInitSegment } from '@rapidrtmp/fmp4';
 import { type LivePlaylistOptions, LivePlaylistWriter } from './live-playlist.js';
@@ -208,6 +209,8 @@ export class LivePackager {
       this.interrupt('video-stalled');
     }
     this.lastDtsMs[kind] = packet.dts;
+    // Kept until its part is cut (the segmenter releases it then); one dropped on the way is left to the GC.
+    retainMedia(packet.payload);
     if (this.state === 'waiting') this.waitForStart(packet, nowMs);
     else this.feed(packet);
   }

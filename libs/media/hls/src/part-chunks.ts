@@ -6,7 +6,7 @@
 // a small view of a larger buffer (a tag inside an HTTP-FLV read, a pooled allocation) is
 // copied instead, consecutive ones together, so what a part holds stays close to its size. Views carved
 // from a MediaArena slab are kept: the rest of the slab is the same stream's neighbouring media.
-import { isArenaBacked } from '@rapidrtmp/media-core';
+import { isArenaBacked, retainMedia } from '@rapidrtmp/media-core';
 import type { ByteChunks } from './types.js';
 
 /** A view is kept when it covers at least this share of the buffer under it. */
@@ -37,6 +37,8 @@ export function partChunks(fragment: readonly Buffer[]): PartChunks {
     // The headers (0 and 1) are small fresh buffers: always copied, together with what follows them.
     if (i >= 2 && worthKeeping(chunk)) {
       copyUpTo(i);
+      // The part's own reference to a pooled slab, released when the part leaves memory (SegmentWindow).
+      retainMedia(chunk);
       chunks.push(chunk);
       copyFrom = i + 1;
     }

@@ -1,5 +1,6 @@
 // The sliding window of what a live stream currently serves: init segments, complete segments, the open
 // segment's parts; lookups by name for the HTTP layer and the pure half of blocking reloads.
+import { releaseAllMedia } from '@rapidrtmp/media-core';
 import { advancePartLimit } from './delivery-directives.js';
 import type { PartChunks } from './part-chunks.js';
 import { initName, parseResourceName, partName, segmentName } from './resource-names.js';
@@ -34,6 +35,19 @@ interface PartPosition {
 
 const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
   a.msn > msn || (a.msn === msn && a.index >= index);
+
+/**
+ * The window lets go of a segment's bytes: each part gives back its references to pooled media slabs
+ * (taken in partChunks) once, and the record no longer points at them. An HTTP response or a write still
+ * sending them holds references of its own.
+ */
+function dropBytes(segment: SegmentRecord): void {
+  for (const part of segment.parts) {
+    releaseAllMedia(part.chunks);
+    part.chunks = [];
+  }
+  segment.chunks = [];
+}
 
 export class SegmentWindow {
   /** Fixed once the first segment completes (see target-duration.ts); undefined until then. */
@@ -180,6 +194,7 @@ export class SegmentWindow {
       const evicted = this.segments[0];
       if (!evicted || total - evicted.duration < minimum) break;
       this.segments.shift();
+      dropBytes(evicted);
       total -= evicted.duration;
       this.mediaSequence = evicted.msn + 1;
       // 6.2.2: removing an EXT-X-DISCONTINUITY tag increments EXT-X-DISCONTINUITY-SEQUENCE.
@@ -221,8 +236,7 @@ export class SegmentWindow {
     const newest = this.lastSegment?.msn ?? -1;
     if (!segment || segment.released || msn > newest - keepNewest) return false;
     segment.released = true;
-    segment.chunks = [];
-    for (const part of segment.parts) part.chunks = [];
+    dropBytes(segment);
     return true;
   }
 

@@ -4,6 +4,7 @@
 // follows: its samples go into the part that covers their decode time. Every part is one fragment
 // holding both tracks (writeFragment), and a segment is its parts' buffers, never re-muxed or copied.
 import { type TrackRun, writeFragment } from '@rapidrtmp/fmp4';
+import { releaseMedia } from '@rapidrtmp/media-core';
 import { partChunks } from './part-chunks.js';
 import type { TimedSample } from './sample-timer.js';
 import type { SegmentWindow } from './segment-window.js';
@@ -189,6 +190,8 @@ export class Segmenter {
       this.partTicks / epoch.driver.timescale,
       first.keyframe,
     );
+    // The part holds its own references now (partChunks); the packager's, taken at push, go.
+    for (const run of runs) for (const sample of run.samples) releaseMedia(sample.payload);
     this.segmentTicks += this.partTicks;
     this.segmentSamples += samples.length;
     this.driverSamples = [];

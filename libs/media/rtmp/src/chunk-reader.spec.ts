@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChunkReader, RtmpProtocolError, type ChunkReaderOptions, type RtmpMessage } from './index.js';
-import { isArenaBacked } from '@rapidrtmp/media-core';
+import { ARENA_MAX_CARVE_BYTES, isArenaBacked } from '@rapidrtmp/media-core';
 import { SeededRandom } from '@rapidrtmp/media-core/testing';
 
 /** Chunk bytes written by hand from RTMP 5.3.1, independent of chunk-writer.ts. */
@@ -112,7 +112,7 @@ describe('ChunkReader', () => {
   it("assembles a connection's multi-chunk messages in shared arena slabs, apart from large ones", () => {
     const first = bytes(300, 2);
     const second = bytes(200, 3);
-    const large = bytes(64 * 1024, 4);
+    const large = bytes(ARENA_MAX_CARVE_BYTES + 1, 4);
     const multiChunk = (ts: number, body: Buffer): Buffer[] => {
       const out = [chunk(0, 4, { ts, len: body.length, type: 9 }, body.subarray(0, 128))];
       for (let at = 128; at < body.length; at += 128) out.push(chunk(3, 4, {}, body.subarray(at, at + 128)));

@@ -101,6 +101,11 @@ export class ChunkReader {
     return this.queue.length + this.pending;
   }
 
+  /** The connection is done: the slab being carved from may be recycled once its messages are released. */
+  dispose(): void {
+    this.arena.dispose();
+  }
+
   get incomingChunkSize(): number {
     return this.chunkSize;
   }

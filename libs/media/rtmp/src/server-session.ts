@@ -1,5 +1,5 @@
 import { AmfError, toPlainObject, type AmfLimits, type AmfValue } from '@rapidrtmp/amf';
-import { TimestampExtender } from '@rapidrtmp/media-core';
+import { TimestampExtender, releaseMedia } from '@rapidrtmp/media-core';
 import { splitAggregate } from './aggregate.js';
 import { ChunkReader, type RtmpMessage } from './chunk-reader.js';
 import { ChunkWriter, wireTimestamp } from './chunk-writer.js';
@@ -24,6 +24,15 @@ import type {
   RtmpUnpublishReason,
 } from './session-types.js';
 import { splitQuery } from './stream-name.js';
+
+/**
+ * Audio, video and aggregate messages are handled synchronously (demuxed and handed on); whoever keeps
+ * their bytes past that retains them, so the session gives back the carve's own reference right after.
+ * Other messages keep theirs: their slab is simply left to the GC.
+ */
+function isMediaMessage(typeId: number): boolean {
+  return typeId === MessageType.Audio || typeId === MessageType.Video || typeId === MessageType.Aggregate;
+}
 
 const FMS_VERSION = 'FMS/3,0,1,123';
 const CAPABILITIES = 31;
@@ -106,6 +115,7 @@ export class RtmpServerSession {
       if (!chunkBytes) return;
       const acknowledgement = this.control.receive(chunkBytes, (message) => {
         this.handleMessage(message);
+        if (isMediaMessage(message.typeId)) releaseMedia(message.payload);
         return !this.closed;
       });
       if (acknowledgement) this.sendMessages(acknowledgement);
@@ -211,12 +221,14 @@ export class RtmpServerSession {
 
   private close(reason: 'stopped' | 'disconnected'): void {
     this.closed = true;
+    this.reader.dispose();
     this.endPublication(reason);
     this.endPlayback(reason);
   }
 
   private fail(error: RtmpProtocolError | AmfError): void {
     this.closed = true;
+    this.reader.dispose();
     this.listener.onProtocolError?.(error);
     this.endPublication('protocol-error');
     this.endPlayback('protocol-error');

@@ -170,6 +170,8 @@ export class AppConfig {
   readonly logLevel!: RawConfig['LOG_LEVEL'];
   /** V8's old-generation growing factor in percent over 1 (0: V8's own heuristics); see apps/server heap-growth. */
   readonly heapGrowthPercent!: number;
+  /** How media slabs are recycled (see @rapidrtmp/media-core MediaArena): reuse, and the checked mode. */
+  readonly mediaBuffers!: { readonly recycle: boolean; readonly check: boolean };
   readonly nodeId!: string;
   readonly shutdownGraceMs!: number;
   /** Unset: a random secret kept in DATA_DIR (fine for one node). */
@@ -225,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (raw.PUBLIC_URL ?? `http://localhost:${raw.HTTP_PORT}`).replace(/\/+$/, ''),
     logLevel: raw.LOG_LEVEL,
     heapGrowthPercent: raw.HEAP_GROWTH_PERCENT,
+    mediaBuffers: { recycle: raw.MEDIA_BUFFER_RECYCLING, check: raw.MEDIA_BUFFER_CHECK },
     nodeId: raw.NODE_ID,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     playbackSigningSecret: raw.PLAYBACK_SIGNING_SECRET,

@@ -70,6 +70,10 @@ export const configSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     // How far V8's old generation may grow past its live size before the next full GC (0: V8 decides).
     HEAP_GROWTH_PERCENT: integer(50, 0, 400, 'percent'),
+    // Reuse media slabs once nothing holds them (false: every slab is new and left to the GC).
+    MEDIA_BUFFER_RECYCLING: flag(true),
+    // Poison released media slabs and never reuse them: a use after release shows as corrupt media (tests).
+    MEDIA_BUFFER_CHECK: flag(false),
     NODE_ID: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ -')

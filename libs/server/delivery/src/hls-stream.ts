@@ -100,7 +100,12 @@ export class HlsStream implements PlaybackSource {
     // a republish continues the playlist but is a new session, whose recording needs the init in force.
     this.archive?.begin(stream);
     if (this.lastInit) this.archive?.storeInit(this.sessionId, this.lastInit.name, this.lastInit.data);
-    this.subscription = stream.subscribe({ name: 'hls', onEvent: (event) => this.onStreamEvent(event) });
+    // The packager retains the payloads it keeps and its parts release them (see MediaArena).
+    this.subscription = stream.subscribe({
+      name: 'hls',
+      keepsMedia: 'counted',
+      onEvent: (event) => this.onStreamEvent(event),
+    });
   }
 
   touchViewer(client: string): void {

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SegmentRecord } from '@rapidrtmp/hls';
+import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import type { Logger } from '@rapidrtmp/server-logging';
 import { writeAll } from '@rapidrtmp/server-storage';
 import type { LiveStream } from '@rapidrtmp/server-streams';
@@ -128,6 +129,8 @@ export class LiveSpill implements SegmentArchive {
       return false;
     }
     this.writes++;
+    // Before the first await: the window may let the segment go while the write is still running.
+    retainAllMedia(chunks);
     try {
       await this.wipe();
       session.ready ??= mkdir(session.dir, { recursive: true }).then(() => undefined);
@@ -147,6 +150,7 @@ export class LiveSpill implements SegmentArchive {
       return false;
     } finally {
       this.writes--;
+      releaseAllMedia(chunks);
     }
   }
 }

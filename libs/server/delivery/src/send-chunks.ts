@@ -2,6 +2,7 @@
 // socket in one go: corked, so Node hands them to the kernel with one writev, never joined into a copy.
 // A stream over them (Readable.from) would cost a promise per read and a syscall per chunk.
 import type { ByteChunks } from '@rapidrtmp/hls';
+import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -10,6 +11,10 @@ import type { FastifyReply } from 'fastify';
  * run: they listen for the response's `finish`. Node drops the body of a HEAD response by itself.
  */
 export function sendChunks(reply: FastifyReply, status: number, chunks: ByteChunks, length: number): FastifyReply {
+  // Pooled media slabs under the chunks stay ours until the response is done with them: 'close' comes
+  // after the last write was handed to the kernel, or after the connection died (see MediaArena).
+  retainAllMedia(chunks);
+  reply.raw.once('close', () => releaseAllMedia(chunks));
   const only = chunks.length === 1 ? chunks[0] : undefined;
   if (only || chunks.length === 0)
     return reply

@@ -1,8 +1,28 @@
 import type { FlvDemuxerCounters } from '@rapidrtmp/flv';
+import { mediaBufferPool } from '@rapidrtmp/media-core';
 import { CountsExporter, type MetricsRegistry } from '@rapidrtmp/server-metrics';
 
 /** The ingest side's Prometheus metrics (labels never carry a stream key). */
 export function createIngestMetrics(metrics: MetricsRegistry) {
+  const mediaSlabs = new CountsExporter(metrics, {
+    name: 'media_buffer_slabs_total',
+    help: 'Media slabs by event: allocated afresh, reused once released, pinned (a holder that does not count: left to the GC), over_released (released more often than retained: a bug)',
+    labelName: 'event',
+  });
+  const pool = mediaBufferPool.stats;
+  mediaSlabs.track(mediaBufferPool, () => ({
+    allocated: pool.allocated,
+    reused: pool.reused,
+    pinned: pool.pinned,
+    over_released: pool.overReleased,
+  }));
+  metrics.gauge({
+    name: 'media_buffer_free_slabs',
+    help: 'Released media slabs waiting to be reused',
+    collect() {
+      this.set(pool.free);
+    },
+  });
   return {
     connections: metrics.gauge({
       name: 'rtmp_connections',

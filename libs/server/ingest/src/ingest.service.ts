@@ -139,7 +139,11 @@ export class IngestService implements PublishGate, OnModuleInit {
       if (owned === 'unavailable') this.acquireLeaseLater(stream, leased);
       else this.leases.set(stream, { ...owned.lease, acquiredAt });
       await this.registry.prepare(stream.info);
-      stream.subscribe({ name: 'session-recorder', onEvent: (event) => this.recordMedia(stream, event) });
+      stream.subscribe({
+        name: 'session-recorder',
+        keepsMedia: 'none',
+        onEvent: (event) => this.recordMedia(stream, event),
+      });
       this.registry.add(stream);
       return { stream };
     } finally {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
+import { pinAllMedia } from '@rapidrtmp/media-core';
 import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
@@ -129,10 +130,13 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
       programDateTime: new Date(segment.programDateTime),
       state: 'pending',
     });
+    const chunks = [...segment.chunks];
+    // The uploader keeps them (queued, retried, spooled) without counting: never recycled (see MediaArena).
+    pinAllMedia(chunks);
     this.upload(
       recording,
       segment.name,
-      [...segment.chunks],
+      chunks,
       'video/iso.segment',
       this.segmentStateWriter(recording, segment.msn, onStored),
     );

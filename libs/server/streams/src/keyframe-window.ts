@@ -1,4 +1,4 @@
-import type { MediaPacket } from '@rapidrtmp/media-core';
+import { type MediaPacket, releaseMedia, retainMedia } from '@rapidrtmp/media-core';
 
 /** Bytes of media a window may hold before it gives up until the next keyframe (a 2 s GOP at 8 Mbit/s is 2 MB). */
 export const DEFAULT_KEYFRAME_WINDOW_BYTES = 16 * 1024 * 1024;
@@ -19,13 +19,14 @@ export class KeyframeWindow {
 
   add(packet: MediaPacket): void {
     if (packet.track === 'video' && packet.keyframe) {
-      this.packets = [];
-      this.bytes = 0;
+      this.clear();
       this.valid = true;
     }
     if (!this.valid) return;
     this.bytes += packet.payload.length;
     if (this.bytes > this.maxBytes) return this.clear();
+    // Held past the message that carried it (counted: see MediaArena), released by clear().
+    retainMedia(packet.payload);
     this.packets.push(packet);
   }
 
@@ -44,6 +45,7 @@ export class KeyframeWindow {
   }
 
   clear(): void {
+    for (const packet of this.packets) releaseMedia(packet.payload);
     this.packets = [];
     this.bytes = 0;
     this.valid = false;

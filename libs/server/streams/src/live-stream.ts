@@ -1,4 +1,4 @@
-import type { AudioConfig, MediaPacket, TrackKind, VideoConfig } from '@rapidrtmp/media-core';
+import { type AudioConfig, type MediaPacket, type TrackKind, type VideoConfig, pinMedia } from '@rapidrtmp/media-core';
 import type { Publisher, StreamEnding } from '@rapidrtmp/server-domain';
 import { KeyframeWindow } from './keyframe-window.js';
 import type { StreamEvent, StreamSubscriber } from './stream-event.js';
@@ -57,12 +57,17 @@ export class Subscription {
       return;
     }
     if (!this.paused) {
-      if (event.type === 'packet') this.waitingForKeyframe = false;
+      if (event.type === 'packet') {
+        this.waitingForKeyframe = false;
+        if (this.subscriber.keepsMedia === undefined) pinMedia(event.packet.payload);
+      }
       return this.subscriber.onEvent(event);
     }
     if (event.type === 'packet') {
       const { packet } = event;
       this.waitingForKeyframe = false;
+      // Queued uncounted, for as long as the subscriber stays paused.
+      pinMedia(packet.payload);
       if (this.queuedBytes + packet.payload.length > this.maxQueuedBytes) {
         this.droppedPackets += 1 + this.dropQueuedPackets();
         this.waitingForKeyframe = true;

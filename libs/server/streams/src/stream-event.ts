@@ -15,5 +15,11 @@ export type StreamEvent =
 export interface StreamSubscriber {
   /** For logs and metrics, e.g. `hls`, `recorder`. */
   readonly name: string;
+  /**
+   * What it does with packet payloads past `onEvent` (see MediaArena): `none`, it keeps none; `counted`,
+   * it retains what it keeps and releases it when done. Unset: it may keep them uncounted, so their slabs
+   * are pinned (never recycled).
+   */
+  readonly keepsMedia?: 'none' | 'counted';
   onEvent(event: StreamEvent): void;
 }

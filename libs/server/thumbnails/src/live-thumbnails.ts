@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PlaybackSigner } from '@rapidrtmp/server-delivery';
+import { pinMedia } from '@rapidrtmp/media-core';
 import { LiveStreamRegistry } from '@rapidrtmp/server-streams';
 import { EdgeThumbnails } from './edge-thumbnails.js';
 import { keyframeInput } from './keyframe-input.js';
@@ -35,6 +36,8 @@ export class LiveThumbnails {
     if (!width.ok) return { ok: false, status: 400, detail: width.reason };
     if (!config) return { ok: false, status: 404, detail: 'the stream has no video' };
     if (!keyframe) return { ok: false, status: 404, detail: 'no keyframe yet: try again in a moment' };
+    // Rendered later, after the window may have moved on: its slab is never recycled (see MediaArena).
+    pinMedia(keyframe.payload);
     const key = `live:${stream.info.id}:${keyframe.dts}:${width.value ?? 0}:${ask.format}`;
     return {
       ok: true,

@@ -58,6 +58,9 @@ export class ServerProcess {
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
+        // Released media slabs are poisoned, never reused: a view used after its release fails the
+        // tests that decode what the server sent (benches turn it off).
+        MEDIA_BUFFER_CHECK: 'true',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

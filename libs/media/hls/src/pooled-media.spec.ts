@@ -1,0 +1,83 @@
+// The packager over payloads carved from recycled media slabs, released as the RTMP session releases
+// them: the bytes of every part and segment stay what they were when the part was cut for as long as
+// the window holds them, while the slabs under released segments are handed out again (or, in checked
+// mode, poisoned).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import {
+  MediaArena,
+  type MediaPacket,
+  configureMediaBuffers,
+  mediaBufferPool,
+  releaseMedia,
+} from '@rapidrtmp/media-core';
+import { createPackager } from './testing/harness.js';
+import { rtmpStreamFromClip } from './testing/rtmp-stream.js';
+
+const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const KEEP_IN_MEMORY = 2;
+
+/** Publishes the clip `loops` times over, each payload copied into an arena of small slabs. */
+function publishPooled(loops: number): { copies: Map<string, Buffer>; held: () => void } {
+  const stream = rtmpStreamFromClip(fixture('avc-aac-128x72.mp4'));
+  const { packager, recorder } = createPackager({ segmentSeconds: 1, partSeconds: 0.25, windowSegments: 4 });
+  packager.setTrackConfig('video', stream.video);
+  packager.setTrackConfig('audio', stream.audio);
+  // Small slabs, so a short clip goes through many of them.
+  const arena = new MediaArena(4096, 1024);
+  const copies = new Map<string, Buffer>();
+  const last = stream.packets[stream.packets.length - 1]!.dts + 40;
+  const checkHeld = (): void => {
+    for (const segment of packager.window.segments) {
+      if (segment.released) continue;
+      assert.deepEqual(Buffer.concat(segment.chunks), copies.get(segment.name), `${segment.name} intact`);
+      for (const part of segment.parts) assert.deepEqual(Buffer.concat(part.chunks), copies.get(part.name));
+    }
+  };
+  let released = 0;
+  for (let loop = 0; loop < loops; loop++) {
+    for (const packet of stream.packets) {
+      const payload = arena.allocate(packet.payload.length);
+      packet.payload.copy(payload);
+      const pooled: MediaPacket = { ...packet, dts: packet.dts + loop * last, pts: packet.pts + loop * last, payload };
+      packager.push(pooled, pooled.dts);
+      releaseMedia(payload); // the session's own reference, as after a message is handled
+      for (const part of recorder.parts.splice(0)) copies.set(part.name, Buffer.concat(part.chunks));
+      for (const segment of recorder.segments.splice(0)) {
+        copies.set(segment.name, Buffer.concat(segment.chunks));
+        checkHeld();
+        // As HlsStream does once a segment is stored: memory keeps the newest ones only.
+        for (const older of packager.window.segments)
+          if (packager.window.release(older.msn, KEEP_IN_MEMORY)) released++;
+      }
+    }
+  }
+  packager.end();
+  arena.dispose();
+  // The end closed the open segment: its bytes as cut are the reference too.
+  for (const part of recorder.parts.splice(0)) copies.set(part.name, Buffer.concat(part.chunks));
+  for (const segment of recorder.segments.splice(0)) copies.set(segment.name, Buffer.concat(segment.chunks));
+  assert.ok(released > 10, `segments left memory (${released})`);
+  return { copies, held: checkHeld };
+}
+
+describe('LivePackager over recycled media slabs', () => {
+  it('keeps every held part and segment intact while the slabs of released ones are reused', () => {
+    configureMediaBuffers({ recycle: true, check: false, maxFreeSlabs: 1024 });
+    const reused = mediaBufferPool.stats.reused;
+    const { held } = publishPooled(6);
+    held();
+    assert.ok(mediaBufferPool.stats.reused - reused > 50, `slabs reused: ${mediaBufferPool.stats.reused - reused}`);
+    assert.equal(mediaBufferPool.stats.overReleased, 0);
+  });
+
+  it('in checked mode, never reads a poisoned (released) slab from a held part', () => {
+    configureMediaBuffers({ recycle: true, check: true });
+    try {
+      publishPooled(3).held();
+    } finally {
+      configureMediaBuffers({ recycle: true, check: false });
+    }
+  });
+});
