@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
-import { pinAllMedia } from '@rapidrtmp/media-core';
+import { pinAllMedia, releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
@@ -131,15 +131,28 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
       state: 'pending',
     });
     const chunks = [...segment.chunks];
-    // The uploader keeps them (queued, retried, spooled) without counting: never recycled (see MediaArena).
-    pinAllMedia(chunks);
     this.upload(
       recording,
       segment.name,
       chunks,
       'video/iso.segment',
       this.segmentStateWriter(recording, segment.msn, onStored),
+      this.holdMedia(chunks),
     );
+  }
+
+  /**
+   * The uploader holds the segment's media slabs (see MediaArena) until it says it will not read them again.
+   * The local store reads them only while a put runs; a GCS put abandoned on timeout may still read after
+   * it failed, so for GCS the slabs are pinned (left to the GC) instead.
+   */
+  private holdMedia(chunks: Buffer[]): (() => void) | undefined {
+    if (this.store.kind !== 'local') {
+      pinAllMedia(chunks);
+      return undefined;
+    }
+    retainAllMedia(chunks);
+    return () => releaseAllMedia(chunks);
   }
 
   /**
@@ -236,6 +249,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     data: Buffer | Buffer[],
     contentType: string,
     done: (state: 'stored' | 'failed') => void,
+    onBytesDone?: () => void,
   ): void {
     recording.pendingUploads++;
     const settle = (state: 'stored' | 'failed') => {
@@ -244,6 +258,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     };
     this.uploader.enqueue(recordingKey(recording.id, name), data, {
       contentType,
+      onBytesDone,
       onStored: () => settle('stored'),
       onFailed: (reason) => {
         this.log.error(

@@ -12,6 +12,12 @@ export interface EnqueueOptions {
   onStored?: (key: string) => void;
   /** The object will not be stored (see UploadDropReason); `error` is the last failure, if any. */
   onFailed?: (reason: UploadDropReason, error?: Error) => void;
+  /**
+   * The uploader will not read the buffers given to `enqueue` again (stored, spooled to disk or given up):
+   * they may be reused. Called once, before or after the outcome callbacks; never for an item left queued
+   * when the process ends without a drain.
+   */
+  onBytesDone?: () => void;
 }
 
 export interface WriteBehindOptions {

@@ -86,16 +86,26 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     return created;
   }
 
-  /** Collects callbacks; `label` names the enqueue in `failed` (several enqueues may share a key). */
+  /**
+   * Collects callbacks; `label` names the enqueue in `failed` (several enqueues may share a key) and in
+   * `bytesDone` (how often each was told its buffers are free: exactly once, once nothing reads them).
+   */
   function track() {
     const outcome: Outcome = { stored: [], failed: [] };
+    const bytesDone = new Map<string, number>();
     return {
       ...outcome,
+      bytesDone,
       callbacks: (label: string) => ({
         onStored: (key: string) => outcome.stored.push(key),
         onFailed: (reason: UploadDropReason) => outcome.failed.push({ key: label, reason }),
+        onBytesDone: () => bytesDone.set(label, (bytesDone.get(label) ?? 0) + 1),
       }),
     };
+  }
+
+  function assertBytesDoneOnce(bytesDone: Map<string, number>, labels: string[]): void {
+    for (const label of labels) assert.equal(bytesDone.get(label), 1, `${label}: buffers given back once`);
   }
 
   const stored = (key: string) => fake.objects('media').get(key)?.data;
@@ -117,6 +127,10 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     assert.equal(up.queuedItems, 0);
     assert.equal(up.queuedBytes, 0);
     assert.equal(keysTracked(up), 0, 'no per-key state outlives the uploads');
+    assertBytesDoneOnce(
+      outcome.bytesDone,
+      Array.from({ length: 10 }, (_, i) => `live/seg-${i}.m4s`),
+    );
   });
 
   it('never makes the caller wait while the store answers 503, and delivers after recovery', async () => {
@@ -155,6 +169,11 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     assert.equal(up.queuedItems, 0);
     assert.ok(up.spooledBytes > 6 * 5_000);
     assert.equal(readdirSync(join(dir, 'spool')).filter((name) => name.endsWith('.spool')).length, 6);
+    // Spooled: the memory copy is no longer read, long before the store is back.
+    assertBytesDoneOnce(
+      outcome.bytesDone,
+      Array.from({ length: 6 }, (_, i) => `spool/${i}.m4s`),
+    );
     fake.fault = 'none';
     await waitFor(
       'spool replayed',
@@ -226,6 +245,10 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
     await waitFor('all 15 stored', () => outcome.stored.length === 15, POLL_TIMEOUT_MS, POLL_EVERY_MS);
     assert.ok(up.peakQueueBytes <= bound);
     for (let i = 0; i < 15; i += 1) assert.ok(stored(`bound/${i}.m4s`)?.equals(Buffer.alloc(item, i)));
+    assertBytesDoneOnce(
+      outcome.bytesDone,
+      Array.from({ length: 15 }, (_, i) => `bound/${i}.m4s`),
+    );
   });
 
   it('keeps the newest value of a key: an older queued or spooled one never overwrites it', async () => {
@@ -251,6 +274,21 @@ describe('WriteBehindUploader (GCS store, fake GCS server)', () => {
       outcome.failed.some((f) => f.key === 'v1'),
       'the spooled v1 was discarded',
     );
+    assertBytesDoneOnce(outcome.bytesDone, ['v1', 'v2', 'v3']);
+  });
+
+  it('gives buffers back only after a drain has copied an upload still in flight to the spool', async () => {
+    const down = uploader({ maxAttempts: 100 });
+    await down.start();
+    fake.fault = 'unavailable';
+    const outcome = track();
+    for (const name of ['h', 'i']) down.enqueue(`drain/${name}.m4s`, Buffer.from(name), outcome.callbacks(name));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both in flight, retrying
+    assert.equal(outcome.bytesDone.size, 0, 'still being uploaded: not given back');
+    const result = await down.drain(100);
+    assert.equal(result.spooled, 2);
+    await waitFor('given back', () => outcome.bytesDone.size === 2, POLL_TIMEOUT_MS, POLL_EVERY_MS);
+    assertBytesDoneOnce(outcome.bytesDone, ['h', 'i']);
   });
 
   it('drains for shutdown: uploads what it can, spools the rest for the next start', async () => {

@@ -30,6 +30,9 @@ interface Item extends Callbacks {
   contentType: string;
   seq: number;
   attempts: number;
+  /** Who may still read `parts`: the item's own place (queue, upload, spool write) and drain copies. */
+  readers: number;
+  onBytesDone?: () => void;
   /** Set when a drain spooled a copy while the upload was still in flight. */
   spoolCopy?: SpoolEntry;
   /** The write to the spool after the retries ran out, while it runs. */
@@ -130,9 +133,10 @@ export class WriteBehindUploader {
       if (problem !== undefined) {
         this.metrics.uploadFailures.inc({ reason: 'invalid-key' });
         // Callbacks never run inside enqueue: the caller may be in the middle of its own state change.
-        queueMicrotask(() =>
-          this.drop(options, String(key), 'invalid-key', new InvalidObjectKeyError(String(key), problem)),
-        );
+        queueMicrotask(() => {
+          this.notify(options.onBytesDone);
+          this.drop(options, String(key), 'invalid-key', new InvalidObjectKeyError(String(key), problem));
+        });
         return;
       }
       const parts = Buffer.isBuffer(body) ? [body] : [...body];
@@ -143,8 +147,10 @@ export class WriteBehindUploader {
         contentType: options.contentType ?? contentTypeFor(key),
         seq: this.versions.next(key),
         attempts: 0,
+        readers: 1,
         onStored: options.onStored,
         onFailed: options.onFailed,
+        onBytesDone: options.onBytesDone,
       };
       this.discardOlderPending(key);
       if (this.closing || this.queueBytes + item.size > this.options.queueMaxBytes) {
@@ -193,7 +199,11 @@ export class WriteBehindUploader {
           return;
         }
         // Still uploading: keep a copy in case the process exits first; a success removes it.
-        const entry = await this.spool.write(item.key, item.contentType, item.seq, item.parts).catch(() => undefined);
+        item.readers++;
+        const entry = await this.spool
+          .write(item.key, item.contentType, item.seq, item.parts)
+          .catch(() => undefined)
+          .finally(() => this.letGo(item));
         if (entry && this.inFlight.has(item)) {
           item.spoolCopy = entry;
           this.spooled.set(entry.file, { ...entry, onStored: item.onStored, onFailed: item.onFailed });
@@ -203,7 +213,8 @@ export class WriteBehindUploader {
           await this.spool.remove(entry).catch(() => undefined);
         }
       });
-      await Promise.all([...waiting.map((item) => this.toSpool(item, 'shutting down')), ...copies]);
+      const spooled = waiting.map((item) => this.toSpool(item, 'shutting down').finally(() => this.letGo(item)));
+      await Promise.all([...spooled, ...copies]);
     }
     // Spool writes of items that never entered the queue are local and short: let them finish. A spool
     // replay still running needs no wait: its entry stays on disk until the store has it.
@@ -298,13 +309,22 @@ export class WriteBehindUploader {
       this.versions.busy.delete(item.key);
       this.queueBytes -= item.size;
       this.updateQueueGauges();
+      this.letGo(item);
       this.pump();
     }
   }
 
+  /** One reader of the item's buffers is done; the last one tells the owner they are free. */
+  private letGo(item: Item): void {
+    if (--item.readers > 0) return;
+    const done = item.onBytesDone;
+    item.onBytesDone = undefined;
+    this.notify(done);
+  }
+
   /** For items that never enter the queue: the spool write runs in the background (tracked for drain). */
   private spoolLater(item: Item, why: string): void {
-    const write = this.toSpool(item, why).then(() => undefined);
+    const write = this.toSpool(item, why).then(() => this.letGo(item));
     this.spoolWrites.add(write);
     void write.finally(() => this.spoolWrites.delete(write));
   }
@@ -410,6 +430,7 @@ export class WriteBehindUploader {
       if (!item || item.key !== key || !this.isSuperseded(item)) continue;
       this.pending.splice(i, 1);
       this.queueBytes -= item.size;
+      this.letGo(item);
       this.dropLive(item, 'superseded');
     }
     this.updateQueueGauges();
