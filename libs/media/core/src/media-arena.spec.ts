@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import {
   ARENA_MAX_CARVE_BYTES,
   ARENA_SLAB_BYTES,
+  MAX_POOLED_MESSAGE_BYTES,
   MediaArena,
+  OWN_SLAB_STEP_BYTES,
   POISON_BYTE,
   configureMediaBuffers,
   isArenaBacked,
@@ -38,11 +40,17 @@ describe('MediaArena', () => {
     for (const piece of pieces) assert.equal(piece.length, ARENA_MAX_CARVE_BYTES);
   });
 
-  it('gives large allocations a buffer of their own, not marked as arena-backed', () => {
+  it('gives large allocations a pooled slab of their own, and the largest a plain buffer', () => {
     const arena = new MediaArena();
+    const small = arena.allocate(100);
     const keyframe = arena.allocate(ARENA_MAX_CARVE_BYTES + 1);
-    assert.equal(keyframe.buffer.byteLength, keyframe.length);
-    assert.equal(isArenaBacked(keyframe), false);
+    assert.notEqual(keyframe.buffer, small.buffer);
+    assert.equal(keyframe.byteOffset, 0);
+    assert.equal(keyframe.buffer.byteLength % OWN_SLAB_STEP_BYTES, 0, 'rounded up to a size class');
+    assert.ok(isArenaBacked(keyframe));
+    const huge = arena.allocate(MAX_POOLED_MESSAGE_BYTES + 1);
+    assert.equal(huge.buffer.byteLength, huge.length);
+    assert.equal(isArenaBacked(huge), false);
     assert.equal(isArenaBacked(Buffer.alloc(10)), false);
   });
 });
@@ -100,6 +108,17 @@ describe('media slab recycling', () => {
     assert.notEqual(new MediaArena().allocate(10).buffer, carve.buffer, 'the arena still carves from it');
     arena.dispose();
     assert.equal(new MediaArena().allocate(10).buffer, carve.buffer);
+  });
+
+  it("recycles a large message's own slab by size class once released", () => {
+    configureMediaBuffers({ recycle: true, check: false });
+    const arena = new MediaArena();
+    const keyframe = arena.allocate(ARENA_MAX_CARVE_BYTES * 3 + 5);
+    const slab = keyframe.buffer;
+    releaseMedia(keyframe);
+    const next = arena.allocate(ARENA_MAX_CARVE_BYTES * 3 + 100);
+    assert.equal(next.buffer, slab, 'same size class: the same slab');
+    assert.equal(next.length, ARENA_MAX_CARVE_BYTES * 3 + 100);
   });
 
   it('ignores buffers it did not carve', () => {

@@ -15,14 +15,18 @@
 // hand out bytes still in use, which the checked mode (MediaBufferPool `check`) makes visible.
 
 /**
- * Slab size: a fraction of a second of a typical stream. Recycled slabs are already mapped and touched,
- * so their size no longer has to stay under glibc's mmap threshold to avoid page faults on every copy.
+ * Slab size: about 0.2 s of a 2.5 Mbit/s stream. Small, because a slab stays whole in memory while any
+ * message in it is held: what a stream holds is its live window plus up to a slab at either end.
  */
-export const ARENA_SLAB_BYTES = 256 * 1024;
-/** Larger messages (big keyframes) get a buffer of their own: a slab would hold only a few of them. */
+export const ARENA_SLAB_BYTES = 64 * 1024;
+/** Larger messages get a slab of their own (a slab would hold only a few of them), pooled by size class. */
 export const ARENA_MAX_CARVE_BYTES = ARENA_SLAB_BYTES / 4;
-/** Free slabs kept for reuse; past it a released slab is left to the GC (bounds idle memory: 32 MiB). */
-export const DEFAULT_POOL_MAX_FREE_SLABS = 128;
+/** Own slabs are rounded up to this, so that keyframes of similar size share a free list. */
+export const OWN_SLAB_STEP_BYTES = 16 * 1024;
+/** Messages above this (rare: an 8 MiB message is allowed) get a plain buffer, left to the GC. */
+export const MAX_POOLED_MESSAGE_BYTES = 2 * 1024 * 1024;
+/** Free slab bytes kept for reuse; past it a released slab is left to the GC (bounds idle memory). */
+export const DEFAULT_POOL_MAX_FREE_BYTES = 32 * 1024 * 1024;
 /** What a released slab is filled with in checked mode: a view used after its release reads this. */
 export const POISON_BYTE = 0xdb;
 
@@ -37,7 +41,7 @@ interface Slab {
 export interface MediaBufferPoolOptions {
   /** Reuse released slabs (default true); false allocates every slab afresh, as before recycling. */
   recycle?: boolean;
-  maxFreeSlabs?: number;
+  maxFreeBytes?: number;
   /**
    * Checked mode (tests): a released slab is poisoned and never reused, and a reference count that
    * would go negative throws, so a view used after its release shows as corrupt media.
@@ -52,38 +56,51 @@ export interface MediaBufferPoolStats {
   reused: number;
   /** Slabs that got a holder that does not count (left to the GC). */
   pinned: number;
-  /** Slabs waiting in the free list. */
+  /** Slabs waiting in the free lists. */
   free: number;
+  /** Their bytes. */
+  freeBytes: number;
   /** Releases that found no reference left: a holder released twice (an error; the slab is pinned). */
   overReleased: number;
 }
 
 /** The slabs of the process: free ones waiting for reuse, and the reference counts of those in use. */
 class MediaBufferPool {
-  readonly stats: MediaBufferPoolStats = { allocated: 0, reused: 0, pinned: 0, free: 0, overReleased: 0 };
+  readonly stats: MediaBufferPoolStats = {
+    allocated: 0,
+    reused: 0,
+    pinned: 0,
+    free: 0,
+    freeBytes: 0,
+    overReleased: 0,
+  };
   private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
-  private readonly freeSlabs: Slab[] = [];
+  /** Free slabs by size: the arena slab size, and the size classes of own slabs. */
+  private readonly freeBySize = new Map<number, Slab[]>();
   private options: Required<MediaBufferPoolOptions> = {
     recycle: true,
-    maxFreeSlabs: DEFAULT_POOL_MAX_FREE_SLABS,
+    maxFreeBytes: DEFAULT_POOL_MAX_FREE_BYTES,
     check: false,
   };
 
   configure(options: MediaBufferPoolOptions): void {
     this.options = { ...this.options, ...options };
-    if (!this.options.recycle || this.options.check) this.freeSlabs.length = 0;
-    this.stats.free = this.freeSlabs.length;
+    if (!this.options.recycle || this.options.check) {
+      this.freeBySize.clear();
+      this.stats.free = this.stats.freeBytes = 0;
+    }
   }
 
   get checked(): boolean {
     return this.options.check;
   }
 
-  /** A slab with one reference (the arena's). */
+  /** A slab of `size` bytes with one reference (its taker's). */
   take(size: number): Slab {
-    const reused = this.freeSlabs.pop();
-    if (reused && reused.bytes.length === size) {
-      this.stats.free = this.freeSlabs.length;
+    const reused = this.freeBySize.get(size)?.pop();
+    if (reused) {
+      this.stats.free--;
+      this.stats.freeBytes -= size;
       this.stats.reused++;
       reused.refs = 1;
       return reused;
@@ -113,9 +130,13 @@ class MediaBufferPool {
       slab.pinned = true;
       return;
     }
-    if (this.options.recycle && this.freeSlabs.length < this.options.maxFreeSlabs) {
-      this.freeSlabs.push(slab);
-      this.stats.free = this.freeSlabs.length;
+    const size = slab.bytes.length;
+    if (this.options.recycle && this.stats.freeBytes + size <= this.options.maxFreeBytes) {
+      let free = this.freeBySize.get(size);
+      if (!free) this.freeBySize.set(size, (free = []));
+      free.push(slab);
+      this.stats.free++;
+      this.stats.freeBytes += size;
     }
   }
 
@@ -171,6 +192,13 @@ export function pinAllMedia(chunks: readonly Uint8Array[]): void {
   for (const chunk of chunks) pinMedia(chunk);
 }
 
+/** A large message's own pooled slab (size rounded up to a class), or a plain buffer past the largest class. */
+function ownSlab(size: number): Buffer {
+  if (size > MAX_POOLED_MESSAGE_BYTES) return Buffer.allocUnsafeSlow(size);
+  const slab = mediaBufferPool.take(Math.ceil(size / OWN_SLAB_STEP_BYTES) * OWN_SLAB_STEP_BYTES);
+  return slab.bytes.subarray(0, size);
+}
+
 /** Bump allocator over pooled slabs. Each carve carries one reference its caller releases (`releaseMedia`). */
 export class MediaArena {
   private slab: Slab | undefined;
@@ -183,7 +211,7 @@ export class MediaArena {
 
   /** `size` uninitialized bytes the caller fills. */
   allocate(size: number): Buffer {
-    if (size > this.maxCarveBytes) return Buffer.allocUnsafeSlow(size);
+    if (size > this.maxCarveBytes) return ownSlab(size);
     let slab = this.slab;
     if (!slab || this.used + size > this.slabBytes) {
       if (slab) mediaBufferPool.release(slab);

@@ -64,7 +64,7 @@ function publishPooled(loops: number): { copies: Map<string, Buffer>; held: () =
 
 describe('LivePackager over recycled media slabs', () => {
   it('keeps every held part and segment intact while the slabs of released ones are reused', () => {
-    configureMediaBuffers({ recycle: true, check: false, maxFreeSlabs: 1024 });
+    configureMediaBuffers({ recycle: true, check: false, maxFreeBytes: 64 * 1024 * 1024 });
     const reused = mediaBufferPool.stats.reused;
     const { held } = publishPooled(6);
     held();

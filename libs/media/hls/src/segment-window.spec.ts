@@ -171,6 +171,20 @@ describe('SegmentWindow eviction', () => {
       'still listed',
     );
     assert.equal(window.segments[2]!.byteLength, 16, 'its size still counts for BANDWIDTH');
+    // Its parts are byte ranges of the stored segment, in order.
+    const parts = window.segments[2]!.parts;
+    let start = 0;
+    for (const part of parts) {
+      assert.deepEqual(window.releasedPartRange(2, part.index), {
+        segment: 'seg-2.m4s',
+        start,
+        end: start + part.byteLength,
+      });
+      start += part.byteLength;
+    }
+    assert.equal(start, 16);
+    assert.equal(window.releasedPartRange(2, parts.length), undefined, 'no such part');
+    assert.equal(window.releasedPartRange(3, 0), undefined, 'still in memory');
   });
 
   it('never keeps less than three target durations listed (6.2.2), whatever the window option', () => {

@@ -240,6 +240,18 @@ export class SegmentWindow {
     return true;
   }
 
+  /**
+   * Where a listed part of a segment whose bytes left memory (`release`) lies within that segment's stored
+   * bytes: a segment is its parts in order, so the part is read back as a byte range of it.
+   */
+  releasedPartRange(msn: number, index: number): { segment: string; start: number; end: number } | undefined {
+    const segment = this.findSegment(msn);
+    if (!segment?.released || index < 0 || index >= segment.parts.length) return undefined;
+    let start = 0;
+    for (let i = 0; i < index; i++) start += segment.parts[i]?.byteLength ?? 0;
+    return { segment: segment.name, start, end: start + (segment.parts[index]?.byteLength ?? 0) };
+  }
+
   hasPart(msn: number, index: number): boolean {
     return this.getPart(msn, index) !== undefined;
   }

@@ -162,15 +162,24 @@ export class HlsStream implements PlaybackSource {
         () => window.partAvailability(parsed.msn, parsed.index) !== 'pending' || this.state === 'ended',
       );
     }
-    // A segment that left the in-memory window is still served from the archive (live DVR, late viewers).
+    // A segment that left the in-memory window is still served from the archive (live DVR, late viewers),
+    // and so are its parts while the playlist lists them (a byte range of the stored segment).
     const body =
       window.resolve(name) ??
       (parsed.kind === 'init'
         ? await this.fromArchive('init', parsed.index, name)
         : parsed.kind === 'segment'
           ? await this.fromArchive('segment', parsed.msn, name)
-          : undefined);
+          : await this.partFromArchive(parsed.msn, parsed.index));
     return body ? { ok: true, body } : notFound;
+  }
+
+  private async partFromArchive(msn: number, index: number): Promise<ByteChunks | undefined> {
+    const range = this.packager.window.releasedPartRange(msn, index);
+    if (!range) return undefined;
+    const segment = await this.fromArchive('segment', msn, range.segment);
+    const bytes = segment?.[0];
+    return bytes && bytes.length >= range.end ? [bytes.subarray(range.start, range.end)] : undefined;
   }
 
   /** Three target durations at most (RFC 8216bis 6.2.5.2), timed in the blocking-wait histogram. */
