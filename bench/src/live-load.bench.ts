@@ -50,8 +50,8 @@ const DELIVERY_CONNECTIONS = Math.min(envNumber('BENCH_DELIVERY_CONNECTIONS', 64
 const SERVERS = (process.env.BENCH_SERVERS ?? 'rapidrtmp,nginx').split(',');
 const LAG_MODE = process.env.BENCH_LAG_MODE === 'poll' ? 'poll' : 'block';
 const POLL_MS = 100;
-/** How long after the server's start the idle baseline waits at most for V8's memory reducer. */
-const MEMORY_REDUCER_WAIT_MS = 30_000;
+/** Gives the RapidRTMP server a full GC on SIGUSR2, for the idle baseline (see gc-on-signal.ts). */
+const GC_ON_SIGNAL_ARGS = ['--expose-gc', '--import', new URL('./gc-on-signal.js', import.meta.url).href];
 const WIRE_CLOCK = process.env.BENCH_WIRE_CLOCK !== '0';
 /** Extra node flags for the RapidRTMP server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -185,31 +185,22 @@ function finishLags(streams: StreamLag[], window: { start: number; end: number }
 }
 
 /**
- * RSS and CPU of the server with no publisher, over 2 s before they connect. For a Node server
- * (`waitForHeapShrink`), first waits (up to MEMORY_REDUCER_WAIT_MS after start) for V8's memory reducer:
- * ~25 s after start it collects the start-up garbage (about 35 MB here), and a baseline taken before that
- * would make every later RSS look 35 MB / N too small per stream.
+ * RSS and CPU of the server with no publisher, over 2 s before they connect. A Node server (`collectGarbage`)
+ * is first sent SIGUSR2 for a full GC (gc-on-signal.ts): the start-up garbage (~25-35 MB) would otherwise be
+ * freed by the first GC under load, and every later RSS per stream would look that much / N too small.
  */
 async function idleBaseline(
   pids: () => number[],
-  waitForHeapShrink?: { startedAt: number },
+  collectGarbage = false,
 ): Promise<{ baselineRss: number; idleCpuPercent: number; note?: string }> {
   const rss = () => pids().reduce((sum, pid) => sum + rssBytes(pid), 0);
   const cpu = () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   let note: string | undefined;
-  if (waitForHeapShrink) {
-    let peak = rss();
-    let shrunk = false;
-    while (Date.now() - waitForHeapShrink.startedAt < MEMORY_REDUCER_WAIT_MS) {
-      await sleep(250);
-      const now = rss();
-      peak = Math.max(peak, now);
-      if (now < peak * 0.9) {
-        shrunk = true;
-        break;
-      }
-    }
-    if (!shrunk) note = 'no start-up heap shrink seen before the baseline';
+  if (collectGarbage) {
+    const before = rss();
+    for (const pid of pids()) process.kill(pid, 'SIGUSR2');
+    await sleep(1500);
+    note = `idle RSS ${(before / MB).toFixed(0)} -> ${(rss() / MB).toFixed(0)} MB after a full GC`;
   }
   await sleep(1000);
   const cpu0 = cpu();
@@ -217,6 +208,13 @@ async function idleBaseline(
   await sleep(2000);
   const idleCpuPercent = ((cpu() - cpu0) / ((Date.now() - start) / 1000)) * 100;
   return { baselineRss: rss(), idleCpuPercent, note };
+}
+
+/** RSS after a full GC of a server started with GC_ON_SIGNAL_ARGS. */
+async function rssAfterFullGc(pid: number): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(1500);
+  return rssBytes(pid);
 }
 
 interface RunResult {
@@ -227,6 +225,8 @@ interface RunResult {
   /** RapidRTMP only: the following window with one LL-HLS follower per stream, where `lag` comes from. */
   viewerWindow?: WindowResult;
   baselineRss: number;
+  /** RapidRTMP: RSS right after the ingest window and a full GC (what the streams hold, without garbage). */
+  rssAfterGc?: number;
   idleCpuPercent: number;
   lag: LagSamples;
   delivery?: Delivery;
@@ -571,14 +571,13 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       child: server,
       baseUrl,
       rtmpPort,
-      startedAt,
     } = await startServer(cleanup, databaseUrl, {
       env: serverEnv(),
-      nodeArgs: SERVER_NODE_ARGS,
+      nodeArgs: [...GC_ON_SIGNAL_ARGS, ...SERVER_NODE_ARGS],
       logFile: SERVER_LOG ? `${SERVER_LOG}.n${streams}.log` : undefined,
     });
     const keys = await seedPublishers(databaseUrl, streams);
-    const idle = await idleBaseline(() => [server.pid!], { startedAt });
+    const idle = await idleBaseline(() => [server.pid!], true);
 
     const targets = await publishTargets(
       cleanup,
@@ -601,6 +600,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     // Ingest window: no HTTP client, as in nginx-rtmp's window, so the headline CPU and RSS are the same
     // work on both servers (publishers in, HLS packaged and written/recorded, nobody reading).
     const ingest = await measureWindow(() => [server.pid!], publishers, WINDOW_SECONDS);
+    const rssAfterGc = await rssAfterFullGc(server.pid!);
     const viewers = await viewerWindow(
       baseUrl,
       keys.map((k) => k.playbackId),
@@ -621,6 +621,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       window: ingest,
       viewerWindow: viewers.measured,
       ...idle,
+      rssAfterGc,
       lag: viewers.lag,
       delivery,
     };
@@ -864,6 +865,7 @@ function comparisonRows(results: RunResult[]): string[][] {
     const nginx = results.find((r) => r.server === 'nginx-rtmp' && r.streams === streams);
     if (!rapid || !nginx) continue;
     const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
+    const rssAfterGcPerStream = (r: RunResult) => ((r.rssAfterGc ?? NaN) - r.baselineRss) / r.streams / MB;
     const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
     const viewerCpu = rapid.viewerWindow?.serverCpuPercent ?? NaN;
     // [figure, RapidRTMP, nginx-rtmp, decimals, is a lag, ratio cell when not RapidRTMP / nginx-rtmp]
@@ -879,6 +881,8 @@ function comparisonRows(results: RunResult[]): string[][] {
         `– (viewers add ${signed(viewerCpu - rapid.window.serverCpuPercent, 1)})`,
       ],
       ['RSS per stream MB', rssPerStream(rapid), rssPerStream(nginx), 2, false],
+      // What the streams hold once garbage is collected (nginx has no GC: the same figure).
+      ['RSS per stream after a full GC MB', rssAfterGcPerStream(rapid), rssPerStream(nginx), 2, false],
       ['playlist req/s', reqs(rapid.delivery?.playlist), reqs(nginx.delivery?.playlist), 0, false],
       ['segment req/s', reqs(rapid.delivery?.segment), reqs(nginx.delivery?.segment), 0, false],
       [
@@ -938,7 +942,7 @@ async function main(): Promise<void> {
       const viewers = result.viewerWindow;
       console.log(
         `  ${result.server} N=${streams}: CPU ${r[2]} %${viewers ? ` (${r[4]} % with one LL viewer/stream)` : ''}, ` +
-          `RSS/stream ${r[5]} MB, part lag p50/p95 ${r[7]} ms, ` +
+          `RSS/stream ${r[5]} MB${result.rssAfterGc === undefined ? '' : ` (${fmt((result.rssAfterGc - result.baselineRss) / result.streams / MB, 2)} after a full GC)`}, part lag p50/p95 ${r[7]} ms, ` +
           `segment lag ${r[8]} ms (anchor vs wire ${r[9]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
           `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
           `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
@@ -1003,7 +1007,9 @@ async function main(): Promise<void> {
       '  master + worker. "CPU % with 1 LL viewer/stream": the same over the viewer window (RapidRTMP only).',
       '- RSS/stream: (VmRSS at the end of the window without clients - VmRSS idle before the publishers connected) / N; nginx =',
       '  master + worker.',
-      "  RapidRTMP's idle baseline is taken once V8's memory reducer has collected the start-up garbage (~25 s after start).",
+      "  RapidRTMP's idle baseline is taken after a full GC (SIGUSR2, bench/src/gc-on-signal.ts, loaded with --expose-gc),",
+      '  so the start-up garbage the first GC under load frees does not make RSS per stream look smaller. "After a full GC":',
+      '  the same right after the window and one more full GC: what the streams hold, without garbage waiting for a GC.',
       '  Marginal cost = difference of the totals between the smallest and largest N (fixed costs cancel).',
       '  RapidRTMP keeps the HLS window (10 x 2 s segments) in memory by design; nginx-rtmp writes fragments to files, whose',
       '  page cache is not in its RSS.',
