@@ -210,6 +210,10 @@ async function idleBaseline(
   return { baselineRss: rss(), idleCpuPercent, note };
 }
 
+/** RSS over the idle baseline per stream, MB: as measured at the end of the window, and after a full GC. */
+const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
+const rssAfterGcPerStream = (r: RunResult) => ((r.rssAfterGc ?? NaN) - r.baselineRss) / r.streams / MB;
+
 /** RSS after a full GC of a server started with GC_ON_SIGNAL_ARGS. */
 async function rssAfterFullGc(pid: number): Promise<number> {
   process.kill(pid, 'SIGUSR2');
@@ -784,7 +788,7 @@ function threadSplit(window: WindowResult): string {
 
 function row(result: RunResult): string[] {
   const { window, lag } = result;
-  const perStream = (window.serverRssEnd - result.baselineRss) / result.streams / MB;
+  const perStream = rssPerStream(result);
   const pair = (values: number[]) =>
     values.length === 0 ? '–' : `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
   return [
@@ -864,8 +868,6 @@ function comparisonRows(results: RunResult[]): string[][] {
     const rapid = results.find((r) => r.server === 'RapidRTMP' && r.streams === streams);
     const nginx = results.find((r) => r.server === 'nginx-rtmp' && r.streams === streams);
     if (!rapid || !nginx) continue;
-    const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
-    const rssAfterGcPerStream = (r: RunResult) => ((r.rssAfterGc ?? NaN) - r.baselineRss) / r.streams / MB;
     const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
     const viewerCpu = rapid.viewerWindow?.serverCpuPercent ?? NaN;
     // [figure, RapidRTMP, nginx-rtmp, decimals, is a lag, ratio cell when not RapidRTMP / nginx-rtmp]
@@ -942,7 +944,7 @@ async function main(): Promise<void> {
       const viewers = result.viewerWindow;
       console.log(
         `  ${result.server} N=${streams}: CPU ${r[2]} %${viewers ? ` (${r[4]} % with one LL viewer/stream)` : ''}, ` +
-          `RSS/stream ${r[5]} MB${result.rssAfterGc === undefined ? '' : ` (${fmt((result.rssAfterGc - result.baselineRss) / result.streams / MB, 2)} after a full GC)`}, part lag p50/p95 ${r[7]} ms, ` +
+          `RSS/stream ${r[5]} MB${result.rssAfterGc === undefined ? '' : ` (${fmt(rssAfterGcPerStream(result), 2)} after a full GC)`}, part lag p50/p95 ${r[7]} ms, ` +
           `segment lag ${r[8]} ms (anchor vs wire ${r[9]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
           `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
           `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +

@@ -91,10 +91,6 @@ class MediaBufferPool {
     }
   }
 
-  get checked(): boolean {
-    return this.options.check;
-  }
-
   /** A slab of `size` bytes with one reference (its taker's). */
   take(size: number): Slab {
     const reused = this.freeBySize.get(size)?.pop();
