@@ -51,6 +51,28 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * Copies the unparsed bytes into memory of their own, so that the caller may reuse the buffers it pushed
+   * (a socket read into one reused buffer). Between messages this is a partial chunk header or nothing.
+   */
+  keepUnread(): void {
+    if (this.total === 0) {
+      this.chunks.length = 0;
+      this.head = 0;
+      return;
+    }
+    const own = Buffer.allocUnsafe(this.total);
+    let offset = 0;
+    let start = this.head;
+    for (const chunk of this.chunks) {
+      offset += chunk.copy(own, offset, start);
+      start = 0;
+    }
+    this.chunks.length = 0;
+    this.chunks.push(own);
+    this.head = 0;
+  }
+
   /** Moves the next `count` bytes (count <= length) into `target` at `offset`. */
   moveInto(target: Buffer, offset: number, count: number): void {
     let remaining = count;

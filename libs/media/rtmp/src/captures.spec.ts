@@ -22,8 +22,12 @@ interface Run {
   handshakeBytes: number;
 }
 
-/** Feeds a capture through a session that accepts the publish, in the given slices. */
-function run(capture: Buffer, slices: Buffer[] = [capture]): Run {
+/**
+ * Feeds a capture through a session that accepts the publish, in the given slices. With `reusedReadBuffer`
+ * every slice goes through one buffer that is overwritten after each call, as a socket read into one reused
+ * buffer is: a view of the input kept past `receive` would read the poison.
+ */
+function run(capture: Buffer, slices: Buffer[] = [capture], reusedReadBuffer?: Buffer): Run {
   const out = new ServerOutput();
   const result: Run = {
     commands: [],
@@ -46,11 +50,20 @@ function run(capture: Buffer, slices: Buffer[] = [capture]): Run {
       session.acceptPublish(request.streamId);
     },
     onMetadata: (metadata) => result.metadata.push(metadata),
-    onMedia: (media) => result.media.push(media),
+    // A copy: the session gives the message's slab back once this returns.
+    onMedia: (media) => result.media.push({ ...media, payload: Buffer.from(media.payload) }),
     onUnpublish: (reason) => result.unpublishes.push(reason),
     onProtocolError: (error) => result.errors.push(error.code),
   });
-  for (const slice of slices) session.receive(slice);
+  for (const slice of slices) {
+    if (!reusedReadBuffer) {
+      session.receive(slice);
+      continue;
+    }
+    slice.copy(reusedReadBuffer);
+    session.receive(reusedReadBuffer.subarray(0, slice.length));
+    reusedReadBuffer.fill(0xdb);
+  }
   result.replies = out.commandNames();
   result.handshakeBytes = out.handshake.length;
   return result;
@@ -211,6 +224,18 @@ describe('captured publishes', () => {
             run(capture, randomSlices(capture, random, maxSize)),
             whole,
             `slices up to ${maxSize} bytes`,
+          );
+        }
+      });
+
+      it('keeps nothing of its input past receive: every read through one reused, overwritten buffer', () => {
+        const random = new SeededRandom(0xbadcafe);
+        const reused = Buffer.alloc(70_000);
+        for (const maxSize of [1, 5, 13, 200, 1500, 70_000]) {
+          assert.deepEqual(
+            run(capture, randomSlices(capture, random, maxSize), reused),
+            whole,
+            `reads up to ${maxSize} bytes`,
           );
         }
       });

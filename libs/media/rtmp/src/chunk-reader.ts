@@ -134,6 +134,15 @@ export class ChunkReader {
     if (stream && stream !== this.reading) this.discard(stream);
   }
 
+  /**
+   * Copies the queued bytes `next` has not parsed yet (a partial chunk header, or input left when the
+   * caller stopped early) so the buffers given to `append` may be reused. Message bodies never need it:
+   * they are copied into their message as soon as they arrive.
+   */
+  keepUnread(): void {
+    this.queue.keepUnread();
+  }
+
   /** Queues received bytes; `next` then returns the messages they complete. */
   append(bytes: Buffer): void {
     this.queue.push(bytes);

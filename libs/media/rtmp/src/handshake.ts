@@ -132,7 +132,8 @@ export class ServerHandshakeReceiver {
     if (this.stage === 'c0c1' && this.buffered === 0 && bytes.length > 0 && bytes[0] !== RTMP_VERSION) {
       throw new RtmpProtocolError('handshake-version', `version ${bytes[0]}`);
     }
-    this.parts.push(bytes);
+    // A copy: the caller may reuse `bytes` (a socket's read buffer) once this returns. Once per connection.
+    this.parts.push(Buffer.from(bytes));
     this.buffered += bytes.length;
     let response: Buffer | undefined;
     if (this.stage === 'c0c1' && this.buffered >= 1 + HANDSHAKE_SIZE) {

@@ -18,14 +18,20 @@ export class PeerControl {
   /**
    * Bytes read from the socket after the handshake: counts them, passes each message they complete
    * to `handle` while it returns true (the session may close halfway), and returns the
-   * Acknowledgement due afterwards, if any. Throws what the reader throws.
+   * Acknowledgement due afterwards, if any. Throws what the reader throws. `bytes` is not kept: the caller
+   * may reuse it once this returns.
    */
   receive(bytes: Buffer, handle: (message: RtmpMessage) => boolean): RtmpMessage | undefined {
     this.bytesReceived += bytes.length;
     // next() rather than the generator: no iterator result object per message on the ingest path.
     this.reader.append(bytes);
-    for (let message = this.reader.next(); message; message = this.reader.next()) {
-      if (!handle(message)) return undefined;
+    try {
+      for (let message = this.reader.next(); message; message = this.reader.next()) {
+        if (!handle(message)) return undefined;
+      }
+    } finally {
+      // `bytes` may be the socket's one reused read buffer: what is left of it must not be kept as a view.
+      this.reader.keepUnread();
     }
     return this.acknowledgement();
   }

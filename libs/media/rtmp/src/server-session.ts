@@ -102,7 +102,10 @@ export class RtmpServerSession {
     return this.reader.bufferedBytes;
   }
 
-  /** Feed bytes from the socket. Never throws for bad input: see `onProtocolError`. */
+  /**
+   * Feed bytes from the socket. Never throws for bad input: see `onProtocolError`. Nothing keeps a view
+   * of `bytes` past the call, so the caller may read the socket into one reused buffer.
+   */
   receive(bytes: Buffer): void {
     if (this.closed) return;
     try {

@@ -23,6 +23,7 @@ import {
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import { flvDemuxerEvents, type IngestMetrics, packetKinds } from './ingest-metrics.js';
 import { RtmpPlayer } from './rtmp-player.js';
+import { startReading } from './socket-reads.js';
 
 /** The connection went away without saying goodbye: the publisher may come back (republish grace). */
 const DROPPED: StreamEnding = { reason: 'publisher_disconnect', graceful: false, stoppedBy: null };
@@ -113,7 +114,7 @@ export class RtmpConnection implements Publisher {
     this.setupTimer = setTimeout(() => {
       if (!this.publishing && !this.playing) this.fault('handshake_timeout', 'no publish or play in time');
     }, limits.handshakeTimeoutMs);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    startReading(socket, (bytes) => this.onData(bytes));
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
     socket.on('close', () => this.teardown());
   }

@@ -117,7 +117,9 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
 
   private async listen(endpoint: Endpoint): Promise<void> {
     const { transport, port } = endpoint;
-    const server = createServer({ noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket, endpoint));
+    // Plain sockets start paused: RtmpConnection reads them into the shared read buffer (socket-reads.ts).
+    const pauseOnConnect = transport === 'rtmp';
+    const server = createServer({ noDelay: true, pauseOnConnect }, (socket) => this.accept(socket, endpoint));
     server.on('error', (error) => endpoint.log.error({ err: error }, `${transport.toUpperCase()} listener error`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
