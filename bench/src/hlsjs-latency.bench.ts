@@ -31,13 +31,24 @@ import { nginxAvailable, startNginxRtmp } from './bench-nginx.js';
 function startupLine({ server, mode, report }: Playback): string {
   const origin = report.loadStartedAt ?? 0;
   const at = (value: number | string | undefined) => (typeof value === 'number' ? fmt(value - origin) : '–');
-  const steps = ['manifestLoaded', 'levelLoaded', 'mediaLoading', 'mediaLoaded', 'bufferAppended']
+  const steps = [
+    'manifestLoaded',
+    'levelLoaded',
+    'mediaLoading',
+    'mediaLoaded',
+    'bufferAppended',
+    'loadedmetadata',
+    'seeking',
+    'seeked',
+    'loadeddata',
+    'canplay',
+  ]
     .map((step) => `${step} ${at(report.startup[step])}`)
     .join(', ');
   const requests = report.startRequests
     .map((r) => `${r.name} ${fmt(r.start - origin)}-${fmt(r.end - origin)}`)
     .join(', ');
-  return `${server} ${mode} start-up (ms): ${steps}, first frame ${at(report.firstFrame ?? undefined)}; first media ${String(report.startup.firstMedia ?? '–')}; requests: ${requests}`;
+  return `${server} ${mode} start-up (ms): ${steps}, first frame ${at(report.firstFrame ?? undefined)}; first media ${String(report.startup.firstMedia ?? '–')}; appends (ms@position/buffered end) ${String(report.startup.appends ?? '–')}; requests: ${requests}`;
 }
 
 /** Seconds of playback measured per row, after the first frame. */

@@ -21,12 +21,17 @@ const STREAMS = Math.min(Math.max(1, envNumber('BENCH_STREAMS', 25)), 200);
 /** Media seconds per stream in the measured stretch (after every stream has run one whole capture). */
 const MEDIA_SECONDS = Math.min(envNumber('BENCH_MEDIA_SECONDS', 60), 600);
 /** A publisher's socket reads at 2.5 Mbit/s are a few KiB: smaller slices interleave the streams finer. */
-const SLICE_BYTES = envNumber('BENCH_SLICE_BYTES', 8 * 1024);
+const SLICE_BYTES = Math.min(envNumber('BENCH_SLICE_BYTES', 8 * 1024), 64 * 1024);
 /** Complete segments kept in memory, as HLS_MEMORY_SEGMENTS (older ones count as stored at once). */
-const MEMORY_SEGMENTS = envNumber('BENCH_MEMORY_SEGMENTS', 3);
+const MEMORY_SEGMENTS = envNumber('BENCH_MEMORY_SEGMENTS', 1);
 const PART_SECONDS = envNumber('BENCH_PART_SECONDS', 0.25);
-/** Each read into a fresh buffer of its own, as Node's socket reads arrive (1), or views of the capture (0). */
-const FRESH_READS = process.env.BENCH_FRESH_READS !== '0';
+/**
+ * How reads arrive: copied into one shared buffer, as the server's plain RTMP sockets read (`shared`, the
+ * default; socket-reads.ts), each in a fresh buffer of its own as Node's 'data' events give them (`fresh`),
+ * or as views of the capture (`views`).
+ */
+const READS = (process.env.BENCH_READS ?? 'shared') as 'shared' | 'fresh' | 'views';
+const sharedReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
 const CAPTURE_SECONDS = 20;
 const HANDSHAKE_BYTES = 1 + 2 * HANDSHAKE_SIZE;
 
@@ -48,7 +53,9 @@ class Pipeline {
   /** Feeds the next read; returns its bytes. */
   step(): number {
     const slice = this.slices[this.next++]!;
-    this.session.receive(FRESH_READS ? Buffer.from(slice) : slice);
+    if (READS === 'fresh') this.session.receive(Buffer.from(slice));
+    else if (READS === 'views') this.session.receive(slice);
+    else this.session.receive(sharedReadBuffer.subarray(0, slice.copy(sharedReadBuffer)));
     if (this.next === this.slices.length) {
       this.close();
       this.open();
@@ -177,7 +184,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${STREAMS} streams of the 720p30 2.5 Mbit/s capture, ${fmt(SLICE_BYTES)}-byte reads interleaved, ` +
-      `${FRESH_READS ? 'each read a fresh buffer' : 'reads are views of the capture'}, ${MEMORY_SEGMENTS} segments in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
+      `reads: ${READS}, ${MEMORY_SEGMENTS} segments in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
   );
   console.log(
     `  CPU (all threads) per stream-second of media: ${fmt(cpuMs / streamSeconds, 3)} ms ` +

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       partSeconds: 0.25,
       partHoldBackParts: 3,
       windowSegments: 10,
-      memorySegments: 3,
+      memorySegments: 1,
       storageCacheBytes: 32 * 1024 * 1024,
       republishGraceSeconds: 10,
       maxBlockingRequests: 10_000,

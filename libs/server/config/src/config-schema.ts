@@ -179,7 +179,7 @@ export const configSchema = z
     HLS_PART_SECONDS: decimal(0.25, 0.1, 5, 'seconds'),
     HLS_PART_HOLD_BACK_PARTS: decimal(3, 2, 20, 'part target durations'),
     HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
-    HLS_MEMORY_SEGMENTS: integer(3, 1, 1000, 'segment count'),
+    HLS_MEMORY_SEGMENTS: integer(1, 1, 1000, 'segment count'),
     HLS_STORAGE_CACHE_BYTES: integer(32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, 'byte count'),
     HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
     // LL-HLS requests held for media not there yet (blocking reloads, hinted parts): per client address and

@@ -46,7 +46,18 @@ const PAGE = `<!doctype html>
     if (!('firstMedia' in report.startup)) report.startup.firstMedia = data.frag.sn + (data.part ? '.' + data.part.index : '');
   });
   hls.on(Hls.Events.FRAG_LOADED, (_e, data) => { if (data.frag.sn !== 'initSegment') firstTime('mediaLoaded'); });
-  hls.on(Hls.Events.BUFFER_APPENDED, () => firstTime('bufferAppended'));
+  hls.on(Hls.Events.BUFFER_APPENDED, () => {
+    firstTime('bufferAppended');
+    // The first appends: when, and what the video then had (its position and buffered end, s).
+    if (report.firstFrame === null && (report.startup.appends || '').split(' ').length < 6) {
+      const b = video.buffered;
+      const end = b.length ? b.end(b.length - 1).toFixed(2) : '-';
+      report.startup.appends = ((report.startup.appends || '') + ' ' + Math.round(performance.now() - report.loadStartedAt) + 'ms@' + video.currentTime.toFixed(2) + '/' + end).trim();
+    }
+  });
+  for (const name of ['loadedmetadata', 'loadeddata', 'seeking', 'seeked', 'canplay']) {
+    video.addEventListener(name, () => firstTime(name));
+  }
   const sampleMs = Number(params.get('sampleMs')) || 0;
   const firstFrame = () => {
     if (report.firstFrame !== null) return;
