@@ -48,7 +48,8 @@ function startupLine({ server, mode, report }: Playback): string {
   const requests = report.startRequests
     .map((r) => `${r.name} ${fmt(r.start - origin)}-${fmt(r.end - origin)}`)
     .join(', ');
-  return `${server} ${mode} start-up (ms): ${steps}, first frame ${at(report.firstFrame ?? undefined)}; first media ${String(report.startup.firstMedia ?? '–')}; appends (ms@position/buffered end) ${String(report.startup.appends ?? '–')}; requests: ${requests}`;
+  const debug = report.debugLog.length > 0 ? `\n    hls.js: ${report.debugLog.join('\n    hls.js: ')}` : '';
+  return `${server} ${mode} start-up (ms): ${steps}, first frame ${at(report.firstFrame ?? undefined)}; first media ${String(report.startup.firstMedia ?? '–')}; appends (ms@position/buffered end) ${String(report.startup.appends ?? '–')}; requests: ${requests}${debug}`;
 }
 
 /** Seconds of playback measured per row, after the first frame. */
@@ -59,6 +60,13 @@ const ROWS = (process.env.BENCH_ROWS ?? 'rapidrtmp-ll,rapidrtmp-standard,nginx-s
 const SAMPLE_MS = 250;
 /** hls.js maxLiveSyncPlaybackRate (1 = its default: never speeds up to reach its target latency). */
 const PLAYER_RATE = envNumber('BENCH_PLAYER_RATE', 1);
+/**
+ * BENCH_PLAYER_WORKER=0: hls.js without its Web Worker (enableWorker: false), as RapidRTMP's own players run it:
+ * fMP4 needs no transmuxing, and starting the worker costs ~0.35 s of the first frame on a 2-core VM.
+ */
+const PLAYER_WORKER = process.env.BENCH_PLAYER_WORKER !== '0';
+/** BENCH_HLS_DEBUG=1: print hls.js's own log up to the first frame under each row (where start-up time goes). */
+const HLS_DEBUG = process.env.BENCH_HLS_DEBUG === '1';
 /** Extra server settings, `K=V,K=V` (e.g. `HLS_PART_SECONDS=0.33`). */
 const SERVER_ENV = serverEnv();
 const FIRST_FRAME_TIMEOUT_MS = 30_000;
@@ -74,6 +82,8 @@ interface PlayerReport {
   /** First time of each start-up step (manifestLoaded, levelLoaded, mediaLoading, …) and the first media loaded. */
   startup: Record<string, number | string>;
   startRequests: Array<{ name: string; start: number; end: number }>;
+  /** hls.js's log lines up to the first frame (BENCH_HLS_DEBUG=1), "ms text". */
+  debugLog: string[];
 }
 
 interface Playback {
@@ -107,6 +117,8 @@ async function play(
       ll: mode === 'low-latency' ? '1' : '0',
       sampleMs: String(SAMPLE_MS),
       rate: String(PLAYER_RATE),
+      debug: HLS_DEBUG ? '1' : '0',
+      worker: PLAYER_WORKER ? '1' : '0',
     });
     await tab.goto(`${pageUrl}?${query.toString()}`);
     await waitFor(
@@ -239,7 +251,7 @@ async function main(): Promise<void> {
   const clip = await testClip(LIVE_CLIP, console.log);
   console.log(runHeader('hls.js live latency'));
   console.log(
-    `player: maxLiveSyncPlaybackRate ${PLAYER_RATE}; server settings: ${JSON.stringify(SERVER_ENV)} (defaults otherwise)\n`,
+    `player: maxLiveSyncPlaybackRate ${PLAYER_RATE}, enableWorker ${String(PLAYER_WORKER)}; server settings: ${JSON.stringify(SERVER_ENV)} (defaults otherwise)\n`,
   );
   const hlsVersion = (await import('hls.js/package.json', { with: { type: 'json' } })).default.version;
   console.log(

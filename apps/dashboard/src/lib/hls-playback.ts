@@ -78,6 +78,10 @@ export async function startPlayback(
     // latency at 0.5 s parts, 1.21 s at the default 0.25 s (bench/src/hlsjs-latency.bench.ts).
     maxLiveSyncPlaybackRate: 1.5,
     liveDurationInfinity: true,
+    // The server sends fMP4 only: hls.js passes it through with no transmuxing, so its Web Worker buys
+    // nothing, and starting it (the library parsed again in the worker) cost ~0.35 s of the first frame on a
+    // 2-core machine (standard mode 593 -> 401 ms; bench/src/hlsjs-latency.bench.ts, BENCH_PLAYER_WORKER=0).
+    enableWorker: false,
     capLevelToPlayerSize: true,
     backBufferLength: options.preview ? 0 : 30,
     maxBufferLength: options.preview ? 4 : 30,

@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
 /**
  * The test player: hls.js from npm, attached to a muted autoplaying video, reporting what it sees in
  * `window.report` (times are `performance.now()` ms). Query: `src` (the playlist), `ll=0` (standard mode),
- * `rate=R` (hls.js maxLiveSyncPlaybackRate: catch up to the target latency), `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
+ * `rate=R` (hls.js maxLiveSyncPlaybackRate: catch up to the target latency), `worker=0` (hls.js enableWorker off),
+ * `debug=1` (hls.js's log up to the first frame into `report.debugLog`), `sampleMs=N` (also sample `hls.latency` and the wall-clock latency against
  * EXT-X-PROGRAM-DATE-TIME every N ms after the first frame, into `report.samples`).
  */
 const PAGE = `<!doctype html>
@@ -20,9 +21,18 @@ const PAGE = `<!doctype html>
   const params = new URLSearchParams(location.search);
   const video = document.getElementById('v');
   const report = { errors: [], fatal: [], waiting: [], levels: [], started: null, latencies: [],
-    loadStartedAt: null, firstFrame: null, stalls: [], samples: [], startup: {}, startRequests: [] };
+    loadStartedAt: null, firstFrame: null, stalls: [], samples: [], startup: {}, startRequests: [], debugLog: [] };
   window.report = report;
+  // debug=1: hls.js's own log lines up to the first frame, each with its time after loadSource (ms).
+  const debugLine = (...args) => {
+    if (report.firstFrame === null && report.debugLog.length < 400) {
+      report.debugLog.push(Math.round(performance.now() - report.loadStartedAt) + ' ' + args.join(' ').slice(0, 300));
+    }
+  };
+  const debugLogger = { debug: debugLine, log: debugLine, info: debugLine, warn: debugLine, error: debugLine };
   const hls = new Hls({
+    debug: params.get('debug') === '1' ? debugLogger : false,
+    enableWorker: params.get('worker') !== '0',
     lowLatencyMode: params.get('ll') !== '0',
     liveDurationInfinity: true,
     maxLiveSyncPlaybackRate: Number(params.get('rate')) || 1,
