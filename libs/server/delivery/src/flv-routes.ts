@@ -82,6 +82,8 @@ class HttpFlvTransport implements PlayerTransport {
 
   tag(kind: FlvTagKind, timestamp: number, body: readonly Buffer[]): number {
     const response = this.response;
+    // 0 when nothing reaches the socket: the player counts what it handed over (see LivePlayer.releaseTaken).
+    if (response.writableEnded || response.destroyed) return 0;
     let bytes = 0;
     response.cork();
     for (const part of flvTag(TAG_TYPE[kind], timestamp, body)) {

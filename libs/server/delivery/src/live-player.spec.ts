@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FLV_TAG_TYPE, FlvDemuxer, flvFileHeader, flvTag, readFlvFile, type FlvDemuxEvent } from '@rapidrtmp/flv';
+import { MediaArena, POISON_BYTE, configureMediaBuffers, mediaBufferPool, releaseMedia } from '@rapidrtmp/media-core';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import { makeLiveStream } from '@rapidrtmp/server-streams/testing';
@@ -15,18 +16,25 @@ const fixture = readFlvFile(
 const TAG = { audio: FLV_TAG_TYPE.audio, video: FLV_TAG_TYPE.video, data: FLV_TAG_TYPE.script } as const;
 const metrics = createPlayerMetrics(new MetricsRegistry());
 
-/** Publishes the fixture's tags [from, to) into `stream` through the FLV demuxer, as ingest does; returns the packets. */
-function publish(stream: LiveStream, demuxer: FlvDemuxer, from: number, to: number): number {
+/**
+ * Publishes the fixture's tags [from, to) into `stream` through the FLV demuxer, as ingest does; returns the
+ * packets. With `arena`, each tag body is first copied into it and its reference given back once published,
+ * as the RTMP session does with its pooled message bytes.
+ */
+function publish(stream: LiveStream, demuxer: FlvDemuxer, from: number, to: number, arena?: MediaArena): number {
   let packets = 0;
   for (const tag of fixture.tags.slice(from, to)) {
+    const body = arena ? arena.allocate(tag.body.length) : tag.body;
+    if (arena) tag.body.copy(body);
     const event =
       tag.type === FLV_TAG_TYPE.video
-        ? demuxer.pushVideo(tag.timestamp, tag.body)
+        ? demuxer.pushVideo(tag.timestamp, body)
         : tag.type === FLV_TAG_TYPE.audio
-          ? demuxer.pushAudio(tag.timestamp, tag.body)
+          ? demuxer.pushAudio(tag.timestamp, body)
           : undefined;
     if (event?.type === 'packet' || event?.type === 'config') stream.publish(event);
     if (event?.type === 'packet') packets++;
+    if (arena) releaseMedia(body);
   }
   return packets;
 }
@@ -79,6 +87,22 @@ class FakeTransport implements PlayerTransport {
       return event ? [event] : [];
     });
     return { header: file.header, events, timestamps: file.tags.map((t) => t.timestamp) };
+  }
+}
+
+/** A socket whose kernel takes nothing until `takeAll`: what it was handed stays views of the player's buffers. */
+class SlowSocket extends FakeTransport {
+  override tag(kind: FlvTagKind, timestamp: number, body: readonly Buffer[]): number {
+    const bytes = super.tag(kind, timestamp, body);
+    this.bufferedBytes += bytes;
+    return bytes;
+  }
+
+  /** The kernel copies everything pending; then the socket has room again. */
+  takeAll(): void {
+    for (let i = 0; i < this.parts.length; i++) this.parts[i] = Buffer.from(this.parts[i]!);
+    this.bufferedBytes = 0;
+    this.drain();
   }
 }
 
@@ -155,6 +179,49 @@ describe('LivePlayer', () => {
     assert.equal(resumed[0], true, `resumed on ${JSON.stringify(resumed.slice(0, 3))}`);
     assert.ok(live.droppedPackets > 0);
     assert.equal(live.ended, false);
+  });
+
+  it('holds the pooled slab of every payload until the socket took it, queued ones too, then lets the slabs go', () => {
+    // Checked mode: a released slab is poisoned, so a payload let go too early reaches the player as poison.
+    configureMediaBuffers({ recycle: true, check: true });
+    try {
+      const stream = makeLiveStream();
+      const demuxer = new FlvDemuxer();
+      const arena = new MediaArena(4096, 1024);
+      const payloads: Buffer[] = [];
+      stream.subscribe({
+        name: 'observer',
+        keepsMedia: 'none',
+        onEvent: (e) => void (e.type === 'packet' && payloads.push(e.packet.payload)),
+      });
+      const transport = new SlowSocket();
+      const pinned = mediaBufferPool.stats.pinned;
+      const { live } = player(stream, transport, { maxQueuedBytes: 4 * 1024 * 1024 });
+      publish(stream, demuxer, 0, 60, arena);
+      // The socket fills: the rest queues in the subscription, past several keyframes (the stream lets go).
+      transport.full = true;
+      publish(stream, demuxer, 60, fixture.tags.length, arena);
+      arena.dispose();
+      const poisoned = (payload: Buffer) => payload.every((byte) => byte === POISON_BYTE);
+      assert.ok(!payloads.some(poisoned), 'nothing the player has not sent yet was let go');
+      transport.takeAll(); // sends what was written, then the drain delivers the queue
+      transport.takeAll();
+      const expected = new FakeTransport();
+      const reference = makeLiveStream();
+      player(reference, expected);
+      publish(reference, new FlvDemuxer(), 0, fixture.tags.length);
+      assert.deepEqual(Buffer.concat(transport.parts), Buffer.concat(expected.parts), 'every byte as published');
+      live.stop('client_closed');
+      assert.equal(mediaBufferPool.stats.pinned, pinned, 'a player pins nothing');
+      // All taken: the slabs only the player held are let go; the keyframe window keeps the last group of pictures.
+      const held = new Set(stream.keyframeWindow.snapshot().map((p) => p.payload.buffer));
+      const free = payloads.filter((p) => !held.has(p.buffer));
+      assert.ok(free.length > payloads.length / 2, `${free.length} of ${payloads.length} on slabs nothing holds`);
+      assert.ok(free.every(poisoned), 'the player let go of every slab it held');
+      assert.equal(mediaBufferPool.stats.overReleased, 0);
+    } finally {
+      configureMediaBuffers({ recycle: true, check: false });
+    }
   });
 
   it('disconnects a player whose socket takes nothing for the stall timeout', async () => {

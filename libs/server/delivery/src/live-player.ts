@@ -1,5 +1,5 @@
 import { audioConfigBody, FlvTimeline, metadataBody, packetTagBody, videoConfigBody } from '@rapidrtmp/flv';
-import type { AudioConfig, VideoConfig } from '@rapidrtmp/media-core';
+import { type AudioConfig, pinMedia, releaseMedia, retainMedia, type VideoConfig } from '@rapidrtmp/media-core';
 import type { LiveStream, StreamEvent, Subscription } from '@rapidrtmp/server-streams';
 import type { PlayerEndReason, PlayerMetrics, PlayerProtocol } from './player-metrics.js';
 
@@ -13,9 +13,12 @@ export type FlvTagKind = 'audio' | 'video' | 'data';
 export interface PlayerTransport {
   /** The first tags are about to go out, with the tracks the stream has now (HTTP-FLV: the file header). */
   begin(tracks: { audio: boolean; video: boolean }): void;
-  /** Writes one tag whose body is `body` (not copied); returns the bytes handed to the socket. */
+  /** Writes one tag whose body is `body` (not copied); returns the bytes handed to the socket (0: none were). */
   tag(kind: FlvTagKind, timestamp: number, body: readonly Buffer[]): number;
-  /** Bytes handed to the socket and not yet taken by the kernel. */
+  /**
+   * Bytes handed to the socket and not yet taken by the kernel: all of them (framing and other writes may
+   * add to it), since the player lets a tag's media slabs go once this says the kernel took the tag.
+   */
   readonly bufferedBytes: number;
   /** The socket's buffer is past its mark: write nothing more until `onDrain` calls back. */
   readonly full: boolean;
@@ -54,6 +57,11 @@ export class LivePlayer {
   private waiting = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private ending: PlayerEndReason | undefined;
+  /**
+   * Payloads handed to the transport and perhaps not yet to the kernel, with `bytesSent` after each: each
+   * holds a reference to its pooled slab (see MediaArena) until the socket has taken that far.
+   */
+  private readonly inFlight = new PayloadFifo();
 
   constructor(
     private readonly stream: LiveStream,
@@ -76,7 +84,7 @@ export class LivePlayer {
     metrics.bytesOut.track(this, () => ({ [protocol]: this.bytesSent }));
     metrics.dropped.track(this, () => ({ [protocol]: this.subscription?.droppedPackets ?? 0 }));
     const subscription = this.stream.subscribe(
-      { name: `player-${protocol}`, onEvent: (event) => this.onEvent(event) },
+      { name: `player-${protocol}`, keepsMedia: 'counted', onEvent: (event) => this.onEvent(event) },
       { fromKeyframe: true, maxQueuedBytes },
     );
     this.subscription = subscription;
@@ -109,6 +117,9 @@ export class LivePlayer {
         const { packet } = event;
         if (!this.started) this.begin(packet.dts);
         this.write(packet.track, this.timeline.stamp(packet.dts), packetTagBody(packet));
+        retainMedia(packet.payload);
+        this.inFlight.push(packet.payload, this.bytesSent);
+        this.releaseTaken();
         break;
       }
       case 'config':
@@ -157,7 +168,16 @@ export class LivePlayer {
     this.transport.onDrain(() => this.drained());
   }
 
+  /**
+   * Releases the payloads the kernel has taken. The transport's buffered bytes include everything not yet
+   * taken (and framing and other messages besides), so `bytesSent - bufferedBytes` never overstates it.
+   */
+  private releaseTaken(): void {
+    this.inFlight.releaseUpTo(this.bytesSent - this.transport.bufferedBytes);
+  }
+
   private drained(): void {
+    this.releaseTaken();
     if (this.ended || !this.waiting) return;
     this.waiting = false;
     clearTimeout(this.stallTimer);
@@ -170,11 +190,54 @@ export class LivePlayer {
     this.ending = reason;
     clearTimeout(this.stallTimer);
     this.subscription?.unsubscribe();
+    // What the socket may still be writing is left to the GC: the end of a connection is not worth a wait.
+    this.releaseTaken();
+    this.inFlight.pinAll();
     const { protocol, metrics } = this.options;
     metrics.bytesOut.release(this);
     metrics.dropped.release(this);
     metrics.ended.get(protocol, reason).inc();
     if (closeTransport) this.transport.close(reason);
     this.options.onEnd?.(reason);
+  }
+}
+
+/** Payloads in the order they were written, each with the byte count written up to its end. */
+class PayloadFifo {
+  private payloads: Buffer[] = [];
+  private ends: number[] = [];
+  private head = 0;
+
+  push(payload: Buffer, end: number): void {
+    this.payloads.push(payload);
+    this.ends.push(end);
+  }
+
+  releaseUpTo(taken: number): void {
+    for (; this.head < this.payloads.length; this.head++) {
+      const payload = this.payloads[this.head];
+      const end = this.ends[this.head];
+      if (payload === undefined || end === undefined || end > taken) break;
+      releaseMedia(payload);
+    }
+    if (this.head === this.payloads.length) this.clear();
+    else if (this.head > 1024) this.compact();
+  }
+
+  pinAll(): void {
+    for (const payload of this.payloads.slice(this.head)) pinMedia(payload);
+    this.clear();
+  }
+
+  private clear(): void {
+    this.payloads.length = 0;
+    this.ends.length = 0;
+    this.head = 0;
+  }
+
+  private compact(): void {
+    this.payloads = this.payloads.slice(this.head);
+    this.ends = this.ends.slice(this.head);
+    this.head = 0;
   }
 }

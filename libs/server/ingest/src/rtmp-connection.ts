@@ -172,6 +172,7 @@ export class RtmpConnection implements Publisher {
       {
         session: this.session,
         socket: this.socket,
+        isSending: () => !this.closing && !this.closed,
         started: () => {
           this.playing = true;
           clearTimeout(this.setupTimer);

@@ -8,6 +8,8 @@ import { isPublishApp } from './publish-target.js';
 export interface PlayerConnection {
   readonly session: RtmpServerSession;
   readonly socket: Socket;
+  /** False once the connection is closing: what is sent then is dropped, not written. */
+  isSending(): boolean;
   /** The play was accepted: no set-up deadline any more, and the connection counts as authorized. */
   started(): void;
   /** The player ended on the server's side (stream over, too slow): tell the client, then close. */
@@ -80,7 +82,8 @@ export class RtmpPlayer implements PlayerTransport {
   }
 
   tag(kind: FlvTagKind, timestamp: number, body: readonly Buffer[]): number {
-    if (!this.connection.session.sendPlayMedia(kind, timestamp, body)) return 0;
+    // 0 when nothing reaches the socket: the player counts what it handed over (see LivePlayer.releaseTaken).
+    if (!this.connection.isSending() || !this.connection.session.sendPlayMedia(kind, timestamp, body)) return 0;
     let bytes = 0;
     for (const part of body) bytes += part.length;
     return bytes;

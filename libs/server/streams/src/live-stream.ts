@@ -1,4 +1,12 @@
-import { type AudioConfig, type MediaPacket, type TrackKind, type VideoConfig, pinMedia } from '@rapidrtmp/media-core';
+import {
+  type AudioConfig,
+  type MediaPacket,
+  type TrackKind,
+  type VideoConfig,
+  pinMedia,
+  releaseMedia,
+  retainMedia,
+} from '@rapidrtmp/media-core';
 import type { Publisher, StreamEnding } from '@rapidrtmp/server-domain';
 import { KeyframeWindow } from './keyframe-window.js';
 import type { StreamEvent, StreamSubscriber } from './stream-event.js';
@@ -66,14 +74,15 @@ export class Subscription {
     if (event.type === 'packet') {
       const { packet } = event;
       this.waitingForKeyframe = false;
-      // Queued uncounted, for as long as the subscriber stays paused.
-      pinMedia(packet.payload);
       if (this.queuedBytes + packet.payload.length > this.maxQueuedBytes) {
         this.droppedPackets += 1 + this.dropQueuedPackets();
         this.waitingForKeyframe = true;
         return;
       }
       this.queuedBytes += packet.payload.length;
+      // Held while queued: counted for a subscriber that counts its own holds, else pinned.
+      if (this.subscriber.keepsMedia === 'counted') retainMedia(packet.payload);
+      else pinMedia(packet.payload);
     }
     this.queue.push(event);
   }
@@ -93,20 +102,35 @@ export class Subscription {
     this.queue = [];
     this.queuedBytes = 0;
     for (const event of queued) {
+      // Delivered or queued again (which retains it again), then the queue's own hold goes.
       if (this.paused) this.deliver(event);
       else this.subscriber.onEvent(event);
+      this.letGo(event);
     }
   }
 
   unsubscribe(): void {
     this.detach(this);
+    for (const event of this.queue) this.letGo(event);
+    this.queue = [];
+    this.queuedBytes = 0;
   }
 
   private dropQueuedPackets(): number {
     const before = this.queue.length;
-    this.queue = this.queue.filter((e) => e.type !== 'packet');
+    const kept: StreamEvent[] = [];
+    for (const event of this.queue) {
+      if (event.type === 'packet') this.letGo(event);
+      else kept.push(event);
+    }
+    this.queue = kept;
     this.queuedBytes = 0;
-    return before - this.queue.length;
+    return before - kept.length;
+  }
+
+  /** Gives back the queue's hold on a packet it retained (see deliver). */
+  private letGo(event: StreamEvent): void {
+    if (event.type === 'packet' && this.subscriber.keepsMedia === 'counted') releaseMedia(event.packet.payload);
   }
 }
 
