@@ -20,8 +20,10 @@ import { recordLiveClipCapture } from './rtmp-capture.js';
 const STREAMS = Math.min(Math.max(1, envNumber('BENCH_STREAMS', 25)), 200);
 /** Media seconds per stream in the measured stretch (after every stream has run one whole capture). */
 const MEDIA_SECONDS = Math.min(envNumber('BENCH_MEDIA_SECONDS', 60), 600);
+/** The server's shared socket read buffer (SHARED_READ_BUFFER_BYTES in socket-reads.ts): no read is larger. */
+const READ_BUFFER_BYTES = 64 * 1024;
 /** A publisher's socket reads at 2.5 Mbit/s are a few KiB: smaller slices interleave the streams finer. */
-const SLICE_BYTES = Math.min(envNumber('BENCH_SLICE_BYTES', 8 * 1024), 64 * 1024);
+const SLICE_BYTES = Math.min(envNumber('BENCH_SLICE_BYTES', 8 * 1024), READ_BUFFER_BYTES);
 /** Complete segments kept in memory, as HLS_MEMORY_SEGMENTS (older ones count as stored at once). */
 const MEMORY_SEGMENTS = envNumber('BENCH_MEMORY_SEGMENTS', 1);
 const PART_SECONDS = envNumber('BENCH_PART_SECONDS', 0.25);
@@ -31,7 +33,7 @@ const PART_SECONDS = envNumber('BENCH_PART_SECONDS', 0.25);
  * or as views of the capture (`views`).
  */
 const READS = (process.env.BENCH_READS ?? 'shared') as 'shared' | 'fresh' | 'views';
-const sharedReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+const sharedReadBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
 const CAPTURE_SECONDS = 20;
 const HANDSHAKE_BYTES = 1 + 2 * HANDSHAKE_SIZE;
 

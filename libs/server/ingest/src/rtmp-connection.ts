@@ -143,8 +143,13 @@ export class RtmpConnection implements Publisher {
     this.session.receive(chunk);
   }
 
+  /** Whether `send` still writes: once closing, what is sent is dropped. */
+  private get sending(): boolean {
+    return !this.closing && !this.closed;
+  }
+
   private send(bytes: Buffer | Buffer[]): void {
-    if (this.closing || this.closed) return;
+    if (!this.sending) return;
     if (Array.isArray(bytes)) {
       // Corked: a message's chunk headers and payload views leave in one writev, never joined into a copy.
       this.socket.cork();
@@ -172,7 +177,7 @@ export class RtmpConnection implements Publisher {
       {
         session: this.session,
         socket: this.socket,
-        isSending: () => !this.closing && !this.closed,
+        isSending: () => this.sending,
         started: () => {
           this.playing = true;
           clearTimeout(this.setupTimer);
