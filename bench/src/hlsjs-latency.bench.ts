@@ -7,7 +7,7 @@
 //   BENCH_SECONDS=60 BENCH_JOIN_SECONDS=10 BENCH_ROWS=rapidrtmp-ll,rapidrtmp-standard,nginx-standard
 //   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LIVE_CLIP, sleep, testClip, waitFor } from '@rapidrtmp/test-support';
 import { launchChromium, startPlayerPageServer } from '@rapidrtmp/test-support/browser';
 import {
@@ -70,6 +70,12 @@ const HLS_DEBUG = process.env.BENCH_HLS_DEBUG === '1';
 /** Extra server settings, `K=V,K=V` (e.g. `HLS_PART_SECONDS=0.33`). */
 const SERVER_ENV = serverEnv();
 const FIRST_FRAME_TIMEOUT_MS = 30_000;
+/**
+ * Extra joins per row after the measured playback, each in a fresh browser context, only to time the first frame:
+ * one join lands wherever it lands in the GOP (how far back the keyframe is decides the browser's pre-roll), so the
+ * time to first frame is reported over all joins (p50 / max). Spaced so that they fall at different GOP phases.
+ */
+const EXTRA_JOINS = Math.min(envNumber('BENCH_JOINS', 8), 30);
 
 /** What the test player page (`@rapidrtmp/test-support/browser`) reports, as far as this bench reads it. */
 interface PlayerReport {
@@ -99,6 +105,56 @@ interface Playback {
   droppedFrames: number;
   totalFrames: number;
   machineBusyPercent: number;
+  /** Time to first frame of the measured playback and of each extra join, ms. */
+  firstFrameMs: number[];
+}
+
+function firstFrameMs(report: PlayerReport): number {
+  return report.firstFrame !== null && report.loadStartedAt !== null ? report.firstFrame - report.loadStartedAt : NaN;
+}
+
+/** Opens the player page on `src` in `context` and waits for its first frame. */
+async function openPlayer(
+  context: BrowserContext,
+  pageUrl: string,
+  query: URLSearchParams,
+  label: string,
+): Promise<Page> {
+  const tab = await context.newPage();
+  await tab.goto(`${pageUrl}?${query.toString()}`);
+  await waitFor(
+    `${label}: first frame`,
+    async () => await tab.evaluate<boolean>('window.report.firstFrame !== null'),
+    FIRST_FRAME_TIMEOUT_MS,
+    50,
+  );
+  return tab;
+}
+
+/** EXTRA_JOINS more joins of `query`, one fresh context each, closed at the first frame: their times to first frame. */
+async function timeJoins(browser: Browser, pageUrl: string, query: URLSearchParams, label: string): Promise<number[]> {
+  const times: number[] = [];
+  const steps: string[] = [];
+  const joinQuery = new URLSearchParams(query);
+  joinQuery.set('sampleMs', '0');
+  joinQuery.set('debug', '0');
+  for (let join = 0; join < EXTRA_JOINS; join++) {
+    // 0.3-2.3 s apart, stepping 0.61 s through a 2 s GOP so the joins spread over its phases.
+    await sleep(300 + ((join * 610) % 2000));
+    const context = await browser.newContext();
+    try {
+      const tab = await openPlayer(context, pageUrl, joinQuery, `${label} join ${join + 1}`);
+      const report = await tab.evaluate<PlayerReport>('window.report');
+      times.push(firstFrameMs(report));
+      const { seeking, seeked, appends } = report.startup;
+      const seek = typeof seeking === 'number' && typeof seeked === 'number' ? fmt(seeked - seeking) : '–';
+      steps.push(`${fmt(firstFrameMs(report))} (seek ${seek}, appends ${String(appends ?? '–')})`);
+    } finally {
+      await context.close();
+    }
+  }
+  console.log(`  ${label} joins, first frame ms: ${steps.join('; ')}`);
+  return times;
 }
 
 /** Loads `src` in a fresh browser context, waits for the first frame, plays SECONDS and returns the report. */
@@ -110,23 +166,17 @@ async function play(
   mode: Playback['mode'],
 ): Promise<Playback> {
   const context = await browser.newContext();
+  const query = new URLSearchParams({
+    src,
+    ll: mode === 'low-latency' ? '1' : '0',
+    sampleMs: String(SAMPLE_MS),
+    rate: String(PLAYER_RATE),
+    debug: HLS_DEBUG ? '1' : '0',
+    worker: PLAYER_WORKER ? '1' : '0',
+  });
+  let playback: Omit<Playback, 'firstFrameMs'>;
   try {
-    const tab = await context.newPage();
-    const query = new URLSearchParams({
-      src,
-      ll: mode === 'low-latency' ? '1' : '0',
-      sampleMs: String(SAMPLE_MS),
-      rate: String(PLAYER_RATE),
-      debug: HLS_DEBUG ? '1' : '0',
-      worker: PLAYER_WORKER ? '1' : '0',
-    });
-    await tab.goto(`${pageUrl}?${query.toString()}`);
-    await waitFor(
-      `${server} ${mode}: first frame`,
-      async () => await tab.evaluate<boolean>('window.report.firstFrame !== null'),
-      FIRST_FRAME_TIMEOUT_MS,
-      50,
-    );
+    const tab = await openPlayer(context, pageUrl, query, `${server} ${mode}`);
     const currentTime = () => tab.evaluate<number>('document.getElementById("v").currentTime');
     const played0 = await currentTime();
     const machine0 = machineJiffies();
@@ -142,7 +192,7 @@ async function play(
         { droppedVideoFrames: q.droppedVideoFrames, totalVideoFrames: q.totalVideoFrames }])(
         document.getElementById('v').getVideoPlaybackQuality())`,
     );
-    return {
+    playback = {
       server,
       mode,
       report,
@@ -157,6 +207,8 @@ async function play(
   } finally {
     await context.close();
   }
+  const joins = await timeJoins(browser, pageUrl, query, `${server} ${mode}`);
+  return { ...playback, firstFrameMs: [firstFrameMs(playback.report), ...joins] };
 }
 
 /** RapidRTMP (fresh database, one seeded publisher, ffmpeg publishing the clip): one playback per mode. */
@@ -217,8 +269,7 @@ function row(playback: Playback): string[] {
   const latency = report.samples.map((s) => s.latency).filter((l) => Number.isFinite(l) && l > 0);
   const wall = report.samples.map((s) => s.wallLatencyMs).filter((l): l is number => l !== null && Number.isFinite(l));
   const stallMs = report.stalls.reduce((sum, s) => sum + ((s.end ?? playback.endedAt) - s.start), 0);
-  const ttff =
-    report.firstFrame !== null && report.loadStartedAt !== null ? report.firstFrame - report.loadStartedAt : NaN;
+  const ttff = playback.firstFrameMs.filter(Number.isFinite);
   const errors = new Map<string, number>();
   for (const error of report.errors) errors.set(error.details, (errors.get(error.details) ?? 0) + 1);
   return [
@@ -228,7 +279,9 @@ function row(playback: Playback): string[] {
     seconds(wall.map((ms) => ms / 1000)),
     String(report.stalls.length),
     fmt(stallMs / 1000, 2),
-    fmt(ttff),
+    ttff.length === 0
+      ? '–'
+      : `${fmt(percentile(ttff, 50))} / ${fmt(Math.max(...ttff))} (${ttff.length}: ${ttff.map((ms) => fmt(ms)).join(' ')})`,
     `${fmt(playback.playedSeconds, 1)} / ${fmt(playback.wallSeconds, 1)}`,
     `${fmt(playback.droppedFrames)} / ${fmt(playback.totalFrames)}`,
     `${latency.length} / ${wall.length}`,
@@ -289,7 +342,7 @@ async function main(): Promise<void> {
         'wall-clock latency (PDT) p50 / p95 s',
         'stalls',
         'stall time s',
-        'time to first frame ms',
+        'time to first frame ms p50 / max (joins: each)',
         'played / wall s',
         'dropped / decoded frames',
         'samples (latency / PDT)',
@@ -314,7 +367,8 @@ async function main(): Promise<void> {
       "  wall clock at the first keyframe's arrival + media time, so this is the time since the frame on screen reached the",
       '  server (up to ~67 ms early: ffmpeg -re sends the first frames at once, see live-load). nginx-rtmp writes no PDT: –.',
       '- Stalls: `waiting` events after the first frame; stall time = until the next `playing` (or the end).',
-      '- Time to first frame: from hls.loadSource() to the first `playing`/`timeupdate` with currentTime > 0.',
+      '- Time to first frame: from hls.loadSource() to the first `playing`/`timeupdate` with currentTime > 0; over the measured',
+      `  playback and ${EXTRA_JOINS} more joins (BENCH_JOINS), each in a fresh browser context, spread over the GOP's phases.`,
       '- Played / wall: media seconds played (currentTime) over the wall seconds measured; below 1 means stalls or a slowdown.',
       '  Dropped / decoded frames: getVideoPlaybackQuality() at the end (whole playback): a decoder short of CPU drops frames.',
       '- Everything (server, ffmpeg, Chromium decoding 720p30 in software) shares the same cores: see machine busy %.',
@@ -323,4 +377,4 @@ async function main(): Promise<void> {
   console.log(runFooter(started));
 }
 
-await runBenchmark(main, 3 * (SECONDS + JOIN_SECONDS + 60) + 120);
+await runBenchmark(main, 3 * (SECONDS + JOIN_SECONDS + 60 + EXTRA_JOINS * 5) + 120);
