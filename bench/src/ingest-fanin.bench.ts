@@ -76,7 +76,9 @@ class Pipeline {
     const packager = new LivePackager({
       partSeconds: PART_SECONDS,
       listener: (event) => {
-        if (event.type === 'segment') packager.window.release(event.segment.msn - MEMORY_SEGMENTS, MEMORY_SEGMENTS);
+        // As HlsStream does on every part and stored segment (stored at once here).
+        if (event.type === 'segment' || event.type === 'part')
+          for (const segment of packager.window.segments) packager.window.releaseStored(segment.msn, MEMORY_SEGMENTS);
       },
     });
     const stream = new LiveStream(

@@ -43,14 +43,16 @@ function publishPooled(loops: number): { copies: Map<string, Buffer>; held: () =
       const pooled: MediaPacket = { ...packet, dts: packet.dts + loop * last, pts: packet.pts + loop * last, payload };
       packager.push(pooled, pooled.dts);
       releaseMedia(payload); // the session's own reference, as after a message is handled
+      const cut = recorder.parts.length + recorder.segments.length > 0;
       for (const part of recorder.parts.splice(0)) copies.set(part.name, Buffer.concat(part.chunks));
       for (const segment of recorder.segments.splice(0)) {
         copies.set(segment.name, Buffer.concat(segment.chunks));
         checkHeld();
-        // As HlsStream does once a segment is stored: memory keeps the newest ones only.
-        for (const older of packager.window.segments)
-          if (packager.window.release(older.msn, KEEP_IN_MEMORY)) released++;
       }
+      // As HlsStream does on every part and stored segment: memory keeps the newest segments' worth of parts.
+      if (cut)
+        for (const older of packager.window.segments)
+          if (packager.window.releaseStored(older.msn, KEEP_IN_MEMORY)) released++;
     }
   }
   packager.end();

@@ -154,20 +154,36 @@ describe('SegmentWindow eviction', () => {
     assert.deepEqual(evicted, [0, 1, 2, 3]);
   });
 
-  it('releases the bytes of stored segments away from the live edge, which stay listed', () => {
+  it('lets stored segments go part by part as the open segment grows; they stay listed', () => {
     const { window } = windowWith(6, 2);
-    assert.equal(window.release(4, 3), false, 'one of the newest three');
-    assert.equal(window.release(2, 3), true);
-    assert.equal(window.release(2, 3), false, 'already released');
-    assert.equal(window.release(9, 3), false, 'not a complete segment');
+    // One segment's worth in memory: the open segment's 2 parts replace the first 2 of the newest complete one.
+    assert.equal(window.releaseStored(5, 1), false, 'the newest is only partly released');
+    assert.equal(window.getSegment(5), undefined, 'served as a whole from storage now');
+    assert.equal(window.getPart(5, 1), undefined);
+    assert.ok(window.getPart(5, 2), 'its newest parts stay');
+    assert.deepEqual(window.releasedPartRange(5, 1), { segment: 'seg-5.m4s', start: 4, end: 8 });
+    assert.equal(window.releasedPartRange(5, 2), undefined, 'still in memory');
+    assert.equal(window.releaseStored(5, 2), false, 'two segments in memory: the newest stays whole');
+    assert.equal(window.releaseStored(4, 2), false, 'and the one before goes part by part');
+    assert.equal(window.getPart(4, 1), undefined);
+    assert.ok(window.getPart(4, 2));
+    window.addPart(partOf(Buffer.from('s6p2')), 0.5, true);
+    assert.equal(window.releaseStored(5, 1), false);
+    assert.equal(window.getPart(5, 2), undefined, 'one more part opened, one more went');
+    assert.ok(window.getPart(5, 3));
+    assert.equal(window.releaseStored(2, 1), true, 'further back: all its parts');
+    assert.equal(window.releaseStored(2, 1), false, 'already released');
+    assert.equal(window.releaseStored(9, 1), false, 'not a complete segment');
+    window.completeSegment(1.5);
+    assert.equal(window.releaseStored(5, 1), true, 'the next segment completed: the rest of it');
     assert.equal(window.getSegment(2), undefined);
     assert.equal(window.getPart(2, 1), undefined);
     assert.equal(window.resolve('seg-2.m4s'), undefined);
     assert.ok(window.getSegment(3));
-    assert.ok(window.getPart(6, 1), 'parts of the open segment stay');
+    assert.ok(window.getSegment(6), 'the newest complete segment, while no part of the next exists');
     assert.deepEqual(
       window.segments.map((segment) => segment.msn),
-      [0, 1, 2, 3, 4, 5],
+      [0, 1, 2, 3, 4, 5, 6],
       'still listed',
     );
     assert.equal(window.segments[2]!.byteLength, 16, 'its size still counts for BANDWIDTH');

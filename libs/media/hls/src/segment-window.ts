@@ -37,17 +37,21 @@ const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
   a.msn > msn || (a.msn === msn && a.index >= index);
 
 /**
- * The window lets go of a segment's bytes: each part gives back its references to pooled media slabs
- * (taken in partChunks) once, and the record no longer points at them. An HTTP response or a write still
- * sending them holds references of its own.
+ * The window lets go of the bytes of a segment's parts [from, to): each gives back its references to pooled
+ * media slabs (taken in partChunks) once, and the record no longer points at them. An HTTP response or a
+ * write still sending them holds references of its own.
  */
-function dropBytes(segment: SegmentRecord): void {
-  for (const part of segment.parts) {
+function dropPartBytes(segment: SegmentRecord, from: number, to: number): void {
+  for (let index = from; index < to; index++) {
+    const part = segment.parts[index];
+    if (!part) continue;
     releaseAllMedia(part.chunks);
     part.chunks = [];
   }
   segment.chunks = [];
 }
+
+const dropBytes = (segment: SegmentRecord): void => dropPartBytes(segment, 0, segment.parts.length);
 
 export class SegmentWindow {
   /** Fixed once the first segment completes (see target-duration.ts); undefined until then. */
@@ -224,29 +228,62 @@ export class SegmentWindow {
   getPart(msn: number, index: number): ByteChunks | undefined {
     if (this.open?.msn === msn) return this.open.parts[index]?.chunks;
     const segment = this.findSegment(msn);
-    return segment?.released ? undefined : segment?.parts[index]?.chunks;
+    return segment && index < (segment.releasedParts ?? 0) ? undefined : segment?.parts[index]?.chunks;
   }
 
   /**
-   * Lets a listed segment's bytes go (it was stored elsewhere and is no longer near the live edge): it
-   * stays in the playlist, and `resolve` no longer has it. Refused for the newest `keepNewest` segments.
+   * How many of a complete segment's parts, from its first, memory can do without: the window keeps the newest
+   * `memorySegments` segments' worth of parts, the open segment's included, so each part the open segment gains
+   * lets the same part of the segment `memorySegments` back go (the oldest of them first: players at the live
+   * edge ask for the newest parts). Segments further back keep none.
    */
-  release(msn: number, keepNewest: number): boolean {
+  private releasableParts(msn: number, memorySegments: number): number {
     const segment = this.findSegment(msn);
-    const newest = this.lastSegment?.msn ?? -1;
-    if (!segment || segment.released || msn > newest - keepNewest) return false;
+    const newest = this.lastSegment?.msn;
+    if (!segment || newest === undefined) return 0;
+    const back = newest - msn + 1; // 1 for the newest complete segment
+    if (back < memorySegments) return 0;
+    if (back > memorySegments) return segment.parts.length;
+    return Math.min(this.open?.parts.length ?? 0, segment.parts.length);
+  }
+
+  /**
+   * Lets the bytes of a listed segment's first `parts` parts go (it was stored elsewhere, see `releasableParts`):
+   * it stays in the playlist; `resolve` no longer has the segment nor those parts, which are read back from
+   * storage (`releasedPartRange`). True if it released anything.
+   */
+  releaseParts(msn: number, parts: number): boolean {
+    const segment = this.findSegment(msn);
+    const already = segment?.releasedParts ?? 0;
+    const upTo = Math.min(parts, segment?.parts.length ?? 0);
+    if (!segment || upTo <= already) return false;
     segment.released = true;
-    dropBytes(segment);
+    segment.releasedParts = upTo;
+    dropPartBytes(segment, already, upTo);
     return true;
   }
 
   /**
-   * Where a listed part of a segment whose bytes left memory (`release`) lies within that segment's stored
-   * bytes: a segment is its parts in order, so the part is read back as a byte range of it.
+   * For a segment that was stored elsewhere (so can be read back): lets go of what memory no longer needs of
+   * it (`releasableParts`). True when this call let its last part go.
+   */
+  releaseStored(msn: number, memorySegments: number): boolean {
+    return this.releaseParts(msn, this.releasableParts(msn, memorySegments)) && this.fullyReleased(msn);
+  }
+
+  /** Whether every part of a listed segment left memory. */
+  fullyReleased(msn: number): boolean {
+    const segment = this.findSegment(msn);
+    return segment !== undefined && (segment.releasedParts ?? 0) >= segment.parts.length;
+  }
+
+  /**
+   * Where a listed part that left memory (`releaseParts`) lies within its segment's stored bytes: a segment is
+   * its parts in order, so the part is read back as a byte range of it.
    */
   releasedPartRange(msn: number, index: number): { segment: string; start: number; end: number } | undefined {
     const segment = this.findSegment(msn);
-    if (!segment?.released || index < 0 || index >= segment.parts.length) return undefined;
+    if (!segment || index < 0 || index >= (segment.releasedParts ?? 0)) return undefined;
     let start = 0;
     for (let i = 0; i < index; i++) start += segment.parts[i]?.byteLength ?? 0;
     return { segment: segment.name, start, end: start + (segment.parts[index]?.byteLength ?? 0) };

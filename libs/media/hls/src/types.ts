@@ -46,8 +46,13 @@ export interface SegmentRecord {
   /** The parts' buffers in order: the segment's bytes. */
   chunks: ByteChunks;
   byteLength: number;
-  /** Its bytes left memory (SegmentWindow.release): listed still, served from wherever it was stored. */
+  /**
+   * Some of its bytes left memory (SegmentWindow.releaseStored): listed still, served as a whole from wherever
+   * it was stored, and so are its first `releasedParts` parts (byte ranges of it); the rest are still in memory.
+   */
   released?: boolean;
+  /** How many of its parts, from the first, left memory (all of them once it is fully released). */
+  releasedParts?: number;
 }
 
 /** The segment being built: listed in an LL-HLS playlist through its parts only. */

@@ -54,7 +54,10 @@ export interface HlsSettings {
   /** PART-HOLD-BACK in part targets: how far behind the live edge LL-HLS players sit (RFC 8216bis: at least 2). */
   partHoldBackParts: number;
   windowSegments: number;
-  /** Newest complete segments whose bytes stay in memory; older listed ones are read back once stored. */
+  /**
+   * Segments' worth of the newest parts (the open segment's included) whose bytes stay in memory; older parts
+   * leave once their segment is stored and are read back from there (SegmentWindow.releaseStored).
+   */
   memorySegments: number;
   /** Segments read back from storage (older than the memory window) are cached up to this many bytes. */
   storageCacheBytes: number;

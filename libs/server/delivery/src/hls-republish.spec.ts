@@ -107,7 +107,7 @@ class StoringArchive implements SegmentArchive {
 }
 
 describe('HLS live window memory', () => {
-  it('keeps the newest HLS_MEMORY_SEGMENTS in memory and serves older listed segments from storage', async () => {
+  it('keeps the newest HLS_MEMORY_SEGMENTS segments of parts in memory and serves the rest from storage', async () => {
     const registry = new LiveStreamRegistry();
     const hls = new HlsService(
       loadConfig({ HLS_MEMORY_SEGMENTS: '2', HLS_WINDOW: '6' }),
@@ -135,9 +135,22 @@ describe('HLS live window memory', () => {
       assert.ok(answer.ok, name);
       assert.deepEqual(Buffer.concat(answer.body), archive.stored.get(name), `${name} byte for byte`);
     }
-    assert.equal(archive.reads, listed.length - 2, 'all but the newest two came from storage');
+    // Two segments' worth of parts: the open segment's and the newest complete one's whole, so the open
+    // segment's parts replaced as many of the first parts of the one before, which is then read from storage.
+    const openParts = playlist.body.slice(playlist.body.lastIndexOf('seg-')).match(/#EXT-X-PART:/g)?.length ?? 0;
+    assert.ok(openParts > 0, playlist.body);
+    assert.equal(archive.reads, listed.length - 1, 'all but the newest came from storage');
+    const beforeNewest = listed[listed.length - 2]!;
+    const msn = Number(beforeNewest.slice('seg-'.length, -'.m4s'.length));
+    const stored = await hlsStream.resource(beforeNewest);
+    const firstPart = await hlsStream.resource(`part-${msn}.0.m4s`);
+    const keptPart = await hlsStream.resource(`part-${msn}.${openParts}.m4s`);
+    assert.ok(stored.ok && firstPart.ok && keptPart.ok);
+    const storedBytes = stored.body[0]!.buffer;
+    assert.equal(firstPart.body[0]!.buffer, storedBytes, 'its first part: a range of the segment read back');
+    assert.notEqual(keptPart.body[0]!.buffer, storedBytes, 'a later part: still in memory');
     await Promise.all([hlsStream.resource(listed[0]!), hlsStream.resource(listed[0]!)]);
-    assert.equal(archive.reads, listed.length - 2, 'read from storage once, then from the cache');
+    assert.equal(archive.reads, listed.length - 1, 'read from storage once, then from the cache');
     await hls.onModuleDestroy();
   });
 });

@@ -238,8 +238,9 @@ export class HlsStream implements PlaybackSource {
   }
 
   /**
-   * Once a segment is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SEGMENTS
-   * (what players near the live edge ask for); built apart so the callback holds the msn, not the bytes.
+   * Once a segment is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SEGMENTS segments'
+   * worth of parts (what players near the live edge ask for); built apart so the callback holds the msn, not
+   * the bytes. Stored segments arrive in order (one writer per session).
    */
   private releaser(msn: number): () => void {
     return () => {
@@ -248,14 +249,17 @@ export class HlsStream implements PlaybackSource {
     };
   }
 
+  /** On every stored segment and every new part: let go of what memory no longer needs. */
   private releaseStored(): void {
     const window = this.packager.window;
     const keep = this.settings.memorySegments;
-    for (let msn = this.stored[0]; msn !== undefined; msn = this.stored[0]) {
-      if (msn >= window.mediaSequence && msn > (window.lastSegment?.msn ?? -1) - keep) return;
-      this.stored.shift();
-      if (window.release(msn, keep)) this.metrics.releasedSegments.inc();
+    for (const msn of this.stored) {
+      if (msn < window.mediaSequence) continue; // evicted: its bytes went with it
+      if (window.releaseStored(msn, keep)) this.metrics.releasedSegments.inc();
     }
+    // What is gone or fully released needs no more looks; the rest are the newest, partly in memory.
+    const done = (msn: number) => msn < window.mediaSequence || window.fullyReleased(msn);
+    while (this.stored[0] !== undefined && done(this.stored[0])) this.stored.shift();
   }
 
   private onPackagerEvent(event: PackagerEvent): void {
@@ -269,6 +273,7 @@ export class HlsStream implements PlaybackSource {
         break;
       case 'part':
         this.metrics.parts.inc();
+        if (this.stored.length > 0) this.releaseStored();
         break;
       case 'segment':
         this.releaseStored();

@@ -33,9 +33,9 @@ interface SpilledSession {
 }
 
 /**
- * The live window of streams that are not recorded, on local disk: segments past HLS_MEMORY_SEGMENTS leave
- * memory once written here and are read back from here (through the cached archive) until they leave the
- * window. Ephemeral by design: no fsync (a crash loses the stream anyway), no object store, one folder per
+ * The live window of streams that are not recorded, on local disk: parts past the newest HLS_MEMORY_SEGMENTS
+ * segments' worth leave memory once their segment is written here, and are read back from here (through the
+ * cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream anyway), no object store, one folder per
  * stream session removed a while after the stream ends. Recorded sessions never come here: the recorder's
  * copy serves the same purpose and outlives the stream.
  */
