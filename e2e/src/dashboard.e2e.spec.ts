@@ -417,11 +417,19 @@ describe(
       // Five wrong passwords for an account lock it for a while: the form says when to retry.
       const limited = guard.expect({ why: 'rate limit on purpose', url: /\/api\/v1\/auth\/login$/, status: 429 });
       const refused = guard.expect({ why: 'wrong passwords on purpose', url: /\/api\/v1\/auth\/login$/, status: 401 });
+      // Each attempt waits for its own answer: the previous attempt's alert is still on screen when the next
+      // one is typed, and a form filled while an answer is pending loses its password to that answer's reset.
+      const loginAnswer = (page: Page) =>
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/auth/login'));
       for (let attempt = 0; attempt < 5; attempt++) {
+        const answered = loginAnswer(moderator);
         await signIn(moderator, 'nobody@example.com', `guess ${attempt}`);
+        assert.equal((await answered).status(), 401, `attempt ${attempt + 1}`);
         await moderator.getByRole('alert').filter({ hasText: 'Wrong e-mail or password' }).waitFor();
       }
+      const answered = loginAnswer(moderator);
       await signIn(moderator, 'nobody@example.com', 'one more guess');
+      assert.equal((await answered).status(), 429, 'the sixth attempt is refused');
       await moderator.getByRole('alert').filter({ hasText: 'Too many sign-in attempts' }).waitFor();
       await moderator.getByText(/Try again in \d+ minutes/).waitFor();
       assert.equal(limited(), 1);
