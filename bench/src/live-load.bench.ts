@@ -222,6 +222,37 @@ async function idleBaseline(
   return { baselineRss: rss(), idleCpuPercent, note };
 }
 
+/** What the server's own /metrics says its memory is made of (prom-client's default Node metrics), bytes. */
+interface MemoryComposition {
+  /** V8's young generation (semi-spaces): grows under sustained allocation, shrinks only when idle. */
+  youngGeneration: number;
+  /** The rest of the JS heap, committed. */
+  olderHeap: number;
+  /** Memory outside the heap that V8 knows of: media slabs, socket and file buffers. */
+  external: number;
+}
+
+async function memoryComposition(baseUrl: string): Promise<MemoryComposition | undefined> {
+  const text = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => (r.ok ? r.text() : undefined),
+    () => undefined,
+  );
+  if (!text) return undefined;
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+  const young = value(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)$/m);
+  const heap = value(/^nodejs_heap_size_total_bytes (\S+)$/m);
+  const external = value(/^nodejs_external_memory_bytes (\S+)$/m);
+  return { youngGeneration: young, olderHeap: heap - young, external };
+}
+
+/** "young generation 1 -> 32 MB, ..." between the idle baseline and the end of the window. */
+function compositionChange(idle: MemoryComposition | undefined, end: MemoryComposition | undefined): string {
+  if (!idle || !end) return 'memory composition: /metrics not read';
+  const part = (label: string, key: keyof MemoryComposition) =>
+    `${label} ${fmt(idle[key] / MB, 0)} -> ${fmt(end[key] / MB, 0)}`;
+  return `MB idle -> end of window: ${part('young generation', 'youngGeneration')}, ${part('rest of the heap', 'olderHeap')}, ${part('external (media slabs, buffers)', 'external')}`;
+}
+
 /** RSS over the idle baseline per stream, MB: as measured at the end of the window, and after a full GC. */
 const rssPerStream = (r: RunResult) => (r.window.serverRssEnd - r.baselineRss) / r.streams / MB;
 const rssAfterGcPerStream = (r: RunResult) => ((r.rssAfterGc ?? NaN) - r.baselineRss) / r.streams / MB;
@@ -241,6 +272,8 @@ interface RunResult {
   /** RapidRTMP only: the following window with one LL-HLS follower per stream, where `lag` comes from. */
   viewerWindow?: WindowResult;
   baselineRss: number;
+  /** RapidRTMP: what its memory growth is made of, idle vs the end of the ingest window. */
+  composition?: string;
   /** RapidRTMP: RSS right after the ingest window and a full GC (what the streams hold, without garbage). */
   rssAfterGc?: number;
   idleCpuPercent: number;
@@ -612,6 +645,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     });
     const keys = await seedPublishers(databaseUrl, streams);
     const idle = await idleBaseline(() => [server.pid!], true);
+    const idleComposition = await memoryComposition(baseUrl);
 
     const targets = await publishTargets(
       cleanup,
@@ -634,6 +668,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
     // Ingest window: no HTTP client, as in nginx-rtmp's window, so the headline CPU and RSS are the same
     // work on both servers (publishers in, HLS packaged and written/recorded, nobody reading).
     const ingest = await measureWindow(() => [server.pid!], publishers, WINDOW_SECONDS);
+    const composition = compositionChange(idleComposition, await memoryComposition(baseUrl));
     const rssAfterGc = await rssAfterFullGc(server.pid!);
     const viewers = await viewerWindow(
       baseUrl,
@@ -655,6 +690,7 @@ async function runRapid(streams: number, clip: string): Promise<RunResult> {
       window: ingest,
       viewerWindow: viewers.measured,
       ...idle,
+      composition,
       rssAfterGc,
       lag: viewers.lag,
       delivery,
@@ -979,7 +1015,8 @@ async function main(): Promise<void> {
           `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
           `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
           `; CPU by thread: ${threadSplit(result.window)}` +
-          `${viewers ? `; with viewers: ${threadSplit(viewers)}, machine busy ${fmt(viewers.machineBusyPercent, 0)} %` : ''}`,
+          `${viewers ? `; with viewers: ${threadSplit(viewers)}, machine busy ${fmt(viewers.machineBusyPercent, 0)} %` : ''}` +
+          `${result.composition ? `; ${result.composition}` : ''}`,
       );
     }
   }
@@ -1039,12 +1076,14 @@ async function main(): Promise<void> {
       '  master + worker. "CPU % with 1 LL viewer/stream": the same over the viewer window (RapidRTMP only).',
       '- RSS/stream: (VmRSS at the end of the window without clients - VmRSS idle before the publishers connected) / N; nginx =',
       '  master + worker.',
-      "  RapidRTMP's idle baseline is taken after a full GC (SIGUSR2, bench/src/gc-on-signal.ts, loaded with --expose-gc),",
-      '  so the start-up garbage the first GC under load frees does not make RSS per stream look smaller. "After a full GC":',
-      '  the same right after the window and one more full GC: what the streams hold, without garbage waiting for a GC.',
+      "  RapidRTMP's idle baseline is taken after two full GCs 5.5 s apart (SIGUSR2, bench/src/gc-on-signal.ts, loaded with",
+      '  --expose-gc): the second one, seeing a low allocation rate, also shrinks the young generation start-up grew, so the',
+      '  baseline holds neither start-up garbage nor that growth. "After a full GC": the same right after the window and one',
+      '  more full GC: what the streams hold, without garbage waiting for a GC. The per-run line gives what the growth is made',
+      "  of, from the server's /metrics (V8's young generation, the rest of the heap, external memory such as media slabs).",
       '  Marginal cost = difference of the totals between the smallest and largest N (fixed costs cancel).',
-      '  RapidRTMP keeps the HLS window (10 x 2 s segments) in memory by design; nginx-rtmp writes fragments to files, whose',
-      '  page cache is not in its RSS.',
+      '  RapidRTMP keeps about one segment duration of the newest parts per stream in memory (HLS_MEMORY_SEGMENTS=1), the',
+      '  rest of the window on disk; nginx-rtmp writes fragments to files, whose page cache is not in its RSS.',
       `- RapidRTMP lag (viewer window): one LL-HLS client per stream, ${LAG_MODE === 'block' ? 'blocking playlist reloads (_HLS_msn/_HLS_part of the preload hint)' : 'plain playlist GETs every 100 ms'};`,
       '  a part/segment is listed when the first response naming it arrives; its reference is EXT-X-PROGRAM-DATE-TIME + start',
       "  offset + duration. The server sets PDT = wall clock at the first keyframe's arrival + media time.",
