@@ -86,6 +86,27 @@ describe('HLS republish and the archive', () => {
   }
 });
 
+/** Stores every segment at once and reads it back; says it is stored when the test says so. */
+class ManualArchive implements SegmentArchive {
+  readonly stored = new Map<string, Buffer>();
+  readonly pending: Array<() => void> = [];
+  reads = 0;
+  begin(): void {
+    // nothing to set up per session
+  }
+  storeInit(_sessionId: string, name: string, data: Buffer): void {
+    this.stored.set(name, data);
+  }
+  storeSegment(_sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
+    this.stored.set(segment.name, Buffer.concat(segment.chunks));
+    if (onStored) this.pending.push(onStored);
+  }
+  async read(_sessionId: string, name: string): Promise<Buffer | undefined> {
+    this.reads++;
+    return this.stored.get(name);
+  }
+}
+
 /** Stores every segment at once and reads it back, like a recorder on a fast store. */
 class StoringArchive implements SegmentArchive {
   readonly stored = new Map<string, Buffer>();
@@ -107,6 +128,41 @@ class StoringArchive implements SegmentArchive {
 }
 
 describe('HLS live window memory', () => {
+  it('lets a stored segment’s parts go on the packager’s next event, never from the storage callback', async () => {
+    const registry = new LiveStreamRegistry();
+    const hls = new HlsService(
+      loadConfig({ HLS_WINDOW: '6' }),
+      registry,
+      new MetricsRegistry(),
+      createLogger('silent'),
+    );
+    const archive = new ManualArchive();
+    hls.useArchive(archive);
+    hls.onModuleInit();
+    const stream = session('s1');
+    registry.add(stream);
+    publishSeconds(stream, 5, 0);
+    const hlsStream = hls.get('pb1')!;
+    const playlist = await hlsStream.mediaPlaylist(undefined);
+    assert.ok(playlist.ok);
+    const newest = [...playlist.body.matchAll(/^seg-(\d+)\.m4s$/gm)].at(-1)![1]!;
+    const openParts = playlist.body.slice(playlist.body.lastIndexOf('seg-')).match(/#EXT-X-PART:/g)?.length ?? 0;
+    assert.ok(openParts > 0, `the open segment has parts: ${playlist.body}`);
+    // The storage callbacks run (as promise continuations do, between a request's lookup and its response's
+    // hold on the bytes): nothing leaves memory yet.
+    for (const stored of archive.pending.splice(0)) stored();
+    const before = await hlsStream.resource(`part-${newest}.0.m4s`);
+    assert.ok(before.ok);
+    assert.equal(archive.reads, 0, 'still from memory after the storage callback');
+    // The next part comes: now the first part of the newest complete segment goes.
+    publishSeconds(stream, 0.5, 5000);
+    const after = await hlsStream.resource(`part-${newest}.0.m4s`);
+    assert.ok(after.ok);
+    assert.equal(archive.reads, 1, 'read back from storage once the packager moved on');
+    assert.deepEqual(Buffer.concat(after.body), Buffer.concat(before.body), 'the same bytes');
+    await hls.onModuleDestroy();
+  });
+
   it('keeps the newest HLS_MEMORY_SEGMENTS segments of parts in memory and serves the rest from storage', async () => {
     const registry = new LiveStreamRegistry();
     const hls = new HlsService(
@@ -124,6 +180,8 @@ describe('HLS live window memory', () => {
     await new Promise((resolve) => setImmediate(resolve));
     publishSeconds(stream, 5, 7000);
     await new Promise((resolve) => setImmediate(resolve));
+    // Stored segments' parts go on the packager's next events.
+    publishSeconds(stream, 0.5, 12_000);
 
     const hlsStream = hls.get('pb1')!;
     const playlist = await hlsStream.mediaPlaylist(undefined);

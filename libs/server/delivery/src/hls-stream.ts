@@ -241,15 +241,19 @@ export class HlsStream implements PlaybackSource {
    * Once a segment is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SEGMENTS segments'
    * worth of parts (what players near the live edge ask for); built apart so the callback holds the msn, not
    * the bytes. Stored segments arrive in order (one writer per session).
+   *
+   * The storage callback only notes the segment: its parts go on the packager's next event. That callback runs
+   * as a promise continuation, which can fall between a request finding a part in memory and its response
+   * retaining the part's slabs (only promise continuations run there); packager events come from ingest, never
+   * in that gap.
    */
   private releaser(msn: number): () => void {
     return () => {
       this.stored.push(msn);
-      this.releaseStored();
     };
   }
 
-  /** On every stored segment and every new part: let go of what memory no longer needs. */
+  /** On every new part and segment: let go of what memory no longer needs of the stored segments. */
   private releaseStored(): void {
     const window = this.packager.window;
     const keep = this.settings.memorySegments;
@@ -276,7 +280,7 @@ export class HlsStream implements PlaybackSource {
         if (this.stored.length > 0) this.releaseStored();
         break;
       case 'segment':
-        this.releaseStored();
+        if (this.stored.length > 0) this.releaseStored();
         this.options.onProgress?.(this);
         if (this.sessionId && this.lastInit && this.archive) {
           this.archive.storeSegment(
