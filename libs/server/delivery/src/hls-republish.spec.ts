@@ -99,48 +99,39 @@ class ManualArchive implements SegmentArchive {
   }
   storeSegment(_sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
     this.stored.set(segment.name, Buffer.concat(segment.chunks));
-    if (onStored) this.pending.push(onStored);
+    if (onStored) this.whenStored(onStored);
   }
   async read(_sessionId: string, name: string): Promise<Buffer | undefined> {
     this.reads++;
     return this.stored.get(name);
+  }
+  protected whenStored(onStored: () => void): void {
+    this.pending.push(onStored);
   }
 }
 
-/** Stores every segment at once and reads it back, like a recorder on a fast store. */
-class StoringArchive implements SegmentArchive {
-  readonly stored = new Map<string, Buffer>();
-  reads = 0;
-  begin(): void {
-    // nothing to set up per session
+/** Says each segment is stored right after the call, like a recorder on a fast store. */
+class StoringArchive extends ManualArchive {
+  protected override whenStored(onStored: () => void): void {
+    queueMicrotask(onStored);
   }
-  storeInit(_sessionId: string, name: string, data: Buffer): void {
-    this.stored.set(name, data);
-  }
-  storeSegment(_sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
-    this.stored.set(segment.name, Buffer.concat(segment.chunks));
-    queueMicrotask(() => onStored?.());
-  }
-  async read(_sessionId: string, name: string): Promise<Buffer | undefined> {
-    this.reads++;
-    return this.stored.get(name);
-  }
+}
+
+/** HLS delivery with `settings` over `archive`, and one live session of playback id pb1. */
+function liveWithArchive(settings: Record<string, string>, archive: SegmentArchive) {
+  const registry = new LiveStreamRegistry();
+  const hls = new HlsService(loadConfig(settings), registry, new MetricsRegistry(), createLogger('silent'));
+  hls.useArchive(archive);
+  hls.onModuleInit();
+  const stream = session('s1');
+  registry.add(stream);
+  return { hls, stream };
 }
 
 describe('HLS live window memory', () => {
   it('lets a stored segment’s parts go on the packager’s next event, never from the storage callback', async () => {
-    const registry = new LiveStreamRegistry();
-    const hls = new HlsService(
-      loadConfig({ HLS_WINDOW: '6' }),
-      registry,
-      new MetricsRegistry(),
-      createLogger('silent'),
-    );
     const archive = new ManualArchive();
-    hls.useArchive(archive);
-    hls.onModuleInit();
-    const stream = session('s1');
-    registry.add(stream);
+    const { hls, stream } = liveWithArchive({ HLS_WINDOW: '6' }, archive);
     publishSeconds(stream, 5, 0);
     const hlsStream = hls.get('pb1')!;
     const playlist = await hlsStream.mediaPlaylist(undefined);
@@ -164,18 +155,8 @@ describe('HLS live window memory', () => {
   });
 
   it('keeps the newest HLS_MEMORY_SEGMENTS segments of parts in memory and serves the rest from storage', async () => {
-    const registry = new LiveStreamRegistry();
-    const hls = new HlsService(
-      loadConfig({ HLS_MEMORY_SEGMENTS: '2', HLS_WINDOW: '6' }),
-      registry,
-      new MetricsRegistry(),
-      createLogger('silent'),
-    );
     const archive = new StoringArchive();
-    hls.useArchive(archive);
-    hls.onModuleInit();
-    const stream = session('s1');
-    registry.add(stream);
+    const { hls, stream } = liveWithArchive({ HLS_MEMORY_SEGMENTS: '2', HLS_WINDOW: '6' }, archive);
     publishSeconds(stream, 7, 0);
     await new Promise((resolve) => setImmediate(resolve));
     publishSeconds(stream, 5, 7000);
