@@ -145,10 +145,11 @@ async function timeJoins(browser: Browser, pageUrl: string, query: URLSearchPara
     try {
       const tab = await openPlayer(context, pageUrl, joinQuery, `${label} join ${join + 1}`);
       const report = await tab.evaluate<PlayerReport>('window.report');
-      times.push(firstFrameMs(report));
+      const ms = firstFrameMs(report);
+      times.push(ms);
       const { seeking, seeked, appends } = report.startup;
       const seek = typeof seeking === 'number' && typeof seeked === 'number' ? fmt(seeked - seeking) : '–';
-      steps.push(`${fmt(firstFrameMs(report))} (seek ${seek}, appends ${String(appends ?? '–')})`);
+      steps.push(`${fmt(ms)} (seek ${seek}, appends ${String(appends ?? '–')})`);
     } finally {
       await context.close();
     }

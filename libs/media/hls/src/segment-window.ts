@@ -222,7 +222,7 @@ export class SegmentWindow {
 
   getSegment(msn: number): ByteChunks | undefined {
     const segment = this.findSegment(msn);
-    return segment?.released ? undefined : segment?.chunks;
+    return segment && (segment.releasedParts ?? 0) > 0 ? undefined : segment?.chunks;
   }
 
   getPart(msn: number, index: number): ByteChunks | undefined {
@@ -252,12 +252,11 @@ export class SegmentWindow {
    * it stays in the playlist; `resolve` no longer has the segment nor those parts, which are read back from
    * storage (`releasedPartRange`). True if it released anything.
    */
-  releaseParts(msn: number, parts: number): boolean {
+  private releaseParts(msn: number, parts: number): boolean {
     const segment = this.findSegment(msn);
     const already = segment?.releasedParts ?? 0;
     const upTo = Math.min(parts, segment?.parts.length ?? 0);
     if (!segment || upTo <= already) return false;
-    segment.released = true;
     segment.releasedParts = upTo;
     dropPartBytes(segment, already, upTo);
     return true;

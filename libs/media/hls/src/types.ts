@@ -47,11 +47,10 @@ export interface SegmentRecord {
   chunks: ByteChunks;
   byteLength: number;
   /**
-   * Some of its bytes left memory (SegmentWindow.releaseStored): listed still, served as a whole from wherever
-   * it was stored, and so are its first `releasedParts` parts (byte ranges of it); the rest are still in memory.
+   * How many of its parts, from the first, left memory (SegmentWindow.releaseStored; all of them once it is fully
+   * released). Listed still; once any part left, the segment is served as a whole from wherever it was stored, and
+   * so are those parts (byte ranges of it); the rest are still in memory.
    */
-  released?: boolean;
-  /** How many of its parts, from the first, left memory (all of them once it is fully released). */
   releasedParts?: number;
 }
 

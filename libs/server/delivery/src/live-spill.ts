@@ -35,9 +35,9 @@ interface SpilledSession {
 /**
  * The live window of streams that are not recorded, on local disk: parts past the newest HLS_MEMORY_SEGMENTS
  * segments' worth leave memory once their segment is written here, and are read back from here (through the
- * cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream anyway), no object store, one folder per
- * stream session removed a while after the stream ends. Recorded sessions never come here: the recorder's
- * copy serves the same purpose and outlives the stream.
+ * cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream
+ * anyway), no object store, one folder per stream session removed a while after the stream ends. Recorded
+ * sessions never come here: the recorder's copy serves the same purpose and outlives the stream.
  */
 export class LiveSpill implements SegmentArchive {
   readonly counters: LiveSpillCounters = { stored: 0, failed: 0, skipped: 0, removed: 0 };
