@@ -38,6 +38,8 @@ export interface RtmpLimits {
   maxChunkStreams: number;
   outgoingChunkSize: number;
   duplicatePublish: 'reject' | 'takeover';
+  /** A publishing socket is read at most once per this many ms (merged reads); 0 reads as bytes arrive. */
+  readIntervalMs: number;
 }
 
 /** RTMPS ingest: the same RTMP sessions behind TLS, on a port of its own. */
@@ -246,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxChunkStreams: raw.RTMP_MAX_CHUNK_STREAMS,
       outgoingChunkSize: raw.RTMP_CHUNK_SIZE,
       duplicatePublish: raw.RTMP_DUPLICATE_PUBLISH,
+      readIntervalMs: raw.RTMP_READ_INTERVAL_MS,
     },
     rtmps:
       raw.RTMPS_CERT_FILE !== undefined && raw.RTMPS_KEY_FILE !== undefined

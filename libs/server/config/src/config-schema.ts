@@ -147,6 +147,9 @@ export const configSchema = z
     RTMP_MAX_CHUNK_STREAMS: integer(64, 4, 65_599, 'count'),
     RTMP_CHUNK_SIZE: integer(4096, 128, 65_536, 'byte count'),
     RTMP_DUPLICATE_PUBLISH: z.enum(['reject', 'takeover'], { error: 'expected reject or takeover' }).default('reject'),
+    // Merged reads: a publishing socket is read at most once per this many ms, so one event-loop wake-up
+    // reads every publisher's new bytes (0: read each socket as bytes arrive).
+    RTMP_READ_INTERVAL_MS: integer(40, 0, 200, 'milliseconds'),
     // RTMPS ingest: a TLS listener on RTMPS_PORT, on when both PEM files are set (reloaded when they change).
     RTMPS_PORT: port(1936),
     RTMPS_CERT_FILE: optionalText,

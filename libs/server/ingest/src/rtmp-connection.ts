@@ -22,6 +22,7 @@ import {
 } from '@rapidrtmp/server-domain';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import { flvDemuxerEvents, type IngestMetrics, packetKinds } from './ingest-metrics.js';
+import type { ReadPacer } from './read-pacer.js';
 import { RtmpPlayer } from './rtmp-player.js';
 import { startReading } from './socket-reads.js';
 
@@ -85,6 +86,8 @@ export class RtmpConnection implements Publisher {
     private readonly metrics: IngestMetrics,
     logger: Logger,
     private readonly hooks: ConnectionHooks,
+    /** Paces a publisher's reads once it publishes (the set-up exchange reads as bytes arrive). */
+    private readonly pacer: ReadPacer,
   ) {
     this.log = logger.child({ peer: this.remoteAddress });
     metrics.flvEvents.track(this, () => flvDemuxerEvents(this.demuxer.counters));
@@ -136,11 +139,13 @@ export class RtmpConnection implements Publisher {
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.closing) return;
+  /** One read's bytes; false holds the socket until the pacer's next tick. */
+  private onData(chunk: Buffer): boolean {
+    if (this.closing) return true;
     this.metrics.bytesIn.inc(chunk.length);
     this.stream?.stats.addBytes(chunk.length);
     this.session.receive(chunk);
+    return !this.publishing || this.closing || this.pacer.hold(this.socket);
   }
 
   /** Whether `send` still writes: once closing, what is sent is dropped. */
@@ -328,6 +333,7 @@ export class RtmpConnection implements Publisher {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.setupTimer);
+    this.pacer.forget(this.socket);
     this.session.end();
     this.player?.stop('client_closed');
     this.finishStream(DROPPED);

@@ -14,6 +14,7 @@ import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { ConnectionLimiter, type ConnectionSlot, type ShedConnection } from './connection-limiter.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { IngestService } from './ingest.service.js';
+import { ReadPacer } from './read-pacer.js';
 import { RtmpConnection } from './rtmp-connection.js';
 import { RtmpsTransport } from './rtmps-transport.js';
 
@@ -39,6 +40,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
   private readonly log: Logger;
   private readonly metrics: IngestMetrics;
   private readonly limiter: ConnectionLimiter;
+  private readonly pacer: ReadPacer;
   private readonly connections = new Map<ConnectionSlot, RtmpConnection>();
   private readonly rtmp: Endpoint;
   private readonly rtmps: Endpoint | undefined;
@@ -56,6 +58,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
     this.log = logger.child({ module: 'rtmp' });
     this.metrics = createIngestMetrics(registry);
     this.limiter = new ConnectionLimiter(config.rtmp.maxConnections, config.rtmp.maxConnectionsPerIp);
+    this.pacer = new ReadPacer(config.rtmp.readIntervalMs);
     this.rtmp = this.endpoint('rtmp', config.rtmpPort, this.log, (socket) => socket);
     this.rtmps =
       config.rtmps &&
@@ -174,6 +177,7 @@ export class RtmpListener implements OnModuleInit, OnApplicationBootstrap, Befor
           endpoint.open.dec();
         },
       },
+      this.pacer,
     );
     connection.allowPlayback(this.players);
     this.connections.set(slot, connection);

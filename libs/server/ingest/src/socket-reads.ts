@@ -41,9 +41,15 @@ interface StreamHandle {
 /**
  * Starts reading `socket` (accepted with `pauseOnConnect`, or at least not read yet), handing each read to
  * `onBytes`. On a plain TCP socket the bytes are a view of one buffer shared by all such sockets: valid only
- * until `onBytes` returns, so it must copy whatever it keeps. Returns 'shared-buffer' or 'data-events'.
+ * until `onBytes` returns, so it must copy whatever it keeps. `onBytes` returning false asks to stop reading
+ * until `socket.resume()` (ReadPacer); it is honoured only once the socket has nothing more to hand over
+ * (a read that filled the buffer, or bytes Node already buffered), so holding never caps throughput.
+ * Returns 'shared-buffer' or 'data-events'.
  */
-export function startReading(socket: Socket, onBytes: (bytes: Buffer) => void): 'shared-buffer' | 'data-events' {
+export function startReading(
+  socket: Socket,
+  onBytes: (bytes: Buffer) => boolean | void,
+): 'shared-buffer' | 'data-events' {
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
   const fields = userBufferFields(socket);
   const owned = socket as unknown as Record<symbol, unknown>;
@@ -55,15 +61,17 @@ export function startReading(socket: Socket, onBytes: (bytes: Buffer) => void): 
     handle.useUserBuffer(buffer);
     owned[fields.buffer] = buffer;
     owned[fields.generator] = null;
-    owned[fields.callback] = (length: number) => {
-      onBytes(buffer.subarray(0, length));
-      // Never false: false would stop reading (back-pressure is not how this server bounds a peer).
-      return true;
-    };
+    // False makes Node stop reading (readStop); socket.resume() starts it again. A full buffer means the
+    // kernel likely holds more: read on (libuv reads until a short read).
+    owned[fields.callback] = (length: number) =>
+      onBytes(buffer.subarray(0, length)) !== false || length === SHARED_READ_BUFFER_BYTES;
     socket.resume();
     return 'shared-buffer';
   }
-  socket.on('data', onBytes);
+  socket.on('data', (bytes: Buffer) => {
+    // Paused mid-flow, what Node already buffered would come out one chunk per resume.
+    if (onBytes(bytes) === false && socket.readableLength === 0) socket.pause();
+  });
   socket.resume();
   return 'data-events';
 }
