@@ -128,9 +128,18 @@ describe('DecoderPool', () => {
   });
 
   it('drops a queued decode that waited longer than the timeout (busy) without ever starting it', async () => {
-    const fake = new FakeDecoder();
+    const calls: string[] = [];
+    let kill: (() => void) | undefined;
+    // The running decode ignores its abort until the test kills it: its slot stays taken whichever of the two
+    // equal timers (its timeout, the queued one's wait) a loaded machine fires first.
+    const decode = (input: string, signal: AbortSignal) => {
+      calls.push(input);
+      return new Promise<Buffer>((_resolve, reject) => {
+        signal.addEventListener('abort', () => (kill = () => reject(new Error('killed'))));
+      });
+    };
     const rejected: string[] = [];
-    const pool = new DecoderPool({ maxConcurrent: 1, maxQueue: 5, timeoutMs: 100 }, fake.decode, {
+    const pool = new DecoderPool({ maxConcurrent: 1, maxQueue: 5, timeoutMs: 100 }, decode, {
       rejected: (reason) => rejected.push(reason),
     });
     const first = settle(pool.run('slow', () => 'slow'));
@@ -141,7 +150,9 @@ describe('DecoderPool', () => {
     assert.equal(pool.queued, 0);
     // The running one timed out meanwhile (same bound) and was aborted.
     assert.equal(((await first).error as ThumbnailError).code, 'timeout');
-    assert.deepEqual(fake.calls, ['slow']);
+    assert.ok(kill, 'aborted');
+    kill();
+    assert.deepEqual(calls, ['slow']);
   });
 
   it('aborts a decode past the timeout, answers `timeout` at once, and keeps its slot until the decoder is gone', async () => {
