@@ -4,12 +4,13 @@
 //
 // An encoder writes each audio and video frame as it comes (about 80 writes a second for 30 fps video
 // with AAC), and each write wakes the event loop on its own: at N publishers, ~80 N wake-ups a second,
-// each a context switch (expensive on a VM) plus libuv's and Node's per-callback work. A socket paused after
-// its read wakes the loop once more when its next bytes arrive (libuv then takes it out of epoll) and is read
-// again at the tick, so ingest wakes the loop about (N + 1) x 1000 / intervalMs times a second, whatever the
-// frame rate (bench/README.md, tenth round: half the CPU at 25 publishers). The cost is latency: media waits up to one interval in the kernel's socket
-// buffer (which keeps acknowledging, so the encoder is not slowed). Parts are hundreds of ms, so a tick of
-// a few tens of ms moves a part's publication by at most that much.
+// each a context switch (expensive on a VM) plus libuv's and Node's per-callback work. A socket paused
+// after its read wakes the loop once more when its next bytes arrive (libuv then takes it out of epoll)
+// and is read again at the tick, so ingest wakes the loop about (N + 1) x 1000 / intervalMs times a
+// second, whatever the frame rate (bench/README.md, tenth round: half the CPU at 25 publishers).
+// The cost is latency: media waits up to one interval in the kernel's socket buffer (which keeps
+// acknowledging, so the encoder is not slowed). Parts are hundreds of ms, so a tick of a few tens of ms
+// moves a part's publication by at most that much.
 import type { Socket } from 'node:net';
 
 export class ReadPacer {

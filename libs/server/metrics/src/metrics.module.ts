@@ -4,13 +4,7 @@ import { METRICS_ACCESS, type MetricsAccess } from './metrics-access.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsListener } from './metrics-listener.js';
 import { MetricsRegistry } from './metrics-registry.js';
-import { OverloadMonitor } from './overload-monitor.js';
-
-/**
- * Sampling period of Node's event-loop lag metrics (nodejs_eventloop_lag_*): each sample is a timer wake-up, and
- * prom-client's default of 10 ms alone woke an idle server 100 times a second (0.5 % of a core on a VM).
- */
-const EVENT_LOOP_SAMPLE_MS = 100;
+import { EVENT_LOOP_SAMPLE_MS, OverloadMonitor } from './overload-monitor.js';
 
 /**
  * `GET /metrics` in Prometheus text format: Node's default process metrics under their standard names,

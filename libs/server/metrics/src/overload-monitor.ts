@@ -9,10 +9,16 @@ const WINDOW_MS = 5_000;
 /** p99 event-loop delay that means the node is not keeping up (media is 33 ms a frame; parts are 500 ms). */
 const THRESHOLD_MS = 200;
 /**
- * How often the delay is sampled (a timer wake-up each): half the threshold is enough to see a loop that stays
- * 200 ms late, where 20 ms woke an idle server 50 times a second for nothing.
+ * How often event-loop delay is sampled, here and for Node's nodejs_eventloop_lag_* (a timer wake-up each):
+ * half the threshold is enough to see a loop that stays 200 ms late, where 10 + 20 ms woke an idle server
+ * 150 times a second for nothing.
  */
-const SAMPLE_MS = 100;
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
+/** Node records each sample as the whole time since the last one (ns): the sampling period itself is not delay. */
+function lateMs(recordedNs: number): number {
+  return Math.max(0, recordedNs / 1e6 - EVENT_LOOP_SAMPLE_MS);
+}
 
 /**
  * Says when this node cannot keep up, in the log (once per change) and in metrics
@@ -44,12 +50,10 @@ export class OverloadMonitor implements OnModuleInit, OnModuleDestroy {
       help: 'p99 event-loop delay over the last 5 s',
     });
     overloaded.set(0);
-    const histogram = monitorEventLoopDelay({ resolution: SAMPLE_MS });
+    const histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
     histogram.enable();
     this.histogram = histogram;
     this.timer = setInterval(() => {
-      // Node records each sample as the whole time since the last one: the period itself is not delay.
-      const lateMs = (recorded: number) => Math.max(0, recorded / 1e6 - SAMPLE_MS);
       const sample = { p99Ms: lateMs(histogram.percentile(99)), maxMs: lateMs(histogram.max) };
       histogram.reset();
       delay.set(sample.p99Ms / 1000);
