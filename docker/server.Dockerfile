@@ -39,4 +39,5 @@ EXPOSE 8080/tcp 1935/tcp 1936/tcp
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
-CMD ["node", "apps/server/dist/main.js"]
+# V8 flags: SERVER_NODE_FLAGS (libs/testing/support/src/paths.ts), checked by tools/checks.
+CMD ["node", "--max-semi-space-size=8", "apps/server/dist/main.js"]

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '@rapidrtmp/server-persistence/testing';
-import { freePort, REPO_ROOT, sleep, waitFor } from '@rapidrtmp/test-support';
+import { freePort, REPO_ROOT, SERVER_NODE_FLAGS, sleep, waitFor } from '@rapidrtmp/test-support';
 import { childPids, envNumber, table } from './bench-support.js';
 
 const IDLE_SECONDS = envNumber('BENCH_IDLE_SECONDS', 20);
@@ -41,7 +41,7 @@ function memoryOf(pid: number): ProcessMemory | undefined {
 async function startAndMeasure(label: string, dataDir: string, env: Record<string, string> = {}) {
   const httpPort = await freePort();
   const started = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(REPO_ROOT, 'scripts/start.mjs')], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

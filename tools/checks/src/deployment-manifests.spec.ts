@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type AppConfig, CONFIG_VARIABLES, loadConfig } from '@rapidrtmp/server-config';
-import { REPO_ROOT } from '@rapidrtmp/test-support';
+import { REPO_ROOT, SERVER_NODE_FLAGS } from '@rapidrtmp/test-support';
 import { kustomize, type Manifest, parseYaml, unlistedManifests } from './kustomize-subset.js';
 import { containerEnvironment, containerPort, DOWNWARD, expansionHelpers, quantity } from './pod-environment.js';
 
@@ -55,7 +55,14 @@ describe('docker/server.Dockerfile', () => {
   it('exposes HTTP 8080, RTMP 1935 and RTMPS 1936, and health-checks /healthz', () => {
     assert.match(dockerfile, /^EXPOSE 8080\/tcp 1935\/tcp 1936\/tcp$/m);
     assert.match(dockerfile, /^HEALTHCHECK .*\n?.*\/healthz/m);
-    assert.match(dockerfile, /^CMD \["node", "apps\/server\/dist\/main\.js"\]$/m);
+  });
+
+  it('starts the server with the V8 flags every launch uses (SERVER_NODE_FLAGS), as npm start does', () => {
+    const flags = SERVER_NODE_FLAGS.map((flag) => `"${flag}", `).join('');
+    assert.ok(dockerfile.includes(`\nCMD ["node", ${flags}"apps/server/dist/main.js"]\n`), 'the image CMD');
+    const scripts = (path: string) => (JSON.parse(read(path)) as { scripts: Record<string, string> }).scripts;
+    assert.equal(scripts('package.json').start, ['node', ...SERVER_NODE_FLAGS, 'scripts/start.mjs'].join(' '));
+    assert.equal(scripts('apps/server/package.json').start, ['node', ...SERVER_NODE_FLAGS, 'dist/main.js'].join(' '));
   });
 
   it('installs ffmpeg in the runtime image (thumbnails decode with it)', () => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVER_ENTRY } from './paths.js';
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from './paths.js';
 import { freePort } from './ports.js';
 
 export interface ServerOptions {
@@ -11,7 +11,7 @@ export interface ServerOptions {
   dataDir?: string;
   /** How long to wait for /readyz (default 30 s). */
   readyTimeoutMs?: number;
-  /** Node flags before the entry point (e.g. --trace-gc). */
+  /** Node flags before the entry point (e.g. --trace-gc), after SERVER_NODE_FLAGS. */
   nodeArgs?: string[];
   /** Also copy the server's output to this file. */
   logFile?: string;
@@ -48,7 +48,7 @@ export class ServerProcess {
   /** Spawns without waiting (for start-up failure tests). */
   static spawn(options: ServerOptions, httpPort: number, rtmpPort: number): ServerProcess {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rr-e2e-'));
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), SERVER_ENTRY], {
       cwd: dataDir,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
