@@ -121,6 +121,20 @@ describe('media slab recycling', () => {
     assert.equal(next.length, ARENA_MAX_CARVE_BYTES * 3 + 100);
   });
 
+  it('counts the bytes of the slabs in use until their last holder releases them', () => {
+    configureMediaBuffers({ recycle: true, check: false });
+    const arena = new MediaArena();
+    const before = mediaBufferPool.stats.heldBytes;
+    const keyframe = arena.allocate(ARENA_MAX_CARVE_BYTES * 2 + 1);
+    const own = keyframe.buffer.byteLength;
+    assert.equal(mediaBufferPool.stats.heldBytes, before + own);
+    retainMedia(keyframe);
+    releaseMedia(keyframe);
+    assert.equal(mediaBufferPool.stats.heldBytes, before + own, 'a holder is left');
+    releaseMedia(keyframe);
+    assert.equal(mediaBufferPool.stats.heldBytes, before);
+  });
+
   it('ignores buffers it did not carve', () => {
     const own = Buffer.alloc(10, 7);
     retainMedia(own);

@@ -62,6 +62,8 @@ export interface MediaBufferPoolStats {
   freeBytes: number;
   /** Releases that found no reference left: a holder released twice (an error; the slab is pinned). */
   overReleased: number;
+  /** Bytes of the slabs in use: taken and not yet released by every counted holder (a pinned one then goes to the GC). */
+  heldBytes: number;
 }
 
 /** The slabs of the process: free ones waiting for reuse, and the reference counts of those in use. */
@@ -73,6 +75,7 @@ class MediaBufferPool {
     free: 0,
     freeBytes: 0,
     overReleased: 0,
+    heldBytes: 0,
   };
   private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
   /** Free slabs by size: the arena slab size, and the size classes of own slabs. */
@@ -93,6 +96,7 @@ class MediaBufferPool {
 
   /** A slab of `size` bytes with one reference (its taker's). */
   take(size: number): Slab {
+    this.stats.heldBytes += size;
     const reused = this.freeBySize.get(size)?.pop();
     if (reused) {
       this.stats.free--;
@@ -119,7 +123,9 @@ class MediaBufferPool {
       if (this.options.check) throw new Error('media slab released more often than it was retained');
       return;
     }
-    if (--slab.refs > 0 || slab.pinned) return;
+    if (--slab.refs > 0) return;
+    this.stats.heldBytes -= slab.bytes.length;
+    if (slab.pinned) return;
     if (this.options.check) {
       // Never reused: whoever still reads a view of it reads poison, not plausible media.
       slab.bytes.fill(POISON_BYTE);

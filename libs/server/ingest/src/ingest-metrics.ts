@@ -23,6 +23,20 @@ export function createIngestMetrics(metrics: MetricsRegistry) {
       this.set(pool.free);
     },
   });
+  metrics.gauge({
+    name: 'media_buffer_held_bytes',
+    help: 'Bytes of the media slabs in use (received media that ingest, parts, segments or responses still hold)',
+    collect() {
+      this.set(pool.heldBytes);
+    },
+  });
+  metrics.gauge({
+    name: 'media_buffer_free_bytes',
+    help: 'Bytes of the released media slabs waiting to be reused',
+    collect() {
+      this.set(pool.freeBytes);
+    },
+  });
   return {
     connections: metrics.gauge({
       name: 'rtmp_connections',
