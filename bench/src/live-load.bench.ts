@@ -9,6 +9,7 @@
 //   node bench/dist/live-load.bench.js
 //   BENCH_STREAMS=10,25,50 BENCH_WINDOW_SECONDS=20 BENCH_DELIVERY_SECONDS=10 BENCH_SERVERS=rapidrtmp,nginx
 //   BENCH_LAG_MODE=block|poll BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=600
+//   BENCH_HTTP_GENERATOR=wrk|node (default: wrk when installed, `apt-get install wrk`)
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -35,6 +36,7 @@ import { startServer, waitLive } from './bench-server.js';
 import { createDatabase, seedPublishers } from './bench-database.js';
 import { nginxAvailable, startNginxRtmp } from './bench-nginx.js';
 import { type HttpLoadResult, httpLoadInChild } from './http-load.js';
+import { wrkAvailable, wrkLoadInChild } from './wrk-load.js';
 
 const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '10,25,50')
   .split(',')
@@ -52,6 +54,11 @@ const DELIVERY_SECONDS = Math.min(envNumber('BENCH_DELIVERY_SECONDS', 12), 60);
 const DELIVERY_ROUNDS = Math.min(Math.max(1, envNumber('BENCH_DELIVERY_ROUNDS', 3)), 10);
 /** Keep-alive connections of the load generator (like `wrk -c64`). */
 const DELIVERY_CONNECTIONS = Math.min(envNumber('BENCH_DELIVERY_CONNECTIONS', 64), 256);
+/** wrk (one thread) when installed, else the Node generator of http-load.ts; BENCH_HTTP_GENERATOR picks one. */
+const HTTP_GENERATOR: 'wrk' | 'node' =
+  process.env.BENCH_HTTP_GENERATOR === 'node' || (process.env.BENCH_HTTP_GENERATOR !== 'wrk' && !wrkAvailable())
+    ? 'node'
+    : 'wrk';
 const SERVERS = (process.env.BENCH_SERVERS ?? 'rapidrtmp,nginx').split(',');
 const LAG_MODE = process.env.BENCH_LAG_MODE === 'poll' ? 'poll' : 'block';
 const POLL_MS = 100;
@@ -320,7 +327,8 @@ async function deliveryPhase(
   const cpu = () => serverPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   let at0 = { server: 0, machine: machineJiffies(), time: Date.now() };
   let at1 = at0;
-  const result = await httpLoadInChild(
+  const load = HTTP_GENERATOR === 'wrk' ? wrkLoadInChild : httpLoadInChild;
+  const result = await load(
     cleanup,
     { url, connections: DELIVERY_CONNECTIONS, seconds },
     {
@@ -1105,8 +1113,8 @@ async function main(): Promise<void> {
       '- The LL-HLS clients of the viewer window make one blocking playlist request per part and stream (2/s with the default',
       "  0.5 s parts) and fetch no media; nginx's playlists are read from disk by this process, so its window includes no serving.",
       "  The per-run lines also give the viewer window's CPU by thread and machine busy %, the context of the lag figures.",
-      `- Delivery (after the last window, lag clients stopped, publishers still running): a load generator in a child node process,`,
-      `  ${DELIVERY_CONNECTIONS} keep-alive connections (http.Agent), each a loop of GETs for ${fmt(DELIVERY_SECONDS / DELIVERY_ROUNDS, 1)} s, in ${DELIVERY_ROUNDS} rounds of (a) then (b), the round with the median req/s shown: (a) stream 1's media playlist, plain GET`,
+      `- Delivery (after the last window, lag clients stopped, publishers still running): ${HTTP_GENERATOR === 'wrk' ? '`wrk -t1` (one thread, --latency)' : 'a load generator in a child node process (http.Agent)'},`,
+      `  ${DELIVERY_CONNECTIONS} keep-alive connections, each a loop of GETs for ${fmt(DELIVERY_SECONDS / DELIVERY_ROUNDS, 1)} s, in ${DELIVERY_ROUNDS} rounds of (a) then (b), the round with the median req/s shown: (a) stream 1's media playlist, plain GET`,
       '  (RapidRTMP /live/<playbackId>/<instance>/media.m3u8 rendered from memory; nginx <name>.m3u8 read from its hls_path by the',
       '  same nginx, sendfile on, no access log), (b) the newest complete segment listed when (b) starts (RapidRTMP fMP4 from memory,',
       '  nginx MPEG-TS file). req/s = 200 answers with the full body / wall time; anything else is an error. Server CPU % is sampled',
