@@ -62,7 +62,10 @@ export interface MediaBufferPoolStats {
   freeBytes: number;
   /** Releases that found no reference left: a holder released twice (an error; the slab is pinned). */
   overReleased: number;
-  /** Bytes of the slabs in use: taken and not yet released by every counted holder (a pinned one then goes to the GC). */
+  /**
+   * Bytes of the slabs in use: taken and not yet released by every counted holder (a pinned slab leaves this
+   * figure then, and the GC frees it once its other holder is done).
+   */
   heldBytes: number;
 }
 
