@@ -12,6 +12,7 @@ import type { LiveStream, StreamEvent, StreamSubscriber } from '@rapidrtmp/serve
  */
 export class MediaForwarder implements StreamSubscriber {
   readonly name = 'restream';
+  /** The first packet's (a keyframe's) time: the target's 0. */
   private base: number | undefined;
   private latest = 0;
   private sentMetadata: Record<string, unknown> | undefined;
@@ -51,6 +52,9 @@ export class MediaForwarder implements StreamSubscriber {
 
   private sendPacket(packet: MediaPacket): void {
     this.base ??= packet.dts;
+    // Audio from before the keyframe the target starts at (it arrives after it when the encoder's video runs
+    // ahead, as with B-frames) is of no use there: squeezed to 0 it would repeat a timestamp.
+    if (packet.dts < this.base && packet.track === 'audio') return;
     // Small inversions between the tracks stay (players re-interleave); nothing goes below the first packet.
     const timestamp = Math.max(0, Math.round(packet.dts - this.base));
     if (timestamp > this.latest) this.latest = timestamp;
