@@ -1,6 +1,6 @@
 // Many streams at once, in one process, without sockets: the 720p capture replayed into N pipelines whose
 // reads interleave the way N publishers' do, each pipeline as the server wires it (RtmpServerSession ->
-// FlvDemuxer -> LiveStream with its keyframe window -> LivePackager keeping HLS_MEMORY_SEGMENTS). What the
+// FlvDemuxer -> LiveStream with its keyframe window -> LivePackager keeping HLS_MEMORY_SECONDS). What the
 // single-stream replay (ingest-replay) cannot show: how long media objects live while N streams allocate
 // beside them, which decides what V8 promotes and how often it must mark-compact the old generation.
 // Deterministic (no timers, no network), so it A/Bs GC changes the live-load bench's ±3 points hide.
@@ -24,9 +24,10 @@ const MEDIA_SECONDS = Math.min(envNumber('BENCH_MEDIA_SECONDS', 60), 600);
 const READ_BUFFER_BYTES = 64 * 1024;
 /** A publisher's socket reads at 2.5 Mbit/s are a few KiB: smaller slices interleave the streams finer. */
 const SLICE_BYTES = Math.min(envNumber('BENCH_SLICE_BYTES', 8 * 1024), READ_BUFFER_BYTES);
-/** Complete segments kept in memory, as HLS_MEMORY_SEGMENTS (older ones count as stored at once). */
-const MEMORY_SEGMENTS = envNumber('BENCH_MEMORY_SEGMENTS', 1);
 const PART_SECONDS = envNumber('BENCH_PART_SECONDS', 0.25);
+/** Seconds of the newest parts kept in memory, as HLS_MEMORY_SECONDS (every part counts as stored at once). */
+const MEMORY_SECONDS = envNumber('BENCH_MEMORY_SECONDS', 1);
+const MEMORY_PARTS = Math.ceil(MEMORY_SECONDS / PART_SECONDS - 1e-9);
 /**
  * How reads arrive: copied into one shared buffer, as the server's plain RTMP sockets read (`shared`, the
  * default; socket-reads.ts), each in a fresh buffer of its own as Node's 'data' events give them (`fresh`),
@@ -76,9 +77,11 @@ class Pipeline {
     const packager = new LivePackager({
       partSeconds: PART_SECONDS,
       listener: (event) => {
-        // As HlsStream does on every part and stored segment (stored at once here).
-        if (event.type === 'segment' || event.type === 'part')
-          for (const segment of packager.window.segments) packager.window.releaseStored(segment.msn, MEMORY_SEGMENTS);
+        // As HlsStream does on every part (stored at once here, as the spill stores it).
+        if (event.type === 'part') {
+          packager.window.markStored(event.part.msn, event.part.index);
+          packager.window.releaseStoredParts(MEMORY_PARTS);
+        }
       },
     });
     const stream = new LiveStream(
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${STREAMS} streams of the 720p30 2.5 Mbit/s capture, ${fmt(SLICE_BYTES)}-byte reads interleaved, ` +
-      `reads: ${READS}, ${MEMORY_SEGMENTS} segments in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
+      `reads: ${READS}, ${MEMORY_SECONDS} s of parts in memory, ${PART_SECONDS} s parts: ${fmt(streamSeconds)} stream-seconds, ${fmt(packets)} messages in ${fmt(wallMs)} ms`,
   );
   console.log(
     `  CPU (all threads) per stream-second of media: ${fmt(cpuMs / streamSeconds, 3)} ms ` +

@@ -197,6 +197,15 @@ export function pinAllMedia(chunks: readonly Uint8Array[]): void {
   for (const chunk of chunks) pinMedia(chunk);
 }
 
+/**
+ * A pooled buffer of `ARENA_SLAB_BYTES` for media read back (from disk, say) by a holder that counts: it comes
+ * with one reference, given back with `releaseMedia` (the slab is then reused). Same size as the arenas'
+ * slabs, so it shares their free list.
+ */
+export function takeMediaSlab(): Buffer {
+  return mediaBufferPool.take(ARENA_SLAB_BYTES).bytes;
+}
+
 /** A large message's own pooled slab (size rounded up to a class), or a plain buffer past the largest class. */
 function ownSlab(size: number): Buffer {
   if (size > MAX_POOLED_MESSAGE_BYTES) return Buffer.allocUnsafeSlow(size);

@@ -154,39 +154,49 @@ describe('SegmentWindow eviction', () => {
     assert.deepEqual(evicted, [0, 1, 2, 3]);
   });
 
-  it('lets stored segments go part by part as the open segment grows; they stay listed', () => {
+  it("lets stored parts older than the newest few go, the open segment's too; they stay listed", () => {
     const { window } = windowWith(6, 2);
-    // One segment's worth in memory: the open segment's 2 parts replace the first 2 of the newest complete one.
-    assert.equal(window.releaseStored(5, 1), false, 'the newest is only partly released');
-    assert.equal(window.getSegment(5), undefined, 'served as a whole from storage now');
-    assert.equal(window.getPart(5, 1), undefined);
-    assert.ok(window.getPart(5, 2), 'its newest parts stay');
-    assert.deepEqual(window.releasedPartRange(5, 1), { segment: 'seg-5.m4s', start: 4, end: 8 });
-    assert.equal(window.releasedPartRange(5, 2), undefined, 'still in memory');
-    assert.equal(window.releaseStored(5, 2), false, 'two segments in memory: the newest stays whole');
-    assert.equal(window.releaseStored(4, 2), false, 'and the one before goes part by part');
-    assert.equal(window.getPart(4, 1), undefined);
-    assert.ok(window.getPart(4, 2));
-    window.addPart(partOf(Buffer.from('s6p2')), 0.5, true);
-    assert.equal(window.releaseStored(5, 1), false);
-    assert.equal(window.getPart(5, 2), undefined, 'one more part opened, one more went');
+    assert.equal(window.releaseStoredParts(3), 0, 'nothing is stored yet: nothing goes');
+    assert.ok(window.getPart(0, 0));
+    // Segments 0-4 were stored whole (as a recording is uploaded), segment 5 and the open one part by part.
+    for (let msn = 0; msn <= 4; msn++) window.markStored(msn);
+    window.markStored(5, 0);
+    window.markStored(5, 1);
+    window.markStored(5, 3); // out of order: part 2's write has not finished
+    window.markStored(6, 0);
+    assert.equal(window.releaseStoredParts(3), 5, 'segments 0-4 went whole');
+    assert.equal(window.getSegment(4), undefined, 'served as a whole from storage now');
+    assert.deepEqual(window.releasedPartRange(4, 1), { segment: 'seg-4.m4s', start: 4, end: 8, complete: true });
+    assert.equal(window.getPart(5, 1), undefined, "segment 5's stored prefix went");
+    assert.deepEqual(window.releasedPartRange(5, 1), { segment: 'seg-5.m4s', start: 4, end: 8, complete: true });
+    assert.ok(window.getPart(5, 2), 'an unstored part stays, and so does what follows it in its segment');
     assert.ok(window.getPart(5, 3));
-    assert.equal(window.releaseStored(2, 1), true, 'further back: all its parts');
-    assert.equal(window.releaseStored(2, 1), false, 'already released');
-    assert.equal(window.releaseStored(9, 1), false, 'not a complete segment');
-    window.completeSegment(1.5);
-    assert.equal(window.releaseStored(5, 1), true, 'the next segment completed: the rest of it');
-    assert.equal(window.getSegment(2), undefined);
-    assert.equal(window.getPart(2, 1), undefined);
+    assert.equal(window.releasedPartRange(5, 2), undefined, 'still in memory');
+    assert.ok(window.getPart(6, 0), 'the newest three parts stay: 5.3, 6.0, 6.1 (and 5.2 before them, unstored)');
+    window.markStored(5, 2);
+    window.markStored(6, 1);
+    window.addPart(partOf(Buffer.from('s6p2')), 0.5, true);
+    assert.equal(window.releaseStoredParts(3), 1, 'segment 5 went whole once its part 2 was stored');
+    assert.ok(window.getPart(6, 0), 'the newest three: 6.0, 6.1, 6.2');
+    window.addPart(partOf(Buffer.from('s6p3')), 0.5, false);
+    window.markStored(6, 2);
+    assert.equal(window.releaseStoredParts(3), 0, 'the open segment loses its first part, no complete segment');
+    assert.equal(window.getPart(6, 0), undefined, "the open segment's parts go as well");
+    assert.deepEqual(window.releasedPartRange(6, 0), { segment: 'seg-6.m4s', start: 0, end: 4, complete: false });
+    assert.ok(window.getPart(6, 1));
+    window.completeSegment(2);
+    assert.equal(window.getSegment(6), undefined, 'a segment whose first part left is served from storage');
+    assert.deepEqual(window.releasedPartRange(6, 0), { segment: 'seg-6.m4s', start: 0, end: 4, complete: true });
+    assert.ok(window.getPart(6, 3), 'its newest parts are still in memory');
     assert.equal(window.resolve('seg-2.m4s'), undefined);
-    assert.ok(window.getSegment(3));
-    assert.ok(window.getSegment(6), 'the newest complete segment, while no part of the next exists');
     assert.deepEqual(
       window.segments.map((segment) => segment.msn),
       [0, 1, 2, 3, 4, 5, 6],
       'still listed',
     );
     assert.equal(window.segments[2]!.byteLength, 16, 'its size still counts for BANDWIDTH');
+    assert.equal(window.fullyReleased(2), true);
+    assert.equal(window.fullyReleased(6), false);
     // Its parts are byte ranges of the stored segment, in order.
     const parts = window.segments[2]!.parts;
     let start = 0;
@@ -195,12 +205,24 @@ describe('SegmentWindow eviction', () => {
         segment: 'seg-2.m4s',
         start,
         end: start + part.byteLength,
+        complete: true,
       });
       start += part.byteLength;
     }
     assert.equal(start, 16);
     assert.equal(window.releasedPartRange(2, parts.length), undefined, 'no such part');
-    assert.equal(window.releasedPartRange(3, 0), undefined, 'still in memory');
+    assert.equal(window.releasedPartRange(9, 0), undefined, 'no such segment');
+  });
+
+  it('keeps every stored part with keepParts larger than the window, and none with 0', () => {
+    const { window } = windowWith(2, 1);
+    for (let msn = 0; msn <= 1; msn++) window.markStored(msn);
+    window.markStored(2, 0);
+    assert.equal(window.releaseStoredParts(100), 0);
+    assert.ok(window.getSegment(0));
+    assert.equal(window.releaseStoredParts(0), 2);
+    assert.equal(window.getPart(2, 0), undefined, 'the newest part too, once stored');
+    assert.deepEqual(window.releasedPartRange(2, 0), { segment: 'seg-2.m4s', start: 0, end: 4, complete: false });
   });
 
   it('never keeps less than three target durations listed (6.2.2), whatever the window option', () => {

@@ -41,14 +41,14 @@ const isAtOrAfter = (a: PartPosition, msn: number, index: number): boolean =>
  * media slabs (taken in partChunks) once, and the record no longer points at them. An HTTP response or a
  * write still sending them holds references of its own.
  */
-function dropPartBytes(segment: SegmentRecord, from: number, to: number): void {
+function dropPartBytes(segment: SegmentRecord | OpenSegment, from: number, to: number): void {
   for (let index = from; index < to; index++) {
     const part = segment.parts[index];
     if (!part) continue;
     releaseAllMedia(part.chunks);
     part.chunks = [];
   }
-  segment.chunks = [];
+  if ('chunks' in segment) segment.chunks = [];
 }
 
 const dropBytes = (segment: SegmentRecord): void => dropPartBytes(segment, 0, segment.parts.length);
@@ -155,8 +155,9 @@ export class SegmentWindow {
     this.open = undefined;
     this.revision++;
     if (!open || open.parts.length === 0) return undefined;
-    // No copy: the segment is served and stored as its parts' buffers (writev).
-    const chunks = open.parts.flatMap((part) => part.chunks);
+    // No copy: the segment is served and stored as its parts' buffers (writev); once some of them left
+    // memory (stored one by one), it is served from storage.
+    const chunks = open.releasedParts ? [] : open.parts.flatMap((part) => part.chunks);
     let byteLength = 0;
     for (const part of open.parts) byteLength += part.byteLength;
     const segment: SegmentRecord = { ...open, name: segmentName(open.msn), duration, chunks, byteLength };
@@ -226,48 +227,47 @@ export class SegmentWindow {
   }
 
   getPart(msn: number, index: number): ByteChunks | undefined {
-    if (this.open?.msn === msn) return this.open.parts[index]?.chunks;
-    const segment = this.findSegment(msn);
-    return segment && index < (segment.releasedParts ?? 0) ? undefined : segment?.parts[index]?.chunks;
+    const holder = this.open?.msn === msn ? this.open : this.findSegment(msn);
+    return holder && index < (holder.releasedParts ?? 0) ? undefined : holder?.parts[index]?.chunks;
   }
 
   /**
-   * How many of a complete segment's parts, from its first, memory can do without: the window keeps the newest
-   * `memorySegments` segments' worth of parts, the open segment's included, so each part the open segment gains
-   * lets the same part of the segment `memorySegments` back go (the oldest of them first: players at the live
-   * edge ask for the newest parts). Segments further back keep none.
+   * Notes that parts can be read back from storage: part `index` of segment `msn` (the open segment's parts are
+   * stored one by one), or every part of it when `index` is omitted (a whole segment was stored).
    */
-  private releasableParts(msn: number, memorySegments: number): number {
-    const segment = this.findSegment(msn);
-    const newest = this.lastSegment?.msn;
-    if (!segment || newest === undefined) return 0;
-    const back = newest - msn + 1; // 1 for the newest complete segment
-    if (back < memorySegments) return 0;
-    if (back > memorySegments) return segment.parts.length;
-    return Math.min(this.open?.parts.length ?? 0, segment.parts.length);
+  markStored(msn: number, index?: number): void {
+    const segment = this.open?.msn === msn ? this.open : this.findSegment(msn);
+    if (!segment) return;
+    if (index === undefined) for (const part of segment.parts) part.stored = true;
+    else if (segment.parts[index]) segment.parts[index].stored = true;
   }
 
   /**
-   * Lets the bytes of a listed segment's first `parts` parts go (it was stored elsewhere, see `releasableParts`):
-   * it stays in the playlist; `resolve` no longer has the segment nor those parts, which are read back from
-   * storage (`releasedPartRange`). True if it released anything.
+   * Lets go of the bytes of stored parts older than the newest `keepParts` (complete segments' and the open
+   * one's, oldest first; each segment's released parts stay a prefix): players at the live edge ask for the
+   * newest parts, the rest are read back from storage (`releasedPartRange`). They stay listed. Returns how
+   * many complete segments this call released the last part of.
    */
-  private releaseParts(msn: number, parts: number): boolean {
-    const segment = this.findSegment(msn);
-    const already = segment?.releasedParts ?? 0;
-    const upTo = Math.min(parts, segment?.parts.length ?? 0);
-    if (!segment || upTo <= already) return false;
-    segment.releasedParts = upTo;
-    dropPartBytes(segment, already, upTo);
-    return true;
-  }
-
-  /**
-   * For a segment that was stored elsewhere (so can be read back): lets go of what memory no longer needs of
-   * it (`releasableParts`). True when this call let its last part go.
-   */
-  releaseStored(msn: number, memorySegments: number): boolean {
-    return this.releaseParts(msn, this.releasableParts(msn, memorySegments)) && this.fullyReleased(msn);
+  releaseStoredParts(keepParts: number): number {
+    let inMemory = 0;
+    const holders: Array<SegmentRecord | OpenSegment> = [...this.segments];
+    if (this.open) holders.push(this.open);
+    for (const holder of holders) inMemory += holder.parts.length - (holder.releasedParts ?? 0);
+    let releasable = inMemory - keepParts;
+    let fullyReleased = 0;
+    for (const holder of holders) {
+      if (releasable <= 0) break;
+      const from = holder.releasedParts ?? 0;
+      let upTo = from;
+      // An unstored part (its write still running, or failed) keeps itself and the rest of its segment.
+      while (upTo < holder.parts.length && upTo - from < releasable && holder.parts[upTo]?.stored) upTo++;
+      releasable -= holder.parts.length - from;
+      if (upTo === from) continue;
+      holder.releasedParts = upTo;
+      dropPartBytes(holder, from, upTo);
+      if (holder !== this.open && upTo === holder.parts.length) fullyReleased++;
+    }
+    return fullyReleased;
   }
 
   /** Whether every part of a listed segment left memory. */
@@ -277,15 +277,21 @@ export class SegmentWindow {
   }
 
   /**
-   * Where a listed part that left memory (`releaseParts`) lies within its segment's stored bytes: a segment is
-   * its parts in order, so the part is read back as a byte range of it.
+   * Where a listed part that left memory (`releaseStoredParts`) lies within its segment's stored bytes: a
+   * segment is its parts in order, so the part is read back as a byte range of it. `complete` is false for
+   * the open segment, whose stored bytes are still growing (read the range, not the whole).
    */
-  releasedPartRange(msn: number, index: number): { segment: string; start: number; end: number } | undefined {
-    const segment = this.findSegment(msn);
-    if (!segment || index < 0 || index >= (segment.releasedParts ?? 0)) return undefined;
+  releasedPartRange(
+    msn: number,
+    index: number,
+  ): { segment: string; start: number; end: number; complete: boolean } | undefined {
+    const open = this.open?.msn === msn ? this.open : undefined;
+    const holder = open ?? this.findSegment(msn);
+    if (!holder || index < 0 || index >= (holder.releasedParts ?? 0)) return undefined;
     let start = 0;
-    for (let i = 0; i < index; i++) start += segment.parts[i]?.byteLength ?? 0;
-    return { segment: segment.name, start, end: start + (segment.parts[index]?.byteLength ?? 0) };
+    for (let i = 0; i < index; i++) start += holder.parts[i]?.byteLength ?? 0;
+    const end = start + (holder.parts[index]?.byteLength ?? 0);
+    return { segment: segmentName(msn), start, end, complete: !open };
   }
 
   hasPart(msn: number, index: number): boolean {

@@ -23,6 +23,8 @@ export interface PartRecord {
    */
   chunks: ByteChunks;
   byteLength: number;
+  /** Its bytes can be read back from storage (SegmentWindow.markStored): memory may let them go. */
+  stored?: boolean;
 }
 
 /**
@@ -47,9 +49,9 @@ export interface SegmentRecord {
   chunks: ByteChunks;
   byteLength: number;
   /**
-   * How many of its parts, from the first, left memory (SegmentWindow.releaseStored; all of them once it is fully
-   * released). Listed still; once any part left, the segment is served as a whole from wherever it was stored, and
-   * so are those parts (byte ranges of it); the rest are still in memory.
+   * How many of its parts, from the first, left memory (SegmentWindow.releaseStoredParts; all of them once it is
+   * fully released). Listed still; once any part left, the segment is served as a whole from wherever it was
+   * stored, and so are those parts (byte ranges of it); the rest are still in memory.
    */
   releasedParts?: number;
 }
@@ -61,6 +63,8 @@ export interface OpenSegment {
   discontinuity: boolean;
   programDateTime: number;
   parts: PartRecord[];
+  /** Its first parts that were stored one by one and left memory (see SegmentRecord.releasedParts). */
+  releasedParts?: number;
 }
 
 export type DiscontinuityReason = 'config-change' | 'republish' | 'timestamp-jump' | 'video-stalled';

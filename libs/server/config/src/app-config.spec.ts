@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       partSeconds: 0.25,
       partHoldBackParts: 3,
       windowSegments: 10,
-      memorySegments: 1,
+      memorySeconds: 1,
       storageCacheBytes: 32 * 1024 * 1024,
       republishGraceSeconds: 10,
       maxBlockingRequests: 10_000,
@@ -330,19 +330,26 @@ describe('loadConfig', () => {
       maxPlayersPerStream: 500,
       maxQueuedBytes: 4 * 1024 * 1024,
       stallTimeoutMs: 20_000,
+      gopCache: 'always',
     });
     const set = loadConfig({
       PLAYBACK_MAX_PLAYERS: '0',
       PLAYBACK_MAX_PLAYERS_PER_STREAM: '20',
       PLAYBACK_MAX_QUEUE_BYTES: '1048576',
       PLAYBACK_STALL_TIMEOUT_MS: '5000',
+      PLAYBACK_GOP_CACHE: 'on-demand',
     }).playback;
     assert.deepEqual(set, {
       maxPlayers: 0,
       maxPlayersPerStream: 20,
       maxQueuedBytes: 1024 * 1024,
       stallTimeoutMs: 5000,
+      gopCache: 'on-demand',
     });
+    assert.match(
+      errorFor({ PLAYBACK_GOP_CACHE: 'sometimes' }).message,
+      /PLAYBACK_GOP_CACHE: expected on-demand or always/,
+    );
     assert.match(
       errorFor({ PLAYBACK_MAX_QUEUE_BYTES: '1000' }).message,
       /PLAYBACK_MAX_QUEUE_BYTES: expected an integer byte count/,

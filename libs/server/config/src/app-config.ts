@@ -57,11 +57,12 @@ export interface HlsSettings {
   partHoldBackParts: number;
   windowSegments: number;
   /**
-   * Segments' worth of the newest parts (the open segment's included) whose bytes stay in memory; older parts
-   * leave once their segment is stored and are read back from there (SegmentWindow.releaseStored).
+   * Seconds of the newest parts whose bytes stay in memory; older parts leave once stored (a stream's spill
+   * file grows part by part; a recording is uploaded a segment at a time) and are read back from there
+   * (SegmentWindow.releaseStoredParts).
    */
-  memorySegments: number;
-  /** Segments read back from storage (older than the memory window) are cached up to this many bytes. */
+  memorySeconds: number;
+  /** Segments and parts read back from storage (older than the memory window) are cached up to this many bytes. */
   storageCacheBytes: number;
   republishGraceSeconds: number;
   /** Blocking reloads and hinted-part requests held at once, in total and per client address. */
@@ -132,6 +133,8 @@ export interface PlaybackSettings {
   maxQueuedBytes: number;
   /** A player whose socket takes nothing for this long is disconnected. */
   stallTimeoutMs: number;
+  /** Whether a stream holds its group of pictures always or only while players may join (LiveStream GopCache). */
+  gopCache: 'on-demand' | 'always';
 }
 
 export interface StorageSettings {
@@ -259,7 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       partSeconds: raw.HLS_PART_SECONDS,
       partHoldBackParts: raw.HLS_PART_HOLD_BACK_PARTS,
       windowSegments: raw.HLS_WINDOW,
-      memorySegments: raw.HLS_MEMORY_SEGMENTS,
+      memorySeconds: raw.HLS_MEMORY_SECONDS,
       storageCacheBytes: raw.HLS_STORAGE_CACHE_BYTES,
       republishGraceSeconds: raw.HLS_REPUBLISH_GRACE_SECONDS,
       maxBlockingRequests: raw.HLS_MAX_BLOCKING_REQUESTS,
@@ -286,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPlayersPerStream: raw.PLAYBACK_MAX_PLAYERS_PER_STREAM,
       maxQueuedBytes: raw.PLAYBACK_MAX_QUEUE_BYTES,
       stallTimeoutMs: raw.PLAYBACK_STALL_TIMEOUT_MS,
+      gopCache: raw.PLAYBACK_GOP_CACHE,
     },
     thumbnails: {
       ffmpegPath: raw.FFMPEG_PATH,

@@ -182,7 +182,7 @@ export const configSchema = z
     HLS_PART_SECONDS: decimal(0.25, 0.1, 5, 'seconds'),
     HLS_PART_HOLD_BACK_PARTS: decimal(3, 2, 20, 'part target durations'),
     HLS_WINDOW: integer(10, 3, 1000, 'segment count'),
-    HLS_MEMORY_SEGMENTS: integer(1, 1, 1000, 'segment count'),
+    HLS_MEMORY_SECONDS: decimal(1, 0, 600, 'seconds'),
     HLS_STORAGE_CACHE_BYTES: integer(32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024, 'byte count'),
     HLS_REPUBLISH_GRACE_SECONDS: decimal(10, 0, 600, 'seconds'),
     // LL-HLS requests held for media not there yet (blocking reloads, hinted parts): per client address and
@@ -198,6 +198,11 @@ export const configSchema = z
     PLAYBACK_MAX_QUEUE_BYTES: integer(4 * 1024 * 1024, 256 * 1024, 256 * 1024 * 1024, 'byte count'),
     // A player that takes nothing for this long (its socket stays full) is disconnected.
     PLAYBACK_STALL_TIMEOUT_MS: integer(20_000, 1000, 600_000, 'milliseconds'),
+    // The group of pictures since the latest keyframe, for players to start at once: held always, or only
+    // while a stream has such players (and 30 s after); the first player of an unwatched stream then starts
+    // at the next keyframe. Not the default: with it, the restream e2e's target played by ffmpeg reports
+    // repeated timestamps (cause not found yet).
+    PLAYBACK_GOP_CACHE: z.enum(['on-demand', 'always'], { error: 'expected on-demand or always' }).default('always'),
 
     // Thumbnails (/live/<id>/thumbnail.jpg, /vod/<id>/thumbnail.jpg): keyframes decoded by ffmpeg child processes.
     // At most THUMBNAIL_MAX_DECODERS run at once; THUMBNAIL_MAX_QUEUE more wait (then 503 with Retry-After).

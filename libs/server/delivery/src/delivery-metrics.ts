@@ -17,7 +17,7 @@ export function createDeliveryMetrics(metrics: MetricsRegistry) {
     parts: metrics.counter({ name: 'hls_parts_total', help: 'LL-HLS partial segments produced' }),
     releasedSegments: metrics.counter({
       name: 'hls_segments_released_total',
-      help: 'Listed segments whose bytes left memory once stored (served from storage after; HLS_MEMORY_SEGMENTS)',
+      help: 'Listed segments whose bytes left memory once stored (served from storage after; HLS_MEMORY_SECONDS)',
     }),
     segmentDuration: metrics.histogram({
       name: 'hls_segment_duration_seconds',

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import type { SegmentRecord } from '@rapidrtmp/hls';
 import { syntheticConfigs, syntheticPackets } from '@rapidrtmp/hls/testing';
 import { loadConfig } from '@rapidrtmp/server-config';
@@ -7,10 +10,15 @@ import type { Publisher } from '@rapidrtmp/server-domain';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { LiveStream, type LiveStreamInfo, LiveStreamRegistry } from '@rapidrtmp/server-streams';
+import { waitFor } from '@rapidrtmp/test-support';
 import { HlsService } from './hls.service.js';
+import { PARTS_PER_APPEND } from './live-spill.js';
 import type { SegmentArchive } from './segment-archive.js';
 
 const publisher: Publisher = { close: () => undefined };
+// Every session's live window is spilled to DATA_DIR, recorded or not.
+const dataDir = mkdtempSync(join(tmpdir(), 'hls-republish-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Behaves like the recorder: keeps only what belongs to a session it has begun, in call order. */
 class ArchiveLog implements SegmentArchive {
@@ -46,10 +54,10 @@ function publishSeconds(stream: LiveStream, seconds: number, offsetMs: number): 
 
 describe('HLS republish and the archive', () => {
   for (const order of ['other listeners first', 'delivery first'] as const) {
-    it(`gives a republished session its own recording of the init in force (${order})`, () => {
+    it(`gives a republished session its own recording of the init in force (${order})`, async () => {
       const registry = new LiveStreamRegistry();
       const hls = new HlsService(
-        loadConfig({ HLS_REPUBLISH_GRACE_SECONDS: '10' }),
+        loadConfig({ HLS_REPUBLISH_GRACE_SECONDS: '10', DATA_DIR: dataDir }),
         registry,
         new MetricsRegistry(),
         createLogger('silent'),
@@ -71,6 +79,8 @@ describe('HLS republish and the archive', () => {
       const second = session('s2');
       registry.add(second);
       publishSeconds(second, 5, 6000);
+      // Segments reach the recorder once the spill has them whole.
+      await waitFor('a segment of s2 recorded', () => archive.calls.some((c) => c.startsWith('segment s2 ')), 5000);
 
       assert.deepEqual(seen, ['s1', 's2']);
       const begin2 = archive.calls.indexOf('begin s2');
@@ -81,15 +91,14 @@ describe('HLS republish and the archive', () => {
         archive.calls.slice(0, begin2).every((c) => !c.includes(' s2')),
         'nothing of s2 before it began',
       );
-      void hls.onModuleDestroy();
+      await hls.onModuleDestroy();
     });
   }
 });
 
-/** Stores every segment at once and reads it back; says it is stored when the test says so. */
-class ManualArchive implements SegmentArchive {
+/** A recorder that keeps every segment it is given, in memory, and counts the reads back. */
+class MemoryRecorder implements SegmentArchive {
   readonly stored = new Map<string, Buffer>();
-  readonly pending: Array<() => void> = [];
   reads = 0;
   begin(): void {
     // nothing to set up per session
@@ -97,30 +106,43 @@ class ManualArchive implements SegmentArchive {
   storeInit(_sessionId: string, name: string, data: Buffer): void {
     this.stored.set(name, data);
   }
-  storeSegment(_sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
-    this.stored.set(segment.name, Buffer.concat(segment.chunks));
-    if (onStored) this.whenStored(onStored);
+  storeSegment(
+    _sessionId: string,
+    segment: SegmentRecord,
+    _initName: string,
+    _onStored?: () => void,
+    bytes?: Promise<Buffer[] | undefined>,
+  ): void {
+    void (bytes ?? Promise.resolve([...segment.chunks])).then((chunks) => {
+      if (chunks) this.stored.set(segment.name, Buffer.concat(chunks));
+    });
   }
   async read(_sessionId: string, name: string): Promise<Buffer | undefined> {
     this.reads++;
     return this.stored.get(name);
   }
-  protected whenStored(onStored: () => void): void {
-    this.pending.push(onStored);
-  }
 }
 
-/** Says each segment is stored right after the call, like a recorder on a fast store. */
-class StoringArchive extends ManualArchive {
-  protected override whenStored(onStored: () => void): void {
-    queueMicrotask(onStored);
-  }
+/** Counts the parts the spill takes and, once written, reports stored (to wait for the writes). */
+function countPartWrites(hls: HlsService): { taken: number; written: number } {
+  const counts = { taken: 0, written: 0 };
+  const storePart = hls.spill.storePart.bind(hls.spill);
+  hls.spill.storePart = (id, segmentName, part, onStored) => {
+    const took = storePart(id, segmentName, part, () => {
+      counts.written++;
+      onStored();
+    });
+    if (took) counts.taken++;
+    return took;
+  };
+  return counts;
 }
 
 /** HLS delivery with `settings` over `archive`, and one live session of playback id pb1. */
 function liveWithArchive(settings: Record<string, string>, archive: SegmentArchive) {
   const registry = new LiveStreamRegistry();
-  const hls = new HlsService(loadConfig(settings), registry, new MetricsRegistry(), createLogger('silent'));
+  const config = loadConfig({ DATA_DIR: dataDir, ...settings });
+  const hls = new HlsService(config, registry, new MetricsRegistry(), createLogger('silent'));
   hls.useArchive(archive);
   hls.onModuleInit();
   const stream = session('s1');
@@ -129,67 +151,65 @@ function liveWithArchive(settings: Record<string, string>, archive: SegmentArchi
 }
 
 describe('HLS live window memory', () => {
-  it('lets a stored segment’s parts go on the packager’s next event, never from the storage callback', async () => {
-    const archive = new ManualArchive();
-    const { hls, stream } = liveWithArchive({ HLS_WINDOW: '6' }, archive);
-    publishSeconds(stream, 5, 0);
+  it('lets a stored part go on the packager’s next event, never from the storage callback', async () => {
+    const { hls, stream } = liveWithArchive({ HLS_WINDOW: '6', HLS_MEMORY_SECONDS: '0.25' }, new MemoryRecorder());
+    const writes = countPartWrites(hls);
+    let reads = 0;
+    const readRange = hls.spill.readRange.bind(hls.spill);
+    hls.spill.readRange = (...args) => {
+      reads++;
+      return readRange(...args);
+    };
+    for (let second = 0; second < 5; second++) {
+      publishSeconds(stream, 1, second * 1000);
+      await waitFor('parts written', () => writes.taken - writes.written < PARTS_PER_APPEND, 5000);
+    }
     const hlsStream = hls.get('pb1')!;
     const playlist = await hlsStream.mediaPlaylist(undefined);
     assert.ok(playlist.ok);
-    const newest = [...playlist.body.matchAll(/^seg-(\d+)\.m4s$/gm)].at(-1)![1]!;
-    const openParts = playlist.body.slice(playlist.body.lastIndexOf('seg-')).match(/#EXT-X-PART:/g)?.length ?? 0;
-    assert.ok(openParts > 0, `the open segment has parts: ${playlist.body}`);
-    // The storage callbacks run (as promise continuations do, between a request's lookup and its response's
-    // hold on the bytes): nothing leaves memory yet.
-    for (const stored of archive.pending.splice(0)) stored();
-    const before = await hlsStream.resource(`part-${newest}.0.m4s`);
+    const parts = [...playlist.body.matchAll(/^#EXT-X-PART:.*URI="(part-\d+\.\d+\.m4s)"/gm)].map((m) => m[1]!);
+    // The storage callbacks ran (as promise continuations do, between a request's lookup and its response's
+    // hold on the bytes): the parts they stored are still in memory.
+    const name = parts.at(-2)!;
+    const before = await hlsStream.resource(name);
     assert.ok(before.ok);
-    assert.equal(archive.reads, 0, 'still from memory after the storage callback');
-    // The next part comes: now the first part of the newest complete segment goes.
+    assert.equal(reads, 0, `${name} still from memory after its storage callback`);
+    // The next part comes: now all but the newest one go.
     publishSeconds(stream, 0.5, 5000);
-    const after = await hlsStream.resource(`part-${newest}.0.m4s`);
-    assert.ok(after.ok);
-    assert.equal(archive.reads, 1, 'read back from storage once the packager moved on');
-    assert.deepEqual(Buffer.concat(after.body), Buffer.concat(before.body), 'the same bytes');
+    const later = await hlsStream.resource(name);
+    assert.ok(later.ok);
+    assert.equal(reads, 1, 'read back from storage once the packager moved on');
+    assert.deepEqual(Buffer.concat(later.body), Buffer.concat(before.body), 'the same bytes');
     await hls.onModuleDestroy();
   });
 
-  it('keeps the newest HLS_MEMORY_SEGMENTS segments of parts in memory and serves the rest from storage', async () => {
-    const archive = new StoringArchive();
-    const { hls, stream } = liveWithArchive({ HLS_MEMORY_SEGMENTS: '2', HLS_WINDOW: '6' }, archive);
-    publishSeconds(stream, 7, 0);
-    await new Promise((resolve) => setImmediate(resolve));
-    publishSeconds(stream, 5, 7000);
-    await new Promise((resolve) => setImmediate(resolve));
-    // Stored segments' parts go on the packager's next events.
-    publishSeconds(stream, 0.5, 12_000);
-
+  it('records every segment whole and byte for byte while its parts leave memory, and serves the window from the spill', async () => {
+    const archive = new MemoryRecorder();
+    const { hls, stream } = liveWithArchive({ HLS_MEMORY_SECONDS: '1', HLS_WINDOW: '6' }, archive);
+    const writes = countPartWrites(hls);
+    for (let second = 0; second < 12; second++) {
+      publishSeconds(stream, 1, second * 1000);
+      await waitFor('parts written', () => writes.taken - writes.written < PARTS_PER_APPEND, 5000);
+    }
     const hlsStream = hls.get('pb1')!;
     const playlist = await hlsStream.mediaPlaylist(undefined);
     assert.ok(playlist.ok);
     const listed = [...playlist.body.matchAll(/^(seg-\d+\.m4s)$/gm)].map((m) => m[1]!);
     assert.ok(listed.length >= 4, playlist.body);
+    await waitFor('recorded', () => listed.every((name) => archive.stored.has(name)), 5000);
     for (const name of listed) {
       const answer = await hlsStream.resource(name);
       assert.ok(answer.ok, name);
-      assert.deepEqual(Buffer.concat(answer.body), archive.stored.get(name), `${name} byte for byte`);
+      assert.deepEqual(Buffer.concat(answer.body), archive.stored.get(name), `${name}: served = recorded`);
     }
-    // Two segments' worth of parts: the open segment's and the newest complete one's whole, so the open
-    // segment's parts replaced as many of the first parts of the one before, which is then read from storage.
-    const openParts = playlist.body.slice(playlist.body.lastIndexOf('seg-')).match(/#EXT-X-PART:/g)?.length ?? 0;
-    assert.ok(openParts > 0, playlist.body);
-    assert.equal(archive.reads, listed.length - 1, 'all but the newest came from storage');
-    const beforeNewest = listed[listed.length - 2]!;
-    const msn = Number(beforeNewest.slice('seg-'.length, -'.m4s'.length));
-    const stored = await hlsStream.resource(beforeNewest);
-    const firstPart = await hlsStream.resource(`part-${msn}.0.m4s`);
-    const keptPart = await hlsStream.resource(`part-${msn}.${openParts}.m4s`);
-    assert.ok(stored.ok && firstPart.ok && keptPart.ok);
-    const storedBytes = stored.body[0]!.buffer;
-    assert.equal(firstPart.body[0]!.buffer, storedBytes, 'its first part: a range of the segment read back');
-    assert.notEqual(keptPart.body[0]!.buffer, storedBytes, 'a later part: still in memory');
-    await Promise.all([hlsStream.resource(listed[0]!), hlsStream.resource(listed[0]!)]);
-    assert.equal(archive.reads, listed.length - 1, 'read from storage once, then from the cache');
+    assert.equal(archive.reads, 0, 'the live window comes from the spill, not the recording');
+    const parts = [...playlist.body.matchAll(/^#EXT-X-PART:.*URI="(part-(\d+)\.\d+\.m4s)"/gm)];
+    for (const [, name, msn] of parts) {
+      const answer = await hlsStream.resource(name!);
+      assert.ok(answer.ok, name);
+      const segment = archive.stored.get(`seg-${msn}.m4s`);
+      if (segment) assert.ok(segment.includes(Buffer.concat(answer.body)), `${name} is a part of its recorded segment`);
+    }
     await hls.onModuleDestroy();
   });
 });

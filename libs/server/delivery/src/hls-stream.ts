@@ -6,6 +6,7 @@ import {
   type PackagerEvent,
   parseResourceName,
   type PlaylistContinuation,
+  segmentName,
 } from '@rapidrtmp/hls';
 import type { HlsSettings } from '@rapidrtmp/server-config';
 import type { Logger } from '@rapidrtmp/server-logging';
@@ -53,8 +54,10 @@ export class HlsStream implements PlaybackSource {
   private sessionId: string | undefined;
   private lastInit: { name: string; data: Buffer } | undefined;
   private readonly archived = new ArchivedSessions();
-  /** Stored segments, oldest first, whose bytes are still in memory. */
-  private readonly stored: number[] = [];
+  /** What storage said it holds since the last packager event: segment msn and part index (none: all). */
+  private readonly storedNotes: Array<[msn: number, index?: number]> = [];
+  /** Parts kept in memory once stored: HLS_MEMORY_SECONDS of them. */
+  private readonly memoryParts: number;
 
   constructor(
     readonly playbackId: string,
@@ -66,6 +69,7 @@ export class HlsStream implements PlaybackSource {
     private readonly options: HlsStreamOptions = {},
   ) {
     this.instanceId = options.continued?.instanceId ?? randomBytes(5).toString('hex');
+    this.memoryParts = Math.ceil(settings.memorySeconds / settings.partSeconds - 1e-9);
     this.packager = new LivePackager({
       segmentSeconds: settings.segmentSeconds,
       partSeconds: settings.partSeconds,
@@ -176,7 +180,14 @@ export class HlsStream implements PlaybackSource {
 
   private async partFromArchive(msn: number, index: number): Promise<ByteChunks | undefined> {
     const range = this.packager.window.releasedPartRange(msn, index);
-    if (!range) return undefined;
+    const sessionId = this.archived.sessionOf('segment', msn);
+    if (!range || !sessionId || !this.archive) return undefined;
+    // Just the part where the store can read a range (the spill); else a byte range of the whole segment.
+    const part = await this.archive
+      .readRange?.(sessionId, range.segment, range.start, range.end)
+      .catch(() => undefined);
+    if (part?.length === range.end - range.start) return [part];
+    if (!range.complete) return undefined;
     const segment = await this.fromArchive('segment', msn, range.segment);
     const bytes = segment?.[0];
     return bytes && bytes.length >= range.end ? [bytes.subarray(range.start, range.end)] : undefined;
@@ -238,32 +249,27 @@ export class HlsStream implements PlaybackSource {
   }
 
   /**
-   * Once a segment is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SEGMENTS segments'
-   * worth of parts (what players near the live edge ask for); built apart so the callback holds the msn, not
-   * the bytes. Stored segments arrive in order (one writer per session).
+   * Once a part is stored it can be read back, so memory keeps only the newest HLS_MEMORY_SECONDS of parts
+   * (what players at the live edge ask for); built apart so the callback holds numbers, not the bytes.
    *
-   * The storage callback only notes the segment: its parts go on the packager's next event. That callback runs
-   * as a promise continuation, which can fall between a request finding a part in memory and its response
-   * retaining the part's slabs (only promise continuations run there); packager events come from ingest, never
-   * in that gap.
+   * The storage callback only notes what was stored: the parts go on the packager's next event. That callback
+   * runs as a promise continuation, which can fall between a request finding a part in memory and its
+   * response retaining the part's slabs (only promise continuations run there); packager events come from
+   * ingest, never in that gap.
    */
-  private releaser(msn: number): () => void {
+  private noteStored(msn: number, index?: number): () => void {
     return () => {
-      this.stored.push(msn);
+      this.storedNotes.push([msn, index]);
     };
   }
 
-  /** On every new part and segment: let go of what memory no longer needs of the stored segments. */
+  /** On every new part and segment: let go of the stored parts memory no longer needs. */
   private releaseStored(): void {
     const window = this.packager.window;
-    const keep = this.settings.memorySegments;
-    for (const msn of this.stored) {
-      if (msn < window.mediaSequence) continue; // evicted: its bytes went with it
-      if (window.releaseStored(msn, keep)) this.metrics.releasedSegments.inc();
-    }
-    // What is gone or fully released needs no more looks; the rest are the newest, partly in memory.
-    const done = (msn: number) => msn < window.mediaSequence || window.fullyReleased(msn);
-    while (this.stored[0] !== undefined && done(this.stored[0])) this.stored.shift();
+    for (const [msn, index] of this.storedNotes) window.markStored(msn, index);
+    this.storedNotes.length = 0;
+    const released = window.releaseStoredParts(this.memoryParts);
+    if (released > 0) this.metrics.releasedSegments.inc(released);
   }
 
   private onPackagerEvent(event: PackagerEvent): void {
@@ -275,19 +281,26 @@ export class HlsStream implements PlaybackSource {
           this.archived.note('init', event.init.index, this.sessionId);
         }
         break;
-      case 'part':
+      case 'part': {
         this.metrics.parts.inc();
-        if (this.stored.length > 0) this.releaseStored();
+        const { part } = event;
+        if (this.sessionId && this.archive?.storePart) {
+          const name = segmentName(part.msn);
+          if (this.archive.storePart(this.sessionId, name, part, this.noteStored(part.msn, part.index)))
+            this.archived.note('segment', part.msn, this.sessionId);
+        }
+        if (this.archive) this.releaseStored();
         break;
+      }
       case 'segment':
-        if (this.stored.length > 0) this.releaseStored();
+        if (this.archive) this.releaseStored();
         this.options.onProgress?.(this);
         if (this.sessionId && this.lastInit && this.archive) {
           this.archive.storeSegment(
             this.sessionId,
             event.segment,
             this.lastInit.name,
-            this.releaser(event.segment.msn),
+            this.noteStored(event.segment.msn),
           );
           this.archived.note('segment', event.segment.msn, this.sessionId);
         }

@@ -1,7 +1,7 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SegmentRecord } from '@rapidrtmp/hls';
-import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
+import type { PartRecord, SegmentRecord } from '@rapidrtmp/hls';
+import { ARENA_SLAB_BYTES, releaseAllMedia, retainAllMedia, takeMediaSlab } from '@rapidrtmp/media-core';
 import type { Logger } from '@rapidrtmp/server-logging';
 import { writeAll } from '@rapidrtmp/server-storage';
 import type { LiveStream } from '@rapidrtmp/server-streams';
@@ -16,6 +16,8 @@ export interface LiveSpillOptions {
   endedRetentionMs: number;
   /** Writes in flight at once; past it a segment stays in memory rather than queue behind a slow disk. */
   maxWrites?: number;
+  /** Parts of the open segment written per append (default PARTS_PER_APPEND). */
+  partsPerAppend?: number;
 }
 
 export interface LiveSpillCounters {
@@ -25,17 +27,47 @@ export interface LiveSpillCounters {
   removed: number;
 }
 
+/** The open segment's file, written part by part as the parts are cut. */
+interface GrowingFile {
+  name: string;
+  handle: Promise<FileHandle | undefined>;
+  /** The last queued write (they run in order); false once one failed. */
+  chain: Promise<boolean>;
+  /** The index the next part must have to be appended. */
+  nextIndex: number;
+  /** A part was not taken: the rest of the segment is appended by storeSegment, from memory. */
+  refused: boolean;
+  /** Appends queued and not finished. */
+  queued: number;
+  /** Parts taken but not yet appended (written PARTS_PER_APPEND at a time), and who to tell once they are. */
+  batch: Buffer[];
+  batchStored: Array<() => void>;
+}
+
+/**
+ * Parts written per append: each append is a trip through libuv's thread pool, so two parts at a time halve
+ * what spilling costs the server for a part's more in memory (about 0.25 s of media).
+ */
+export const PARTS_PER_APPEND = 2;
+
+/**
+ * Part appends queued per stream before the next part is refused (its segment then stays in memory until it
+ * ends): a disk slower than the stream bounds what waits for it, and a burst (a publisher catching up) too.
+ */
+const MAX_QUEUED_PART_WRITES = 8;
+
 interface SpilledSession {
   dir: string;
   ready: Promise<void> | undefined;
   /** Segments written (or being written), oldest first: the oldest go once there are more than keepSegments. */
   segments: Array<{ name: string; written: Promise<boolean> }>;
+  growing: GrowingFile | undefined;
 }
 
 /**
- * The live window of streams that are not recorded, on local disk: parts past the newest HLS_MEMORY_SEGMENTS
- * segments' worth leave memory once their segment is written here, and are read back from here (through the
- * cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream
+ * The live window of streams that are not recorded, on local disk: each part is appended to its segment's
+ * file as it is cut, so parts older than the newest HLS_MEMORY_SECONDS leave memory, and are read back from
+ * here (through the cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream
  * anyway), no object store, one folder per stream session removed a while after the stream ends. Recorded
  * sessions never come here: the recorder's copy serves the same purpose and outlives the stream.
  */
@@ -64,7 +96,7 @@ export class LiveSpill implements SegmentArchive {
   begin(stream: LiveStream): void {
     const { id } = stream.info;
     if (this.sessions.has(id)) return;
-    this.sessions.set(id, { dir: join(this.options.dir, id), ready: undefined, segments: [] });
+    this.sessions.set(id, { dir: join(this.options.dir, id), ready: undefined, segments: [], growing: undefined });
   }
 
   keeps(sessionId: string): boolean {
@@ -76,11 +108,59 @@ export class LiveSpill implements SegmentArchive {
     if (session) void this.write(session, name, [data]);
   }
 
+  storePart(sessionId: string, segmentName: string, part: PartRecord, onStored: () => void): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    if (session.growing?.name !== segmentName) {
+      this.abandonGrowing(session);
+      if (part.index !== 0) return false;
+      const handle = this.create(session, segmentName);
+      session.growing = {
+        name: segmentName,
+        handle,
+        chain: handle.then((opened) => opened !== undefined),
+        nextIndex: 0,
+        refused: false,
+        queued: 0,
+        batch: [],
+        batchStored: [],
+      };
+    }
+    const file = session.growing;
+    if (file.refused || part.index !== file.nextIndex || file.queued >= MAX_QUEUED_PART_WRITES) {
+      if (!file.refused) this.counters.skipped++;
+      file.refused = true;
+      return false;
+    }
+    file.nextIndex++;
+    // Held while it waits for the batch's append (which takes its own hold).
+    retainAllMedia(part.chunks);
+    file.batch.push(...part.chunks);
+    file.batchStored.push(onStored);
+    if (file.batchStored.length >= (this.options.partsPerAppend ?? PARTS_PER_APPEND)) void this.flushBatch(file);
+    return true;
+  }
+
+  /** Appends the batched parts; true once they are written (their callbacks have run). */
+  private async flushBatch(file: GrowingFile): Promise<boolean> {
+    const { batch, batchStored } = file;
+    if (batchStored.length === 0) return file.chain;
+    file.batch = [];
+    file.batchStored = [];
+    const appended = this.append(file, batch);
+    releaseAllMedia(batch);
+    const stored = await appended;
+    if (stored) for (const onStored of batchStored) onStored();
+    return stored;
+  }
+
   storeSegment(sessionId: string, segment: SegmentRecord, _initName: string, onStored?: () => void): void {
     const session = this.sessions.get(sessionId);
     if (!session) return;
-    // The chunks are the segment's own buffers (its parts): written as they are, no concatenation.
-    const written = this.write(session, segment.name, [...segment.chunks]);
+    const written =
+      session.growing?.name === segment.name
+        ? this.completeGrowing(session, segment)
+        : this.writeWhole(session, segment);
     void written.then((stored) => {
       if (stored) onStored?.();
     });
@@ -95,9 +175,81 @@ export class LiveSpill implements SegmentArchive {
     }
   }
 
+  /** The chunks are the segment's own buffers (its parts): written as they are, no concatenation. */
+  private writeWhole(session: SpilledSession, segment: SegmentRecord): Promise<boolean> {
+    return this.write(session, segment.name, [...segment.chunks]);
+  }
+
+  /**
+   * The parts storePart did not take are still in memory (only stored parts leave it): they are appended,
+   * then the file is closed. Counted as one segment stored, as a whole write is.
+   */
+  private async completeGrowing(session: SpilledSession, segment: SegmentRecord): Promise<boolean> {
+    const file = session.growing;
+    if (!file) return false;
+    session.growing = undefined;
+    const batched = this.flushBatch(file);
+    const rest = segment.parts.slice(file.nextIndex).flatMap((part) => part.chunks);
+    const appended = rest.length > 0 ? await this.append(file, rest) : await batched;
+    await (await file.handle)?.close().catch(() => undefined);
+    if (appended) this.counters.stored++;
+    return appended;
+  }
+
+  /** A segment that never completed (its stream moved on to another session's file): its file is closed. */
+  private abandonGrowing(session: SpilledSession): void {
+    const file = session.growing;
+    session.growing = undefined;
+    if (file) releaseAllMedia(file.batch);
+    if (file) void file.chain.then(() => file.handle).then((handle) => handle?.close().catch(() => undefined));
+  }
+
+  private async create(session: SpilledSession, name: string): Promise<FileHandle | undefined> {
+    try {
+      await this.ensureDir(session);
+      return await open(join(session.dir, name), 'w');
+    } catch (error) {
+      session.ready = undefined;
+      this.counters.failed++;
+      this.log.warn({ err: error, name }, 'HLS segment not spilled to disk: it stays in memory');
+      return undefined;
+    }
+  }
+
+  /** Appends after the file's queued writes; false if this or an earlier one failed. */
+  private append(file: GrowingFile, chunks: Buffer[]): Promise<boolean> {
+    file.queued++;
+    // Before the first await: the window may let the part go while the write is still queued.
+    retainAllMedia(chunks);
+    const appended = file.chain
+      .then(async (ok) => {
+        const handle = ok ? await file.handle : undefined;
+        if (!handle) return false;
+        await writeAll(handle, chunks);
+        return true;
+      })
+      .catch((error: unknown) => {
+        this.counters.failed++;
+        this.log.warn(
+          { err: error, name: file.name },
+          'HLS part not spilled to disk: the rest of its segment stays in memory',
+        );
+        return false;
+      })
+      .finally(() => {
+        file.queued--;
+        releaseAllMedia(chunks);
+      });
+    file.chain = appended;
+    return appended;
+  }
+
   async read(sessionId: string, name: string): Promise<Buffer | undefined> {
     const session = this.sessions.get(sessionId);
     if (!session) return undefined;
+    // A segment whose parts were stored one by one can be asked for before its last bytes are written.
+    const pending = session.segments.find((segment) => segment.name === name);
+    if (pending && !(await pending.written)) return undefined;
     try {
       return await readFile(join(session.dir, name));
     } catch {
@@ -105,10 +257,56 @@ export class LiveSpill implements SegmentArchive {
     }
   }
 
+  /**
+   * Bytes [0, end) of a segment file read into pooled media slabs (one reference each, for the caller to
+   * release): for a holder that would otherwise allocate a segment's worth of fresh memory per read.
+   */
+  async readPooled(sessionId: string, name: string, end: number): Promise<Buffer[] | undefined> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return undefined;
+    const slabs: Buffer[] = [];
+    try {
+      const handle = await open(join(session.dir, name), 'r');
+      try {
+        for (let left = end; left > 0; left -= ARENA_SLAB_BYTES) {
+          slabs.push(takeMediaSlab().subarray(0, Math.min(left, ARENA_SLAB_BYTES)));
+        }
+        // One readv for the whole range: a call per slab would be a trip through the thread pool each.
+        const { bytesRead } = await handle.readv(slabs, 0);
+        if (bytesRead !== end) throw new Error(`${name}: ${bytesRead} of ${end} bytes on disk`);
+        return slabs;
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      releaseAllMedia(slabs);
+      return undefined;
+    }
+  }
+
+  /** Bytes [start, end) of a segment file, the open segment's too (only stored parts are asked for). */
+  async readRange(sessionId: string, name: string, start: number, end: number): Promise<Buffer | undefined> {
+    const session = this.sessions.get(sessionId);
+    if (!session || end <= start) return undefined;
+    try {
+      const handle = await open(join(session.dir, name), 'r');
+      try {
+        const bytes = Buffer.allocUnsafeSlow(end - start);
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
+        return bytesRead === bytes.length ? bytes : undefined;
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined; // removed meanwhile (left the window)
+    }
+  }
+
   /** The stream ended: its files go once players have had time to finish the ended playlist. */
   ended(sessionId: string): void {
     const session = this.sessions.get(sessionId);
     if (!session) return;
+    this.abandonGrowing(session);
     setTimeout(() => {
       this.sessions.delete(sessionId);
       void rm(session.dir, { recursive: true, force: true });
@@ -117,10 +315,17 @@ export class LiveSpill implements SegmentArchive {
 
   /** Removes every session's files now (shutdown); a spill that never wrote touches nothing. */
   async clear(): Promise<void> {
+    for (const session of this.sessions.values()) this.abandonGrowing(session);
     this.sessions.clear();
     if (!this.wiped) return;
     await this.wiped;
     await rm(this.options.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private async ensureDir(session: SpilledSession): Promise<void> {
+    await this.wipe();
+    session.ready ??= mkdir(session.dir, { recursive: true }).then(() => undefined);
+    await session.ready;
   }
 
   private async write(session: SpilledSession, name: string, chunks: Buffer[]): Promise<boolean> {
@@ -132,9 +337,7 @@ export class LiveSpill implements SegmentArchive {
     // Before the first await: the window may let the segment go while the write is still running.
     retainAllMedia(chunks);
     try {
-      await this.wipe();
-      session.ready ??= mkdir(session.dir, { recursive: true }).then(() => undefined);
-      await session.ready;
+      await this.ensureDir(session);
       const handle = await open(join(session.dir, name), 'w');
       try {
         await writeAll(handle, chunks);

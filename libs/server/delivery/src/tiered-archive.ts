@@ -1,37 +1,99 @@
-import type { SegmentRecord } from '@rapidrtmp/hls';
+import type { PartRecord, SegmentRecord } from '@rapidrtmp/hls';
+import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import type { LiveSpill } from './live-spill.js';
 import type { SegmentArchive } from './segment-archive.js';
 
+/** Segments read back from the spill for the recorder at once (streams cut their segments at the same time). */
+const MAX_READS_FOR_RECORDING = 2;
+
 /**
- * One archive for delivery, two homes: a recorded session's segments go to the recorder (the object store,
- * kept as the recording), any other session's to the node's local spill. Either way a stored segment can
- * leave memory and be read back, so the in-memory window stays HLS_MEMORY_SEGMENTS whatever the stream's
- * settings.
+ * One archive for delivery, two tiers. Every session's live window grows on this node's disk part by part
+ * (the spill), so memory keeps only HLS_MEMORY_SECONDS of parts and what it let go of is read back from
+ * there; a recorded session's segments also go to the recorder (the object store, kept as the recording),
+ * which serves what has left the spill. The recorder gets each segment once it is complete on disk: read
+ * back from the spill when some of its parts already left memory, else straight from memory.
  */
 export class TieredArchive implements SegmentArchive {
+  /** Recorded sessions, each with its chain of segments on their way to the recorder (kept in order). */
+  private readonly recorded = new Map<string, Promise<void>>();
+  private readsRunning = 0;
+  private readonly readWaiters: Array<() => void> = [];
+
   constructor(
     private readonly recorder: SegmentArchive | undefined,
     private readonly spill: LiveSpill,
   ) {}
 
   begin(stream: LiveStream): void {
-    if (this.recorder && stream.info.recordingEnabled) this.recorder.begin(stream);
-    else this.spill.begin(stream);
+    // Sessions whose spill is gone (ended a while ago) need no more recording chains.
+    for (const id of this.recorded.keys()) if (!this.spill.keeps(id)) this.recorded.delete(id);
+    this.spill.begin(stream);
+    if (!this.recorder || !stream.info.recordingEnabled) return;
+    this.recorder.begin(stream);
+    if (!this.recorded.has(stream.info.id)) this.recorded.set(stream.info.id, Promise.resolve());
   }
 
   storeInit(sessionId: string, name: string, data: Buffer): void {
-    if (this.spill.keeps(sessionId)) this.spill.storeInit(sessionId, name, data);
-    else this.recorder?.storeInit(sessionId, name, data);
+    this.spill.storeInit(sessionId, name, data);
+    if (this.recorded.has(sessionId)) this.recorder?.storeInit(sessionId, name, data);
+  }
+
+  storePart(sessionId: string, segmentName: string, part: PartRecord, onStored: () => void): boolean {
+    return this.spill.storePart(sessionId, segmentName, part, onStored);
   }
 
   storeSegment(sessionId: string, segment: SegmentRecord, initName: string, onStored?: () => void): void {
-    if (this.spill.keeps(sessionId)) this.spill.storeSegment(sessionId, segment, initName, onStored);
-    else this.recorder?.storeSegment(sessionId, segment, initName, onStored);
+    const chain = this.recorded.get(sessionId);
+    const recorder = this.recorder;
+    // Taken now: the parts still in memory may leave it once the spill has them.
+    const released = segment.releasedParts ?? 0;
+    const inMemory = segment.parts.slice(released).flatMap((part) => part.chunks);
+    this.spill.storeSegment(sessionId, segment, initName, onStored);
+    if (!chain || !recorder) return;
+    retainAllMedia(inMemory);
+    // The parts that left memory are on disk already (they left once written): read back into pooled slabs,
+    // a few segments at a time, so recording adds no segment-sized allocation per segment.
+    const bytes = chain.then(async () => {
+      const head = released > 0 ? await this.readReleased(sessionId, segment, released) : [];
+      return head && [...head, ...inMemory];
+    });
+    // The recorder takes the segment now (in order; the recording's end waits for it) and its bytes later.
+    recorder.storeSegment(sessionId, segment, initName, undefined, bytes);
+    // Registered after the recorder's own callback, which holds what it keeps: these holds can go then.
+    const settled = bytes.then(
+      (chunks) => releaseAllMedia(chunks ?? inMemory),
+      () => releaseAllMedia(inMemory),
+    );
+    this.recorded.set(sessionId, settled);
+  }
+
+  private async readReleased(
+    sessionId: string,
+    segment: SegmentRecord,
+    released: number,
+  ): Promise<Buffer[] | undefined> {
+    let prefix = 0;
+    for (const part of segment.parts.slice(0, released)) prefix += part.byteLength;
+    while (this.readsRunning >= MAX_READS_FOR_RECORDING)
+      await new Promise<void>((resolve) => this.readWaiters.push(resolve));
+    this.readsRunning++;
+    try {
+      return await this.spill.readPooled(sessionId, segment.name, prefix);
+    } finally {
+      this.readsRunning--;
+      this.readWaiters.shift()?.();
+    }
   }
 
   read(sessionId: string, name: string): Promise<Buffer | undefined> {
-    if (this.spill.keeps(sessionId)) return this.spill.read(sessionId, name);
-    return this.recorder?.read(sessionId, name) ?? Promise.resolve(undefined);
+    return this.spill
+      .read(sessionId, name)
+      .then((data) => data ?? this.recorder?.read(sessionId, name))
+      .then((data) => data ?? undefined);
+  }
+
+  readRange(sessionId: string, name: string, start: number, end: number): Promise<Buffer | undefined> {
+    return this.spill.readRange(sessionId, name, start, end);
   }
 }

@@ -135,6 +135,8 @@ export class IngestService implements PublishGate, OnModuleInit {
           recordingEnabled: decision.recordingEnabled,
         },
         attempt.publisher,
+        Date.now,
+        this.config.playback.gopCache,
       );
       if (owned === 'unavailable') this.acquireLeaseLater(stream, leased);
       else this.leases.set(stream, { ...owned.lease, acquiredAt });

@@ -116,7 +116,13 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     this.upload(recording, name, data, 'video/mp4', () => undefined);
   }
 
-  storeSegment(sessionId: string, segment: SegmentRecord, initName: string, onStored?: () => void): void {
+  storeSegment(
+    sessionId: string,
+    segment: SegmentRecord,
+    initName: string,
+    onStored?: () => void,
+    bytes?: Promise<Buffer[] | undefined>,
+  ): void {
     const recording = this.active.get(sessionId);
     if (!recording) return;
     this.segmentLog.add({
@@ -130,15 +136,9 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
       programDateTime: new Date(segment.programDateTime),
       state: 'pending',
     });
-    const chunks = [...segment.chunks];
-    this.upload(
-      recording,
-      segment.name,
-      chunks,
-      'video/iso.segment',
-      this.segmentStateWriter(recording, segment.msn, onStored),
-      this.holdMedia(chunks),
-    );
+    const done = this.segmentStateWriter(recording, segment.msn, onStored);
+    // Counted as pending at once, so the recording's end waits for bytes still being read back.
+    this.upload(recording, segment.name, bytes ?? [...segment.chunks], 'video/iso.segment', done);
   }
 
   /**
@@ -246,28 +246,37 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
   private upload(
     recording: ActiveRecording,
     name: string,
-    data: Buffer | Buffer[],
+    data: Buffer | Buffer[] | Promise<Buffer[] | undefined>,
     contentType: string,
     done: (state: 'stored' | 'failed') => void,
-    onBytesDone?: () => void,
   ): void {
     recording.pendingUploads++;
     const settle = (state: 'stored' | 'failed') => {
       done(state);
       if (--recording.pendingUploads === 0) recording.settled();
     };
-    this.uploader.enqueue(recordingKey(recording.id, name), data, {
-      contentType,
-      onBytesDone,
-      onStored: () => settle('stored'),
-      onFailed: (reason) => {
-        this.log.error(
-          { recordingId: recording.id, name, reason },
-          'recording segment could not be stored: marked as a gap',
-        );
-        settle('failed');
-      },
-    });
+    const failed = (reason: string) => {
+      this.log.error(
+        { recordingId: recording.id, name, reason },
+        'recording segment could not be stored: marked as a gap',
+      );
+      settle('failed');
+    };
+    const enqueue = (bytes: Buffer | Buffer[]) => {
+      const chunks = Array.isArray(bytes) ? bytes : undefined;
+      this.uploader.enqueue(recordingKey(recording.id, name), bytes, {
+        contentType,
+        onBytesDone: chunks && this.holdMedia(chunks),
+        onStored: () => settle('stored'),
+        onFailed: failed,
+      });
+    };
+    if (!(data instanceof Promise)) enqueue(data);
+    else
+      void data.then(
+        (bytes) => (bytes ? enqueue(bytes) : failed('its bytes could not be read back from the live spill')),
+        () => failed('its bytes could not be read back from the live spill'),
+      );
   }
 }
 

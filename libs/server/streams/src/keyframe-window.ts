@@ -5,15 +5,21 @@ export const DEFAULT_KEYFRAME_WINDOW_BYTES = 16 * 1024 * 1024;
 
 /**
  * The packets since the latest video keyframe (audio interleaved as it arrived): what a player that joins
- * now needs to start decoding at once (RTMP play, HTTP-FLV, restream targets) and what a thumbnail decodes.
- * Packets are the ingest's own objects, payloads views: holding them costs references, not copies (HLS
- * holds the same bytes for the open part anyway). Audio-only streams keep nothing: players start live.
+ * now needs to start decoding at once (RTMP play, HTTP-FLV, restream targets), and the keyframe a thumbnail
+ * decodes. Packets are the ingest's own objects, payloads views: holding them costs references, not copies,
+ * but it keeps up to a group of pictures of media in memory (HLS itself keeps only the newest second), so
+ * the stream asks for the whole group only while players may join (`keepGroup`); the keyframe is always
+ * kept. Audio-only streams keep nothing: players start live.
  */
 export class KeyframeWindow {
   private packets: MediaPacket[] = [];
   private bytes = 0;
   /** False after an overflow until the next keyframe: a window that does not start on one is no use. */
   private valid = false;
+  /** Every packet since the keyframe is held: a joining player can start from it. */
+  private whole = false;
+  /** Hold the packets after the keyframe too, from the next keyframe on (until then the group is partial). */
+  keepGroup = true;
 
   constructor(private readonly maxBytes = DEFAULT_KEYFRAME_WINDOW_BYTES) {}
 
@@ -21,7 +27,8 @@ export class KeyframeWindow {
     if (packet.track === 'video' && packet.keyframe) {
       this.clear();
       this.valid = true;
-    }
+      this.whole = this.keepGroup;
+    } else if (!this.whole) return;
     if (!this.valid) return;
     this.bytes += packet.payload.length;
     if (this.bytes > this.maxBytes) return this.clear();
@@ -37,7 +44,7 @@ export class KeyframeWindow {
 
   /** From the latest keyframe to now, in arrival order; empty when there is no usable window. */
   snapshot(): readonly MediaPacket[] {
-    return this.packets;
+    return this.whole ? this.packets : [];
   }
 
   get heldBytes(): number {
@@ -49,5 +56,6 @@ export class KeyframeWindow {
     this.packets = [];
     this.bytes = 0;
     this.valid = false;
+    this.whole = false;
   }
 }

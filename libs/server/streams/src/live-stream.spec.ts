@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AacConfig, MediaPacket } from '@rapidrtmp/media-core';
 import type { Publisher } from '@rapidrtmp/server-domain';
-import { LiveStream } from './live-stream.js';
+import { GROUP_LINGER_MS, LiveStream } from './live-stream.js';
 import type { StreamEvent } from './stream-event.js';
 
 const info = {
@@ -144,6 +144,35 @@ describe('LiveStream', () => {
       const plain = recorder();
       stream.subscribe(plain.subscriber);
       assert.deepEqual(plain.events.map(label), ['config']);
+    });
+
+    it('on demand, holds the group of pictures only while a player that starts on a keyframe may join', () => {
+      let now = 0;
+      const stream = new LiveStream(info, publisher, () => now, 'on-demand');
+      stream.publish({ type: 'config', track: 'video', config: { codec: 'avc' } as never, changed: false });
+      for (const event of [video(0, true), audio(10), video(33, false)]) stream.publish(event);
+      assert.equal(stream.keyframeWindow.keyframe?.dts, 0, 'the keyframe is kept (thumbnails)');
+      assert.deepEqual(stream.keyframeWindow.snapshot(), [], 'not the group: no player may join');
+      assert.equal(stream.keyframeWindow.heldBytes, 1000);
+      const first = recorder();
+      const firstSubscription = stream.subscribe(first.subscriber, { fromKeyframe: true });
+      stream.publish(video(66, false));
+      for (const event of [video(100, true), audio(110), video(133, false)]) stream.publish(event);
+      assert.deepEqual(first.events.map(label), ['config', 'v100K', 'a110', 'v133'], 'the first waits a group');
+      const second = recorder();
+      const secondSubscription = stream.subscribe(second.subscriber, { fromKeyframe: true });
+      assert.deepEqual(second.events.map(label), ['config', 'v100K', 'a110', 'v133'], 'the next starts at once');
+      firstSubscription.unsubscribe();
+      secondSubscription.unsubscribe();
+      now += GROUP_LINGER_MS - 1;
+      stream.publish(video(166, true));
+      stream.publish(video(200, false));
+      assert.equal(stream.keyframeWindow.snapshot().length, 2, 'held a while after the last player left');
+      now += 2;
+      stream.publish(video(233, true));
+      stream.publish(video(266, false));
+      assert.deepEqual(stream.keyframeWindow.snapshot(), [], 'then no more');
+      assert.equal(stream.keyframeWindow.keyframe?.dts, 233);
     });
 
     it('holds media back until the first keyframe when the window has none', () => {

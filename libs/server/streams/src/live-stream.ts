@@ -29,6 +29,17 @@ export interface LiveStreamInfo {
   recordingEnabled: boolean;
 }
 
+/**
+ * `always`: the packets since the latest keyframe are held, so any player starts at once. `on-demand`: only
+ * while the stream has players that start on a keyframe, and for GROUP_LINGER_MS after the last one left:
+ * the first player of a stream nobody watches that way starts at the next keyframe (one group of pictures
+ * at most), and HLS-only streams do not hold a group of pictures of media each.
+ */
+export type GopCache = 'always' | 'on-demand';
+
+/** How long the group of pictures stays held after the last player that starts on a keyframe left. */
+export const GROUP_LINGER_MS = 30_000;
+
 export interface SubscribeOptions {
   /** Bytes of media a paused subscriber may fall behind before packets are dropped (default 8 MiB). */
   maxQueuedBytes?: number;
@@ -57,6 +68,8 @@ export class Subscription {
     readonly subscriber: StreamSubscriber,
     private readonly maxQueuedBytes: number,
     private readonly detach: (s: Subscription) => void,
+    /** Started at a keyframe (a player): keeps the stream's group of pictures held (GopCache). */
+    readonly fromKeyframe = false,
   ) {}
 
   deliver(event: StreamEvent): void {
@@ -151,14 +164,18 @@ export class LiveStream {
   /** Since the latest video keyframe: where joining players start (see `SubscribeOptions.fromKeyframe`). */
   readonly keyframeWindow = new KeyframeWindow();
   private readonly subscriptions = new Set<Subscription>();
+  /** When a subscriber that starts on a keyframe was last seen (GopCache `on-demand`). */
+  private groupWantedAt = -Infinity;
 
   constructor(
     readonly info: LiveStreamInfo,
     /** Stopping the stream is `publisher.close(reason, stoppedBy)`. */
     readonly publisher: Publisher,
-    clock: () => number = Date.now,
+    private readonly clock: () => number = Date.now,
+    private readonly gopCache: GopCache = 'always',
   ) {
     this.stats = new StreamStats(clock);
+    this.keyframeWindow.keepGroup = gopCache === 'always';
   }
 
   get ended(): boolean {
@@ -166,9 +183,16 @@ export class LiveStream {
   }
 
   subscribe(subscriber: StreamSubscriber, options: SubscribeOptions = {}): Subscription {
-    const subscription = new Subscription(subscriber, options.maxQueuedBytes ?? 8 * 1024 * 1024, (s) =>
-      this.subscriptions.delete(s),
+    const subscription = new Subscription(
+      subscriber,
+      options.maxQueuedBytes ?? 8 * 1024 * 1024,
+      (s) => this.subscriptions.delete(s),
+      options.fromKeyframe,
     );
+    if (options.fromKeyframe) {
+      this.groupWantedAt = this.clock();
+      this.keyframeWindow.keepGroup = true;
+    }
     for (const track of ['video', 'audio'] as TrackKind[]) {
       const config = this.tracks[track];
       if (config) subscription.deliver({ type: 'config', track, config, changed: false });
@@ -209,6 +233,8 @@ export class LiveStream {
         break;
       case 'packet':
         this.stats.addPacket(event.packet);
+        if (this.gopCache === 'on-demand' && isKeyframe(event.packet))
+          this.keyframeWindow.keepGroup = this.groupWanted();
         this.keyframeWindow.add(event.packet);
         break;
       case 'end':
@@ -218,6 +244,13 @@ export class LiveStream {
     }
     for (const subscription of this.subscriptions) subscription.deliver(event);
     if (event.type === 'end') this.subscriptions.clear();
+  }
+
+  /** A player that starts on a keyframe is subscribed, or left less than GROUP_LINGER_MS ago (checked per keyframe). */
+  private groupWanted(): boolean {
+    const now = this.clock();
+    for (const subscription of this.subscriptions) if (subscription.fromKeyframe) this.groupWantedAt = now;
+    return now - this.groupWantedAt < GROUP_LINGER_MS;
   }
 
   /** Marks the stream ended and tells every subscriber; idempotent (the first ending stays). */
