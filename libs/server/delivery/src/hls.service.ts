@@ -42,7 +42,8 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
   private readonly continued = new Map<string, ContinuablePlaylist>();
   private readonly writes = new WeakMap<HlsStream, Promise<void>>();
   private archive: SegmentArchive;
-  /** Where segments of streams that are not recorded go when they leave memory (this node's disk). */
+  private tiers: TieredArchive;
+  /** Every stream's live window on this node's disk: what leaves memory is read back from there. */
   readonly spill: LiveSpill;
 
   constructor(
@@ -69,12 +70,14 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
       this.log,
     );
     this.metrics.spill.track(this, () => ({ ...this.spill.counters }));
-    this.archive = new CachedArchive(new TieredArchive(undefined, this.spill), config.hls.storageCacheBytes);
+    this.tiers = new TieredArchive(undefined, this.spill);
+    this.archive = new CachedArchive(this.tiers, config.hls.storageCacheBytes);
   }
 
   /** Where packaged segments of recorded streams go besides the live window (the recorder); set before streams start. */
   useArchive(recorder: SegmentArchive): void {
-    this.archive = new CachedArchive(new TieredArchive(recorder, this.spill), this.config.hls.storageCacheBytes);
+    this.tiers = new TieredArchive(recorder, this.spill);
+    this.archive = new CachedArchive(this.tiers, this.config.hls.storageCacheBytes);
   }
 
   onModuleInit(): void {
@@ -145,11 +148,13 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     this.writes.set(stream, next);
   }
 
-  onModuleDestroy(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     for (const stream of this.streams.values()) stream.finish();
+    // The recorder takes the last segments' bytes from the spill: they are read back before it goes.
+    await this.tiers.recordingsRead();
     // What is on disk is this process's live window only: nobody reads it after this.
-    return this.spill.clear();
+    await this.spill.clear();
   }
 
   /** The current stream of a playback id, or with `instanceId` that exact (possibly ended and replaced) one. */

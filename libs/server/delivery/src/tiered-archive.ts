@@ -68,6 +68,11 @@ export class TieredArchive implements SegmentArchive {
     this.recorded.set(sessionId, settled);
   }
 
+  /** Once every segment handed to the recorder so far has its bytes (read back from the spill or not). */
+  async recordingsRead(): Promise<void> {
+    await Promise.all(this.recorded.values());
+  }
+
   private async readReleased(
     sessionId: string,
     segment: SegmentRecord,
