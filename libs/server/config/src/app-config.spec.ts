@@ -330,21 +330,21 @@ describe('loadConfig', () => {
       maxPlayersPerStream: 500,
       maxQueuedBytes: 4 * 1024 * 1024,
       stallTimeoutMs: 20_000,
-      gopCache: 'always',
+      gopCache: 'on-demand',
     });
     const set = loadConfig({
       PLAYBACK_MAX_PLAYERS: '0',
       PLAYBACK_MAX_PLAYERS_PER_STREAM: '20',
       PLAYBACK_MAX_QUEUE_BYTES: '1048576',
       PLAYBACK_STALL_TIMEOUT_MS: '5000',
-      PLAYBACK_GOP_CACHE: 'on-demand',
+      PLAYBACK_GOP_CACHE: 'always',
     }).playback;
     assert.deepEqual(set, {
       maxPlayers: 0,
       maxPlayersPerStream: 20,
       maxQueuedBytes: 1024 * 1024,
       stallTimeoutMs: 5000,
-      gopCache: 'on-demand',
+      gopCache: 'always',
     });
     assert.match(
       errorFor({ PLAYBACK_GOP_CACHE: 'sometimes' }).message,

@@ -198,11 +198,10 @@ export const configSchema = z
     PLAYBACK_MAX_QUEUE_BYTES: integer(4 * 1024 * 1024, 256 * 1024, 256 * 1024 * 1024, 'byte count'),
     // A player that takes nothing for this long (its socket stays full) is disconnected.
     PLAYBACK_STALL_TIMEOUT_MS: integer(20_000, 1000, 600_000, 'milliseconds'),
-    // The group of pictures since the latest keyframe, for players to start at once: held always, or only
-    // while a stream has such players (and 30 s after); the first player of an unwatched stream then starts
-    // at the next keyframe. Not the default: with it, the restream e2e's target played by ffmpeg reports
-    // repeated timestamps (cause not found yet).
-    PLAYBACK_GOP_CACHE: z.enum(['on-demand', 'always'], { error: 'expected on-demand or always' }).default('always'),
+    // The group of pictures since the latest keyframe, for players to start at once: held only while a
+    // stream has such players (and 30 s after; the first player of an unwatched stream starts at the next
+    // keyframe), or always (a group of pictures of memory per stream, ~0.5 MB at 2.5 Mbit/s).
+    PLAYBACK_GOP_CACHE: z.enum(['on-demand', 'always'], { error: 'expected on-demand or always' }).default('on-demand'),
 
     // Thumbnails (/live/<id>/thumbnail.jpg, /vod/<id>/thumbnail.jpg): keyframes decoded by ffmpeg child processes.
     // At most THUMBNAIL_MAX_DECODERS run at once; THUMBNAIL_MAX_QUEUE more wait (then 503 with Retry-After).

@@ -13,12 +13,20 @@ export interface DecodeResult {
  * The real ffmpeg decoding `seconds` of media from `url` (HLS, HTTP-FLV, RTMP, a file) to nowhere with
  * `-v error`: an empty stderr and exit code 0 is a stream that decodes without a single error. Killed by
  * its PID after `timeoutMs`.
+ *
+ * Video is re-timed to milliseconds, not to the frame rate (the default): the null muxer otherwise rounds
+ * each frame's time since the first packet of any track to a frame count, and a stream whose audio starts
+ * half a frame after its keyframe (a valid start) makes every third 30 fps frame collide with the one
+ * before ("non monotonically increasing dts to muxer"). Timestamps that really go back still show.
  */
 export function decodeWithFfmpeg(url: string, seconds: number, timeoutMs = 60_000): Promise<DecodeResult> {
   const started = Date.now();
   const child = spawn(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-v', 'error', '-i', url, '-t', `${seconds}`, '-f', 'null', '-'],
+    [
+      ...['-hide_banner', '-nostdin', '-v', 'error', '-i', url, '-t', `${seconds}`],
+      ...['-enc_time_base:v', '1/1000', '-f', 'null', '-'],
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
