@@ -2,14 +2,15 @@
 // C generator on one thread needs a fraction of the CPU the Node one does, so on a 2-core machine the figure
 // says more about the server than about the generator (the Node one sat at 82-99 % of a core while the
 // server used 20-30 %, and req/s then moved by a third from run to run).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { type Cleanup, track } from './bench-lifecycle.js';
-import { commandWorks, cpuSeconds } from './bench-support.js';
+import { cpuSeconds } from './bench-support.js';
 import type { HttpLoadOptions, HttpLoadResult } from './http-load.js';
 
-/** Whether `wrk` can be run here. */
+/** Whether `wrk` can be run here (Debian's `wrk -v` prints its version and usage, then exits with 1). */
 export function wrkAvailable(): boolean {
-  return commandWorks('wrk', ['-v']);
+  const probe = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 10_000 });
+  return probe.error === undefined && /^wrk \S+/m.test(`${probe.stdout}${probe.stderr}`);
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
