@@ -8,6 +8,7 @@
 //
 //   node bench/dist/live-load.bench.js
 //   BENCH_STREAMS=10,25,50 BENCH_WINDOW_SECONDS=20 BENCH_DELIVERY_SECONDS=10 BENCH_SERVERS=rapidrtmp,nginx
+//   BENCH_REPEATS=3 (rounds per N, medians side by side) BENCH_WARMUP_SECONDS=2
 //   BENCH_LAG_MODE=block|poll BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MAX_SECONDS=600
 //   BENCH_HTTP_GENERATOR=wrk|node (default: wrk when installed, `apt-get install wrk`)
 import type { ChildProcess } from 'node:child_process';
@@ -43,8 +44,15 @@ const STREAM_COUNTS = (process.env.BENCH_STREAMS ?? '10,25,50')
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0 && n <= 50);
 const WINDOW_SECONDS = envNumber('BENCH_WINDOW_SECONDS', 20);
-const WARMUP_SECONDS = 2;
-const MAX_SECONDS = envNumber('BENCH_MAX_SECONDS', 600);
+/** Seconds after every stream's first segment before a window starts (BENCH_WARMUP_SECONDS): start-up and JIT warm-up left out. */
+const WARMUP_SECONDS = Math.min(envNumber('BENCH_WARMUP_SECONDS', 2), 120);
+/**
+ * Rounds per N (BENCH_REPEATS), each RapidRTMP then nginx-rtmp: on a shared VM one 20 s window's CPU moves by
+ * a fifth from run to run for the same server, so with more than one round the side-by-side figures are the
+ * medians over the rounds, and the CPU ratio of every round is printed beside them.
+ */
+const REPEATS = Math.min(Math.max(1, envNumber('BENCH_REPEATS', 1)), 5);
+const MAX_SECONDS = envNumber('BENCH_MAX_SECONDS', 600 * REPEATS);
 /** Seconds of HTTP load per delivery phase (playlist, then segment); 0 skips them. */
 const DELIVERY_SECONDS = Math.min(envNumber('BENCH_DELIVERY_SECONDS', 12), 60);
 /**
@@ -274,6 +282,8 @@ async function rssAfterFullGc(pid: number): Promise<number> {
 interface RunResult {
   server: string;
   streams: number;
+  /** Which round of BENCH_REPEATS (1-based). */
+  round: number;
   /** The window without HTTP clients (RapidRTMP: the ingest window): CPU, RSS and context figures. */
   window: WindowResult;
   /** RapidRTMP only: the following window with one LL-HLS follower per stream, where `lag` comes from. */
@@ -637,7 +647,7 @@ async function viewerWindow(
   return { measured, lag: finishLags(lags, measured) };
 }
 
-async function runRapid(streams: number, clip: string): Promise<RunResult> {
+async function runRapid(streams: number, clip: string): Promise<Omit<RunResult, 'round'>> {
   const cleanup = new Cleanup();
   const stop = new AbortController();
   try {
@@ -785,7 +795,7 @@ function nginxLags(watch: NginxStreamWatch, window: { start: number; end: number
   return lags;
 }
 
-async function runNginx(streams: number, clip: string): Promise<RunResult> {
+async function runNginx(streams: number, clip: string): Promise<Omit<RunResult, 'round'>> {
   const cleanup = new Cleanup();
   let polling = true;
   try {
@@ -867,7 +877,7 @@ function row(result: RunResult): string[] {
     values.length === 0 ? '–' : `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
   return [
     String(result.streams),
-    result.server,
+    REPEATS > 1 ? `${result.server} #${result.round}` : result.server,
     fmt(window.serverCpuPercent, 1),
     fmt(window.serverCpuPercent / result.streams, 2),
     fmt(result.viewerWindow?.serverCpuPercent, 1),
@@ -904,7 +914,7 @@ function deliveryRows(result: RunResult): string[][] {
   if (!delivery) return [];
   const row = (resource: string, phase: DeliveryPhase) => [
     String(result.streams),
-    result.server,
+    REPEATS > 1 ? `${result.server} #${result.round}` : result.server,
     resource,
     fmt(phase.ok > 0 ? phase.bytes / phase.ok : NaN),
     fmt(phase.ok / phase.seconds),
@@ -935,18 +945,28 @@ function ratio(rapid: number, nginx: number, lag = false): string {
   return times ? `${times} (${difference})` : `${difference} (nginx ~0 ms)`;
 }
 
-/** Per N run on both servers: the figures side by side and their ratio. */
+/** The median of a figure over a server's rounds at one N (NaN where no round has it). */
+function medianOf(runs: readonly RunResult[], figure: (run: RunResult) => number): number {
+  const values = runs.map(figure).filter((value) => Number.isFinite(value));
+  return values.length === 0 ? NaN : percentile(values, 50);
+}
+
+/** Per N run on both servers: the figures side by side (medians over the rounds) and their ratio. */
 function comparisonRows(results: RunResult[]): string[][] {
   const rows: string[][] = [];
   for (const streams of STREAM_COUNTS) {
-    const rapid = results.find((r) => r.server === 'RapidRTMP' && r.streams === streams);
-    const nginx = results.find((r) => r.server === 'nginx-rtmp' && r.streams === streams);
-    if (!rapid || !nginx) continue;
+    const rapidRuns = results.filter((r) => r.server === 'RapidRTMP' && r.streams === streams);
+    const nginxRuns = results.filter((r) => r.server === 'nginx-rtmp' && r.streams === streams);
+    if (rapidRuns.length === 0 || nginxRuns.length === 0) continue;
+    const rapid = (figure: (run: RunResult) => number) => medianOf(rapidRuns, figure);
+    const nginx = (figure: (run: RunResult) => number) => medianOf(nginxRuns, figure);
     const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
-    const viewerCpu = rapid.viewerWindow?.serverCpuPercent ?? NaN;
+    const cpu = (run: RunResult) => run.window.serverCpuPercent;
+    const viewerCpu = rapid((run) => run.viewerWindow?.serverCpuPercent ?? NaN);
+    const lagPercentile = (kind: 'parts' | 'segments', p: number) => (run: RunResult) => percentile(run.lag[kind], p);
     // [figure, RapidRTMP, nginx-rtmp, decimals, is a lag, ratio cell when not RapidRTMP / nginx-rtmp]
     const figures: Array<[string, number, number, number, boolean, string?]> = [
-      ['server CPU % (1 core = 100)', rapid.window.serverCpuPercent, nginx.window.serverCpuPercent, 1, false],
+      ['server CPU % (1 core = 100)', rapid(cpu), nginx(cpu), 1, false],
       // RapidRTMP only (nginx-rtmp serves nothing here): instead of a ratio, what serving adds to the row above.
       [
         'server CPU % with one LL-HLS viewer per stream (nginx: none)',
@@ -954,34 +974,65 @@ function comparisonRows(results: RunResult[]): string[][] {
         NaN,
         1,
         false,
-        `– (viewers add ${signed(viewerCpu - rapid.window.serverCpuPercent, 1)})`,
+        `– (viewers add ${signed(viewerCpu - rapid(cpu), 1)})`,
       ],
-      ['RSS per stream MB', rssPerStream(rapid), rssPerStream(nginx), 2, false],
+      ['RSS per stream MB', rapid(rssPerStream), nginx(rssPerStream), 2, false],
       // What the streams hold once garbage is collected (nginx has no GC: the same figure).
-      ['RSS per stream after a full GC MB', rssAfterGcPerStream(rapid), rssPerStream(nginx), 2, false],
-      ['playlist req/s', reqs(rapid.delivery?.playlist), reqs(nginx.delivery?.playlist), 0, false],
-      ['segment req/s', reqs(rapid.delivery?.segment), reqs(nginx.delivery?.segment), 0, false],
+      ['RSS per stream after a full GC MB', rapid(rssAfterGcPerStream), nginx(rssPerStream), 2, false],
+      ['playlist req/s', rapid((r) => reqs(r.delivery?.playlist)), nginx((r) => reqs(r.delivery?.playlist)), 0, false],
+      ['segment req/s', rapid((r) => reqs(r.delivery?.segment)), nginx((r) => reqs(r.delivery?.segment)), 0, false],
       [
         'part lag p50 ms (nginx: segment)',
-        percentile(rapid.lag.parts, 50),
-        percentile(nginx.lag.segments, 50),
+        rapid(lagPercentile('parts', 50)),
+        nginx(lagPercentile('segments', 50)),
         0,
         true,
       ],
       [
         'part lag p95 ms (nginx: segment)',
-        percentile(rapid.lag.parts, 95),
-        percentile(nginx.lag.segments, 95),
+        rapid(lagPercentile('parts', 95)),
+        nginx(lagPercentile('segments', 95)),
         0,
         true,
       ],
-      ['segment lag p50 ms', percentile(rapid.lag.segments, 50), percentile(nginx.lag.segments, 50), 0, true],
-      ['segment lag p95 ms', percentile(rapid.lag.segments, 95), percentile(nginx.lag.segments, 95), 0, true],
+      ['segment lag p50 ms', rapid(lagPercentile('segments', 50)), nginx(lagPercentile('segments', 50)), 0, true],
+      ['segment lag p95 ms', rapid(lagPercentile('segments', 95)), nginx(lagPercentile('segments', 95)), 0, true],
     ];
     for (const [figure, a, b, decimals, lag, ratioCell] of figures)
       rows.push([String(streams), figure, fmt(a, decimals), fmt(b, decimals), ratioCell ?? ratio(a, b, lag)]);
+    if (rapidRuns.length > 1) {
+      // Each round's own ratio: how far the median's verdict holds from round to round.
+      const perRound = rapidRuns.flatMap((run) => {
+        const other = nginxRuns.find((n) => n.round === run.round);
+        return other ? [`${fmt(cpu(run) / cpu(other), 2)}x`] : [];
+      });
+      rows.push([
+        String(streams),
+        `server CPU ratio per round (${perRound.length} rounds)`,
+        '',
+        '',
+        perRound.join(' '),
+      ]);
+    }
   }
   return rows;
+}
+
+/** One run's line, printed as it finishes. */
+function logRun(result: RunResult, runStarted: number): void {
+  const r = row(result);
+  const viewers = result.viewerWindow;
+  const round = REPEATS > 1 ? ` round ${result.round}` : '';
+  console.log(
+    `  ${result.server} N=${result.streams}${round}: CPU ${r[2]} %${viewers ? ` (${r[4]} % with one LL viewer/stream)` : ''}, ` +
+      `RSS/stream ${r[5]} MB${result.rssAfterGc === undefined ? '' : ` (${fmt(rssAfterGcPerStream(result), 2)} after a full GC)`}, part lag p50/p95 ${r[7]} ms, ` +
+      `segment lag ${r[8]} ms (anchor vs wire ${r[9]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
+      `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
+      `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
+      `; CPU by thread: ${threadSplit(result.window)}` +
+      `${viewers ? `; with viewers: ${threadSplit(viewers)}, machine busy ${fmt(viewers.machineBusyPercent, 0)} %` : ''}` +
+      `${result.composition ? `; ${result.composition}` : ''}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -1006,28 +1057,21 @@ async function main(): Promise<void> {
   const windows = (server: string) => (server === 'nginx' ? 1 : 2) * (WINDOW_SECONDS + WARMUP_SECONDS);
   const perRunSeconds = (server: string) => windows(server) + delivery + (server === 'nginx' ? 12 : 45);
   for (const streams of STREAM_COUNTS) {
-    for (const server of SERVERS) {
-      if ((Date.now() - started) / 1000 + perRunSeconds(server) > MAX_SECONDS) {
-        console.log(`  (skipping ${server} N=${streams}: BENCH_MAX_SECONDS=${MAX_SECONDS} would be exceeded)`);
-        continue;
+    for (let round = 1; round <= REPEATS; round++) {
+      for (const server of SERVERS) {
+        if ((Date.now() - started) / 1000 + perRunSeconds(server) > MAX_SECONDS) {
+          console.log(`  (skipping ${server} N=${streams}: BENCH_MAX_SECONDS=${MAX_SECONDS} would be exceeded)`);
+          continue;
+        }
+        const runStarted = Date.now();
+        const run = server === 'nginx' ? await runNginx(streams, clip) : await runRapid(streams, clip);
+        const result = { ...run, round };
+        results.push(result);
+        logRun(result, runStarted);
       }
-      const runStarted = Date.now();
-      const result = server === 'nginx' ? await runNginx(streams, clip) : await runRapid(streams, clip);
-      results.push(result);
-      const r = row(result);
-      const viewers = result.viewerWindow;
-      console.log(
-        `  ${result.server} N=${streams}: CPU ${r[2]} %${viewers ? ` (${r[4]} % with one LL viewer/stream)` : ''}, ` +
-          `RSS/stream ${r[5]} MB${result.rssAfterGc === undefined ? '' : ` (${fmt(rssAfterGcPerStream(result), 2)} after a full GC)`}, part lag p50/p95 ${r[7]} ms, ` +
-          `segment lag ${r[8]} ms (anchor vs wire ${r[9]} ms), ${((Date.now() - runStarted) / 1000).toFixed(0)} s` +
-          `${result.note ? ` (${result.note})` : ''}${result.lag.errors ? `, ${result.lag.errors} playlist/lag errors` : ''}` +
-          `${result.lag.discontinuities ? `, ${result.lag.discontinuities} discontinuities` : ''}` +
-          `; CPU by thread: ${threadSplit(result.window)}` +
-          `${viewers ? `; with viewers: ${threadSplit(viewers)}, machine busy ${fmt(viewers.machineBusyPercent, 0)} %` : ''}` +
-          `${result.composition ? `; ${result.composition}` : ''}`,
-      );
     }
   }
+  console.log('');
   console.log('');
   console.log(
     table(
@@ -1053,7 +1097,8 @@ async function main(): Promise<void> {
     ),
   );
   for (const server of new Set(results.map((r) => r.server))) {
-    const runs = results.filter((r) => r.server === server).sort((a, b) => a.streams - b.streams);
+    // The first round's runs: the marginal cost compares two N of the same kind of run.
+    const runs = results.filter((r) => r.server === server && r.round === 1).sort((a, b) => a.streams - b.streams);
     if (runs.length < 2) continue;
     const [low, high] = [runs[0], runs[runs.length - 1]];
     const marginal = (high!.window.serverRssEnd - low!.window.serverRssEnd) / (high!.streams - low!.streams) / MB;
@@ -1120,6 +1165,8 @@ async function main(): Promise<void> {
       '  same nginx, sendfile on, no access log), (b) the newest complete segment listed when (b) starts (RapidRTMP fMP4 from memory,',
       '  nginx MPEG-TS file). req/s = 200 answers with the full body / wall time; anything else is an error. Server CPU % is sampled',
       '  over the same interval; the generator shares the two cores with the server (the same for both servers).',
+      `- Rounds: ${REPEATS} per N (BENCH_REPEATS), each RapidRTMP then nginx-rtmp; with more than one, the side-by-side figures are`,
+      '  the medians over the rounds and the CPU ratio of each round is listed under them.',
       '- Ratios: RapidRTMP / nginx-rtmp; above 1 means RapidRTMP uses more (CPU, RSS), serves more (req/s) or lags more. Lags are',
       '  also given as a difference, since a ratio of lags near 0 ms means little. nginx-rtmp has no parts: its live edge moves',
       "  by 2 s segments, so the part-lag row compares RapidRTMP's parts with nginx's segments.",

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { artifactPath, launchChromium } from './support/browser.js';
 import {
+  decodeWithFfmpeg,
   FfmpegPublisher,
   queryRows,
   seedPublisher,
@@ -29,22 +30,6 @@ interface PlayerReport {
 async function text(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.text() };
-}
-
-/** ffmpeg reading the live HLS output to the end and decoding every frame; resolves with its error output. */
-function decodeWithFfmpeg(url: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('ffmpeg', ['-v', 'error', '-i', url, '-f', 'null', '-'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
 }
 
 describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => {
@@ -88,7 +73,8 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     assert.match(multivariant, /RESOLUTION=640x360/);
     assert.ok(!multivariant.includes(seeded.key), 'the playlist never carries the stream key');
 
-    const decoding = decodeWithFfmpeg(multivariantUrl);
+    // To the end of the live stream, every frame.
+    const decoding = decodeWithFfmpeg(multivariantUrl, undefined, 90_000);
     const tab = await browser.newPage();
     const consoleErrors: string[] = [];
     tab.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));

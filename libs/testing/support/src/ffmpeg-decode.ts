@@ -10,7 +10,8 @@ export interface DecodeResult {
 }
 
 /**
- * The real ffmpeg decoding `seconds` of media from `url` (HLS, HTTP-FLV, RTMP, a file) to nowhere with
+ * The real ffmpeg decoding `seconds` of media (all of it when undefined: a live stream up to its end) from `url`
+ * (HLS, HTTP-FLV, RTMP, a file) to nowhere with
  * `-v error`: an empty stderr and exit code 0 is a stream that decodes without a single error. Killed by
  * its PID after `timeoutMs`.
  *
@@ -19,12 +20,13 @@ export interface DecodeResult {
  * half a frame after its keyframe (a valid start) makes every third 30 fps frame collide with the one
  * before ("non monotonically increasing dts to muxer"). Timestamps that really go back still show.
  */
-export function decodeWithFfmpeg(url: string, seconds: number, timeoutMs = 60_000): Promise<DecodeResult> {
+export function decodeWithFfmpeg(url: string, seconds: number | undefined, timeoutMs = 60_000): Promise<DecodeResult> {
   const started = Date.now();
   const child = spawn(
     'ffmpeg',
     [
-      ...['-hide_banner', '-nostdin', '-v', 'error', '-i', url, '-t', `${seconds}`],
+      ...['-hide_banner', '-nostdin', '-v', 'error', '-i', url],
+      ...(seconds === undefined ? [] : ['-t', `${seconds}`]),
       ...['-enc_time_base:v', '1/1000', '-f', 'null', '-'],
     ],
     {
