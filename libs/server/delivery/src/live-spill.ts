@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PartRecord, SegmentRecord } from '@rapidrtmp/hls';
 import { ARENA_SLAB_BYTES, releaseAllMedia, retainAllMedia, takeMediaSlab } from '@rapidrtmp/media-core';
@@ -169,9 +169,13 @@ export class LiveSpill implements SegmentArchive {
       const oldest = session.segments.shift();
       if (!oldest) break;
       // After its write has finished, or the removal could run first and the write recreate the file.
+      // unlink, not rm: rm stats the path first, a second trip through the thread pool per segment.
       void oldest.written
-        .then(() => rm(join(session.dir, oldest.name), { force: true }))
-        .then(() => this.counters.removed++);
+        .then(() => unlink(join(session.dir, oldest.name)))
+        .then(
+          () => this.counters.removed++,
+          () => undefined, // never written, or its session's folder went first
+        );
     }
   }
 
