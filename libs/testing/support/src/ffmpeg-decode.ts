@@ -10,10 +10,9 @@ export interface DecodeResult {
 }
 
 /**
- * The real ffmpeg decoding `seconds` of media (all of it when undefined: a live stream up to its end) from `url`
- * (HLS, HTTP-FLV, RTMP, a file) to nowhere with
- * `-v error`: an empty stderr and exit code 0 is a stream that decodes without a single error. Killed by
- * its PID after `timeoutMs`.
+ * The real ffmpeg decoding `seconds` of media (all of it when undefined: a live stream up to its end) from
+ * `url` (HLS, HTTP-FLV, RTMP, a file) to nowhere with `-v error`: an empty stderr and exit code 0 is a stream
+ * that decodes without a single error. Killed by its PID after `timeoutMs`.
  *
  * Video is re-timed to milliseconds, not to the frame rate (the default): the null muxer otherwise rounds
  * each frame's time since the first packet of any track to a frame count, and a stream whose audio starts
