@@ -870,6 +870,9 @@ function threadSplit(window: WindowResult): string {
     .join(', ');
 }
 
+/** The server's name in the tables, with its round when there are several. */
+const runLabel = (result: RunResult) => (REPEATS > 1 ? `${result.server} #${result.round}` : result.server);
+
 function row(result: RunResult): string[] {
   const { window, lag } = result;
   const perStream = rssPerStream(result);
@@ -877,7 +880,7 @@ function row(result: RunResult): string[] {
     values.length === 0 ? '–' : `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
   return [
     String(result.streams),
-    REPEATS > 1 ? `${result.server} #${result.round}` : result.server,
+    runLabel(result),
     fmt(window.serverCpuPercent, 1),
     fmt(window.serverCpuPercent / result.streams, 2),
     fmt(result.viewerWindow?.serverCpuPercent, 1),
@@ -914,7 +917,7 @@ function deliveryRows(result: RunResult): string[][] {
   if (!delivery) return [];
   const row = (resource: string, phase: DeliveryPhase) => [
     String(result.streams),
-    REPEATS > 1 ? `${result.server} #${result.round}` : result.server,
+    runLabel(result),
     resource,
     fmt(phase.ok > 0 ? phase.bytes / phase.ok : NaN),
     fmt(phase.ok / phase.seconds),
@@ -1071,7 +1074,6 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log('');
   console.log('');
   console.log(
     table(
