@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@rapidrtmp/server-persistence/testing';
 import { ApiClient } from './support/api-client.js';
-import { FfmpegPublisher, ServerProcess, testClip, waitFor } from '@rapidrtmp/test-support';
+import { FfmpegPublisher, metricValue, ServerProcess, scrapeMetrics, testClip, waitFor } from '@rapidrtmp/test-support';
 
 const run = promisify(execFile);
 const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
@@ -92,6 +92,9 @@ describe('recordings: every session kept, playable as VOD and downloadable', { t
     assert.equal(recording.gaps, 0);
     assert.ok(Math.abs(recording.durationSeconds - 30) <= 2, `recorded ${recording.durationSeconds} s`);
     assert.ok(recording.segmentCount >= 14);
+    // The spill and the media folder share DATA_DIR's filesystem: every segment was linked, none copied.
+    const linked = metricValue(await scrapeMetrics(server.baseUrl), 'rapidrtmp_recording_segments_linked_total');
+    assert.equal(linked, recording.segmentCount, 'segments linked from the live spill');
 
     const vodUrl = `${server.baseUrl}/vod/${recording.id}/index.m3u8`;
     const playlist = await (await fetch(vodUrl)).text();

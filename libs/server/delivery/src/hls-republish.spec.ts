@@ -13,7 +13,7 @@ import { LiveStream, type LiveStreamInfo, LiveStreamRegistry } from '@rapidrtmp/
 import { waitFor } from '@rapidrtmp/test-support';
 import { HlsService } from './hls.service.js';
 import { PARTS_PER_APPEND } from './live-spill.js';
-import type { SegmentArchive } from './segment-archive.js';
+import type { SegmentArchive, SpilledSegment } from './segment-archive.js';
 
 const publisher: Publisher = { close: () => undefined };
 // Every session's live window is spilled to DATA_DIR, recorded or not.
@@ -32,8 +32,15 @@ class ArchiveLog implements SegmentArchive {
   storeInit(sessionId: string, name: string): void {
     if (this.begun.has(sessionId)) this.calls.push(`init ${sessionId} ${name}`);
   }
-  storeSegment(sessionId: string, segment: SegmentRecord): void {
+  storeSegment(
+    sessionId: string,
+    segment: SegmentRecord,
+    _initName: string,
+    _onStored?: () => void,
+    source?: SpilledSegment,
+  ): void {
     if (this.begun.has(sessionId)) this.calls.push(`segment ${sessionId} ${segment.name}`);
+    source?.release();
   }
   async read(): Promise<Buffer | undefined> {
     return undefined;
@@ -111,10 +118,11 @@ class MemoryRecorder implements SegmentArchive {
     segment: SegmentRecord,
     _initName: string,
     _onStored?: () => void,
-    bytes?: Promise<Buffer[] | undefined>,
+    source?: SpilledSegment,
   ): void {
-    void (bytes ?? Promise.resolve([...segment.chunks])).then((chunks) => {
+    void (source?.read() ?? Promise.resolve([...segment.chunks])).then((chunks) => {
       if (chunks) this.stored.set(segment.name, Buffer.concat(chunks));
+      source?.release();
     });
   }
   async read(_sessionId: string, name: string): Promise<Buffer | undefined> {

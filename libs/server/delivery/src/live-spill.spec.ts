@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -219,10 +219,15 @@ describe('LiveSpill: the live window of unrecorded streams on local disk', () =>
     const recorder: SegmentArchive = {
       begin: (s) => recorded.push(`begin ${s.info.id}`),
       storeInit: (id, name) => recorded.push(`init ${id} ${name}`),
-      storeSegment: (id, segment, _initName, _onStored, bytes) =>
-        void bytes?.then((chunks) =>
-          recorded.push(`segment ${id} ${segment.name} ${Buffer.concat(chunks ?? []).toString()}`),
-        ),
+      storeSegment: (id, segment, _initName, _onStored, source) =>
+        void (async () => {
+          // The whole file (for a store that links it) and the bytes read back (for one that copies) agree.
+          const file = await source?.file;
+          const chunks = await source?.read();
+          const onDisk = file ? readFileSync(file).toString() : 'no file';
+          recorded.push(`segment ${id} ${segment.name} ${Buffer.concat(chunks ?? []).toString()} ${onDisk}`);
+          source?.release();
+        })(),
       read: async (id, name) => (id === 'rec' && name === 'seg-9.m4s' ? Buffer.from('from the recording') : undefined),
     };
     const archive = new TieredArchive(recorder, spill);
@@ -253,8 +258,8 @@ describe('LiveSpill: the live window of unrecorded streams on local disk', () =>
     assert.deepEqual(recorded, [
       'begin rec',
       'init rec init-0.mp4',
-      'segment rec seg-0.m4s abcd',
-      'segment rec seg-1.m4s efgh',
+      'segment rec seg-0.m4s abcd abcd',
+      'segment rec seg-1.m4s efgh efgh',
     ]);
     assert.equal(spill.keeps('rec'), true, 'the live window of a recorded stream is on local disk too');
     assert.equal((await archive.read('rec', 'seg-1.m4s'))?.toString(), 'efgh', 'read back from the spill');

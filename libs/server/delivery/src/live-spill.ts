@@ -65,11 +65,11 @@ interface SpilledSession {
 }
 
 /**
- * The live window of streams that are not recorded, on local disk: each part is appended to its segment's
- * file as it is cut, so parts older than the newest HLS_MEMORY_SECONDS leave memory, and are read back from
- * here (through the cached archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream
- * anyway), no object store, one folder per stream session removed a while after the stream ends. Recorded
- * sessions never come here: the recorder's copy serves the same purpose and outlives the stream.
+ * The live window of every stream on local disk: each part is appended to its segment's file as it is cut, so
+ * parts older than the newest HLS_MEMORY_SECONDS leave memory, and are read back from here (through the cached
+ * archive) until they leave the window. Ephemeral by design: no fsync (a crash loses the stream anyway), no
+ * object store, one folder per stream session removed a while after the stream ends. A recorded session's
+ * complete segments go on to the recorder from here (see TieredArchive), linked into a local store when it can.
  */
 export class LiveSpill implements SegmentArchive {
   readonly counters: LiveSpillCounters = { stored: 0, failed: 0, skipped: 0, removed: 0 };
@@ -259,6 +259,18 @@ export class LiveSpill implements SegmentArchive {
     } catch {
       return undefined; // removed meanwhile (left the window) or never written
     }
+  }
+
+  /**
+   * The path of a segment's file once it is whole on disk (undefined if it was not written or is unknown). A
+   * complete file is never written again, so a recording may take it as it is (a hard link); leaving the window
+   * only removes this folder's name for it.
+   */
+  async completeFile(sessionId: string, name: string): Promise<string | undefined> {
+    const session = this.sessions.get(sessionId);
+    const segment = session?.segments.find((candidate) => candidate.name === name);
+    if (!session || !segment || !(await segment.written)) return undefined;
+    return join(session.dir, name);
   }
 
   /**

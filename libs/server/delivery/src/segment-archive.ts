@@ -11,18 +11,16 @@ export interface SegmentArchive {
   begin(stream: LiveStream): void;
   storeInit(sessionId: string, name: string, data: Buffer): void;
   /**
-   * `onStored` runs once the segment can be read back (never, if it is not kept or the upload fails). `bytes`,
-   * when given, are the segment's bytes to keep instead of `segment.chunks` (some of its parts left memory and
-   * are read back from disk): the segment is taken now, in order, and its bytes once they come (undefined: lost).
-   * Pooled slabs among them are held by the caller until that promise's later callbacks; the archive holds
-   * what it keeps past its own callback.
+   * `onStored` runs once the segment can be read back (never, if it is not kept or the upload fails). `source`,
+   * when given, is where the segment's bytes are to be had instead of `segment.chunks` (some of its parts left
+   * memory and are on this node's disk): the segment is taken now, in order, and its bytes once they come.
    */
   storeSegment(
     sessionId: string,
     segment: SegmentRecord,
     initName: string,
     onStored?: () => void,
-    bytes?: Promise<Buffer[] | undefined>,
+    source?: SpilledSegment,
   ): void;
   /** A stored init or segment, for requests that arrive after it left the live window (DVR). */
   read(sessionId: string, name: string): Promise<Buffer | undefined>;
@@ -35,4 +33,19 @@ export interface SegmentArchive {
   storePart?(sessionId: string, segmentName: string, part: PartRecord, onStored: () => void): boolean;
   /** Bytes [start, end) of a segment whose parts went through `storePart`, complete or not yet. */
   readRange?(sessionId: string, name: string, start: number, end: number): Promise<Buffer | undefined>;
+}
+
+/**
+ * A complete segment some of whose parts already left memory for this node's disk (the spill), offered to an
+ * archive that keeps segments (the recorder). The archive either adopts the file as it is (a local store on
+ * the same filesystem: a hard link, no copy) or reads the bytes back, and calls `release` once it holds its own
+ * references to what it keeps (or keeps nothing). The archive must release every source it is given, once: until
+ * then the source holds the segment's media, and the session's next segments and the spill's shutdown wait.
+ */
+export interface SpilledSegment {
+  /** The segment's file once it is whole on disk, never written again; undefined when it could not be written. */
+  readonly file: Promise<string | undefined>;
+  /** The segment's bytes read back (pooled slabs and the parts still in memory); undefined when lost. */
+  read(): Promise<Buffer[] | undefined>;
+  release(): void;
 }

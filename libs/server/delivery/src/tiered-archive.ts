@@ -2,7 +2,7 @@ import type { PartRecord, SegmentRecord } from '@rapidrtmp/hls';
 import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import type { LiveStream } from '@rapidrtmp/server-streams';
 import type { LiveSpill } from './live-spill.js';
-import type { SegmentArchive } from './segment-archive.js';
+import type { SegmentArchive, SpilledSegment } from './segment-archive.js';
 
 /** Segments read back from the spill for the recorder at once (streams cut their segments at the same time). */
 const MAX_READS_FOR_RECORDING = 2;
@@ -52,20 +52,31 @@ export class TieredArchive implements SegmentArchive {
     this.spill.storeSegment(sessionId, segment, initName, onStored);
     if (!chain || !recorder) return;
     retainAllMedia(inMemory);
-    // The parts that left memory are on disk already (they left once written): read back into pooled slabs,
-    // a few segments at a time, so recording adds no segment-sized allocation per segment.
-    const bytes = chain.then(async () => {
-      const head = released > 0 ? await this.readReleased(sessionId, segment, released) : [];
-      return head && [...head, ...inMemory];
-    });
+    let read: Promise<Buffer[] | undefined> | undefined;
+    let done!: () => void;
+    const source: SpilledSegment = {
+      // After the segments before it: the recorder takes them in order.
+      file: chain.then(() => this.spill.completeFile(sessionId, segment.name)),
+      // The parts that left memory are on disk already (they left once written): read back into pooled slabs,
+      // a few segments at a time, so recording adds no segment-sized allocation per segment.
+      read: () =>
+        (read ??= chain.then(async () => {
+          const head = released > 0 ? await this.readReleased(sessionId, segment, released) : [];
+          return head && [...head, ...inMemory];
+        })),
+      release: () => {
+        const held = read ?? Promise.resolve(undefined);
+        void held.then(
+          (chunks) => releaseAllMedia(chunks ?? inMemory),
+          () => releaseAllMedia(inMemory),
+        );
+        void held.finally(done);
+      },
+    };
+    // The next segment's bytes wait for this one's (reads stay in order and few at a time).
+    this.recorded.set(sessionId, new Promise<void>((resolve) => (done = resolve)));
     // The recorder takes the segment now (in order; the recording's end waits for it) and its bytes later.
-    recorder.storeSegment(sessionId, segment, initName, undefined, bytes);
-    // Registered after the recorder's own callback, which holds what it keeps: these holds can go then.
-    const settled = bytes.then(
-      (chunks) => releaseAllMedia(chunks ?? inMemory),
-      () => releaseAllMedia(inMemory),
-    );
-    this.recorded.set(sessionId, settled);
+    recorder.storeSegment(sessionId, segment, initName, undefined, source);
   }
 
   /** Once every segment handed to the recorder so far has its bytes (read back from the spill or not). */

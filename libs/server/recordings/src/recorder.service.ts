@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { ClusterMembership } from '@rapidrtmp/server-cluster';
 import type { SegmentRecord } from '@rapidrtmp/hls';
 import { pinAllMedia, releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
-import { HlsService, type SegmentArchive } from '@rapidrtmp/server-delivery';
+import { HlsService, type SegmentArchive, type SpilledSegment } from '@rapidrtmp/server-delivery';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { cutsRecordingShort } from '@rapidrtmp/server-domain';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
@@ -45,6 +45,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
   private readonly active = new Map<string, ActiveRecording>();
   private readonly log: Logger;
   private readonly segmentLog: SegmentLog;
+  private readonly linked: { inc(): void };
 
   constructor(
     private readonly registry: LiveStreamRegistry,
@@ -59,6 +60,10 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     metrics: MetricsRegistry,
   ) {
     this.log = logger.child({ module: 'recorder' });
+    this.linked = metrics.counter({
+      name: 'recording_segments_linked_total',
+      help: 'Recording segments linked from the live spill into the local store instead of copied',
+    });
     const dropped = metrics.counter({
       name: 'recording_segment_log_dropped_total',
       help: 'Recording segment rows dropped because the segment log was full (a long database outage)',
@@ -121,10 +126,13 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     segment: SegmentRecord,
     initName: string,
     onStored?: () => void,
-    bytes?: Promise<Buffer[] | undefined>,
+    source?: SpilledSegment,
   ): void {
     const recording = this.active.get(sessionId);
-    if (!recording) return;
+    if (!recording) {
+      source?.release();
+      return;
+    }
     this.segmentLog.add({
       recordingId: recording.id,
       msn: segment.msn,
@@ -138,7 +146,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     });
     const done = this.segmentStateWriter(recording, segment.msn, onStored);
     // Counted as pending at once, so the recording's end waits for bytes still being read back.
-    this.upload(recording, segment.name, bytes ?? [...segment.chunks], 'video/iso.segment', done);
+    this.upload(recording, segment.name, source ?? [...segment.chunks], 'video/iso.segment', done);
   }
 
   /**
@@ -246,7 +254,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
   private upload(
     recording: ActiveRecording,
     name: string,
-    data: Buffer | Buffer[] | Promise<Buffer[] | undefined>,
+    data: Buffer | Buffer[] | SpilledSegment,
     contentType: string,
     done: (state: 'stored' | 'failed') => void,
   ): void {
@@ -271,12 +279,44 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
         onFailed: failed,
       });
     };
-    if (!(data instanceof Promise)) enqueue(data);
-    else
-      void data.then(
-        (bytes) => (bytes ? enqueue(bytes) : failed('its bytes could not be read back from the live spill')),
-        () => failed('its bytes could not be read back from the live spill'),
-      );
+    if (Buffer.isBuffer(data) || Array.isArray(data)) enqueue(data);
+    else void this.keepSpilled(recordingKey(recording.id, name), data, enqueue, settle, failed);
+  }
+
+  /**
+   * A segment on this node's disk: linked into a local store as it is (no copy, no read back), else read back
+   * and uploaded like any other. Its source is released once the uploader holds what it keeps.
+   */
+  private async keepSpilled(
+    key: string,
+    source: SpilledSegment,
+    enqueue: (bytes: Buffer[]) => void,
+    settle: (state: 'stored') => void,
+    failed: (reason: string) => void,
+  ): Promise<void> {
+    try {
+      const file = this.store.adoptFile && (await source.file);
+      if (file && (await this.adopt(key, file))) {
+        this.linked.inc();
+        settle('stored');
+        return;
+      }
+      const bytes = await source.read().catch(() => undefined);
+      if (bytes) enqueue(bytes);
+      else failed('its bytes could not be read back from the live spill');
+    } finally {
+      source.release();
+    }
+  }
+
+  /** True once the store has the file as the object; false (the bytes are uploaded instead) when it cannot. */
+  private async adopt(key: string, file: string): Promise<boolean> {
+    try {
+      return (await this.store.adoptFile?.(key, file)) ?? false;
+    } catch (error) {
+      this.log.warn({ err: error, key }, 'recording segment could not be linked from the live spill: copying it');
+      return false;
+    }
   }
 }
 

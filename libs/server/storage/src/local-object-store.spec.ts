@@ -1,9 +1,9 @@
-// The folder memo of LocalObjectStore (puts skip mkdir for folders it knows), the fsync setting, and that
-// choosing local storage never loads the Google client. The behaviour every store shares is in
-// object-store.contract.spec.ts.
+// The folder memo of LocalObjectStore (puts skip mkdir for folders it knows), adopting files by a link, the
+// fsync setting, and that choosing local storage never loads the Google client. The behaviour every store
+// shares is in object-store.contract.spec.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { loadConfig } from '@rapidrtmp/server-config';
 import { createObjectStore } from './create-object-store.js';
 import { LocalObjectStore } from './local-object-store.js';
+import { InvalidObjectKeyError, StorageUnavailableError } from './storage-errors.js';
 
 const run = promisify(execFile);
 
@@ -70,6 +71,54 @@ describe('LocalObjectStore known folders', () => {
     rmSync(media, { recursive: true });
     for (const key of keys) await store.put(key, Buffer.from(key));
     for (const key of keys) assert.equal((await store.get(key)).toString(), key);
+  });
+});
+
+describe('LocalObjectStore.adoptFile', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'rr-local-adopt-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('makes a file the object by a link: the same bytes on disk once, and the object outlives the file’s name', async () => {
+    const store = new LocalObjectStore(join(root, 'media'), { fsync: true });
+    const file = join(root, 'seg-1.m4s');
+    writeFileSync(file, 'segment bytes');
+    await store.put('rec/1/seg-1.m4s', Buffer.from('an older value'));
+    assert.equal(await store.adoptFile('rec/1/seg-1.m4s', file), true);
+    assert.equal((await store.get('rec/1/seg-1.m4s')).toString(), 'segment bytes');
+    assert.equal(statSync(join(root, 'media', 'rec', '1', 'seg-1.m4s')).ino, statSync(file).ino, 'one inode, no copy');
+    assert.deepEqual(readdirSync(join(root, 'media', 'rec', '1')), ['seg-1.m4s'], 'no temp file left');
+    unlinkSync(file); // the spill lets it go when it leaves the live window
+    assert.equal((await store.get('rec/1/seg-1.m4s')).toString(), 'segment bytes');
+  });
+
+  it('declines a file on another filesystem (the caller copies), and stops trying', async () => {
+    const elsewhere = mkdtempSync(join('/dev/shm', 'rr-adopt-'));
+    try {
+      assert.notEqual(statSync(elsewhere).dev, statSync(root).dev, '/dev/shm is its own filesystem here');
+      const store = new LocalObjectStore(join(root, 'media2'), { fsync: false });
+      const file = join(elsewhere, 'seg-1.m4s');
+      writeFileSync(file, 'x');
+      assert.equal(await store.adoptFile('rec/1/seg-1.m4s', file), false);
+      assert.equal(await store.head('rec/1/seg-1.m4s'), undefined);
+      const local = join(root, 'seg-2.m4s');
+      writeFileSync(local, 'y');
+      assert.equal(await store.adoptFile('rec/1/seg-2.m4s', local), false, 'known not to work: not tried again');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('throws for a bad key or a missing file, and links the next one', async () => {
+    const store = new LocalObjectStore(join(root, 'media3'), { fsync: false });
+    const file = join(root, 'seg-3.m4s');
+    writeFileSync(file, 'z');
+    await assert.rejects(store.adoptFile('../escape.m4s', file), InvalidObjectKeyError);
+    await assert.rejects(store.adoptFile('rec/1/gone.m4s', join(root, 'no-such-file')), StorageUnavailableError);
+    assert.equal(await store.adoptFile('rec/1/seg-3.m4s', file), true);
+    assert.deepEqual(readdirSync(join(root, 'media3', 'rec', '1')), ['seg-3.m4s'], 'no temp file left');
   });
 });
 

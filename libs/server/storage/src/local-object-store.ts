@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { contentTypeFor } from './content-type.js';
@@ -31,6 +31,9 @@ export interface LocalObjectStoreOptions {
   knownFolderLimit?: number;
 }
 
+/** `link` errors that mean links cannot work here (other filesystems, no hard links): puts copy instead. */
+const LINK_UNSUPPORTED_CODES = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
+
 /** `open` errors that mean "no such object" (the path, or a folder on it, is missing or not a file). */
 const NOT_FOUND_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
 
@@ -48,6 +51,8 @@ export class LocalObjectStore implements ObjectStore {
   /** Whether puts fdatasync before the rename (see LocalObjectStoreOptions.fsync). */
   readonly fsync: boolean;
   private readonly knownFolders: KnownFolders;
+  /** Cleared by the first link refused for good (see adoptFile). */
+  private linksWork = true;
 
   constructor(root: string, options: LocalObjectStoreOptions = {}) {
     this.root = resolve(root);
@@ -71,6 +76,35 @@ export class LocalObjectStore implements ObjectStore {
       await unlink(temp).catch(() => undefined);
       if (isCode(error, 'EISDIR') || isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) {
         throw new InvalidObjectKeyError(key, 'a folder of other objects has this name');
+      }
+      throw this.failure(error, `writing ${key}`);
+    }
+  }
+
+  /**
+   * A hard link to `path` under the key's name: the object shares the file's bytes (the caller never writes them
+   * again), no copy. A new key is linked in place (one call; the name appears with the whole file behind it); an
+   * existing object is replaced as put replaces it, by a link beside it renamed over it. False once linking is
+   * known not to work here (another filesystem, a file system without links).
+   */
+  async adoptFile(key: string, path: string): Promise<boolean> {
+    if (!this.linksWork) return false;
+    const target = this.pathOf(key);
+    try {
+      if (this.fsync) await datasyncFile(path);
+      if (await this.inFolderOf(key, target, () => linkUnlessExists(path, target))) return true;
+      const temp = join(dirname(target), `~${randomBytes(8).toString('hex')}.tmp`);
+      await link(path, temp);
+      await rename(temp, target).catch(async (error: unknown) => {
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      });
+      return true;
+    } catch (error) {
+      const cause = error instanceof StorageError ? error.cause : error;
+      if (LINK_UNSUPPORTED_CODES.has((cause as NodeJS.ErrnoException | undefined)?.code ?? '')) {
+        this.linksWork = false;
+        return false;
       }
       throw this.failure(error, `writing ${key}`);
     }
@@ -213,11 +247,15 @@ export class LocalObjectStore implements ObjectStore {
     return handle;
   }
 
+  private openTemp(key: string, temp: string): Promise<FileHandle> {
+    return this.inFolderOf(key, temp, () => open(temp, 'wx'));
+  }
+
   /**
-   * Makes the temp file's folder unless it is known to exist, then opens the file. ENOENT means the folder is
+   * Makes the temp file's folder unless it is known to exist, then creates the file. ENOENT means the folder is
    * gone after all (a delete pruned it, or another process removed it on a shared volume): make it and retry.
    */
-  private async openTemp(key: string, temp: string): Promise<FileHandle> {
+  private async inFolderOf<T>(key: string, temp: string, create: () => Promise<T>): Promise<T> {
     const folder = dirname(temp);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -225,7 +263,7 @@ export class LocalObjectStore implements ObjectStore {
           await mkdir(folder, { recursive: true });
           this.knownFolders.add(folder);
         }
-        return await open(temp, 'wx');
+        return await create();
       } catch (error) {
         this.knownFolders.forget(folder);
         if (isCode(error, 'ENOENT') && attempt < 3) continue;
@@ -258,6 +296,26 @@ export class LocalObjectStore implements ObjectStore {
     return new StorageUnavailableError(`local storage failed ${doing}: ${(error as Error).message}`, 'io', {
       cause: error,
     });
+  }
+}
+
+/** False when `target` exists already. */
+async function linkUnlessExists(path: string, target: string): Promise<boolean> {
+  try {
+    await link(path, target);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
+  }
+}
+
+async function datasyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -50,6 +50,12 @@ export interface ObjectStore {
   /** `local` or `gcs`, for logs. */
   readonly kind: string;
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<void>;
+  /**
+   * Makes a local file the object's body without copying it (a store on the same filesystem: a hard link), for
+   * a file its writer never changes again. False when this store cannot (another filesystem, a remote store):
+   * the caller puts the bytes instead. Throws as put does (an invalid key, a failing disk).
+   */
+  adoptFile?(key: string, path: string): Promise<boolean>;
   /** The whole object. */
   get(key: string): Promise<Buffer>;
   /** Bytes `start..end` inclusive; empty when `start` is at or past the end of the object. */
