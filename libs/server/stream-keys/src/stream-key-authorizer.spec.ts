@@ -4,7 +4,7 @@ import { loadConfig } from '@rapidrtmp/server-config';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { DatabaseAvailability, type StreamKeyEntity } from '@rapidrtmp/server-persistence';
-import { StreamKeyAuthorizer } from './stream-key-authorizer.js';
+import { KEY_LOOKUP_PATIENCE_MS, StreamKeyAuthorizer } from './stream-key-authorizer.js';
 import { generateStreamKey } from './stream-key-secrets.js';
 import type { StreamKeysRepository, StreamKeyWithOwner } from './stream-keys.repository.js';
 
@@ -12,12 +12,19 @@ const log = createLogger('silent');
 
 /** Keys by hash in memory, and a database that can be taken away (as pg fails on a cut connection). */
 function setup(ttlSeconds = 600) {
-  const db = { up: true, keys: new Map<string, StreamKeyWithOwner>(), lookups: 0 };
+  const db = {
+    up: true,
+    /** Lookups are held until this is called (a hung database: no answer, no error yet). */
+    hang: undefined as undefined | Promise<void>,
+    keys: new Map<string, StreamKeyWithOwner>(),
+    lookups: 0,
+  };
   const unreachable = () => Promise.reject(new Error('Connection terminated unexpectedly'));
   const repository = {
-    findByHashWithOwner: (hash: string) => {
+    findByHashWithOwner: async (hash: string) => {
       db.lookups++;
-      return db.up ? Promise.resolve(db.keys.get(hash) ?? null) : unreachable();
+      await db.hang;
+      return db.up ? (db.keys.get(hash) ?? null) : unreachable();
     },
     touchLastUsed: () => (db.up ? Promise.resolve() : unreachable()),
   } as unknown as StreamKeysRepository;
@@ -66,6 +73,41 @@ describe('StreamKeyAuthorizer during a database outage', () => {
         assert.match(refused.refusal.description, /database unreachable/);
       }
     }
+    availability.stop();
+  });
+
+  it('decides a recently authorized key on its last known state when the database hangs, and waits for any other', async (t) => {
+    const { db, authorizer, availability, addKey } = setup(600);
+    const seen = addKey('seen');
+    const unseen = addKey('unseen');
+    assert.equal((await authorizer.authorize(seen.secret, at(0))).allowed, true);
+    let answer!: () => void;
+    db.hang = new Promise((resolve) => (answer = resolve));
+    // The patience timer is unref'd (it never holds a server open): hold the test open meanwhile.
+    const hold = setInterval(() => undefined, 1000);
+    t.after(() => clearInterval(hold));
+
+    const started = Date.now();
+    const decision = await authorizer.authorize(seen.secret, at(60_000));
+    const waited = Date.now() - started;
+    assert.equal(decision.allowed && decision.fromOutageCache, true, 'allowed on its cached state');
+    assert.ok(waited >= KEY_LOOKUP_PATIENCE_MS - 50, `waited ${waited} ms for the database first`);
+    assert.ok(waited < KEY_LOOKUP_PATIENCE_MS + 3_000, `not until query_timeout: ${waited} ms`);
+    assert.equal(availability.down, false, 'slow is not down');
+
+    let unseenDecided = false;
+    const pending = authorizer.authorize(unseen.secret, at(60_001)).then((d) => {
+      unseenDecided = true;
+      return d;
+    });
+    await new Promise((resolve) => setTimeout(resolve, KEY_LOOKUP_PATIENCE_MS + 200));
+    assert.equal(unseenDecided, false, 'a key with no known state waits for the database');
+    db.up = false; // the hung statements fail at last: an outage
+    answer();
+    const refused = await pending;
+    assert.equal(refused.allowed, false);
+    assert.equal(!refused.allowed && refused.refusal.reason, 'database_unavailable');
+    assert.equal(availability.down, true);
     availability.stop();
   });
 

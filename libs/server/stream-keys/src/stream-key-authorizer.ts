@@ -30,13 +30,20 @@ const refuse = (reason: PublishRefusal['reason'], description: string): PublishD
 /** How long a lookup is reused; revocation paths call `invalidate` so they take effect at once. */
 const FRESH_MS = 5_000;
 const CACHE_MAX_ENTRIES = 10_000;
+/**
+ * How long a publish waits for the database before a key it authorized within KEY_CACHE_TTL_SECONDS is decided on
+ * its last known state. Until a statement fails, a hung database looks like a slow one: without this, an encoder
+ * reconnecting at the start of an outage would wait for the pool's query_timeout (10 s, more behind other stuck
+ * statements) and often give up first.
+ */
+export const KEY_LOOKUP_PATIENCE_MS = 2_000;
 
 /**
  * Decides whether a stream key may publish: it must exist (by hash), not be revoked or banned, and its
  * owner must not be disabled. Lookups are cached briefly, including misses, so a reconnect storm or a
- * key-guessing client cannot hammer the database. While the database is unreachable, a key authorized
- * within KEY_CACHE_TTL_SECONDS is decided on its last known state; any other is refused as
- * `database_unavailable`.
+ * key-guessing client cannot hammer the database. While the database is unreachable (or takes longer than
+ * KEY_LOOKUP_PATIENCE_MS to answer), a key authorized within KEY_CACHE_TTL_SECONDS is decided on its last known
+ * state; any other waits for the database, and is refused as `database_unavailable` once it is known down.
  */
 @Injectable()
 export class StreamKeyAuthorizer {
@@ -77,7 +84,10 @@ export class StreamKeyAuthorizer {
     }
     if (owner.disabled) return refuse('owner_disabled', 'Account disabled.');
     if (fromOutageCache) {
-      this.log.warn({ streamKeyId: key.id }, 'stream key allowed on its cached state: the database is unreachable');
+      this.log.warn(
+        { streamKeyId: key.id },
+        'stream key allowed on its cached state: the database is unreachable or slow to answer',
+      );
     } else {
       this.cache.authorized(hash, found, now.getTime());
       void this.repository.touchLastUsed(key.id, now).catch(() => undefined);
@@ -112,10 +122,18 @@ export class StreamKeyAuthorizer {
     const recent = this.cache.recent(hash, now);
     if (recent !== undefined) return { found: recent, fromOutageCache: false };
     if (!this.database.down) {
-      try {
-        const found = await this.repository.findByHashWithOwner(hash);
+      const query = this.repository.findByHashWithOwner(hash).then((found) => {
         this.cache.looked(hash, found, now);
         return { found, fromOutageCache: false };
+      });
+      const known = this.cache.lastKnown(hash, now);
+      try {
+        if (!known) return await query;
+        const answer = await answerWithin(query, KEY_LOOKUP_PATIENCE_MS);
+        if (answer) return answer;
+        // Still asking: the query goes on (its answer refreshes the cache, its failure marks an outage).
+        void query.catch((error: unknown) => this.database.report(error));
+        return { found: known, fromOutageCache: true };
       } catch (error) {
         if (!this.database.report(error)) throw error;
       }
@@ -123,4 +141,14 @@ export class StreamKeyAuthorizer {
     const known = this.cache.lastKnown(hash, now);
     return known ? { found: known, fromOutageCache: true } : 'unavailable';
   }
+}
+
+/** The promise's value, or undefined if it has not settled within `ms`. */
+function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
