@@ -133,8 +133,13 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
 
   /** Tells the other nodes where a playlist stands, in order, without ever blocking or throwing. */
   private share(stream: HlsStream): void {
+    const { playbackId, instanceId, state } = stream;
+    if (state === 'live') {
+      this.playlistStates?.progress(playbackId, instanceId, this.config.nodeId, stream.continuation());
+      return;
+    }
     this.write(stream, (states) =>
-      states.update(stream.playbackId, stream.instanceId, this.config.nodeId, stream.state, stream.continuation()),
+      states.update(playbackId, instanceId, this.config.nodeId, state, stream.continuation()),
     );
   }
 

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { PlaylistContinuation } from '@rapidrtmp/hls';
 import { DatabaseAvailability, DeferredWrites, queryRows } from '@rapidrtmp/server-persistence';
 import { DataSource } from 'typeorm';
+import { CoalescedWrites } from './coalesced-writes.js';
 
 export type PlaylistState = 'live' | 'reconnecting' | 'ended';
 
@@ -12,18 +13,39 @@ export interface ContinuablePlaylist {
   continuation: PlaylistContinuation;
 }
 
+/** How often the progress of every live playlist of this node is written, in one statement. */
+const PROGRESS_INTERVAL_MS = 1000;
+
+interface Progress {
+  instanceId: string;
+  nodeId: string;
+  continuation: PlaylistContinuation;
+}
+
 /**
- * The only code that touches playlist_states. Writes happen once per segment on the media path, so they
- * go through DeferredWrites: in order per playback id, never waited on for longer than one attempt, and
- * during a database outage collapsed to the latest state, written when the database is back.
+ * The only code that touches playlist_states. Claims and state changes go through DeferredWrites: in order per
+ * playback id, never waited on for longer than one attempt, and during a database outage collapsed to the
+ * latest state, written when the database is back. A live playlist's progress (once per segment per stream)
+ * is batched instead: the latest per playback id, all in one statement a second.
  */
 @Injectable()
-export class PlaylistStatesRepository {
+export class PlaylistStatesRepository implements OnModuleDestroy {
+  private readonly progressWrites: CoalescedWrites<Progress>;
+
   constructor(
     private readonly db: DataSource,
     private readonly writes: DeferredWrites,
     private readonly database: DatabaseAvailability,
-  ) {}
+  ) {
+    this.progressWrites = new CoalescedWrites((rows) => this.writeProgress(rows), {
+      intervalMs: PROGRESS_INTERVAL_MS,
+      paused: () => database.down,
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.progressWrites.stop();
+  }
 
   /** This node starts (or adopts) the playlist of a playback id: it writes it from now on. */
   async claim(
@@ -44,7 +66,36 @@ export class PlaylistStatesRepository {
     });
   }
 
-  /** Progress of a playlist this node writes; a node that was taken over no longer writes it. */
+  /**
+   * A live playlist moved on (a segment more): written within a second, with every other playlist's. Only ever
+   * forward: a row whose next msn is not past the stored one (written late, after a state change) changes nothing.
+   */
+  progress(playbackId: string, instanceId: string, nodeId: string, continuation: PlaylistContinuation): void {
+    this.progressWrites.set(playbackId, { instanceId, nodeId, continuation });
+  }
+
+  private async writeProgress(rows: Array<[string, Progress]>): Promise<void> {
+    try {
+      await this.db.query(
+        `UPDATE playlist_states AS p SET state = 'live', continuation = v.continuation, updated_at = now()
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[])
+           AS v(playback_id, instance_id, node_id, continuation)
+         WHERE p.playback_id = v.playback_id AND p.instance_id = v.instance_id AND p.node_id = v.node_id
+           AND (p.continuation->>'nextMsn')::bigint < (v.continuation->>'nextMsn')::bigint`,
+        [
+          rows.map(([playbackId]) => playbackId),
+          rows.map(([, row]) => row.instanceId),
+          rows.map(([, row]) => row.nodeId),
+          rows.map(([, row]) => JSON.stringify(row.continuation)),
+        ],
+      );
+    } catch (error) {
+      this.database.report(error);
+      throw error;
+    }
+  }
+
+  /** A state change (reconnecting, ended) of a playlist this node writes; a node that was taken over no longer writes it. */
   async update(
     playbackId: string,
     instanceId: string,
@@ -52,6 +103,8 @@ export class PlaylistStatesRepository {
     state: PlaylistState,
     continuation: PlaylistContinuation,
   ): Promise<void> {
+    // Carries the latest continuation: progress still waiting would only be older.
+    this.progressWrites.delete(playbackId);
     const json = JSON.stringify(continuation);
     const write = () =>
       this.db.query(
