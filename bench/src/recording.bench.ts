@@ -2,8 +2,9 @@
 // built server, three phases in one run:
 //   1. OFF / ON: one server, local storage (DATA_DIR/media), stream_keys.recording_enabled false then true
 //      for every seeded key; server CPU % and RSS per phase.
-//   2. Uploads during ON: bytes that reached DATA_DIR/media/recordings per second vs bytes ingested, and
-//      upload latency p50/p95 from the rapidrtmp_storage_upload_seconds histogram (window delta).
+//   2. Uploads during ON: bytes that reached DATA_DIR/media/recordings per second vs bytes ingested, segments
+//      hard-linked from the live spill (no upload), and upload latency p50/p95 from the
+//      rapidrtmp_storage_upload_seconds histogram (window delta; with links, only what was copied).
 //   3. Back end down: a second server with STORAGE=gcs against a FakeGcsServer in this process that answers
 //      503 the whole window; queue bytes sampled every 250 ms vs STORAGE_QUEUE_MAX_BYTES, spool, RSS.
 //
@@ -430,6 +431,9 @@ async function main(): Promise<void> {
       metricValue(on.after, 'rapidrtmp_storage_upload_seconds_sum') -
       metricValue(on.before, 'rapidrtmp_storage_upload_seconds_sum');
     const q = (p: number) => histogramQuantile(on.before, on.after, 'rapidrtmp_storage_upload_seconds', p) * 1000;
+    const linked =
+      metricValue(on.after, 'rapidrtmp_recording_segments_linked_total') -
+      metricValue(on.before, 'rapidrtmp_recording_segments_linked_total');
     const failures =
       metricValue(on.after, 'rapidrtmp_storage_upload_failures_total') -
       metricValue(on.before, 'rapidrtmp_storage_upload_failures_total');
@@ -443,6 +447,7 @@ async function main(): Promise<void> {
           'stored MB/s (files under media/recordings)',
           'stored / ingested',
           'objects stored',
+          'segments linked from the spill (no copy)',
           'uploads (histogram count)',
           'upload p50 ms',
           'upload p95 ms',
@@ -458,6 +463,7 @@ async function main(): Promise<void> {
             fmt(stored / MB / on.seconds, 2),
             `${fmt((stored / ingested) * 100, 1)} %`,
             fmt(on.storedAfter.files - on.storedBefore.files),
+            fmt(linked),
             fmt(uploads),
             fmt(q(0.5), 1),
             fmt(q(0.95), 1),
