@@ -65,12 +65,12 @@ export class TieredArchive implements SegmentArchive {
           return head && [...head, ...inMemory];
         })),
       release: () => {
-        const held = read ?? Promise.resolve(undefined);
-        void held.then(
-          (chunks) => releaseAllMedia(chunks ?? inMemory),
-          () => releaseAllMedia(inMemory),
-        );
-        void held.finally(done);
+        void (read ?? Promise.resolve(undefined))
+          .then(
+            (chunks) => releaseAllMedia(chunks ?? inMemory),
+            () => releaseAllMedia(inMemory),
+          )
+          .finally(done);
       },
     };
     // The next segment's bytes wait for this one's (reads stay in order and few at a time).
@@ -79,7 +79,7 @@ export class TieredArchive implements SegmentArchive {
     recorder.storeSegment(sessionId, segment, initName, undefined, source);
   }
 
-  /** Once every segment handed to the recorder so far has its bytes (read back from the spill or not). */
+  /** Once the recorder is done with every segment handed to it so far (linked, or its bytes read back). */
   async recordingsRead(): Promise<void> {
     await Promise.all(this.recorded.values());
   }

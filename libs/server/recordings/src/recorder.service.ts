@@ -295,7 +295,7 @@ export class Recorder implements SegmentArchive, OnModuleInit, OnModuleDestroy {
     failed: (reason: string) => void,
   ): Promise<void> {
     try {
-      const file = this.store.adoptFile && (await source.file);
+      const file = this.store.adoptFile ? await source.file : undefined;
       if (file && (await this.adopt(key, file))) {
         this.linked.inc();
         settle('stored');

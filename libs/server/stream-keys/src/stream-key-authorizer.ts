@@ -126,14 +126,20 @@ export class StreamKeyAuthorizer {
         this.cache.looked(hash, found, now);
         return { found, fromOutageCache: false };
       });
-      const known = this.cache.lastKnown(hash, now);
       try {
-        if (!known) return await query;
-        const answer = await answerWithin(query, KEY_LOOKUP_PATIENCE_MS);
-        if (answer) return answer;
-        // Still asking: the query goes on (its answer refreshes the cache, its failure marks an outage).
-        void query.catch((error: unknown) => this.database.report(error));
-        return { found: known, fromOutageCache: true };
+        // A key with a last known state waits for the database only so long.
+        if (this.cache.lastKnown(hash, now)) {
+          const answer = await answerWithin(query, KEY_LOOKUP_PATIENCE_MS);
+          if (answer) return answer;
+          // Read again after the wait: moderation may have invalidated the key meanwhile.
+          const known = this.cache.lastKnown(hash, now);
+          if (known) {
+            // The query goes on: its answer refreshes the cache, its failure marks an outage.
+            void query.catch((error: unknown) => this.database.report(error));
+            return { found: known, fromOutageCache: true };
+          }
+        }
+        return await query;
       } catch (error) {
         if (!this.database.report(error)) throw error;
       }
