@@ -10,6 +10,7 @@ import {
   decodeWithFfmpeg,
   FfmpegPublisher,
   queryRows,
+  readMetric,
   seedPublisher,
   ServerProcess,
   sleep,
@@ -111,6 +112,25 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     assert.match(delta.body, /#EXT-X-SKIP:SKIPPED-SEGMENTS=[1-9]/);
     assert.ok(delta.body.length < full.body.length);
     assert.equal((await text(`${mediaUrl}?_HLS_skip=NO`)).status, 400);
+    // Live playlists and media in memory are answered before Fastify (the fast lane), with the route's headers.
+    const laneRoute = { route: '/live/:playbackId/:instance/media.m3u8' };
+    const answeredFast = await readMetric(server.baseUrl, 'rapidrtmp_http_fast_lane_responses_total', laneRoute);
+    assert.ok(answeredFast > 0, 'hls.js was answered by the fast lane');
+    const fast = await fetch(mediaUrl, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(fast.status, 200);
+    assert.match(await fast.text(), /^#EXTM3U/);
+    for (const [name, value] of [
+      ['access-control-allow-origin', '*'],
+      ['content-type', 'application/vnd.apple.mpegurl'],
+      ['cache-control', 'no-cache'],
+      ['x-content-type-options', 'nosniff'],
+      ['x-frame-options', 'DENY'],
+    ] as const)
+      assert.equal(fast.headers.get(name), value, name);
+    assert.equal(
+      await readMetric(server.baseUrl, 'rapidrtmp_http_fast_lane_responses_total', laneRoute),
+      answeredFast + 1,
+    );
     assert.ok(deltaRequests.length > 0, 'hls.js requested delta updates');
     assert.deepEqual(state.report.fatal, [], 'no fatal hls.js error');
     // hls.js in low-latency mode starts a part or two from the live edge and may rebuffer once while the

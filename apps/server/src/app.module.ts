@@ -5,6 +5,7 @@ import { ClusterModule } from '@rapidrtmp/server-cluster';
 import { AppConfig, ConfigModule } from '@rapidrtmp/server-config';
 import { DeliveryModule, LivePlaybackModule } from '@rapidrtmp/server-delivery';
 import { HealthModule } from '@rapidrtmp/server-health';
+import { FastLanesModule } from '@rapidrtmp/server-http';
 import { IngestModule } from '@rapidrtmp/server-ingest';
 import { LoggingModule, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsModule } from '@rapidrtmp/server-metrics';
@@ -33,6 +34,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
+        FastLanesModule,
         MetricsModule.forRoot({
           token: config.http.metricsToken,
           port: config.http.metricsPort,

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@rapidrtmp/server-config';
 import type { EmbeddedPostgres } from '@rapidrtmp/server-embedded-postgres';
 import { lazyChildLoggerFactory, type Logger, PinoNestLogger } from '@rapidrtmp/server-logging';
+import { FastLanes } from '@rapidrtmp/server-http';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { AppModule } from './app.module.js';
 import { instrumentHttp } from './http-metrics.js';
@@ -39,8 +40,8 @@ export async function bootstrap(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  instrumentHttp(fastify, app.get(MetricsRegistry));
-  guardHttpEdge(fastify, config, app.get(MetricsRegistry));
+  const counted = instrumentHttp(fastify, app.get(MetricsRegistry));
+  guardHttpEdge(fastify, config, app.get(MetricsRegistry), { lanes: app.get(FastLanes), counted: counted.fastLane });
   app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ module: 'http' })));
   // Request bodies are validated against their DTOs; unknown fields are rejected, not ignored.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

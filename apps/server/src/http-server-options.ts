@@ -1,4 +1,5 @@
 import type { HttpSettings } from '@rapidrtmp/server-config';
+import { fastifyTrustProxy } from '@rapidrtmp/server-http';
 
 /** Node checks request timeouts on a timer; this often, so a slow request is cut close to its deadline. */
 const MAX_CHECK_INTERVAL_MS = 5000;
@@ -15,9 +16,8 @@ const MAX_CHECK_INTERVAL_MS = 5000;
  * - `trustProxy`: whose X-Forwarded-For is believed (TRUST_PROXY), so `request.ip` is the client's.
  */
 export function httpServerOptions(http: HttpSettings) {
-  const { trustProxy } = http;
   return {
-    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+    trustProxy: fastifyTrustProxy(http.trustProxy),
     requestTimeout: http.requestTimeoutMs,
     connectionTimeout: http.connectionTimeoutMs,
     http: {

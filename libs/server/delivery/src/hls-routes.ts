@@ -4,21 +4,26 @@ import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequ
 import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { cors, routeCorsPreflight } from '@rapidrtmp/server-http';
+import { clientAddressResolver, cors, FastLanes, routeCorsPreflight } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chunksLength, sliceChunks } from './byte-chunks.js';
 import { parseByteRange } from './byte-range.js';
 import type { HlsRequestKind } from './delivery-metrics.js';
 import { HeldRequestGate } from './held-request-gate.js';
+import {
+  HlsFastLane,
+  INSTANCE_ID,
+  MEDIA_PLAYLIST_ROUTE,
+  mediaHeaders,
+  PLAYBACK_ID,
+  PLAYLIST_TYPE,
+  RESOURCE_ROUTE,
+} from './hls-fast-lane.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { sendChunks } from './send-chunks.js';
 import { withToken } from './playback-token.js';
 import { viewerKey } from './viewer-tracker.js';
-
-const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
-const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
-const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
 
 type Params = { playbackId: string; instance?: string; resource?: string };
 type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?: string };
@@ -27,6 +32,7 @@ type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?
  * `/live/{playbackId}/index.m3u8` (multivariant) and, under `/live/{playbackId}/{instance}/`, the media
  * playlist, init segments, segments and parts, all from memory. Raw Fastify routes: this is the hot path.
  * Names are parsed against a fixed pattern and looked up in memory, so no input reaches a file path.
+ * What needs no waiting is answered before Fastify by HlsFastLane (same bytes and headers).
  */
 @Injectable()
 export class HlsRoutes implements OnModuleInit {
@@ -39,6 +45,7 @@ export class HlsRoutes implements OnModuleInit {
     private readonly signer: PlaybackSigner,
     private readonly config: AppConfig,
     metrics: MetricsRegistry,
+    private readonly lanes: FastLanes,
   ) {
     this.holds = new HeldRequestGate(config.hls, metrics);
   }
@@ -48,13 +55,18 @@ export class HlsRoutes implements OnModuleInit {
     fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/index.m3u8', (req, reply) =>
       this.multivariant(req, reply),
     );
-    fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/:instance/media.m3u8', (req, reply) =>
+    fastify.get<{ Params: Params; Querystring: Query }>(MEDIA_PLAYLIST_ROUTE, (req, reply) =>
       this.mediaPlaylist(req, reply),
     );
-    fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/:instance/:resource', (req, reply) =>
-      this.resource(req, reply),
-    );
+    fastify.get<{ Params: Params; Querystring: Query }>(RESOURCE_ROUTE, (req, reply) => this.resource(req, reply));
     routeCorsPreflight(fastify, '/live/');
+    const lane = new HlsFastLane({
+      stream: (playbackId, instance) => this.hls.get(playbackId, instance),
+      signer: this.signer,
+      metrics: this.hls.metrics,
+      clientAddress: clientAddressResolver(this.config.http.trustProxy),
+    });
+    this.lanes.add('/live/', (request) => lane.answer(request));
   }
 
   private async multivariant(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
@@ -106,12 +118,8 @@ export class HlsRoutes implements OnModuleInit {
     const chunks = answer.body;
     const size = chunksLength(chunks);
     const etag = `"${req.params.instance}-${resource}"`;
-    cors(reply)
-      .header('content-type', name.kind === 'init' ? 'video/mp4' : 'video/iso.segment')
-      // Signed: browsers may keep it, shared caches (a CDN) may not, or signing would be bypassed there.
-      .header('cache-control', `${source.signedPlayback ? 'private' : 'public'}, max-age=86400, immutable`)
-      .header('etag', etag)
-      .header('accept-ranges', 'bytes');
+    const headers = mediaHeaders(name.kind === 'init', source.signedPlayback, etag);
+    for (let i = 0; i < headers.length; i += 2) void reply.header(headers[i] as string, headers[i + 1]);
     if (req.headers['if-none-match'] === etag) return this.send(reply, kind, 304);
     const range = parseByteRange(req.headers.range, size);
     if (range.kind === 'unsatisfiable') {

@@ -139,18 +139,35 @@ export class HlsStream implements PlaybackSource {
       await this.waiters.wait(() => window.ready || this.state === 'ended', FIRST_SEGMENT_WAIT_MS);
       if (!window.ready) return notFound;
     }
+    if (request && window.evaluateBlockingRequest(request) === 'wait') {
+      const ready = await this.timedWait('playlist', () => window.evaluateBlockingRequest(request) !== 'wait');
+      if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
+      return this.renderedPlaylist(delta);
+    }
+    return this.mediaPlaylistNow(request, delta) ?? notFound;
+  }
+
+  /** The media playlist's answer when it needs no waiting (a first segment, a requested part): else undefined. */
+  mediaPlaylistNow(request: BlockingRequest | undefined, delta = false): PlaybackAnswer<string> | undefined {
+    const window = this.packager.window;
+    if (!window.ready) return undefined;
     if (request) {
       const decision = window.evaluateBlockingRequest(request);
-      if (decision === 'bad-request') {
+      if (decision === 'bad-request')
         return { ok: false, status: 400, detail: 'requested segment or part is too far ahead' };
-      }
-      if (decision === 'wait') {
-        const ready = await this.timedWait('playlist', () => window.evaluateBlockingRequest(request) !== 'wait');
-        if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
-      }
+      if (decision === 'wait') return undefined;
     }
+    return this.renderedPlaylist(delta);
+  }
+
+  private renderedPlaylist(delta: boolean): PlaybackAnswer<string> {
     const body = this.packager.mediaPlaylist({ lowLatency: true, skip: delta });
     return body ? { ok: true, body } : notFound;
+  }
+
+  /** An init segment, segment or part still in memory (what live viewers ask for); undefined otherwise. */
+  resourceNow(name: string): ByteChunks | undefined {
+    return this.packager.window.resolve(name);
   }
 
   async resource(name: string, { hold = true } = {}): Promise<PlaybackAnswer<ByteChunks>> {

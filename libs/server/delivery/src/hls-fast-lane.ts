@@ -1,0 +1,170 @@
+import type { IncomingMessage } from 'node:http';
+import { parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
+import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
+import { PEER_SECRET_HEADER } from '@rapidrtmp/server-cluster';
+import { CORS_HEADERS, type FastAnswer } from '@rapidrtmp/server-http';
+import { chunksLength } from './byte-chunks.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
+import type { HlsStream } from './hls-stream.js';
+import type { PlaybackSigner } from './playback-signer.js';
+import { withToken } from './playback-token.js';
+import { viewerKey } from './viewer-tracker.js';
+
+/** The route patterns of HlsRoutes these answers stand for (requests are counted under them). */
+export const MEDIA_PLAYLIST_ROUTE = '/live/:playbackId/:instance/media.m3u8';
+export const RESOURCE_ROUTE = '/live/:playbackId/:instance/:resource';
+
+export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+export const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
+export const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
+/** Query values the lane reads as they are; anything else (escapes, `+`, repeats) is left to Fastify's parser. */
+const PLAIN_QUERY = /^(?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*$/;
+
+type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?: string };
+
+/** What the lane needs of the node: its own live streams, the token check, the client address. */
+export interface HlsFastLaneContext {
+  /** This node's stream of a playback id and instance (HlsService.get). */
+  stream(playbackId: string, instance: string): HlsStream | undefined;
+  signer: PlaybackSigner;
+  metrics: DeliveryMetrics;
+  /** As Fastify's `request.ip` (TRUST_PROXY). */
+  clientAddress(request: IncomingMessage): string;
+}
+
+/**
+ * HlsRoutes' answers that need no waiting, given before Fastify sees the request (FastLanes): a viewer's
+ * media playlist (plain, delta, or a blocking reload already satisfied) and the init segments, segments
+ * and parts in memory, of a stream live on this node. The same bytes and headers as the routes, which
+ * answer everything else: errors, held requests, ranges, conditional requests, other nodes' requests,
+ * edge and ended streams, and queries this lane does not read as plain text.
+ */
+export class HlsFastLane {
+  private readonly playlistHeaders: readonly string[] = [
+    ...CORS_HEADERS,
+    'content-type',
+    PLAYLIST_TYPE,
+    'cache-control',
+    'no-cache',
+  ];
+  /** Each rendered playlist encoded once (a rendering is kept until the window changes). */
+  private readonly encoded = new WeakMap<HlsStream, { text: string; bytes: Buffer }>();
+  private readonly counted;
+
+  constructor(private readonly context: HlsFastLaneContext) {
+    const { requests } = context.metrics;
+    this.counted = {
+      playlist: requests.labels('playlist', '200'),
+      init: requests.labels('init', '200'),
+      segment: requests.labels('segment', '200'),
+      part: requests.labels('part', '200'),
+    };
+  }
+
+  answer(request: IncomingMessage): FastAnswer | undefined {
+    if (request.headers[PEER_SECRET_HEADER] !== undefined) return undefined;
+    const url = request.url ?? '';
+    const mark = url.indexOf('?');
+    const path = mark < 0 ? url : url.slice(0, mark);
+    const names = path.split('/'); // '', 'live', playbackId, instance, resource
+    if (names.length !== 5) return undefined;
+    const [, , playbackId = '', instance = '', resource = ''] = names;
+    if (!PLAYBACK_ID.test(playbackId) || !INSTANCE_ID.test(instance)) return undefined;
+    const stream = this.context.stream(playbackId, instance);
+    if (!stream || stream.state !== 'live') return undefined;
+    const query = mark < 0 ? {} : plainQuery(url.slice(mark + 1));
+    if (!query) return undefined;
+    const token = query.token;
+    if (stream.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
+    const answer =
+      resource === 'media.m3u8'
+        ? this.mediaPlaylist(stream, query, stream.signedPlayback ? token : undefined)
+        : this.media(request, stream, instance, resource);
+    if (answer) stream.touchViewer(viewerKey(this.context.clientAddress(request), request.headers['user-agent']));
+    return answer;
+  }
+
+  private mediaPlaylist(stream: HlsStream, query: Query, token: string | undefined): FastAnswer | undefined {
+    const directive = parseBlockingRequest(query._HLS_msn, query._HLS_part);
+    const skip = parseSkipRequest(query._HLS_skip);
+    if (!directive.ok || !skip.ok) return undefined;
+    const answer = stream.mediaPlaylistNow(directive.request, skip.skip);
+    if (!answer?.ok) return undefined;
+    const bytes = token === undefined ? this.bytesOf(stream, answer.body) : Buffer.from(withToken(answer.body, token));
+    this.counted.playlist.inc();
+    this.context.metrics.bytesOut.inc(bytes.length);
+    return {
+      route: MEDIA_PLAYLIST_ROUTE,
+      status: 200,
+      headers: this.playlistHeaders,
+      body: bytes,
+      length: bytes.length,
+    };
+  }
+
+  private media(
+    request: IncomingMessage,
+    stream: HlsStream,
+    instance: string,
+    resource: string,
+  ): FastAnswer | undefined {
+    const name = parseResourceName(resource);
+    if (!name || request.headers.range !== undefined || request.headers['if-none-match'] !== undefined)
+      return undefined;
+    const chunks = stream.resourceNow(resource);
+    if (!chunks) return undefined;
+    const length = chunksLength(chunks);
+    this.counted[name.kind].inc();
+    this.context.metrics.bytesOut.inc(length);
+    retainAllMedia(chunks);
+    return {
+      route: RESOURCE_ROUTE,
+      status: 200,
+      headers: mediaHeaders(name.kind === 'init', stream.signedPlayback, `"${instance}-${resource}"`),
+      body: chunks,
+      length,
+      done: () => releaseAllMedia(chunks),
+    };
+  }
+
+  private bytesOf(stream: HlsStream, text: string): Buffer {
+    const known = this.encoded.get(stream);
+    if (known?.text === text) return known.bytes;
+    const bytes = Buffer.from(text);
+    this.encoded.set(stream, { text, bytes });
+    return bytes;
+  }
+}
+
+/**
+ * The headers of a segment, part or init segment: immutable (a name is never reused: the instance id is in
+ * the URL). Signed playback: browsers may keep it, shared caches (a CDN) may not, or signing would be
+ * bypassed there.
+ */
+export function mediaHeaders(init: boolean, signed: boolean, etag: string): string[] {
+  return [
+    ...CORS_HEADERS,
+    'content-type',
+    init ? 'video/mp4' : 'video/iso.segment',
+    'cache-control',
+    `${signed ? 'private' : 'public'}, max-age=86400, immutable`,
+    'etag',
+    etag,
+    'accept-ranges',
+    'bytes',
+  ];
+}
+
+/** The query as plain `key=value` pairs (each key once), or undefined when Fastify should parse it. */
+function plainQuery(search: string): Query | undefined {
+  if (search === '') return {};
+  if (!PLAIN_QUERY.test(search)) return undefined;
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const pair of search.split('&')) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at);
+    if (key in query) return undefined;
+    query[key] = pair.slice(at + 1);
+  }
+  return query;
+}

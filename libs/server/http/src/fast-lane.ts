@@ -1,0 +1,102 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Global, Injectable, Module } from '@nestjs/common';
+
+/**
+ * A response a lane can give at once, written by the HTTP edge (which adds its own headers and counts it).
+ * Headers are flat `[name, value, name, value, ...]` arrays a lane prepares once per kind of answer.
+ */
+export interface FastAnswer {
+  /** The route pattern the framework's route for this request has: requests are counted under it. */
+  readonly route: string;
+  readonly status: number;
+  readonly headers: readonly string[];
+  /** The body, or buffers written in order (never joined). */
+  readonly body: string | Buffer | readonly Buffer[];
+  /** Its length in bytes (content-length). */
+  readonly length: number;
+  /** Called once the response is done with the body's buffers (sent, or the connection gone). */
+  readonly done?: () => void;
+}
+
+/**
+ * Answers a request synchronously from memory, or returns undefined to leave it to the framework's routes
+ * (which answer everything a lane does, and the errors, waits and rarer cases a lane leaves alone).
+ */
+export type FastLane = (request: IncomingMessage) => FastAnswer | undefined;
+
+/**
+ * The lanes, by URL prefix: filled by the modules that own the routes, put in front of the framework by
+ * the HTTP edge at start-up (installFastLanes).
+ */
+@Injectable()
+export class FastLanes {
+  private readonly lanes: Array<{ prefix: string; lane: FastLane }> = [];
+
+  add(prefix: string, lane: FastLane): void {
+    this.lanes.push({ prefix, lane });
+  }
+
+  /** The answer of the lane whose prefix the URL has, if it gives one. */
+  answer(request: IncomingMessage): FastAnswer | undefined {
+    const url = request.url ?? '';
+    for (const { prefix, lane } of this.lanes) if (url.startsWith(prefix)) return lane(request);
+    return undefined;
+  }
+}
+
+/** Global so a route module and the application's bootstrap share the one FastLanes. */
+@Global()
+@Module({ providers: [FastLanes], exports: [FastLanes] })
+export class FastLanesModule {}
+
+/** What the edge does for every answer a lane gives, as it does for the framework's responses. */
+export interface FastLaneEdge {
+  /** Headers every response carries (flat), after the lane's own. */
+  readonly headers: readonly string[];
+  /** While true (the server is shutting down) every request goes to the framework (it answers 503). */
+  readonly closing: () => boolean;
+  /** Counts an answered request as the framework's hooks count responses. */
+  readonly answered: (method: string, route: string, status: number, seconds: number) => void;
+}
+
+/**
+ * Puts `lanes` in front of the server's request listeners (the framework's). What a lane answers skips
+ * routing, request and reply objects and hooks: on a live playlist that per-request work is most of the
+ * cost. A lane that throws leaves the request to the framework. Lanes added later (module init) count.
+ */
+export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLaneEdge): void {
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const started = performance.now();
+    let answer: FastAnswer | undefined;
+    if (request.method === 'GET' && !edge.closing()) {
+      try {
+        answer = lanes.answer(request);
+      } catch {
+        answer = undefined; // the framework's route answers (and reports) it
+      }
+    }
+    if (!answer) {
+      for (const handler of handlers) handler.call(server, request, response);
+      return;
+    }
+    write(response, answer, edge.headers);
+    edge.answered('GET', answer.route, answer.status, (performance.now() - started) / 1000);
+  });
+}
+
+function write(response: ServerResponse, answer: FastAnswer, edgeHeaders: readonly string[]): void {
+  const { body, done } = answer;
+  if (done) response.once('close', done);
+  const headers = [...answer.headers, ...edgeHeaders, 'content-length', String(answer.length)];
+  response.writeHead(answer.status, headers);
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    response.end(body);
+    return;
+  }
+  // Corked: the head and every buffer leave in one writev, never joined into a copy; end() uncorks.
+  response.cork();
+  for (const chunk of body) response.write(chunk);
+  response.end();
+}
