@@ -112,7 +112,7 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
     assert.match(delta.body, /#EXT-X-SKIP:SKIPPED-SEGMENTS=[1-9]/);
     assert.ok(delta.body.length < full.body.length);
     assert.equal((await text(`${mediaUrl}?_HLS_skip=NO`)).status, 400);
-    // Live playlists and media in memory are answered before Fastify (the fast lane), with the route's headers.
+    // A live stream's viewers are answered before Fastify (the fast lane), with the route's headers.
     const laneRoute = { route: '/live/:playbackId/:instance/media.m3u8' };
     const answeredFast = await readMetric(server.baseUrl, 'rapidrtmp_http_fast_lane_responses_total', laneRoute);
     assert.ok(answeredFast > 0, 'hls.js was answered by the fast lane');
@@ -127,10 +127,6 @@ describe('HLS and LL-HLS delivery to real players', { timeout: 240_000 }, () => 
       ['x-frame-options', 'DENY'],
     ] as const)
       assert.equal(fast.headers.get(name), value, name);
-    assert.equal(
-      await readMetric(server.baseUrl, 'rapidrtmp_http_fast_lane_responses_total', laneRoute),
-      answeredFast + 1,
-    );
     assert.ok(deltaRequests.length > 0, 'hls.js requested delta updates');
     assert.deepEqual(state.report.fatal, [], 'no fatal hls.js error');
     // hls.js in low-latency mode starts a part or two from the live edge and may rebuffer once while the

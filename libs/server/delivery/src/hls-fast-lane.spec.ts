@@ -12,7 +12,8 @@ import type { FastAnswer } from '@rapidrtmp/server-http';
 import { createLogger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
 import { LiveStream, type LiveStreamInfo, LiveStreamRegistry } from '@rapidrtmp/server-streams';
-import { HlsFastLane } from './hls-fast-lane.js';
+import { HeldRequestGate } from './held-request-gate.js';
+import { HlsFastLane, PROBLEM_HEADERS } from './hls-fast-lane.js';
 import { HlsService } from './hls.service.js';
 import type { HlsStream } from './hls-stream.js';
 import { PlaybackSigner } from './playback-signer.js';
@@ -26,8 +27,14 @@ function request(url: string, headers: Record<string, string> = {}): IncomingMes
   return { method: 'GET', url, headers, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
 }
 
-function bodyOf(answer: FastAnswer | undefined): Buffer {
-  assert.ok(answer, 'the lane answers');
+/** The lane's answer given at once (not held). */
+function now(answer: FastAnswer | Promise<FastAnswer> | undefined): FastAnswer | undefined {
+  assert.ok(!(answer instanceof Promise), 'answered at once');
+  return answer;
+}
+
+function bodyOf(answer: FastAnswer | Promise<FastAnswer> | undefined): Buffer {
+  assert.ok(answer && !(answer instanceof Promise), 'the lane answers at once');
   const { body } = answer;
   const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.concat(body);
   assert.equal(bytes.length, answer.length);
@@ -46,14 +53,17 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     stream: (playbackId, instance) => hls.get(playbackId, instance),
     signer,
     metrics: hls.metrics,
+    holds: new HeldRequestGate({ maxBlockingRequests: 100, maxBlockingRequestsPerIp: 2 }, metrics),
     clientAddress: (req) => req.socket.remoteAddress ?? '',
   });
   let open: HlsStream;
   let signed: HlsStream;
+  const lives = new Map<string, LiveStream>();
 
   function publish(id: string, playbackId: string, signedPlayback: boolean): HlsStream {
     const info = { id, playbackId, streamKeyId: id, signedPlayback, recordingEnabled: false, startedAt: new Date() };
     const live = new LiveStream(info as LiveStreamInfo, publisher);
+    lives.set(playbackId, live);
     registry.add(live);
     const { video, audio } = syntheticConfigs();
     live.publish({ type: 'config', track: 'video', config: video, changed: false });
@@ -79,7 +89,7 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
       ['', false],
       ['?_HLS_skip=YES', true],
     ] as const) {
-      const answer = lane.answer(request(playlistUrl(open, query)));
+      const answer = now(lane.answer(request(playlistUrl(open, query))));
       const routed = await open.mediaPlaylist(undefined, delta);
       assert.ok(routed.ok);
       assert.equal(bodyOf(answer).toString(), routed.body);
@@ -91,11 +101,15 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     assert.ok(open.viewerCount >= 1, 'the viewer is counted');
   });
 
-  it('answers a blocking reload the window already satisfies; leaves one that must wait, or is malformed, to the route', () => {
+  it('answers at once a blocking reload the window already satisfies; leaves malformed ones to the route', () => {
     const text = bodyOf(lane.answer(request(playlistUrl(open)))).toString();
     const lastMsn = Math.max(...[...text.matchAll(/seg-(\d+)\.m4s/g)].map((m) => Number(m[1])));
-    assert.ok(lane.answer(request(playlistUrl(open, `?_HLS_msn=${lastMsn}`))));
-    assert.equal(lane.answer(request(playlistUrl(open, `?_HLS_msn=${lastMsn + 2}&_HLS_part=0`))), undefined);
+    assert.ok(now(lane.answer(request(playlistUrl(open, `?_HLS_msn=${lastMsn}`)))));
+    assert.equal(
+      lane.answer(request(playlistUrl(open, `?_HLS_msn=${lastMsn + 100}`))),
+      undefined,
+      'too far ahead: 400',
+    );
     assert.equal(lane.answer(request(playlistUrl(open, '?_HLS_msn=x'))), undefined, '400 is the route’s');
     assert.equal(lane.answer(request(playlistUrl(open, '?_HLS_part=1'))), undefined);
   });
@@ -107,7 +121,7 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     assert.ok(segment && part, text);
     for (const name of [segment, part, 'init-0.mp4']) {
       const url = `/live/${open.playbackId}/${open.instanceId}/${name}`;
-      const answer = lane.answer(request(url));
+      const answer = now(lane.answer(request(url)));
       const routed = await open.resource(name);
       assert.ok(routed.ok);
       assert.deepEqual(bodyOf(answer), Buffer.concat(routed.body));
@@ -120,19 +134,21 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
       assert.equal(lane.answer(request(url, { 'if-none-match': '"x"' })), undefined);
     }
     const pending = `/live/${open.playbackId}/${open.instanceId}/part-999.0.m4s`;
-    assert.equal(lane.answer(request(pending)), undefined, 'a part still to come is held by the route');
+    assert.equal(lane.answer(request(pending)), undefined, 'a part far ahead is the route’s (404)');
   });
 
   it('answers a signed stream only with a valid token, and puts the token in the playlist’s URIs', async () => {
     assert.equal(lane.answer(request(playlistUrl(signed))), undefined, '403 is the route’s');
     assert.equal(lane.answer(request(playlistUrl(signed, '?token=forged'))), undefined);
     const { token } = signer.sign(signed.playbackId, 60);
-    const answer = lane.answer(request(playlistUrl(signed, `?token=${token}`)));
+    const answer = now(lane.answer(request(playlistUrl(signed, `?token=${token}`))));
     const routed = await signed.mediaPlaylist(undefined);
     assert.ok(routed.ok);
     assert.equal(bodyOf(answer).toString(), withToken(routed.body, token));
     const segment = /seg-\d+\.m4s/.exec(routed.body)?.[0];
-    const media = lane.answer(request(`/live/${signed.playbackId}/${signed.instanceId}/${segment}?token=${token}`));
+    const media = now(
+      lane.answer(request(`/live/${signed.playbackId}/${signed.instanceId}/${segment}?token=${token}`)),
+    );
     assert.equal(header(media!, 'cache-control'), 'private, max-age=86400, immutable');
     media?.done?.();
   });
@@ -154,6 +170,48 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     ])
       assert.equal(lane.answer(request(url)), undefined, url);
     assert.ok(lane.answer(request(`${plain}?__proto__=1`)), 'an unknown plain key is ignored, as Fastify does');
+  });
+
+  it('holds a blocking reload and a hinted part until the part is cut, within the per-address bound', async () => {
+    const stream = publish('s3', 'held1', false);
+    const text = bodyOf(lane.answer(request(playlistUrl(stream)))).toString();
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(text);
+    assert.ok(hint, text);
+    const hinted = `part-${hint[1]}.${hint[2]}.m4s`;
+    const partUrl = `/live/${stream.playbackId}/${stream.instanceId}/${hinted}`;
+    const reloadUrl = playlistUrl(stream, `?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}`);
+    const reload = lane.answer(request(reloadUrl));
+    const part = lane.answer(request(partUrl));
+    assert.ok(reload instanceof Promise && part instanceof Promise, 'both held');
+    // Past the address's bound (2 held): a reload gets the playlist as it is now, a hinted part 503, at once.
+    const listed = new RegExp(`#EXT-X-PART:.*URI="${hinted.replaceAll('.', '\\.')}"`);
+    const unheld = await lane.answer(request(reloadUrl));
+    assert.equal(unheld?.status, 200);
+    assert.doesNotMatch(bodyOf(unheld).toString(), listed, 'the hinted part is not listed yet');
+    const refused = await lane.answer(request(partUrl));
+    assert.equal(refused?.status, 503);
+    assert.deepEqual(refused.headers, PROBLEM_HEADERS);
+    assert.equal(bodyOf(refused).toString(), 'this part is not ready yet; too many held requests\n');
+
+    const live = lives.get('held1');
+    assert.ok(live);
+    for (const packet of syntheticPackets({ seconds: 1, offsetMs: 9000 })) live.publish({ type: 'packet', packet });
+    const [playlist, media] = await Promise.all([reload, part]);
+    assert.equal(playlist.status, 200);
+    assert.match(bodyOf(playlist).toString(), listed);
+    assert.equal(media.status, 200);
+    const routed = await stream.resource(hinted);
+    assert.ok(routed.ok);
+    assert.deepEqual(bodyOf(media), Buffer.concat(routed.body));
+    media.done?.();
+
+    // The stream ends while a reload is held: the open part is cut, the reload gets the final playlist.
+    const next = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(bodyOf(playlist).toString());
+    assert.ok(next);
+    const held = lane.answer(request(playlistUrl(stream, `?_HLS_msn=${next[1]}&_HLS_part=${next[2]}`)));
+    assert.ok(held instanceof Promise);
+    stream.finish();
+    assert.match(bodyOf(await held).toString(), /#EXT-X-ENDLIST/);
   });
 
   it('leaves an ended stream to the route (its archive and ENDLIST)', () => {

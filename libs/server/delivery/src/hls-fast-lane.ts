@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
+import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
 import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import { PEER_SECRET_HEADER } from '@rapidrtmp/server-cluster';
 import { CORS_HEADERS, type FastAnswer } from '@rapidrtmp/server-http';
 import { chunksLength } from './byte-chunks.js';
-import type { DeliveryMetrics } from './delivery-metrics.js';
+import type { DeliveryMetrics, HlsRequestKind } from './delivery-metrics.js';
+import type { HeldRequestGate } from './held-request-gate.js';
 import type { HlsStream } from './hls-stream.js';
 import type { PlaybackSigner } from './playback-signer.js';
 import { withToken } from './playback-token.js';
@@ -28,16 +29,28 @@ export interface HlsFastLaneContext {
   stream(playbackId: string, instance: string): HlsStream | undefined;
   signer: PlaybackSigner;
   metrics: DeliveryMetrics;
+  /** The bound on held requests, shared with HlsRoutes. */
+  holds: HeldRequestGate;
   /** As Fastify's `request.ip` (TRUST_PROXY). */
   clientAddress(request: IncomingMessage): string;
 }
 
+/** A problem answer's headers (HlsRoutes sends the same): never cached, plain text. */
+export const PROBLEM_HEADERS: readonly string[] = [
+  ...CORS_HEADERS,
+  'cache-control',
+  'no-store',
+  'content-type',
+  'text/plain; charset=utf-8',
+];
+
 /**
- * HlsRoutes' answers that need no waiting, given before Fastify sees the request (FastLanes): a viewer's
- * media playlist (plain, delta, or a blocking reload already satisfied) and the init segments, segments
- * and parts in memory, of a stream live on this node. The same bytes and headers as the routes, which
- * answer everything else: errors, held requests, ranges, conditional requests, other nodes' requests,
- * edge and ended streams, and queries this lane does not read as plain text.
+ * HlsRoutes' answers for a viewer of a stream live on this node, given before Fastify sees the request
+ * (FastLanes): the media playlist (plain, delta, or a blocking reload, held until the window satisfies it)
+ * and the init segments, segments and parts in memory (a preload-hinted part held until it exists). The
+ * same bytes, headers and bounds on held requests as the routes, which answer everything else: a stream's
+ * first seconds, errors found before holding, ranges, conditional requests, other nodes' requests, edge and
+ * ended streams, what is read back from storage, and queries this lane does not read as plain text.
  */
 export class HlsFastLane {
   private readonly playlistHeaders: readonly string[] = [
@@ -61,7 +74,7 @@ export class HlsFastLane {
     };
   }
 
-  answer(request: IncomingMessage): FastAnswer | undefined {
+  answer(request: IncomingMessage): FastAnswer | Promise<FastAnswer> | undefined {
     if (request.headers[PEER_SECRET_HEADER] !== undefined) return undefined;
     const url = request.url ?? '';
     const mark = url.indexOf('?');
@@ -71,26 +84,40 @@ export class HlsFastLane {
     const [, , playbackId = '', instance = '', resource = ''] = names;
     if (!PLAYBACK_ID.test(playbackId) || !INSTANCE_ID.test(instance)) return undefined;
     const stream = this.context.stream(playbackId, instance);
-    if (!stream || stream.state !== 'live') return undefined;
+    if (!stream || stream.state !== 'live' || !stream.ready) return undefined;
     const query = mark < 0 ? {} : plainQuery(url.slice(mark + 1));
     if (!query) return undefined;
     const token = query.token;
     if (stream.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
-    const answer =
-      resource === 'media.m3u8'
-        ? this.mediaPlaylist(stream, query, stream.signedPlayback ? token : undefined)
-        : this.media(request, stream, instance, resource);
+    const viewer = { request, stream, instance, resource, token: stream.signedPlayback ? token : undefined };
+    const answer = resource === 'media.m3u8' ? this.mediaPlaylist(viewer, query) : this.media(viewer);
     if (answer) stream.touchViewer(viewerKey(this.context.clientAddress(request), request.headers['user-agent']));
     return answer;
   }
 
-  private mediaPlaylist(stream: HlsStream, query: Query, token: string | undefined): FastAnswer | undefined {
+  private mediaPlaylist(viewer: Viewer, query: Query): FastAnswer | Promise<FastAnswer> | undefined {
     const directive = parseBlockingRequest(query._HLS_msn, query._HLS_part);
     const skip = parseSkipRequest(query._HLS_skip);
     if (!directive.ok || !skip.ok) return undefined;
-    const answer = stream.mediaPlaylistNow(directive.request, skip.skip);
-    if (!answer?.ok) return undefined;
-    const bytes = token === undefined ? this.bytesOf(stream, answer.body) : Buffer.from(withToken(answer.body, token));
+    const { stream } = viewer;
+    const now = stream.mediaPlaylistNow(directive.request, skip.skip);
+    if (now) return now.ok ? this.playlist(viewer, now.body) : undefined;
+    // A blocking reload ahead of the window: held (bounded per client address), as the route holds it.
+    return this.context.holds
+      .run(
+        this.context.clientAddress(viewer.request),
+        () => stream.mediaPlaylist(directive.request, skip.skip),
+        () => stream.mediaPlaylist(undefined, skip.skip), // past the bound: the playlist as it is now
+      )
+      .then((answer) =>
+        answer.ok
+          ? this.playlist(viewer, answer.body)
+          : this.problem('playlist', MEDIA_PLAYLIST_ROUTE, answer.status, answer.detail),
+      );
+  }
+
+  private playlist({ stream, token }: Viewer, text: string): FastAnswer {
+    const bytes = token === undefined ? this.bytesOf(stream, text) : Buffer.from(withToken(text, token));
     this.counted.playlist.inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {
@@ -102,29 +129,47 @@ export class HlsFastLane {
     };
   }
 
-  private media(
-    request: IncomingMessage,
-    stream: HlsStream,
-    instance: string,
-    resource: string,
-  ): FastAnswer | undefined {
+  private media(viewer: Viewer): FastAnswer | Promise<FastAnswer> | undefined {
+    const { request, stream, resource } = viewer;
     const name = parseResourceName(resource);
     if (!name || request.headers.range !== undefined || request.headers['if-none-match'] !== undefined)
       return undefined;
     const chunks = stream.resourceNow(resource);
-    if (!chunks) return undefined;
+    if (chunks) return this.mediaAnswer(viewer, name.kind, chunks);
+    if (name.kind !== 'part' || !stream.partPending(name.msn, name.index)) return undefined;
+    // The preload hint names this part before it exists (RFC 8216bis 6.2.6): held, as the route holds it.
+    return this.context.holds
+      .run(
+        this.context.clientAddress(request),
+        () => stream.resource(resource),
+        () => stream.resource(resource, { hold: false }),
+      )
+      .then((answer) =>
+        answer.ok
+          ? this.mediaAnswer(viewer, 'part', answer.body)
+          : this.problem('part', RESOURCE_ROUTE, answer.status, answer.detail),
+      );
+  }
+
+  private mediaAnswer({ stream, instance, resource }: Viewer, kind: MediaKind, chunks: ByteChunks): FastAnswer {
     const length = chunksLength(chunks);
-    this.counted[name.kind].inc();
+    this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(length);
     retainAllMedia(chunks);
     return {
       route: RESOURCE_ROUTE,
       status: 200,
-      headers: mediaHeaders(name.kind === 'init', stream.signedPlayback, `"${instance}-${resource}"`),
+      headers: mediaHeaders(kind === 'init', stream.signedPlayback, `"${instance}-${resource}"`),
       body: chunks,
       length,
       done: () => releaseAllMedia(chunks),
     };
+  }
+
+  private problem(kind: HlsRequestKind, route: string, status: number, detail: string): FastAnswer {
+    this.context.metrics.requests.labels(kind, String(status)).inc();
+    const body = `${detail}\n`;
+    return { route, status, headers: PROBLEM_HEADERS, body, length: Buffer.byteLength(body) };
   }
 
   private bytesOf(stream: HlsStream, text: string): Buffer {
@@ -134,6 +179,17 @@ export class HlsFastLane {
     this.encoded.set(stream, { text, bytes });
     return bytes;
   }
+}
+
+type MediaKind = 'init' | 'segment' | 'part';
+
+/** One request the lane took: whose stream, which resource, and the token its URIs carry (signed playback). */
+interface Viewer {
+  request: IncomingMessage;
+  stream: HlsStream;
+  instance: string;
+  resource: string;
+  token: string | undefined;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   mediaHeaders,
   PLAYBACK_ID,
   PLAYLIST_TYPE,
+  PROBLEM_HEADERS,
   RESOURCE_ROUTE,
 } from './hls-fast-lane.js';
 import { HlsService } from './hls.service.js';
@@ -32,7 +33,7 @@ type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?
  * `/live/{playbackId}/index.m3u8` (multivariant) and, under `/live/{playbackId}/{instance}/`, the media
  * playlist, init segments, segments and parts, all from memory. Raw Fastify routes: this is the hot path.
  * Names are parsed against a fixed pattern and looked up in memory, so no input reaches a file path.
- * What needs no waiting is answered before Fastify by HlsFastLane (same bytes and headers).
+ * A viewer of a stream live here is mostly answered before Fastify by HlsFastLane (same bytes, headers, bounds).
  */
 @Injectable()
 export class HlsRoutes implements OnModuleInit {
@@ -64,6 +65,7 @@ export class HlsRoutes implements OnModuleInit {
       stream: (playbackId, instance) => this.hls.get(playbackId, instance),
       signer: this.signer,
       metrics: this.hls.metrics,
+      holds: this.holds,
       clientAddress: clientAddressResolver(this.config.http.trustProxy),
     });
     this.lanes.add('/live/', (request) => lane.answer(request));
@@ -173,7 +175,8 @@ export class HlsRoutes implements OnModuleInit {
   }
 
   private problem(reply: FastifyReply, kind: HlsRequestKind, status: number, detail: string) {
-    cors(reply).header('cache-control', 'no-store').header('content-type', 'text/plain; charset=utf-8');
+    for (let i = 0; i < PROBLEM_HEADERS.length; i += 2)
+      void reply.header(PROBLEM_HEADERS[i] as string, PROBLEM_HEADERS[i + 1]);
     return this.send(reply, kind, status, `${detail}\n`);
   }
 

@@ -165,6 +165,16 @@ export class HlsStream implements PlaybackSource {
     return body ? { ok: true, body } : notFound;
   }
 
+  /** The first segment exists (the playlists answer). */
+  get ready(): boolean {
+    return this.packager.window.ready;
+  }
+
+  /** The part is announced (the preload hint) but not cut yet. */
+  partPending(msn: number, index: number): boolean {
+    return this.packager.window.partAvailability(msn, index) === 'pending';
+  }
+
   /** An init segment, segment or part still in memory (what live viewers ask for); undefined otherwise. */
   resourceNow(name: string): ByteChunks | undefined {
     return this.packager.window.resolve(name);

@@ -27,9 +27,29 @@ describe('fast lanes in front of Fastify', () => {
       answered: (method, route, status) => counted.push(`${method} ${route} ${status}`),
     });
     // Added after installing, as modules do at init (the edge is installed before).
-    lanes.add('/lane/', (request): FastAnswer | undefined => {
+    lanes.add('/lane/', (request): FastAnswer | Promise<FastAnswer> | undefined => {
       const name = request.url?.slice('/lane/'.length);
       if (name === 'throws') throw new Error('lane bug');
+      if (name === 'held')
+        return new Promise<FastAnswer>((resolve) =>
+          setTimeout(() => resolve({ route: '/lane/:name', status: 200, headers: [], body: 'later', length: 5 }), 50),
+        );
+      if (name === 'rejects') return Promise.reject(new Error('lane bug, later'));
+      if (name === 'abandoned')
+        return new Promise<FastAnswer>((resolve) =>
+          setTimeout(
+            () =>
+              resolve({
+                route: '/lane/:name',
+                status: 200,
+                headers: [],
+                body: [Buffer.from('x')],
+                length: 1,
+                done: () => released.push('abandoned'),
+              }),
+            300,
+          ),
+        );
       if (name === 'text')
         return { route: '/lane/:name', status: 200, headers: ['x-lane', 'yes'], body: 'from the lane', length: 13 };
       if (name === 'chunks')
@@ -80,6 +100,16 @@ describe('fast lanes in front of Fastify', () => {
     assert.equal(head.headers.get('x-lane'), null, 'HEAD went to Fastify');
     assert.equal((await fetch(`${base}/elsewhere`)).status, 404);
     assert.deepEqual(counted, []);
+  });
+
+  it('writes a held answer when it comes; leaves a rejected one to Fastify; frees one whose client left', async () => {
+    assert.equal(await (await fetch(`${base}/lane/held`)).text(), 'later');
+    assert.deepEqual(counted.splice(0), ['GET /lane/:name 200']);
+    assert.equal(await (await fetch(`${base}/lane/rejects`)).text(), 'fastify rejects');
+    await assert.rejects(fetch(`${base}/lane/abandoned`, { signal: AbortSignal.timeout(50) }));
+    for (let i = 0; i < 100 && released.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(released.splice(0), ['abandoned'], 'its buffers are let go without a write');
+    assert.deepEqual(counted, [], 'nothing was answered');
   });
 
   it('steps aside while the server drains', async () => {

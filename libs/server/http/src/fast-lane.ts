@@ -19,10 +19,11 @@ export interface FastAnswer {
 }
 
 /**
- * Answers a request synchronously from memory, or returns undefined to leave it to the framework's routes
- * (which answer everything a lane does, and the errors, waits and rarer cases a lane leaves alone).
+ * Answers a request from memory, or returns undefined to leave it to the framework's routes (which answer
+ * everything a lane does, and the errors and rarer cases a lane leaves alone). A promise takes the request
+ * (a held LL-HLS request): it resolves to the answer, whatever it is; if it rejects, the routes answer.
  */
-export type FastLane = (request: IncomingMessage) => FastAnswer | undefined;
+export type FastLane = (request: IncomingMessage) => FastAnswer | Promise<FastAnswer> | undefined;
 
 /**
  * The lanes, by URL prefix: filled by the modules that own the routes, put in front of the framework by
@@ -37,7 +38,7 @@ export class FastLanes {
   }
 
   /** The answer of the lane whose prefix the URL has, if it gives one. */
-  answer(request: IncomingMessage): FastAnswer | undefined {
+  answer(request: IncomingMessage): FastAnswer | Promise<FastAnswer> | undefined {
     const url = request.url ?? '';
     for (const { prefix, lane } of this.lanes) if (url.startsWith(prefix)) return lane(request);
     return undefined;
@@ -62,14 +63,18 @@ export interface FastLaneEdge {
 /**
  * Puts `lanes` in front of the server's request listeners (the framework's). What a lane answers skips
  * routing, request and reply objects and hooks: on a live playlist that per-request work is most of the
- * cost. A lane that throws leaves the request to the framework. Lanes added later (module init) count.
+ * cost. A lane that throws (or whose promise rejects) leaves the request to the framework. Lanes added
+ * later (module init) count.
  */
 export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLaneEdge): void {
   const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  const framework = (request: IncomingMessage, response: ServerResponse) => {
+    for (const handler of handlers) handler.call(server, request, response);
+  };
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
-    let answer: FastAnswer | undefined;
+    let answer: FastAnswer | Promise<FastAnswer> | undefined;
     if (request.method === 'GET' && !edge.closing()) {
       try {
         answer = lanes.answer(request);
@@ -77,13 +82,20 @@ export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLan
         answer = undefined; // the framework's route answers (and reports) it
       }
     }
-    if (!answer) {
-      for (const handler of handlers) handler.call(server, request, response);
-      return;
-    }
-    write(response, answer, edge.headers);
-    edge.answered('GET', answer.route, answer.status, (performance.now() - started) / 1000);
+    if (!answer) return framework(request, response);
+    if (!(answer instanceof Promise)) return answered(response, answer, started, edge);
+    answer.then(
+      (later) => answered(response, later, started, edge),
+      () => framework(request, response),
+    );
   });
+}
+
+function answered(response: ServerResponse, answer: FastAnswer, started: number, edge: FastLaneEdge): void {
+  // A client gone while its request was held: nothing to write, the buffers are free at once.
+  if (response.destroyed) return answer.done?.();
+  write(response, answer, edge.headers);
+  edge.answered('GET', answer.route, answer.status, (performance.now() - started) / 1000);
 }
 
 function write(response: ServerResponse, answer: FastAnswer, edgeHeaders: readonly string[]): void {
