@@ -15,7 +15,6 @@ import { viewerKey } from './viewer-tracker.js';
 export const MEDIA_PLAYLIST_ROUTE = '/live/:playbackId/:instance/media.m3u8';
 export const RESOURCE_ROUTE = '/live/:playbackId/:instance/:resource';
 
-export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 export const PLAYBACK_ID = /^[a-z0-9]{1,32}$/;
 export const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
 /** Query values the lane reads as they are; anything else (escapes, `+`, repeats) is left to Fastify's parser. */
@@ -35,6 +34,15 @@ export interface HlsFastLaneContext {
   clientAddress(request: IncomingMessage): string;
 }
 
+/** A playlist's headers (HlsRoutes sends the same): revalidated on every reload. */
+export const PLAYLIST_HEADERS: readonly string[] = [
+  ...CORS_HEADERS,
+  'content-type',
+  'application/vnd.apple.mpegurl',
+  'cache-control',
+  'no-cache',
+];
+
 /** A problem answer's headers (HlsRoutes sends the same): never cached, plain text. */
 export const PROBLEM_HEADERS: readonly string[] = [
   ...CORS_HEADERS,
@@ -53,13 +61,6 @@ export const PROBLEM_HEADERS: readonly string[] = [
  * ended streams, what is read back from storage, and queries this lane does not read as plain text.
  */
 export class HlsFastLane {
-  private readonly playlistHeaders: readonly string[] = [
-    ...CORS_HEADERS,
-    'content-type',
-    PLAYLIST_TYPE,
-    'cache-control',
-    'no-cache',
-  ];
   /** Each rendered playlist encoded once (a rendering is kept until the window changes). */
   private readonly encoded = new WeakMap<HlsStream, { text: string; bytes: Buffer }>();
   private readonly counted;
@@ -89,9 +90,10 @@ export class HlsFastLane {
     if (!query) return undefined;
     const token = query.token;
     if (stream.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
-    const viewer = { request, stream, instance, resource, token: stream.signedPlayback ? token : undefined };
+    const client = this.context.clientAddress(request);
+    const viewer = { request, client, stream, instance, resource, token: stream.signedPlayback ? token : undefined };
     const answer = resource === 'media.m3u8' ? this.mediaPlaylist(viewer, query) : this.media(viewer);
-    if (answer) stream.touchViewer(viewerKey(this.context.clientAddress(request), request.headers['user-agent']));
+    if (answer) stream.touchViewer(viewerKey(client, request.headers['user-agent']));
     return answer;
   }
 
@@ -105,7 +107,7 @@ export class HlsFastLane {
     // A blocking reload ahead of the window: held (bounded per client address), as the route holds it.
     return this.context.holds
       .run(
-        this.context.clientAddress(viewer.request),
+        viewer.client,
         () => stream.mediaPlaylist(directive.request, skip.skip),
         () => stream.mediaPlaylist(undefined, skip.skip), // past the bound: the playlist as it is now
       )
@@ -123,14 +125,14 @@ export class HlsFastLane {
     return {
       route: MEDIA_PLAYLIST_ROUTE,
       status: 200,
-      headers: this.playlistHeaders,
+      headers: PLAYLIST_HEADERS,
       body: bytes,
       length: bytes.length,
     };
   }
 
   private media(viewer: Viewer): FastAnswer | Promise<FastAnswer> | undefined {
-    const { request, stream, resource } = viewer;
+    const { request, client, stream, resource } = viewer;
     const name = parseResourceName(resource);
     if (!name || request.headers.range !== undefined || request.headers['if-none-match'] !== undefined)
       return undefined;
@@ -140,7 +142,7 @@ export class HlsFastLane {
     // The preload hint names this part before it exists (RFC 8216bis 6.2.6): held, as the route holds it.
     return this.context.holds
       .run(
-        this.context.clientAddress(request),
+        client,
         () => stream.resource(resource),
         () => stream.resource(resource, { hold: false }),
       )
@@ -186,6 +188,8 @@ type MediaKind = 'init' | 'segment' | 'part';
 /** One request the lane took: whose stream, which resource, and the token its URIs carry (signed playback). */
 interface Viewer {
   request: IncomingMessage;
+  /** Its address as Fastify's `request.ip` gives it: the viewer's key and its bound on held requests. */
+  client: string;
   stream: HlsStream;
   instance: string;
   resource: string;

@@ -4,7 +4,7 @@ import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequ
 import { isPeerRequest } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
-import { clientAddressResolver, cors, FastLanes, routeCorsPreflight } from '@rapidrtmp/server-http';
+import { clientAddressResolver, FastLanes, routeCorsPreflight, setHeaders } from '@rapidrtmp/server-http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chunksLength, sliceChunks } from './byte-chunks.js';
 import { parseByteRange } from './byte-range.js';
@@ -16,7 +16,7 @@ import {
   MEDIA_PLAYLIST_ROUTE,
   mediaHeaders,
   PLAYBACK_ID,
-  PLAYLIST_TYPE,
+  PLAYLIST_HEADERS,
   PROBLEM_HEADERS,
   RESOURCE_ROUTE,
 } from './hls-fast-lane.js';
@@ -120,8 +120,7 @@ export class HlsRoutes implements OnModuleInit {
     const chunks = answer.body;
     const size = chunksLength(chunks);
     const etag = `"${req.params.instance}-${resource}"`;
-    const headers = mediaHeaders(name.kind === 'init', source.signedPlayback, etag);
-    for (let i = 0; i < headers.length; i += 2) void reply.header(headers[i] as string, headers[i + 1]);
+    setHeaders(reply, mediaHeaders(name.kind === 'init', source.signedPlayback, etag));
     if (req.headers['if-none-match'] === etag) return this.send(reply, kind, 304);
     const range = parseByteRange(req.headers.range, size);
     if (range.kind === 'unsatisfiable') {
@@ -166,7 +165,7 @@ export class HlsRoutes implements OnModuleInit {
   }
 
   private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {
-    cors(reply).header('content-type', PLAYLIST_TYPE).header('cache-control', 'no-cache');
+    setHeaders(reply, PLAYLIST_HEADERS);
     return this.send(reply, kind, 200, body);
   }
 
@@ -175,8 +174,7 @@ export class HlsRoutes implements OnModuleInit {
   }
 
   private problem(reply: FastifyReply, kind: HlsRequestKind, status: number, detail: string) {
-    for (let i = 0; i < PROBLEM_HEADERS.length; i += 2)
-      void reply.header(PROBLEM_HEADERS[i] as string, PROBLEM_HEADERS[i + 1]);
+    setHeaders(reply, PROBLEM_HEADERS);
     return this.send(reply, kind, status, `${detail}\n`);
   }
 

@@ -139,12 +139,12 @@ export class HlsStream implements PlaybackSource {
       await this.waiters.wait(() => window.ready || this.state === 'ended', FIRST_SEGMENT_WAIT_MS);
       if (!window.ready) return notFound;
     }
-    if (request && window.evaluateBlockingRequest(request) === 'wait') {
-      const ready = await this.timedWait('playlist', () => window.evaluateBlockingRequest(request) !== 'wait');
-      if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
-      return this.renderedPlaylist(delta);
-    }
-    return this.mediaPlaylistNow(request, delta) ?? notFound;
+    const now = this.mediaPlaylistNow(request, delta);
+    if (now || !request) return now ?? notFound;
+    // The window is ready, so the request is ahead of it: held until it is satisfied.
+    const ready = await this.timedWait('playlist', () => window.evaluateBlockingRequest(request) !== 'wait');
+    if (!ready) return { ok: false, status: 503, detail: 'the requested part did not appear in time' };
+    return this.renderedPlaylist(delta);
   }
 
   /** The media playlist's answer when it needs no waiting (a first segment, a requested part): else undefined. */
