@@ -21,6 +21,19 @@ export function guardHttpEdge(
   metrics: MetricsRegistry,
   lanes: { lanes: FastLanes; counted: ResponseCounter },
 ): void {
+  const security = { hsts: config.publicUrl.startsWith('https://') };
+  // Draining: Fastify answers 503 and closes keep-alive connections; lanes step aside for it.
+  let closing = false;
+  // First, while Node's HTTP server is the only one taking connections: the front stands in its place.
+  installFastLanes(fastify.server, lanes.lanes, {
+    headers: defaultSecurityHeaders(security),
+    closing: () => closing,
+    answered: lanes.counted,
+  });
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   const refused = metrics.counter({
     name: 'http_connections_refused_total',
     help: 'HTTP connections closed on accept for exceeding a limit',
@@ -32,17 +45,5 @@ export function guardHttpEdge(
     exempt: trustedProxyMatcher(config.http.trustProxy),
     onRefused: () => perIp.inc(),
   });
-  const security = { hsts: config.publicUrl.startsWith('https://') };
   installSecurityHeaders(fastify, security);
-  // Draining: Fastify answers 503 and closes keep-alive connections; lanes step aside for it.
-  let closing = false;
-  fastify.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  installFastLanes(fastify.server, lanes.lanes, {
-    headers: defaultSecurityHeaders(security),
-    closing: () => closing,
-    answered: lanes.counted,
-  });
 }

@@ -1,8 +1,7 @@
-import type { IncomingMessage } from 'node:http';
 import { type ByteChunks, parseBlockingRequest, parseResourceName, parseSkipRequest } from '@rapidrtmp/hls';
 import { releaseAllMedia, retainAllMedia } from '@rapidrtmp/media-core';
 import { PEER_SECRET_HEADER } from '@rapidrtmp/server-cluster';
-import { CORS_HEADERS, type FastAnswer } from '@rapidrtmp/server-http';
+import { CORS_HEADERS, type FastAnswer, type LaneRequest } from '@rapidrtmp/server-http';
 import { chunksLength } from './byte-chunks.js';
 import type { DeliveryMetrics, HlsRequestKind } from './delivery-metrics.js';
 import type { HeldRequestGate } from './held-request-gate.js';
@@ -12,6 +11,7 @@ import { withToken } from './playback-token.js';
 import { viewerKey } from './viewer-tracker.js';
 
 /** The route patterns of HlsRoutes these answers stand for (requests are counted under them). */
+export const MULTIVARIANT_ROUTE = '/live/:playbackId/index.m3u8';
 export const MEDIA_PLAYLIST_ROUTE = '/live/:playbackId/:instance/media.m3u8';
 export const RESOURCE_ROUTE = '/live/:playbackId/:instance/:resource';
 
@@ -24,14 +24,14 @@ type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?
 
 /** What the lane needs of the node: its own live streams, the token check, the client address. */
 export interface HlsFastLaneContext {
-  /** This node's stream of a playback id and instance (HlsService.get). */
-  stream(playbackId: string, instance: string): HlsStream | undefined;
+  /** This node's stream of a playback id (its current one) and instance (HlsService.get). */
+  stream(playbackId: string, instance?: string): HlsStream | undefined;
   signer: PlaybackSigner;
   metrics: DeliveryMetrics;
   /** The bound on held requests, shared with HlsRoutes. */
   holds: HeldRequestGate;
   /** As Fastify's `request.ip` (TRUST_PROXY). */
-  clientAddress(request: IncomingMessage): string;
+  clientAddress(request: LaneRequest): string;
 }
 
 /** A playlist's headers (HlsRoutes sends the same): revalidated on every reload. */
@@ -62,12 +62,16 @@ export const PROBLEM_HEADERS: readonly string[] = [
  */
 export class HlsFastLane {
   /** Each rendered playlist encoded once (a rendering is kept until the window changes). */
-  private readonly encoded = new WeakMap<HlsStream, { text: string; bytes: Buffer }>();
+  private readonly encoded = {
+    multivariant: new WeakMap<HlsStream, Encoded>(),
+    playlist: new WeakMap<HlsStream, Encoded>(),
+  };
   private readonly counted;
 
   constructor(private readonly context: HlsFastLaneContext) {
     const { requests } = context.metrics;
     this.counted = {
+      multivariant: requests.labels('multivariant', '200'),
       playlist: requests.labels('playlist', '200'),
       init: requests.labels('init', '200'),
       segment: requests.labels('segment', '200'),
@@ -75,16 +79,17 @@ export class HlsFastLane {
     };
   }
 
-  answer(request: IncomingMessage): FastAnswer | Promise<FastAnswer> | undefined {
+  answer(request: LaneRequest): FastAnswer | Promise<FastAnswer> | undefined {
     if (request.headers[PEER_SECRET_HEADER] !== undefined) return undefined;
     const url = request.url ?? '';
     const mark = url.indexOf('?');
     const path = mark < 0 ? url : url.slice(0, mark);
-    const names = path.split('/'); // '', 'live', playbackId, instance, resource
-    if (names.length !== 5) return undefined;
+    const names = path.split('/'); // '', 'live', playbackId, instance, resource; or '', 'live', playbackId, 'index.m3u8'
+    if (names.length !== 5 && (names.length !== 4 || names[3] !== 'index.m3u8')) return undefined;
     const [, , playbackId = '', instance = '', resource = ''] = names;
-    if (!PLAYBACK_ID.test(playbackId) || !INSTANCE_ID.test(instance)) return undefined;
-    const stream = this.context.stream(playbackId, instance);
+    const multivariant = names.length === 4;
+    if (!PLAYBACK_ID.test(playbackId) || (!multivariant && !INSTANCE_ID.test(instance))) return undefined;
+    const stream = this.context.stream(playbackId, multivariant ? undefined : instance);
     if (!stream || stream.state !== 'live' || !stream.ready) return undefined;
     const query = mark < 0 ? {} : plainQuery(url.slice(mark + 1));
     if (!query) return undefined;
@@ -92,9 +97,19 @@ export class HlsFastLane {
     if (stream.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
     const client = this.context.clientAddress(request);
     const viewer = { request, client, stream, instance, resource, token: stream.signedPlayback ? token : undefined };
-    const answer = resource === 'media.m3u8' ? this.mediaPlaylist(viewer, query) : this.media(viewer);
-    if (answer) stream.touchViewer(viewerKey(client, request.headers['user-agent']));
+    const answer = multivariant
+      ? this.multivariant(viewer)
+      : resource === 'media.m3u8'
+        ? this.mediaPlaylist(viewer, query)
+        : this.media(viewer);
+    const agent = request.headers['user-agent'];
+    if (answer) stream.touchViewer(viewerKey(client, typeof agent === 'string' ? agent : undefined));
     return answer;
+  }
+
+  private multivariant(viewer: Viewer): FastAnswer | undefined {
+    const text = viewer.stream.multivariantNow();
+    return text === undefined ? undefined : this.playlist(viewer, 'multivariant', text);
   }
 
   private mediaPlaylist(viewer: Viewer, query: Query): FastAnswer | Promise<FastAnswer> | undefined {
@@ -103,7 +118,7 @@ export class HlsFastLane {
     if (!directive.ok || !skip.ok) return undefined;
     const { stream } = viewer;
     const now = stream.mediaPlaylistNow(directive.request, skip.skip);
-    if (now) return now.ok ? this.playlist(viewer, now.body) : undefined;
+    if (now) return now.ok ? this.playlist(viewer, 'playlist', now.body) : undefined;
     // A blocking reload ahead of the window: held (bounded per client address), as the route holds it.
     return this.context.holds
       .run(
@@ -113,17 +128,18 @@ export class HlsFastLane {
       )
       .then((answer) =>
         answer.ok
-          ? this.playlist(viewer, answer.body)
+          ? this.playlist(viewer, 'playlist', answer.body)
           : this.problem('playlist', MEDIA_PLAYLIST_ROUTE, answer.status, answer.detail),
       );
   }
 
-  private playlist({ stream, token }: Viewer, text: string): FastAnswer {
-    const bytes = token === undefined ? this.bytesOf(stream, text) : Buffer.from(withToken(text, token));
-    this.counted.playlist.inc();
+  private playlist({ stream, token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
+    const bytes =
+      token === undefined ? encodedOnce(this.encoded[kind], stream, text) : Buffer.from(withToken(text, token));
+    this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {
-      route: MEDIA_PLAYLIST_ROUTE,
+      route: kind === 'multivariant' ? MULTIVARIANT_ROUTE : MEDIA_PLAYLIST_ROUTE,
       status: 200,
       headers: PLAYLIST_HEADERS,
       body: bytes,
@@ -173,21 +189,23 @@ export class HlsFastLane {
     const body = `${detail}\n`;
     return { route, status, headers: PROBLEM_HEADERS, body, length: Buffer.byteLength(body) };
   }
-
-  private bytesOf(stream: HlsStream, text: string): Buffer {
-    const known = this.encoded.get(stream);
-    if (known?.text === text) return known.bytes;
-    const bytes = Buffer.from(text);
-    this.encoded.set(stream, { text, bytes });
-    return bytes;
-  }
 }
 
 type MediaKind = 'init' | 'segment' | 'part';
+type Encoded = { text: string; bytes: Buffer };
+
+/** A stream's playlist text as bytes, encoded again only when the text changed. */
+function encodedOnce(cache: WeakMap<HlsStream, Encoded>, stream: HlsStream, text: string): Buffer {
+  const known = cache.get(stream);
+  if (known?.text === text) return known.bytes;
+  const bytes = Buffer.from(text);
+  cache.set(stream, { text, bytes });
+  return bytes;
+}
 
 /** One request the lane took: whose stream, which resource, and the token its URIs carry (signed playback). */
 interface Viewer {
-  request: IncomingMessage;
+  request: LaneRequest;
   /** Its address as Fastify's `request.ip` gives it: the viewer's key and its bound on held requests. */
   client: string;
   stream: HlsStream;

@@ -14,6 +14,7 @@ import {
   HlsFastLane,
   INSTANCE_ID,
   MEDIA_PLAYLIST_ROUTE,
+  MULTIVARIANT_ROUTE,
   mediaHeaders,
   PLAYBACK_ID,
   PLAYLIST_HEADERS,
@@ -53,7 +54,7 @@ export class HlsRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.get<{ Params: Params; Querystring: Query }>('/live/:playbackId/index.m3u8', (req, reply) =>
+    fastify.get<{ Params: Params; Querystring: Query }>(MULTIVARIANT_ROUTE, (req, reply) =>
       this.multivariant(req, reply),
     );
     fastify.get<{ Params: Params; Querystring: Query }>(MEDIA_PLAYLIST_ROUTE, (req, reply) =>

@@ -122,15 +122,19 @@ export class HlsStream implements PlaybackSource {
   }
 
   async multivariant(): Promise<PlaybackAnswer<string>> {
-    const uri = `${this.instanceId}/media.m3u8`;
-    if (!this.packager.multivariantPlaylist(uri)) {
+    if (!this.multivariantNow()) {
       await this.waiters.wait(
-        () => this.packager.multivariantPlaylist(uri) !== undefined || this.state === 'ended',
+        () => this.multivariantNow() !== undefined || this.state === 'ended',
         FIRST_SEGMENT_WAIT_MS,
       );
     }
-    const body = this.packager.multivariantPlaylist(uri);
+    const body = this.multivariantNow();
     return body ? { ok: true, body } : notFound;
+  }
+
+  /** The multivariant playlist once the stream's renditions are known; undefined before. */
+  multivariantNow(): string | undefined {
+    return this.packager.multivariantPlaylist(`${this.instanceId}/media.m3u8`);
   }
 
   async mediaPlaylist(request: BlockingRequest | undefined, delta = false): Promise<PlaybackAnswer<string>> {

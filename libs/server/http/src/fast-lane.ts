@@ -1,5 +1,16 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Global, Injectable, Module } from '@nestjs/common';
+import { type LaneConnections, takeLaneConnections } from './lane-connections.js';
+
+/**
+ * What a lane reads of a request: a Node IncomingMessage, or a plain GET the connection front read itself
+ * (lane-connections.ts). Header names are lower case.
+ */
+export interface LaneRequest {
+  readonly url?: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly socket: { readonly remoteAddress?: string };
+}
 
 /**
  * A response a lane can give at once, written by the HTTP edge (which adds its own headers and counts it).
@@ -23,7 +34,7 @@ export interface FastAnswer {
  * everything a lane does, and the errors and rarer cases a lane leaves alone). A promise takes the request
  * (a held LL-HLS request): it resolves to the answer, whatever it is; if it rejects, the routes answer.
  */
-export type FastLane = (request: IncomingMessage) => FastAnswer | Promise<FastAnswer> | undefined;
+export type FastLane = (request: LaneRequest) => FastAnswer | Promise<FastAnswer> | undefined;
 
 /**
  * The lanes, by URL prefix: filled by the modules that own the routes, put in front of the framework by
@@ -38,7 +49,7 @@ export class FastLanes {
   }
 
   /** The answer of the lane whose prefix the URL has, if it gives one. */
-  answer(request: IncomingMessage): FastAnswer | Promise<FastAnswer> | undefined {
+  answer(request: LaneRequest): FastAnswer | Promise<FastAnswer> | undefined {
     const url = request.url ?? '';
     for (const { prefix, lane } of this.lanes) if (url.startsWith(prefix)) return lane(request);
     return undefined;
@@ -61,12 +72,15 @@ export interface FastLaneEdge {
 }
 
 /**
- * Puts `lanes` in front of the server's request listeners (the framework's). What a lane answers skips
- * routing, request and reply objects and hooks: on a live playlist that per-request work is most of the
- * cost. A lane that throws (or whose promise rejects) leaves the request to the framework. Lanes added
- * later (module init) count.
+ * Puts `lanes` in front of the server's HTTP handling, at two places. Connections: a plain GET a lane
+ * answers is read and answered on the socket (lane-connections.ts), with no parser, request or response
+ * objects; the first request it does not answer hands the connection to Node's HTTP server for good.
+ * Requests: on such connections, a request a lane answers still skips Fastify's routing, request and
+ * reply objects and hooks. Either way a lane that throws (or whose promise rejects) leaves the request to
+ * the framework. Lanes added later (module init) count. Returns the connections the front holds (the
+ * edge drains them on shutdown).
  */
-export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLaneEdge): void {
+export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLaneEdge): LaneConnections {
   const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   const framework = (request: IncomingMessage, response: ServerResponse) => {
     for (const handler of handlers) handler.call(server, request, response);
@@ -74,14 +88,7 @@ export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLan
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
-    let answer: FastAnswer | Promise<FastAnswer> | undefined;
-    if (request.method === 'GET' && !edge.closing()) {
-      try {
-        answer = lanes.answer(request);
-      } catch {
-        answer = undefined; // the framework's route answers (and reports) it
-      }
-    }
+    const answer = request.method === 'GET' ? laneAnswer(lanes, edge, request) : undefined;
     if (!answer) return framework(request, response);
     if (!(answer instanceof Promise)) return answered(response, answer, started, edge);
     answer.then(
@@ -89,6 +96,21 @@ export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLan
       () => framework(request, response),
     );
   });
+  return takeLaneConnections(server, (request) => laneAnswer(lanes, edge, request), edge);
+}
+
+/** A lane's answer to a GET, unless the server drains or the lane throws (then the framework answers). */
+function laneAnswer(
+  lanes: FastLanes,
+  edge: FastLaneEdge,
+  request: LaneRequest,
+): FastAnswer | Promise<FastAnswer> | undefined {
+  if (edge.closing()) return undefined;
+  try {
+    return lanes.answer(request);
+  } catch {
+    return undefined; // the framework's route answers (and reports) it
+  }
 }
 
 function answered(response: ServerResponse, answer: FastAnswer, started: number, edge: FastLaneEdge): void {
