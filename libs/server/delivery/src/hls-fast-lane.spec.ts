@@ -101,6 +101,28 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     assert.ok(open.viewerCount >= 1, 'the viewer is counted');
   });
 
+  it('answers the multivariant playlist of a live stream, signed with the token, as the route does', async () => {
+    const answer = now(lane.answer(request(`/live/${open.playbackId}/index.m3u8`)));
+    const routed = await open.multivariant();
+    assert.ok(routed.ok);
+    assert.equal(bodyOf(answer).toString(), routed.body);
+    assert.match(routed.body, new RegExp(`${open.instanceId}/media\\.m3u8`));
+    assert.equal(answer?.route, '/live/:playbackId/index.m3u8');
+    assert.equal(header(answer, 'content-type'), 'application/vnd.apple.mpegurl');
+    assert.equal(
+      lane.answer(request(`/live/${signed.playbackId}/index.m3u8`)),
+      undefined,
+      'no token: 403 is the route’s',
+    );
+    const { token } = signer.sign(signed.playbackId, 60);
+    const signedAnswer = now(lane.answer(request(`/live/${signed.playbackId}/index.m3u8?token=${token}`)));
+    const signedRouted = await signed.multivariant();
+    assert.ok(signedRouted.ok);
+    assert.equal(bodyOf(signedAnswer).toString(), withToken(signedRouted.body, token));
+    assert.equal(lane.answer(request('/live/nosuchstream/index.m3u8')), undefined, '404 is the route’s');
+    assert.equal(lane.answer(request(`/live/${open.playbackId}/other.m3u8`)), undefined);
+  });
+
   it('answers at once a blocking reload the window already satisfies; leaves malformed ones to the route', () => {
     const text = bodyOf(lane.answer(request(playlistUrl(open)))).toString();
     const lastMsn = Math.max(...[...text.matchAll(/seg-(\d+)\.m4s/g)].map((m) => Number(m[1])));
