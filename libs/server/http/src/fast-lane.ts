@@ -86,9 +86,11 @@ export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLan
     for (const handler of handlers) handler.call(server, request, response);
   };
   server.removeAllListeners('request');
+  const connections = takeLaneConnections(server, (request) => laneAnswer(lanes, edge, request), edge);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
-    const answer = request.method === 'GET' ? laneAnswer(lanes, edge, request) : undefined;
+    const asked = request.method === 'GET' && !connections.declinedFirst(request.socket);
+    const answer = asked ? laneAnswer(lanes, edge, request) : undefined;
     if (!answer) return framework(request, response);
     if (!(answer instanceof Promise)) return answered(response, answer, started, edge);
     answer.then(
@@ -96,7 +98,7 @@ export function installFastLanes(server: Server, lanes: FastLanes, edge: FastLan
       () => framework(request, response),
     );
   });
-  return takeLaneConnections(server, (request) => laneAnswer(lanes, edge, request), edge);
+  return connections;
 }
 
 /** A lane's answer to a GET, unless the server drains or the lane throws (then the framework answers). */

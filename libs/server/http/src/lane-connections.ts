@@ -11,6 +11,12 @@ export type LaneAnswerer = (request: LaneRequest) => FastAnswer | Promise<FastAn
 export interface LaneConnections {
   /** Connections held now (not yet handed to Node's HTTP server). */
   readonly size: number;
+  /**
+   * Whether the first request Node reads on this connection is one a lane already declined (or whose held
+   * answer was rejected) before the hand-off: it goes straight to the framework, not to the lanes again.
+   * True once per hand-off.
+   */
+  declinedFirst(socket: Socket): boolean;
 }
 
 /** Pipelined bytes kept while an answer is held or the client does not read: past this, reading pauses. */
@@ -36,12 +42,15 @@ export function takeLaneConnections(server: Server, answer: LaneAnswerer, edge: 
     // The server's own bound when it was given one (`http.createServer({ maxHeaderSize })`), as its parser's.
     maxHeadBytes: (server as { maxHeaderSize?: number }).maxHeaderSize || maxHeaderSize,
     keepAliveMs: () => server.keepAliveTimeout,
+    // The keep-alive timeout, or the server's inactivity timeout when that is shorter.
+    idleMs: () => Math.min(...[server.keepAliveTimeout, server.timeout].filter((ms) => ms > 0), 0x7fffffff),
     open: () => server.listening,
     heads: new ResponseHeads(edge.headers),
     handOff: (socket) => {
       for (const listener of nodeListeners) listener.call(server, socket);
     },
     held,
+    declined: new WeakSet(),
   };
   server.on('connection', (socket: Socket) => {
     held.add(new LaneConnection(socket, front));
@@ -62,6 +71,7 @@ export function takeLaneConnections(server: Server, answer: LaneAnswerer, edge: 
     get size() {
       return held.size;
     },
+    declinedFirst: (socket) => front.declined.delete(socket),
   };
 }
 
@@ -70,11 +80,13 @@ interface Front {
   readonly edge: FastLaneEdge;
   readonly maxHeadBytes: number;
   readonly keepAliveMs: () => number;
+  readonly idleMs: () => number;
   readonly heads: ResponseHeads;
   /** False once the server is closing: answers close their connection. */
   readonly open: () => boolean;
   readonly handOff: (socket: Socket) => void;
   readonly held: Set<LaneConnection>;
+  readonly declined: WeakSet<Socket>;
 }
 
 /** One connection while the front holds it. */
@@ -84,6 +96,8 @@ class LaneConnection {
   /** An answer is held (a promise) or the client is not reading: requests behind wait. */
   private waiting = false;
   private done = false;
+  /** The idle clock runs (reads and writes restart it); stopped while an answer is held. */
+  private clock = false;
 
   constructor(
     private readonly socket: Socket,
@@ -132,15 +146,15 @@ class LaneConnection {
     while (!this.done && !this.waiting && this.pending) {
       const parsed = parseRequestHead(this.pending, this.front.maxHeadBytes);
       // An incomplete head goes to Node too: its timeouts bound a client that sends a request slowly.
-      if (parsed.kind !== 'head') return this.handOff();
+      if (parsed.kind !== 'head') return this.handOff(undefined);
       const { head } = parsed;
       const started = performance.now();
       const answer = this.front.answer({ url: head.url, headers: head.headers, socket: this.socket });
-      if (!answer) return this.handOff();
+      if (!answer) return this.handOff(undefined, true);
       const request = this.pending.subarray(0, head.length);
       this.pending = this.pending.length > head.length ? this.pending.subarray(head.length) : undefined;
       if (answer instanceof Promise) return this.hold(answer, request, head, started);
-      if (!this.write(answer, head, started)) return this.handOff(request);
+      if (!this.write(answer, head, started)) return this.handOff(request, true);
     }
     if (this.done || this.waiting) return;
     if (this.front.open()) this.idle();
@@ -150,17 +164,18 @@ class LaneConnection {
   /** A held answer: the connection waits for it (a rejected one goes to Node with its request). */
   private hold(answer: Promise<FastAnswer>, request: Buffer, head: RequestHead, started: number): void {
     this.waiting = true;
+    this.clock = false;
     this.socket.setTimeout(0); // the lane bounds how long it holds
     answer.then(
       (later) => {
         if (this.done) return later.done?.(); // the client left: the buffers are free at once
         this.waiting = false;
-        if (!this.write(later, head, started)) return this.handOff(request);
+        if (!this.write(later, head, started)) return this.handOff(request, true);
         if (!this.waiting) this.resume();
       },
       () => {
         this.waiting = false;
-        if (!this.done) this.handOff(request);
+        if (!this.done) this.handOff(request, true);
       },
     );
   }
@@ -209,24 +224,27 @@ class LaneConnection {
     this.serve();
   }
 
-  /** Starts (or restarts) the keep-alive clock of a connection with nothing to answer. */
+  /** Runs the idle clock of a connection with nothing to answer (once: activity restarts it by itself). */
   private idle(): void {
-    this.socket.setTimeout(this.front.keepAliveMs() || 0);
+    if (this.clock) return;
+    this.clock = true;
+    this.socket.setTimeout(this.front.idleMs());
   }
 
   /**
    * Node's HTTP server takes the connection for good, from a request boundary: `request` (when a request
    * was taken off the pending bytes and then declined), the pending bytes, then what the socket still
-   * buffers, in that order, before anything it reads next.
+   * buffers, in that order, before anything it reads next. `declined`: a lane already had the first one.
    */
-  private handOff(request?: Buffer): void {
+  private handOff(request: Buffer | undefined, declined = false): void {
     const { socket } = this;
     this.finish();
+    if (declined) this.front.declined.add(socket);
     let bytes = request && this.pending ? Buffer.concat([request, this.pending]) : (request ?? this.pending);
     this.pending = undefined;
     for (let more = socket.read() as Buffer | null; more !== null; more = socket.read() as Buffer | null)
       bytes = bytes ? Buffer.concat([bytes, more]) : more;
-    socket.setTimeout(0);
+    socket.setTimeout(0); // Node's server sets its own
     this.front.handOff(socket);
     if (bytes && !socket.destroyed) socket.emit('data', bytes);
     socket.resume();
