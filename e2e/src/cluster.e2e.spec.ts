@@ -12,6 +12,7 @@ import {
   FfmpegPublisher,
   freePort,
   queryRows,
+  readMetric,
   seedPublisher,
   ServerProcess,
   sleep,
@@ -226,6 +227,12 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     // Loose on purpose (a loaded 2-core machine runs three servers, two players and ffmpeg here); the tight
     // origin-vs-edge figure is the edge fan-out benchmark's.
     assert.ok(median(b.latencies.slice(-8)) < median(a.latencies.slice(-8)) + 1.5, 'the edge adds little latency');
+    // The edge answered its viewer before Fastify too (the fast lane: the holder lookup cached, objects
+    // from its cache, playlists and held requests from A).
+    for (const route of ['/live/:playbackId/:instance/media.m3u8', '/live/:playbackId/:instance/:resource']) {
+      const fast = await readMetric(nodes.b.baseUrl, 'rapidrtmp_http_fast_lane_responses_total', { route });
+      assert.ok(fast > 0, `edge B answered ${route} through the fast lane`);
+    }
     const decoded = await decoding;
     assert.equal(decoded.code, 0, decoded.stderr);
     assert.equal(decoded.stderr.trim(), '', 'ffmpeg decodes the stream through C without errors');

@@ -83,4 +83,26 @@ describe('one publisher per stream key across nodes', { timeout: 60_000 }, () =>
     const [lease] = await db.query(`SELECT node_id FROM stream_leases WHERE stream_key_id = $1`, [streamKeyId]);
     assert.equal(lease.node_id, 'node-b');
   });
+  it('gives the holder at once from its cache, and refreshes a stale answer behind it', async () => {
+    await db.query(`DELETE FROM stream_leases WHERE stream_key_id = $1`, [streamKeyId]);
+    const [a, b, edge] = [node('node-a'), node('node-b'), node('node-c')];
+    const members = new ClusterRepository(db); // holders are nodes of the cluster, reachable at a URL
+    await members.register('node-a', 'http://10.0.0.1:8080', 15);
+    await members.register('node-b', 'http://10.0.0.2:8080', 15);
+    const held = await a.ownership.acquire(stream(), 'reject');
+    assert.ok('lease' in held);
+    assert.equal(edge.ownership.holderNow('pbx'), undefined, 'nothing looked up yet');
+    assert.equal((await edge.ownership.holderOf('pbx'))?.nodeId, 'node-a');
+    assert.equal(edge.ownership.holderNow('pbx')?.holder?.nodeId, 'node-a');
+    await a.ownership.release(held.lease);
+    const moved = await b.ownership.acquire(stream(), 'reject');
+    assert.ok('lease' in moved);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the cache's second
+    assert.equal(edge.ownership.holderNow('pbx')?.holder?.nodeId, 'node-a', 'stale, while it is looked up again');
+    const deadline = Date.now() + 5000;
+    while (edge.ownership.holderNow('pbx')?.holder?.nodeId !== 'node-b' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(edge.ownership.holderNow('pbx')?.holder?.nodeId, 'node-b', 'refreshed behind the stale answer');
+    await b.ownership.release(moved.lease);
+  });
 });

@@ -17,6 +17,11 @@ const TAKEOVER_WAIT_MS = 3000;
 const TAKEOVER_POLL_MS = 100;
 /** Edges ask who holds a playback id on every request burst; a second of staleness is fine. */
 const HOLDER_CACHE_MS = 1000;
+/**
+ * How stale an answer `holderNow` still gives (while it refreshes it): a holder that moved meanwhile does
+ * not answer, and the edge's failover asks again with a fresh lookup.
+ */
+const HOLDER_STALE_MS = 10_000;
 
 /**
  * One publisher per stream key across the cluster. The lease is taken atomically at publish time; a key
@@ -27,6 +32,7 @@ export class StreamOwnership {
   private readonly log: Logger;
   private readonly metrics: ClusterMetrics;
   private readonly holders = new Map<string, { holder: LeaseHolder | undefined; until: number }>();
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -76,6 +82,26 @@ export class StreamOwnership {
   /** Counts a lease this node lost without releasing it (declared lost, or stolen by a takeover). */
   lost(): void {
     this.metrics.ownershipChanges.inc({ change: 'lost' });
+  }
+
+  /**
+   * `holderOf`'s answer without waiting, for code that answers at once (the HLS fast lane): the cached one,
+   * refreshed in the background once it is older than `holderOf` keeps it; undefined when nothing was
+   * looked up in the last HOLDER_STALE_MS (then ask `holderOf`).
+   */
+  holderNow(playbackId: string): { readonly holder: LeaseHolder | undefined } | undefined {
+    const cached = this.holders.get(playbackId);
+    if (!cached) return undefined;
+    const now = Date.now();
+    if (cached.until > now) return cached;
+    if (cached.until + HOLDER_STALE_MS - HOLDER_CACHE_MS < now) return undefined;
+    if (!this.refreshing.has(playbackId) && this.refreshing.size < 10_000) {
+      this.refreshing.add(playbackId);
+      void this.holderOf(playbackId, true)
+        .catch(() => undefined) // the next request through the routes looks it up and reports
+        .finally(() => this.refreshing.delete(playbackId));
+    }
+    return cached;
   }
 
   /** Which node serves a playback id right now (briefly cached unless `fresh`); undefined when no node does. */

@@ -100,17 +100,21 @@ export class EdgeDelivery {
   }
 
   async object(origin: Origin, path: string): Promise<PlaybackAnswer<ByteChunks>> {
-    const key = `${origin.nodeId}${path}`;
-    const cached = this.cache.get(key);
-    if (cached) {
-      this.metrics.cache.inc({ outcome: 'hit' });
-      return { ok: true, body: [cached] };
-    }
+    const cached = this.cachedObject(origin, path);
+    if (cached) return { ok: true, body: cached };
     this.metrics.cache.inc({ outcome: 'miss' });
     const answer = await this.upstream(this.objects, origin, path, 'object', 0);
     if (!answer.ok) return answer;
-    this.cache.set(key, answer.body);
+    this.cache.set(`${origin.nodeId}${path}`, answer.body);
     return { ok: true, body: [answer.body] };
+  }
+
+  /** An object of the origin's in this node's cache (counted as a hit), or undefined. */
+  cachedObject(origin: Origin, path: string): ByteChunks | undefined {
+    const cached = this.cache.get(`${origin.nodeId}${path}`);
+    if (!cached) return undefined;
+    this.metrics.cache.inc({ outcome: 'hit' });
+    return [cached];
   }
 
   /** Viewers of a playback id watching through this node. */

@@ -68,6 +68,10 @@ export class EdgePlayback implements PlaybackSource {
     );
   }
 
+  resourceNow(name: string): ByteChunks | undefined {
+    return this.edge.cachedObject(this.origin, `/live/${this.playbackId}/${this.instance}/${name}`);
+  }
+
   /**
    * The origin did not answer (502). A stream no node holds any more is gone (404). A live one may be
    * moving: its node was lost and the lease has not run out yet, or the publisher is reconnecting to

@@ -50,7 +50,7 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
   const hls = new HlsService(config, registry, metrics, createLogger('silent'));
   const signer = new PlaybackSigner(config);
   const lane = new HlsFastLane({
-    stream: (playbackId, instance) => hls.get(playbackId, instance),
+    source: (playbackId, instance) => hls.sourceNow(playbackId, instance),
     signer,
     metrics: hls.metrics,
     holds: new HeldRequestGate({ maxBlockingRequests: 100, maxBlockingRequestsPerIp: 2 }, metrics),
@@ -136,7 +136,7 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
     assert.equal(lane.answer(request(playlistUrl(open, '?_HLS_part=1'))), undefined);
   });
 
-  it('serves segments, parts and init segments in memory with the media headers; ranges and revalidation go to the route', async () => {
+  it('serves segments, parts and init segments with the media headers; ranges and revalidation go to the route', async () => {
     const text = bodyOf(lane.answer(request(playlistUrl(open)))).toString();
     const segment = /seg-\d+\.m4s/.exec(text)?.[0];
     const part = /URI="(part-[\d.]+\.m4s)"/.exec(text)?.[1];
@@ -155,8 +155,12 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
       assert.equal(lane.answer(request(url, { range: 'bytes=0-1' })), undefined);
       assert.equal(lane.answer(request(url, { 'if-none-match': '"x"' })), undefined);
     }
-    const pending = `/live/${open.playbackId}/${open.instanceId}/part-999.0.m4s`;
-    assert.equal(lane.answer(request(pending)), undefined, 'a part far ahead is the route’s (404)');
+    // Not in memory: looked up as the route looks it up (here: nowhere), and answered as the route answers.
+    const missing = await lane.answer(request(`/live/${open.playbackId}/${open.instanceId}/part-999.0.m4s`));
+    assert.equal(missing?.status, 404);
+    assert.deepEqual(missing?.headers, PROBLEM_HEADERS);
+    assert.equal(bodyOf(missing).toString(), 'not found\n');
+    assert.equal((await open.resource('part-999.0.m4s')).ok, false);
   });
 
   it('answers a signed stream only with a valid token, and puts the token in the playlist’s URIs', async () => {

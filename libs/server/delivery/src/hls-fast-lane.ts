@@ -5,8 +5,8 @@ import { CORS_HEADERS, type FastAnswer, type LaneRequest } from '@rapidrtmp/serv
 import { chunksLength } from './byte-chunks.js';
 import type { DeliveryMetrics, HlsRequestKind } from './delivery-metrics.js';
 import type { HeldRequestGate } from './held-request-gate.js';
-import type { HlsStream } from './hls-stream.js';
 import type { PlaybackSigner } from './playback-signer.js';
+import type { PlaybackSource } from './playback-source.js';
 import { withToken } from './playback-token.js';
 import { viewerKey } from './viewer-tracker.js';
 
@@ -22,10 +22,10 @@ const PLAIN_QUERY = /^(?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)(?:&[A-Za-z0-9_.~-]+=
 
 type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?: string };
 
-/** What the lane needs of the node: its own live streams, the token check, the client address. */
+/** What the lane needs of the node: the sources it knows at once, the token check, the client address. */
 export interface HlsFastLaneContext {
-  /** This node's stream of a playback id (its current one) and instance (HlsService.get). */
-  stream(playbackId: string, instance?: string): HlsStream | undefined;
+  /** The source of a playback id (its current stream) or instance when known at once (HlsService.sourceNow). */
+  source(playbackId: string, instance?: string): PlaybackSource | undefined;
   signer: PlaybackSigner;
   metrics: DeliveryMetrics;
   /** The bound on held requests, shared with HlsRoutes. */
@@ -53,18 +53,20 @@ export const PROBLEM_HEADERS: readonly string[] = [
 ];
 
 /**
- * HlsRoutes' answers for a viewer of a stream live on this node, given before Fastify sees the request
- * (FastLanes): the media playlist (plain, delta, or a blocking reload, held until the window satisfies it)
- * and the init segments, segments and parts in memory (a preload-hinted part held until it exists). The
- * same bytes, headers and bounds on held requests as the routes, which answer everything else: a stream's
- * first seconds, errors found before holding, ranges, conditional requests, other nodes' requests, edge and
- * ended streams, what is read back from storage, and queries this lane does not read as plain text.
+ * HlsRoutes' answers for a viewer of a live stream, given before Fastify sees the request (FastLanes), from
+ * the stream's source when it is known at once (HlsService.sourceNow): this node's live stream (playlists,
+ * a blocking reload held until the window satisfies it, objects from memory at once, a preload-hinted part
+ * held until it exists, older objects read back from storage) or the node holding it (this node an edge:
+ * cached objects at once, the rest as the origin answers, its errors included). The same bytes, headers and
+ * bounds on held requests as the routes, which answer everything else: a stream's first seconds, errors
+ * found before holding, ranges, conditional requests, other nodes' requests, ended streams, and queries this
+ * lane does not read as plain text.
  */
 export class HlsFastLane {
   /** Each rendered playlist encoded once (a rendering is kept until the window changes). */
   private readonly encoded = {
-    multivariant: new WeakMap<HlsStream, Encoded>(),
-    playlist: new WeakMap<HlsStream, Encoded>(),
+    multivariant: new WeakMap<PlaybackSource, Encoded>(),
+    playlist: new WeakMap<PlaybackSource, Encoded>(),
   };
   private readonly counted;
 
@@ -89,53 +91,62 @@ export class HlsFastLane {
     const [, , playbackId = '', instance = '', resource = ''] = names;
     const multivariant = names.length === 4;
     if (!PLAYBACK_ID.test(playbackId) || (!multivariant && !INSTANCE_ID.test(instance))) return undefined;
-    const stream = this.context.stream(playbackId, multivariant ? undefined : instance);
-    if (!stream || stream.state !== 'live' || !stream.ready) return undefined;
+    const source = this.context.source(playbackId, multivariant ? undefined : instance);
+    if (!source) return undefined;
     const query = mark < 0 ? {} : plainQuery(url.slice(mark + 1));
     if (!query) return undefined;
     const token = query.token;
-    if (stream.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
+    if (source.signedPlayback && !this.context.signer.verify(playbackId, token)) return undefined;
     const client = this.context.clientAddress(request);
-    const viewer = { request, client, stream, instance, resource, token: stream.signedPlayback ? token : undefined };
+    const viewer = { request, client, source, instance, resource, token: source.signedPlayback ? token : undefined };
     const answer = multivariant
       ? this.multivariant(viewer)
       : resource === 'media.m3u8'
         ? this.mediaPlaylist(viewer, query)
         : this.media(viewer);
     const agent = request.headers['user-agent'];
-    if (answer) stream.touchViewer(viewerKey(client, typeof agent === 'string' ? agent : undefined));
+    if (answer) source.touchViewer(viewerKey(client, typeof agent === 'string' ? agent : undefined));
     return answer;
   }
 
-  private multivariant(viewer: Viewer): FastAnswer | undefined {
-    const text = viewer.stream.multivariantNow();
-    return text === undefined ? undefined : this.playlist(viewer, 'multivariant', text);
+  private multivariant(viewer: Viewer): FastAnswer | Promise<FastAnswer> {
+    const text = viewer.source.multivariantNow?.();
+    if (text !== undefined) return this.playlist(viewer, 'multivariant', text);
+    return viewer.source
+      .multivariant()
+      .then((answer) =>
+        answer.ok
+          ? this.playlist(viewer, 'multivariant', answer.body)
+          : this.problem('multivariant', MULTIVARIANT_ROUTE, answer.status, answer.detail),
+      );
   }
 
   private mediaPlaylist(viewer: Viewer, query: Query): FastAnswer | Promise<FastAnswer> | undefined {
     const directive = parseBlockingRequest(query._HLS_msn, query._HLS_part);
     const skip = parseSkipRequest(query._HLS_skip);
     if (!directive.ok || !skip.ok) return undefined;
-    const { stream } = viewer;
-    const now = stream.mediaPlaylistNow(directive.request, skip.skip);
+    const { source } = viewer;
+    const now = source.mediaPlaylistNow?.(directive.request, skip.skip);
     if (now) return now.ok ? this.playlist(viewer, 'playlist', now.body) : undefined;
-    // A blocking reload ahead of the window: held (bounded per client address), as the route holds it.
-    return this.context.holds
-      .run(
-        viewer.client,
-        () => stream.mediaPlaylist(directive.request, skip.skip),
-        () => stream.mediaPlaylist(undefined, skip.skip), // past the bound: the playlist as it is now
-      )
-      .then((answer) =>
-        answer.ok
-          ? this.playlist(viewer, 'playlist', answer.body)
-          : this.problem('playlist', MEDIA_PLAYLIST_ROUTE, answer.status, answer.detail),
-      );
+    // A blocking reload ahead of the window, or the origin's answer: held (bounded per client address) as
+    // the route holds it.
+    const later = directive.request
+      ? this.context.holds.run(
+          viewer.client,
+          () => source.mediaPlaylist(directive.request, skip.skip),
+          () => source.mediaPlaylist(undefined, skip.skip), // past the bound: the playlist as it is now
+        )
+      : source.mediaPlaylist(undefined, skip.skip);
+    return later.then((answer) =>
+      answer.ok
+        ? this.playlist(viewer, 'playlist', answer.body)
+        : this.problem('playlist', MEDIA_PLAYLIST_ROUTE, answer.status, answer.detail),
+    );
   }
 
-  private playlist({ stream, token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
+  private playlist({ source, token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
     const bytes =
-      token === undefined ? encodedOnce(this.encoded[kind], stream, text) : Buffer.from(withToken(text, token));
+      token === undefined ? encodedOnce(this.encoded[kind], source, text) : Buffer.from(withToken(text, token));
     this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {
@@ -148,28 +159,30 @@ export class HlsFastLane {
   }
 
   private media(viewer: Viewer): FastAnswer | Promise<FastAnswer> | undefined {
-    const { request, client, stream, resource } = viewer;
+    const { request, client, source, resource } = viewer;
     const name = parseResourceName(resource);
     if (!name || request.headers.range !== undefined || request.headers['if-none-match'] !== undefined)
       return undefined;
-    const chunks = stream.resourceNow(resource);
+    const chunks = source.resourceNow?.(resource);
     if (chunks) return this.mediaAnswer(viewer, name.kind, chunks);
-    if (name.kind !== 'part' || !stream.partPending(name.msn, name.index)) return undefined;
-    // The preload hint names this part before it exists (RFC 8216bis 6.2.6): held, as the route holds it.
-    return this.context.holds
-      .run(
-        client,
-        () => stream.resource(resource),
-        () => stream.resource(resource, { hold: false }),
-      )
-      .then((answer) =>
-        answer.ok
-          ? this.mediaAnswer(viewer, 'part', answer.body)
-          : this.problem('part', RESOURCE_ROUTE, answer.status, answer.detail),
-      );
+    // Later: a part the preload hint names before it exists (RFC 8216bis 6.2.6), held; what is read back
+    // from storage; what the origin sends an edge. Parts under the route's bound on held requests.
+    const later =
+      name.kind === 'part'
+        ? this.context.holds.run(
+            client,
+            () => source.resource(resource),
+            () => source.resource(resource, { hold: false }),
+          )
+        : source.resource(resource);
+    return later.then((answer) =>
+      answer.ok
+        ? this.mediaAnswer(viewer, name.kind, answer.body)
+        : this.problem(name.kind, RESOURCE_ROUTE, answer.status, answer.detail),
+    );
   }
 
-  private mediaAnswer({ stream, instance, resource }: Viewer, kind: MediaKind, chunks: ByteChunks): FastAnswer {
+  private mediaAnswer({ source, instance, resource }: Viewer, kind: MediaKind, chunks: ByteChunks): FastAnswer {
     const length = chunksLength(chunks);
     this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(length);
@@ -177,7 +190,7 @@ export class HlsFastLane {
     return {
       route: RESOURCE_ROUTE,
       status: 200,
-      headers: mediaHeaders(kind === 'init', stream.signedPlayback, `"${instance}-${resource}"`),
+      headers: mediaHeaders(kind === 'init', source.signedPlayback, `"${instance}-${resource}"`),
       body: chunks,
       length,
       done: () => releaseAllMedia(chunks),
@@ -195,20 +208,20 @@ type MediaKind = 'init' | 'segment' | 'part';
 type Encoded = { text: string; bytes: Buffer };
 
 /** A stream's playlist text as bytes, encoded again only when the text changed. */
-function encodedOnce(cache: WeakMap<HlsStream, Encoded>, stream: HlsStream, text: string): Buffer {
-  const known = cache.get(stream);
+function encodedOnce(cache: WeakMap<PlaybackSource, Encoded>, source: PlaybackSource, text: string): Buffer {
+  const known = cache.get(source);
   if (known?.text === text) return known.bytes;
   const bytes = Buffer.from(text);
-  cache.set(stream, { text, bytes });
+  cache.set(source, { text, bytes });
   return bytes;
 }
 
-/** One request the lane took: whose stream, which resource, and the token its URIs carry (signed playback). */
+/** One request the lane took: its source, which resource, and the token its URIs carry (signed playback). */
 interface Viewer {
   request: LaneRequest;
   /** Its address as Fastify's `request.ip` gives it: the viewer's key and its bound on held requests. */
   client: string;
-  stream: HlsStream;
+  source: PlaybackSource;
   instance: string;
   resource: string;
   token: string | undefined;

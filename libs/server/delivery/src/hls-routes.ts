@@ -63,7 +63,7 @@ export class HlsRoutes implements OnModuleInit {
     fastify.get<{ Params: Params; Querystring: Query }>(RESOURCE_ROUTE, (req, reply) => this.resource(req, reply));
     routeCorsPreflight(fastify, '/live/');
     const lane = new HlsFastLane({
-      stream: (playbackId, instance) => this.hls.get(playbackId, instance),
+      source: (playbackId, instance) => this.hls.sourceNow(playbackId, instance),
       signer: this.signer,
       metrics: this.hls.metrics,
       holds: this.holds,

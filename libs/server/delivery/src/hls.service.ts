@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
-import { StreamOwnership } from '@rapidrtmp/server-cluster';
+import { type LeaseHolder, StreamOwnership } from '@rapidrtmp/server-cluster';
 import { AppConfig } from '@rapidrtmp/server-config';
 import { ROOT_LOGGER, type Logger } from '@rapidrtmp/server-logging';
 import { MetricsRegistry } from '@rapidrtmp/server-metrics';
@@ -185,20 +185,40 @@ export class HlsService implements OnModuleInit, OnModuleDestroy {
     // A playlist this node no longer feeds may be continued elsewhere (republish on another node).
     if (options.localOnly || local?.state === 'live') return local;
     const holder = await this.ownership?.holderOf(playbackId, options.fresh);
-    // If the holder stops answering (lost), whoever holds the stream next is asked instead.
-    const failover =
-      options.failover === false
-        ? undefined
-        : () => this.source(playbackId, instance, { fresh: true, failover: false });
-    if (holder && holder.nodeId !== this.config.nodeId && holder.url && this.edge) {
-      return this.edge.source(
-        { nodeId: holder.nodeId, url: holder.url, signedPlayback: holder.signedPlayback },
-        playbackId,
-        instance,
-        failover,
-      );
-    }
+    const failover = options.failover === false ? undefined : this.failover(playbackId, instance);
+    const edge = holder && this.edgeSource(holder, playbackId, instance, failover);
+    if (edge) return edge;
     return local ?? (holder ? undefined : this.edge?.endedSource(playbackId, instance, failover));
+  }
+
+  /**
+   * The source `source` gives when that needs no waiting: this node's live stream once its playlists answer,
+   * or the node holding the stream as last looked up (pulled from as an edge; a holder that moved since does
+   * not answer, and the edge's failover looks again). Undefined otherwise: a stream's first seconds, one no
+   * node holds, a lookup to make.
+   */
+  sourceNow(playbackId: string, instance?: string): PlaybackSource | undefined {
+    const local = this.get(playbackId, instance);
+    if (local?.state === 'live') return local.ready ? local : undefined;
+    const holder = this.ownership?.holderNow(playbackId)?.holder;
+    return holder && this.edgeSource(holder, playbackId, instance, this.failover(playbackId, instance));
+  }
+
+  /** The owning node as a source, when it is another node this one can pull from. */
+  private edgeSource(
+    holder: LeaseHolder,
+    playbackId: string,
+    instance: string | undefined,
+    failover: (() => Promise<PlaybackSource | undefined>) | undefined,
+  ): PlaybackSource | undefined {
+    if (holder.nodeId === this.config.nodeId || !holder.url || !this.edge) return undefined;
+    const origin = { nodeId: holder.nodeId, url: holder.url, signedPlayback: holder.signedPlayback };
+    return this.edge.source(origin, playbackId, instance, failover);
+  }
+
+  /** If the holder stops answering (lost), whoever holds the stream next is asked instead. */
+  private failover(playbackId: string, instance: string | undefined) {
+    return () => this.source(playbackId, instance, { fresh: true, failover: false });
   }
 
   /** Estimated concurrent viewers of a playback id on this node (0 when nothing is packaged or pulled). */

@@ -25,6 +25,12 @@ export interface PlaybackSource {
   resource(name: string, options?: { hold?: boolean }): Promise<PlaybackAnswer<ByteChunks>>;
   /** Counts a viewer of this node. */
   touchViewer(client: string): void;
+  /** The multivariant playlist when it needs no waiting; undefined otherwise (ask `multivariant`). */
+  multivariantNow?(): string | undefined;
+  /** The media playlist when it needs no waiting (a 400 too); undefined otherwise (ask `mediaPlaylist`). */
+  mediaPlaylistNow?(request: BlockingRequest | undefined, delta?: boolean): PlaybackAnswer<string> | undefined;
+  /** An object in memory (the live window, an edge's cache); undefined otherwise (ask `resource`). */
+  resourceNow?(name: string): ByteChunks | undefined;
 }
 
 export const notFound = { ok: false, status: 404, detail: 'not found' } as const;
