@@ -21,11 +21,14 @@ import { ViewerTracker } from './viewer-tracker.js';
 export class EdgeDelivery {
   private readonly log: Logger;
   private readonly metrics: EdgeMetrics;
+  private readonly counted;
   private readonly client: PeerClient;
   private readonly cache: ImmutableCache;
   private readonly objects = new Coalescer<PeerAnswer>();
   private readonly playlists = new Coalescer<PeerAnswer>();
   private readonly viewers = new Map<string, ViewerTracker>();
+  /** Upstream playlist bodies as text, by body. */
+  private readonly playlistTexts = new WeakMap<Buffer, string>();
   /**
    * Where each playback id was last pulled from while live, so players can finish a playlist that just ended
    * there (until `until`), or wait for it to continue on another node (until `resumableUntil`).
@@ -45,6 +48,15 @@ export class EdgeDelivery {
   constructor(config: AppConfig, metrics: MetricsRegistry, @Inject(ROOT_LOGGER) logger: Logger) {
     this.log = logger.child({ module: 'edge' });
     this.metrics = createEdgeMetrics(metrics);
+    // Bound once: every viewer's request counts here.
+    this.counted = {
+      hit: this.metrics.cache.labels('hit'),
+      miss: this.metrics.cache.labels('miss'),
+      coalesced: {
+        playlist: this.metrics.coalesced.labels('playlist'),
+        object: this.metrics.coalesced.labels('object'),
+      },
+    };
     this.client = new PeerClient(config.cluster.secret);
     this.cache = new ImmutableCache(config.cluster.edgeCacheBytes);
     this.timeoutMs = Math.ceil(config.hls.segmentSeconds) * 3000 + 2000;
@@ -96,13 +108,20 @@ export class EdgeDelivery {
 
   async playlist(origin: Origin, path: string, reuseMs: number): Promise<PlaybackAnswer<string>> {
     const answer = await this.upstream(this.playlists, origin, path, 'playlist', reuseMs);
-    return answer.ok ? { ok: true, body: answer.body.toString('utf8') } : answer;
+    if (!answer.ok) return answer;
+    // One text for every viewer the origin's answer was shared with (the fast lane encodes it once too).
+    let text = this.playlistTexts.get(answer.body);
+    if (text === undefined) {
+      text = answer.body.toString('utf8');
+      this.playlistTexts.set(answer.body, text);
+    }
+    return { ok: true, body: text };
   }
 
   async object(origin: Origin, path: string): Promise<PlaybackAnswer<ByteChunks>> {
     const cached = this.cachedObject(origin, path);
     if (cached) return { ok: true, body: cached };
-    this.metrics.cache.inc({ outcome: 'miss' });
+    this.counted.miss.inc();
     const answer = await this.upstream(this.objects, origin, path, 'object', 0);
     if (!answer.ok) return answer;
     this.cache.set(`${origin.nodeId}${path}`, answer.body);
@@ -113,7 +132,7 @@ export class EdgeDelivery {
   cachedObject(origin: Origin, path: string): ByteChunks | undefined {
     const cached = this.cache.get(`${origin.nodeId}${path}`);
     if (!cached) return undefined;
-    this.metrics.cache.inc({ outcome: 'hit' });
+    this.counted.hit.inc();
     return [cached];
   }
 
@@ -155,7 +174,7 @@ export class EdgeDelivery {
       },
       reuseMs,
     );
-    if (shared) this.metrics.coalesced.inc({ kind });
+    if (shared) this.counted.coalesced[kind].inc();
     let answer: PeerAnswer;
     try {
       answer = await value;

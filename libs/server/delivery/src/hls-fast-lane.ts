@@ -20,6 +20,9 @@ export const INSTANCE_ID = /^[a-f0-9]{1,16}$/;
 /** Query values the lane reads as they are; anything else (escapes, `+`, repeats) is left to Fastify's parser. */
 const PLAIN_QUERY = /^(?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)(?:&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*$/;
 
+/** Encoded playlists kept (a few per stream are current at a time; older ones go at the next clear). */
+const ENCODED_PLAYLISTS = 256;
+
 type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?: string };
 
 /** What the lane needs of the node: the sources it knows at once, the token check, the client address. */
@@ -63,11 +66,12 @@ export const PROBLEM_HEADERS: readonly string[] = [
  * lane does not read as plain text.
  */
 export class HlsFastLane {
-  /** Each rendered playlist encoded once (a rendering is kept until the window changes). */
-  private readonly encoded = {
-    multivariant: new WeakMap<PlaybackSource, Encoded>(),
-    playlist: new WeakMap<PlaybackSource, Encoded>(),
-  };
+  /**
+   * Each playlist text encoded once: a local rendering is kept until the window changes, and an origin's
+   * answer is one text for every viewer it was shared with. Keyed by the text (its hash is computed once per
+   * string); the newest few are kept.
+   */
+  private readonly encoded = new Map<string, Buffer>();
   private readonly counted;
 
   constructor(private readonly context: HlsFastLaneContext) {
@@ -144,9 +148,8 @@ export class HlsFastLane {
     );
   }
 
-  private playlist({ source, token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
-    const bytes =
-      token === undefined ? encodedOnce(this.encoded[kind], source, text) : Buffer.from(withToken(text, token));
+  private playlist({ token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
+    const bytes = token === undefined ? this.encodedOnce(text) : Buffer.from(withToken(text, token));
     this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {
@@ -197,6 +200,15 @@ export class HlsFastLane {
     };
   }
 
+  private encodedOnce(text: string): Buffer {
+    let bytes = this.encoded.get(text);
+    if (bytes) return bytes;
+    if (this.encoded.size >= ENCODED_PLAYLISTS) this.encoded.clear();
+    bytes = Buffer.from(text);
+    this.encoded.set(text, bytes);
+    return bytes;
+  }
+
   private problem(kind: HlsRequestKind, route: string, status: number, detail: string): FastAnswer {
     this.context.metrics.requests.labels(kind, String(status)).inc();
     const body = `${detail}\n`;
@@ -205,17 +217,6 @@ export class HlsFastLane {
 }
 
 type MediaKind = 'init' | 'segment' | 'part';
-type Encoded = { text: string; bytes: Buffer };
-
-/** A stream's playlist text as bytes, encoded again only when the text changed. */
-function encodedOnce(cache: WeakMap<PlaybackSource, Encoded>, source: PlaybackSource, text: string): Buffer {
-  const known = cache.get(source);
-  if (known?.text === text) return known.bytes;
-  const bytes = Buffer.from(text);
-  cache.set(source, { text, bytes });
-  return bytes;
-}
-
 /** One request the lane took: its source, which resource, and the token its URIs carry (signed playback). */
 interface Viewer {
   request: LaneRequest;
