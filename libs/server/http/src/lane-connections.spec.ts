@@ -7,6 +7,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type FastAnswer, FastLanes, installFastLanes } from './index.js';
 import type { LaneConnections } from './lane-connections.js';
 
+/** A body many clients get (a playlist rendering): written with its head as one prepared buffer. */
+const SHARED = Buffer.from('#EXTM3U\n#EXT-X-VERSION:9\n');
+
 /** One HTTP/1.1 response as read off a raw socket. */
 interface RawResponse {
   readonly statusLine: string;
@@ -267,6 +270,8 @@ async function startHarness(options: { keepAliveTimeout?: number } = {}): Promis
             300,
           ),
         );
+      case 'shared':
+        return text('', { body: SHARED, length: SHARED.length });
       case 'chunks':
         return text('', {
           body: [Buffer.from('ab'), Buffer.from('cd'), Buffer.from('ef')],
@@ -380,6 +385,17 @@ describe('lane connections: the front answers plain lane GETs on the socket', ()
     rejected.write(get('/lane/rejects'));
     assertFastifyAnswer(await rejected.readOne(), 'fastify rejects');
     assert.deepEqual(harness.asked, ['rejects'], 'not held a second time');
+  });
+
+  it('writes a shared small body with its head prepared once, to every client and for close', async () => {
+    const [one, two] = [await openClient(harness), await openClient(harness)];
+    one.write(get('/lane/shared') + get('/lane/shared'));
+    two.write(get('/lane/shared', 'Connection: close'));
+    const answers = [...(await one.read(2)), await two.readOne()];
+    for (const answer of answers) assertLaneAnswer(answer, SHARED.toString());
+    assert.equal(answers[0]!.headers.connection, 'keep-alive');
+    assert.equal(answers[2]!.headers.connection, 'close');
+    assert.ok(await two.untilEnded(), 'closed after its answer');
   });
 
   it('holds the requests pipelined behind a held answer and answers them in order', async () => {

@@ -19,6 +19,8 @@ export interface LaneConnections {
   declinedFirst(socket: Socket): boolean;
 }
 
+/** Bodies up to this size are written with their head as one prepared buffer (playlists). */
+const WHOLE_RESPONSE_BYTES = 64 * 1024;
 /** Pipelined bytes kept while an answer is held or the client does not read: past this, reading pauses. */
 const PIPELINE_BYTES = 64 * 1024;
 
@@ -186,24 +188,22 @@ class LaneConnection {
     const after: ConnectionAfter = keepAlive
       ? { keepAliveSeconds: Math.floor(this.front.keepAliveMs() / 1000) }
       : 'close';
-    let text: string;
-    try {
-      text = this.front.heads.head(answer.status, answer.headers, answer.length, after);
-    } catch {
-      answer.done?.();
-      return false;
-    }
     const { socket } = this;
-    const release = answer.done && releaseOnce(socket, answer.done);
-    socket.cork();
-    socket.write(text, 'latin1');
     const { body } = answer;
-    if (typeof body === 'string' || Buffer.isBuffer(body)) socket.write(body, release);
-    else if (body.length === 0) release?.();
-    else
-      for (let i = 0; i < body.length; i++)
-        socket.write(body[i] as Buffer, i === body.length - 1 ? release : undefined);
-    socket.uncork();
+    const { heads } = this.front;
+    // A small shared body (a playlist rendering): head and body prepared once, one write per client.
+    if (after !== 'close' && !answer.done && Buffer.isBuffer(body) && body.length <= WHOLE_RESPONSE_BYTES) {
+      const whole = unlessInvalid(() => heads.whole(answer.status, answer.headers, body, after.keepAliveSeconds));
+      if (!whole) return false;
+      socket.write(whole);
+    } else {
+      const text = unlessInvalid(() => heads.head(answer.status, answer.headers, answer.length, after));
+      if (text === undefined) {
+        answer.done?.();
+        return false;
+      }
+      this.writeParts(text, answer);
+    }
     this.front.edge.answered('GET', answer.route, answer.status, (performance.now() - started) / 1000);
     if (!keepAlive) {
       this.finish();
@@ -214,6 +214,21 @@ class LaneConnection {
       socket.once('drain', () => this.resume());
     }
     return true;
+  }
+
+  /** The head, then the body's buffers, corked: one writev, the buffers never joined; `done` once written. */
+  private writeParts(head: string, answer: FastAnswer): void {
+    const { socket } = this;
+    const release = answer.done && releaseOnce(socket, answer.done);
+    socket.cork();
+    socket.write(head, 'latin1');
+    const { body } = answer;
+    if (typeof body === 'string' || Buffer.isBuffer(body)) socket.write(body, release);
+    else if (body.length === 0) release?.();
+    else
+      for (let i = 0; i < body.length; i++)
+        socket.write(body[i] as Buffer, i === body.length - 1 ? release : undefined);
+    socket.uncork();
   }
 
   /** Goes on with the requests behind an answer that was held or waited for the client. */
@@ -261,6 +276,15 @@ class LaneConnection {
     socket.off('end', this.onEnd);
     socket.off('close', this.onClose);
     // The 'error' listener stays: a socket the front ends or destroys may still report a reset.
+  }
+}
+
+/** The head `make` serializes, or undefined for a header that cannot be written (as `writeHead` throws). */
+function unlessInvalid<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
   }
 }
 

@@ -25,6 +25,20 @@ describe('ResponseHeads', () => {
     assert.equal(heads.head(200, ['etag', '"a"'], 1, 'close'), first);
   });
 
+  it('prepares a whole response for a shared body once, and again when the second, headers or body change', () => {
+    const list = ['content-type', 'application/vnd.apple.mpegurl'];
+    const body = Buffer.from('#EXTM3U\n');
+    const whole = heads.whole(200, list, body, 72);
+    assert.equal(
+      whole.toString('latin1'),
+      heads.head(200, list, body.length, { keepAliveSeconds: 72 }) + body.toString('latin1'),
+    );
+    assert.equal(heads.whole(200, list, body, 72), whole, 'the same buffer for the next client');
+    assert.notEqual(heads.whole(200, list, body, 5), whole);
+    assert.notEqual(heads.whole(200, list, Buffer.from('#EXTM3U\n'), 5), whole, 'another body');
+    assert.throws(() => heads.whole(200, ['x', '\n'], body, 72), /invalid response header/);
+  });
+
   it('refuses a header that would split the response, as writeHead does', () => {
     assert.throws(() => heads.head(200, ['x', 'a\r\nset-cookie: b'], 0, 'close'), /invalid response header/);
     assert.throws(() => heads.head(200, ['x\n', 'a'], 0, 'close'), /invalid response header/);

@@ -27,6 +27,10 @@ const LINE_BREAK = /[\r\n]/;
 export class ResponseHeads {
   private readonly blocks = new WeakMap<readonly string[], string>();
   private readonly statusLines = new Map<number, string>();
+  private readonly wholes = new WeakMap<
+    Buffer,
+    { status: number; headers: readonly string[]; keepAliveSeconds: number; date: string; bytes: Buffer }
+  >();
 
   constructor(private readonly trailing: readonly string[]) {}
 
@@ -37,6 +41,29 @@ export class ResponseHeads {
         ? 'connection: close\r\n'
         : `connection: keep-alive\r\nkeep-alive: timeout=${after.keepAliveSeconds}\r\n`;
     return `${this.statusLine(status)}${this.block(headers)}content-length: ${length}\r\ndate: ${httpDate()}\r\n${connection}\r\n`;
+  }
+
+  /**
+   * The whole response (head and body) as one buffer, for a small body a lane answers many clients with
+   * (a playlist rendering): built once per body, status, header list, keep-alive and second (the Date), then
+   * written as it is. Throws as `head` does.
+   */
+  whole(status: number, headers: readonly string[], body: Buffer, keepAliveSeconds: number): Buffer {
+    const date = httpDate();
+    const known = this.wholes.get(body);
+    if (
+      known?.date === date &&
+      known.status === status &&
+      known.headers === headers &&
+      known.keepAliveSeconds === keepAliveSeconds
+    )
+      return known.bytes;
+    const head = this.head(status, headers, body.length, { keepAliveSeconds });
+    const bytes = Buffer.allocUnsafe(head.length + body.length);
+    bytes.write(head, 0, 'latin1');
+    body.copy(bytes, head.length);
+    this.wholes.set(body, { status, headers, keepAliveSeconds, date, bytes });
+    return bytes;
   }
 
   private statusLine(status: number): string {
