@@ -1071,7 +1071,7 @@ export interface components {
     };
     PlaybackTokenRequestDto: {
       /**
-       * @description Lifetime in seconds
+       * @description Lifetime in seconds, at least: the expiry is rounded up to a tenth of it (a minute at most), so that viewers who get a token in the same step share it (and its cached playlists)
        * @default 3600
        */
       ttlSeconds: number;

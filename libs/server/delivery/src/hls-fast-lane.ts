@@ -7,7 +7,7 @@ import type { DeliveryMetrics, HlsRequestKind } from './delivery-metrics.js';
 import type { HeldRequestGate } from './held-request-gate.js';
 import type { PlaybackSigner } from './playback-signer.js';
 import type { PlaybackSource } from './playback-source.js';
-import { withToken } from './playback-token.js';
+import { TokenizedPlaylists } from './tokenized-playlists.js';
 import { viewerKey } from './viewer-tracker.js';
 
 /** The route patterns of HlsRoutes these answers stand for (requests are counted under them). */
@@ -72,6 +72,7 @@ export class HlsFastLane {
    * string); the newest few are kept.
    */
   private readonly encoded = new Map<string, Buffer>();
+  private readonly tokenized = new TokenizedPlaylists();
   private readonly counted;
 
   constructor(private readonly context: HlsFastLaneContext) {
@@ -149,7 +150,7 @@ export class HlsFastLane {
   }
 
   private playlist({ token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
-    const bytes = token === undefined ? this.encodedOnce(text) : Buffer.from(withToken(text, token));
+    const bytes = token === undefined ? this.encodedOnce(text) : this.tokenized.bytes(kind, text, token);
     this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {

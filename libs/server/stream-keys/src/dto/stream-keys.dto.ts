@@ -65,7 +65,14 @@ export class BanStreamKeyDto {
 }
 
 export class PlaybackTokenRequestDto {
-  @ApiPropertyOptional({ description: 'Lifetime in seconds', default: 3600, minimum: 30, maximum: 86400 })
+  @ApiPropertyOptional({
+    description:
+      'Lifetime in seconds, at least: the expiry is rounded up to a tenth of it (a minute at most), so that viewers ' +
+      'who get a token in the same step share it (and its cached playlists)',
+    default: 3600,
+    minimum: 30,
+    maximum: 86400,
+  })
   @IsOptional()
   @IsInt()
   @Min(30)
