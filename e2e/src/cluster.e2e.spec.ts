@@ -317,6 +317,22 @@ describe('several nodes, one service', { timeout: 300_000 }, () => {
     }
   });
 
+  it('limits logins for the whole cluster: failures on A, B and C add up, and every node holds the next one back', async () => {
+    const attempt = async (node: ServerProcess, password: string) =>
+      await new ApiClient(node.baseUrl).post('/api/v1/auth/login', { email: 'guessed@example.com', password });
+    const failures = await Promise.all(
+      [nodes.a, nodes.b, nodes.c, nodes.a, nodes.b].map(async (node, i) => (await attempt(node, `guess ${i}`)).status),
+    );
+    assert.deepEqual(failures, [401, 401, 401, 401, 401]);
+    for (const node of [nodes.a, nodes.b, nodes.c]) {
+      const held = await attempt(node, 'guess 6');
+      assert.equal(held.status, 429, `${node.baseUrl}: ${JSON.stringify(held.body)}`);
+      assert.match(String(held.body.detail), /Too many login attempts\. Try again in (8|9)\d\d seconds/);
+    }
+    // The address is only held back for that account: the admin still logs in from it, on any node.
+    assert.equal((await ApiClient.login(nodes.b.baseUrl, ADMIN.email, ADMIN.password)).login.status, 200);
+  });
+
   it('pushes a key live on A to a restream target added through B: A picks it up, B and C report its status', async () => {
     const nginx = await startNginxRtmp();
     const seeded = await seedPublisher(db.url);

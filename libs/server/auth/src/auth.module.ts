@@ -5,6 +5,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { CredentialsRepository } from './credentials.repository.js';
+import { PostgresLoginLimits } from './login-limit-store.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 
 /** Login sessions, the guard enforcing @Access on every route, and UserSessions for the users lib. */
@@ -14,7 +15,12 @@ import { LoginRateLimiter } from './login-rate-limiter.js';
   controllers: [AuthController],
   providers: [
     CredentialsRepository,
-    { provide: LoginRateLimiter, useFactory: () => new LoginRateLimiter() },
+    PostgresLoginLimits,
+    {
+      provide: LoginRateLimiter,
+      useFactory: (store: PostgresLoginLimits) => new LoginRateLimiter(store),
+      inject: [PostgresLoginLimits],
+    },
     AuthService,
     { provide: UserSessions, useExisting: AuthService },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { API_TOKEN_PREFIX, sha256 } from './secrets.js';
 import { memoryCredentials, memoryUsers } from './testing/memory-credentials.js';
+import { memoryLoginLimits } from './testing/memory-login-limits.js';
 
 const hasher = {
   hash: async (password: string) => `hashed:${password}`,
@@ -20,7 +21,7 @@ function setup(publicUrl = 'https://stream.example.com') {
   const users = memoryUsers();
   const audit = recordingAuditLog();
   let now = Date.now();
-  const limiter = new LoginRateLimiter(() => now);
+  const limiter = new LoginRateLimiter(memoryLoginLimits(), () => now);
   const auth = new AuthService(
     credentials.repository,
     users.repository,

@@ -45,16 +45,16 @@ export class AuthService implements UserSessions {
     userAgent: string | undefined,
     bearer = false,
   ): Promise<SignedIn> {
-    this.throttle(ip, email);
+    await this.throttle(ip, email);
     const user = await this.users.findByEmail(email);
     this.dummyHash ??= this.hasher.hash(newSecret());
     const valid = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !valid || user.disabled) {
-      this.limiter.recordFailure(ip, email);
+      await this.limiter.recordFailure(ip, email);
       // Same answer whether the e-mail exists, the password is wrong or the account is disabled.
       throw new UnauthorizedException('Invalid email or password.');
     }
-    this.limiter.recordSuccess(ip, email);
+    await this.limiter.recordSuccess(ip, email);
     const token = newSecret(SESSION_TOKEN_PREFIX);
     const csrfToken = newSecret();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
@@ -141,13 +141,13 @@ export class AuthService implements UserSessions {
     if (principal.via !== 'session') {
       throw new ForbiddenException('Changing your password needs a login session; an API token cannot do it.');
     }
-    this.throttle(ip, principal.email, false);
+    await this.throttle(ip, principal.email, false);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      this.limiter.recordFailure(ip, principal.email);
+      await this.limiter.recordFailure(ip, principal.email);
       throw new UnauthorizedException('The current password is wrong.');
     }
-    this.limiter.recordSuccess(ip, principal.email);
+    await this.limiter.recordSuccess(ip, principal.email);
     await this.users.update(user.id, { passwordHash: await this.hasher.hash(newPassword) });
     await this.revokeUserSessions(user.id, principal.via === 'session' ? principal.credentialId : undefined);
     await this.revokeUserTokens(user.id);
@@ -168,8 +168,8 @@ export class AuthService implements UserSessions {
   }
 
   /** 429 with the wait when the login limits hold this address or account back. */
-  private throttle(ip: string, email: string, countAttempt = true): void {
-    const wait = this.limiter.check(ip, email, { countAttempt });
+  private async throttle(ip: string, email: string, countAttempt = true): Promise<void> {
+    const wait = await this.limiter.check(ip, email, { countAttempt });
     if (wait > 0) {
       throw new HttpException(
         { message: `Too many login attempts. Try again in ${wait} seconds.`, retryAfterSeconds: wait },

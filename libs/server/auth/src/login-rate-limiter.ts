@@ -1,10 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
-
-interface Window {
-  count: number;
-  resetAt: number;
-}
+import type { LoginLimitStore } from './login-limit-store.js';
 
 /** Every attempt from one address, whatever the account: stops one address spraying many accounts. */
 const PER_ADDRESS = { limit: 20, windowMs: 5 * 60_000 };
@@ -14,10 +10,18 @@ const PER_ACCOUNT_ADDRESS = { limit: 5, windowMs: 15 * 60_000 };
 const PER_ACCOUNT = { limit: 50, windowMs: 15 * 60_000 };
 /** An address a user logged in from successfully stays trusted for the account this long. */
 const TRUSTED_MS = 30 * 24 * 3600_000;
-const MAX_TRACKED = 50_000;
+
+/** The store's keys: attempts per address, failures per pair and per account, trusted pairs. */
+const keys = {
+  address: (address: string) => `attempts\n${address}`,
+  pair: (pair: string) => `pair-failures\n${pair}`,
+  account: (account: string) => `account-failures\n${account}`,
+  trusted: (pair: string) => `trusted\n${pair}`,
+};
 
 /**
- * Slows password guessing. In memory, so per node: behind several nodes the limits are per node.
+ * Slows password guessing. The counters are in the store (PostgreSQL in production), so the limits hold for
+ * the cluster: a guesser gets no more attempts by reaching several nodes.
  *
  * Why lockouts are scoped to the pair (account, address) and not to the account: a lock on the account
  * alone lets anyone who knows an e-mail keep its owner out for good by failing five times every 15
@@ -31,73 +35,46 @@ const MAX_TRACKED = 50_000;
  */
 @Injectable()
 export class LoginRateLimiter {
-  private readonly attemptsByAddress = new Map<string, Window>();
-  private readonly failuresByAccountAddress = new Map<string, Window>();
-  private readonly failuresByAccount = new Map<string, Window>();
-  /** `account \n address` -> trusted until (ms), in insertion order (oldest first). */
-  private readonly trusted = new Map<string, number>();
-
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly store: LoginLimitStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /**
    * Seconds to wait before another attempt is allowed, or 0. A login counts against the address's budget
    * of attempts; a password check by a signed-in user (`countAttempt: false`) cannot spray accounts, so only
    * the account's failure limits apply to it.
    */
-  check(ip: string, email: string, { countAttempt = true } = {}): number {
+  async check(ip: string, email: string, { countAttempt = true } = {}): Promise<number> {
     const now = this.clock();
     const address = addressBucket(ip);
     const account = email.toLowerCase();
     const pair = `${account}\n${address}`;
-    const fromPair = this.current(this.failuresByAccountAddress, pair, now, PER_ACCOUNT_ADDRESS.windowMs);
-    if (fromPair.count >= PER_ACCOUNT_ADDRESS.limit) return secondsUntil(fromPair.resetAt, now);
-    const overall = this.current(this.failuresByAccount, account, now, PER_ACCOUNT.windowMs);
-    if (overall.count >= PER_ACCOUNT.limit && !this.isTrusted(pair, now)) return secondsUntil(overall.resetAt, now);
+    const open = await this.store.read([keys.pair(pair), keys.account(account), keys.trusted(pair)], now);
+    const fromPair = open.get(keys.pair(pair));
+    if (fromPair && fromPair.count >= PER_ACCOUNT_ADDRESS.limit) return secondsUntil(fromPair.resetAt, now);
+    const overall = open.get(keys.account(account));
+    if (overall && overall.count >= PER_ACCOUNT.limit && !open.has(keys.trusted(pair)))
+      return secondsUntil(overall.resetAt, now);
     if (!countAttempt) return 0;
-    const attempts = this.current(this.attemptsByAddress, address, now, PER_ADDRESS.windowMs);
-    if (attempts.count >= PER_ADDRESS.limit) return secondsUntil(attempts.resetAt, now);
-    attempts.count++;
-    return 0;
+    const attempts = await this.store.add(keys.address(address), PER_ADDRESS.windowMs, now);
+    return attempts.count > PER_ADDRESS.limit ? secondsUntil(attempts.resetAt, now) : 0;
   }
 
-  recordFailure(ip: string, email: string): void {
+  async recordFailure(ip: string, email: string): Promise<void> {
     const now = this.clock();
     const account = email.toLowerCase();
     const pair = `${account}\n${addressBucket(ip)}`;
-    this.current(this.failuresByAccountAddress, pair, now, PER_ACCOUNT_ADDRESS.windowMs).count++;
-    this.current(this.failuresByAccount, account, now, PER_ACCOUNT.windowMs).count++;
+    await this.store.add(keys.pair(pair), PER_ACCOUNT_ADDRESS.windowMs, now);
+    await this.store.add(keys.account(account), PER_ACCOUNT.windowMs, now);
   }
 
   /** The address proved the password: its failures for the account are forgotten and it becomes trusted. */
-  recordSuccess(ip: string, email: string): void {
+  async recordSuccess(ip: string, email: string): Promise<void> {
     const pair = `${email.toLowerCase()}\n${addressBucket(ip)}`;
-    this.failuresByAccountAddress.delete(pair);
-    this.trusted.delete(pair);
-    if (this.trusted.size >= MAX_TRACKED) {
-      const [oldest] = this.trusted.keys();
-      if (oldest !== undefined) this.trusted.delete(oldest);
-    }
-    this.trusted.set(pair, this.clock() + TRUSTED_MS);
+    await this.store.forget(keys.pair(pair));
+    await this.store.mark(keys.trusted(pair), this.clock() + TRUSTED_MS);
   }
-
-  private isTrusted(pair: string, now: number): boolean {
-    return (this.trusted.get(pair) ?? 0) > now;
-  }
-
-  private current(map: Map<string, Window>, key: string, now: number, windowMs: number): Window {
-    let window = map.get(key);
-    if (!window || window.resetAt <= now) {
-      if (map.size >= MAX_TRACKED) prune(map, now);
-      window = { count: 0, resetAt: now + windowMs };
-      map.set(key, window);
-    }
-    return window;
-  }
-}
-
-function prune(map: Map<string, Window>, now: number): void {
-  for (const [key, window] of map) if (window.resetAt <= now) map.delete(key);
-  if (map.size >= MAX_TRACKED) map.clear();
 }
 
 const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));

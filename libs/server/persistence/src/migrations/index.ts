@@ -7,6 +7,7 @@ import { Cluster1764000004000 } from './1764000004000-cluster.js';
 import { PlaylistStates1764000005000 } from './1764000005000-playlist-states.js';
 import { ApiTokenParents1764000006000 } from './1764000006000-api-token-parents.js';
 import { PushTargets1764000007000 } from './1764000007000-push-targets.js';
+import { LoginLimits1764000008000 } from './1764000008000-login-limits.js';
 
 /** Every migration, oldest first. Run at start-up; `synchronize` is never used outside tests. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   PlaylistStates1764000005000,
   ApiTokenParents1764000006000,
   PushTargets1764000007000,
+  LoginLimits1764000008000,
 ];
