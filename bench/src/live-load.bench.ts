@@ -964,6 +964,7 @@ function comparisonRows(results: RunResult[]): string[][] {
     const rapid = (figure: (run: RunResult) => number) => medianOf(rapidRuns, figure);
     const nginx = (figure: (run: RunResult) => number) => medianOf(nginxRuns, figure);
     const reqs = (phase: DeliveryPhase | undefined) => (phase ? phase.ok / phase.seconds : NaN);
+    const megabytes = (phase: DeliveryPhase | undefined) => (phase ? phase.bytes / MB / phase.seconds : NaN);
     const cpu = (run: RunResult) => run.window.serverCpuPercent;
     const viewerCpu = rapid((run) => run.viewerWindow?.serverCpuPercent ?? NaN);
     const lagPercentile = (kind: 'parts' | 'segments', p: number) => (run: RunResult) => percentile(run.lag[kind], p);
@@ -984,6 +985,14 @@ function comparisonRows(results: RunResult[]): string[][] {
       ['RSS per stream after a full GC MB', rapid(rssAfterGcPerStream), nginx(rssPerStream), 2, false],
       ['playlist req/s', rapid((r) => reqs(r.delivery?.playlist)), nginx((r) => reqs(r.delivery?.playlist)), 0, false],
       ['segment req/s', rapid((r) => reqs(r.delivery?.segment)), nginx((r) => reqs(r.delivery?.segment)), 0, false],
+      // Each server's newest segment when the phase starts: another part of the clip, up to a tenth larger or smaller.
+      [
+        'segment MB/s (the segments differ in size)',
+        rapid((r) => megabytes(r.delivery?.segment)),
+        nginx((r) => megabytes(r.delivery?.segment)),
+        0,
+        false,
+      ],
       [
         'part lag p50 ms (nginx: segment)',
         rapid(lagPercentile('parts', 50)),
