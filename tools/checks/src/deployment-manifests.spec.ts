@@ -424,6 +424,8 @@ describe('docker/compose.yaml: two nodes', () => {
       hostPorts.push(...Object.values(published));
     }
     assert.equal(new Set(hostPorts).size, hostPorts.length, 'no host port is published twice');
+    // RTMPS (1936 by default, exposed by the image) must stay free for a node that turns it on.
+    assert.ok(!hostPorts.includes('1936'), `host ports ${hostPorts.join(', ')} leave RTMPS's 1936 free`);
   });
 
   it('health-checks /readyz on each node and lets it drain before the stop turns into a kill', () => {
