@@ -14,6 +14,7 @@ import { HeldRequestGate } from './held-request-gate.js';
 import { HlsFastLane, PLAYLIST_HEADERS, PROBLEM_HEADERS } from './hls-fast-lane.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { withToken } from './playback-token.js';
+import { TokenizedPlaylists } from './tokenized-playlists.js';
 
 const SECRET = 's'.repeat(40);
 const MEDIA_PLAYLIST = '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg-3.m4s\n';
@@ -59,6 +60,7 @@ describe('HlsFastLane on an edge: a stream another node holds', () => {
       return origin && edge.source(origin, playbackId, instance);
     },
     signer,
+    tokenized: new TokenizedPlaylists(),
     metrics: createDeliveryMetrics(metrics),
     holds: new HeldRequestGate({ maxBlockingRequests: 100, maxBlockingRequestsPerIp: 2 }, metrics),
     clientAddress: (req) => req.socket.remoteAddress ?? '',

@@ -18,6 +18,7 @@ import { HlsService } from './hls.service.js';
 import type { HlsStream } from './hls-stream.js';
 import { PlaybackSigner } from './playback-signer.js';
 import { withToken } from './playback-token.js';
+import { TokenizedPlaylists } from './tokenized-playlists.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hls-fast-lane-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -52,6 +53,7 @@ describe('HlsFastLane: what HlsRoutes answers, before Fastify', () => {
   const lane = new HlsFastLane({
     source: (playbackId, instance) => hls.sourceNow(playbackId, instance),
     signer,
+    tokenized: new TokenizedPlaylists(),
     metrics: hls.metrics,
     holds: new HeldRequestGate({ maxBlockingRequests: 100, maxBlockingRequestsPerIp: 2 }, metrics),
     clientAddress: (req) => req.socket.remoteAddress ?? '',

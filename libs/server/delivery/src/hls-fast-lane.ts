@@ -7,7 +7,7 @@ import type { DeliveryMetrics, HlsRequestKind } from './delivery-metrics.js';
 import type { HeldRequestGate } from './held-request-gate.js';
 import type { PlaybackSigner } from './playback-signer.js';
 import type { PlaybackSource } from './playback-source.js';
-import { TokenizedPlaylists } from './tokenized-playlists.js';
+import type { TokenizedPlaylists } from './tokenized-playlists.js';
 import { viewerKey } from './viewer-tracker.js';
 
 /** The route patterns of HlsRoutes these answers stand for (requests are counted under them). */
@@ -30,6 +30,8 @@ export interface HlsFastLaneContext {
   /** The source of a playback id (its current stream) or instance when known at once (HlsService.sourceNow). */
   source(playbackId: string, instance?: string): PlaybackSource | undefined;
   signer: PlaybackSigner;
+  /** Signed playlists with the viewer's token (shared with HlsRoutes). */
+  tokenized: TokenizedPlaylists;
   metrics: DeliveryMetrics;
   /** The bound on held requests, shared with HlsRoutes. */
   holds: HeldRequestGate;
@@ -72,7 +74,6 @@ export class HlsFastLane {
    * string); the newest few are kept.
    */
   private readonly encoded = new Map<string, Buffer>();
-  private readonly tokenized = new TokenizedPlaylists();
   private readonly counted;
 
   constructor(private readonly context: HlsFastLaneContext) {
@@ -150,7 +151,7 @@ export class HlsFastLane {
   }
 
   private playlist({ token }: Viewer, kind: 'multivariant' | 'playlist', text: string): FastAnswer {
-    const bytes = token === undefined ? this.encodedOnce(text) : this.tokenized.bytes(kind, text, token);
+    const bytes = token === undefined ? this.encodedOnce(text) : this.context.tokenized.bytes(kind, text, token);
     this.counted[kind].inc();
     this.context.metrics.bytesOut.inc(bytes.length);
     return {

@@ -23,8 +23,8 @@ import {
 } from './hls-fast-lane.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
+import { TokenizedPlaylists } from './tokenized-playlists.js';
 import { sendChunks } from './send-chunks.js';
-import { withToken } from './playback-token.js';
 import { viewerKey } from './viewer-tracker.js';
 
 type Params = { playbackId: string; instance?: string; resource?: string };
@@ -40,6 +40,8 @@ type Query = { _HLS_msn?: string; _HLS_part?: string; _HLS_skip?: string; token?
 export class HlsRoutes implements OnModuleInit {
   /** Bounds the requests held per client address and in total (HLS_MAX_BLOCKING_REQUESTS*). */
   private readonly holds: HeldRequestGate;
+  /** Signed streams' playlists with the viewer's token, made once per rendering and token for the routes and the lane. */
+  private readonly tokenized = new TokenizedPlaylists();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -65,6 +67,7 @@ export class HlsRoutes implements OnModuleInit {
     const lane = new HlsFastLane({
       source: (playbackId, instance) => this.hls.sourceNow(playbackId, instance),
       signer: this.signer,
+      tokenized: this.tokenized,
       metrics: this.hls.metrics,
       holds: this.holds,
       clientAddress: clientAddressResolver(this.config.http.trustProxy),
@@ -78,7 +81,7 @@ export class HlsRoutes implements OnModuleInit {
     if (!viewer.authorized) return this.problem(reply, 'multivariant', 403, 'playback token required');
     const answer = await viewer.source.multivariant();
     if (!answer.ok) return this.problem(reply, 'multivariant', answer.status, answer.detail);
-    return this.playlist(reply, 'multivariant', viewer.sign(answer.body));
+    return this.playlist(reply, 'multivariant', viewer.sign('multivariant', answer.body));
   }
 
   private async mediaPlaylist(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
@@ -98,7 +101,7 @@ export class HlsRoutes implements OnModuleInit {
         )
       : await source.mediaPlaylist(undefined, skip.skip);
     if (!answer.ok) return this.problem(reply, 'playlist', answer.status, answer.detail);
-    return this.playlist(reply, 'playlist', viewer.sign(answer.body));
+    return this.playlist(reply, 'playlist', viewer.sign('playlist', answer.body));
   }
 
   private async resource(req: FastifyRequest<{ Params: Params; Querystring: Query }>, reply: FastifyReply) {
@@ -147,17 +150,18 @@ export class HlsRoutes implements OnModuleInit {
     const source = await this.hls.source(playbackId, instance, { localOnly: peer });
     if (!source) return undefined;
     const token = req.query.token;
-    if (peer) return { source, authorized: true, sign: (body: string) => body };
+    if (peer) return { source, authorized: true, sign: asIs };
     if (!source.signedPlayback) {
       source.touchViewer(clientOf(req));
-      return { source, authorized: true, sign: (body: string) => body };
+      return { source, authorized: true, sign: asIs };
     }
     // verify() refuses a missing token; `sign` is used only when authorized.
     if (token === undefined || !this.signer.verify(playbackId, token)) {
-      return { source, authorized: false, sign: (body: string) => body };
+      return { source, authorized: false, sign: asIs };
     }
     source.touchViewer(clientOf(req));
-    return { source, authorized: true, sign: (body: string) => withToken(body, token) };
+    const sign: SignPlaylist = (kind, body) => this.tokenized.bytes(kind, body, token);
+    return { source, authorized: true, sign };
   }
 
   /** Whose bound a held request counts against: the client address; none for another node of the cluster. */
@@ -165,7 +169,7 @@ export class HlsRoutes implements OnModuleInit {
     return isPeerRequest(req.headers, this.config.cluster.secret) ? undefined : req.ip;
   }
 
-  private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string) {
+  private playlist(reply: FastifyReply, kind: HlsRequestKind, body: string | Buffer) {
     setHeaders(reply, PLAYLIST_HEADERS);
     return this.send(reply, kind, 200, body);
   }
@@ -194,6 +198,10 @@ export class HlsRoutes implements OnModuleInit {
     return reply.code(status).send(body);
   }
 }
+
+/** A playlist as the viewer gets it: with their token on every URI for a signed stream (shared with the lane). */
+type SignPlaylist = (kind: 'multivariant' | 'playlist', body: string) => string | Buffer;
+const asIs: SignPlaylist = (_kind, body) => body;
 
 function clientOf(req: FastifyRequest): string {
   return viewerKey(req.ip, req.headers['user-agent']);
