@@ -23,8 +23,8 @@ import {
 } from './hls-fast-lane.js';
 import { HlsService } from './hls.service.js';
 import { PlaybackSigner } from './playback-signer.js';
-import { TokenizedPlaylists } from './tokenized-playlists.js';
 import { sendChunks } from './send-chunks.js';
+import { TokenizedPlaylists } from './tokenized-playlists.js';
 import { viewerKey } from './viewer-tracker.js';
 
 type Params = { playbackId: string; instance?: string; resource?: string };

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@rapidrtmp/server-config';
-import { signPlaybackToken, verifyPlaybackToken } from './playback-token.js';
+import { playbackTokenExpiry, signPlaybackToken, verifyPlaybackToken } from './playback-token.js';
 
 /** Tokens checked once and then known until they expire (one entry per viewer token: bounded). */
 const VERIFIED_TOKENS = 10_000;
@@ -46,7 +46,7 @@ export class PlaybackSigner {
     }
     if (!verifyPlaybackToken(this.secret, playbackId, token, now)) return false;
     if (this.verified.size >= VERIFIED_TOKENS) this.forgetExpired(now);
-    this.verified.set(key, Number(token.slice(0, token.indexOf('.'))) * 1000);
+    this.verified.set(key, playbackTokenExpiry(token) ?? now);
     return true;
   }
 

@@ -9,17 +9,24 @@ export function signPlaybackToken(secret: string, playbackId: string, expiresAt:
   return `${expiry}.${mac(secret, playbackId, expiry)}`;
 }
 
+/** When a well-formed token expires (ms), or undefined for one that is not (its MAC is not checked). */
+export function playbackTokenExpiry(token: string | undefined): number | undefined {
+  if (!token || token.length > 128) return undefined;
+  const dot = token.indexOf('.');
+  const expiry = Number(token.slice(0, dot));
+  return dot <= 0 || !Number.isInteger(expiry) ? undefined : expiry * 1000;
+}
+
 export function verifyPlaybackToken(
   secret: string,
   playbackId: string,
   token: string | undefined,
   now = Date.now(),
 ): boolean {
-  if (!token || token.length > 128) return false;
+  const expiresAt = playbackTokenExpiry(token);
+  if (!token || expiresAt === undefined || expiresAt <= now) return false;
   const dot = token.indexOf('.');
-  const expiry = Number(token.slice(0, dot));
-  if (dot <= 0 || !Number.isInteger(expiry) || expiry * 1000 <= now) return false;
-  const expected = Buffer.from(mac(secret, playbackId, expiry));
+  const expected = Buffer.from(mac(secret, playbackId, expiresAt / 1000));
   const presented = Buffer.from(token.slice(dot + 1));
   return expected.length === presented.length && timingSafeEqual(expected, presented);
 }
